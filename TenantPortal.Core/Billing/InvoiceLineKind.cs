@@ -1,0 +1,12 @@
+namespace TenantPortal.Core.Billing;
+
+/// <summary>What an invoice line bills.</summary>
+public enum InvoiceLineKind
+{
+    /// <summary>The plan's base price.</summary>
+    Base = 0,
+    /// <summary>Usage beyond a quota.</summary>
+    Overage = 1,
+    /// <summary>Usage that arrived after its period was invoiced, or a proration.</summary>
+    Adjustment = 2,
+}

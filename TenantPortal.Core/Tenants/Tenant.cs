@@ -1,0 +1,65 @@
+namespace TenantPortal.Core.Tenants;
+
+/// <summary>A customer organisation: the unit of isolation, billing and quotas.</summary>
+public class Tenant
+{
+    /// <summary>Primary key.</summary>
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    /// <summary>Display name.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Unique URL name (see <see cref="TenantSlug"/>).</summary>
+    public string Slug { get; set; } = "";
+
+    /// <summary>Optional custom host name the tenant's users may reach the portal on.</summary>
+    public string? CustomDomain { get; set; }
+
+    /// <summary>The plan.</summary>
+    public SubscriptionTier Tier { get; set; }
+
+    /// <summary>Lifecycle state.</summary>
+    public TenantStatus Status { get; set; }
+
+    /// <summary>Monthly or annual billing.</summary>
+    public BillingCycle BillingCycle { get; set; }
+
+    /// <summary>Where invoices go; the owner's email when empty.</summary>
+    public string? BillingEmail { get; set; }
+
+    /// <summary>Stripe customer id, once created.</summary>
+    public string? StripeCustomerId { get; set; }
+
+    /// <summary>Stripe subscription id, once subscribed.</summary>
+    public string? StripeSubscriptionId { get; set; }
+
+    /// <summary>When the trial ends (paid tiers created on a trial).</summary>
+    public DateTimeOffset? TrialEndsAt { get; set; }
+
+    /// <summary>When the current subscription started.</summary>
+    public DateTimeOffset? SubscriptionStartedAt { get; set; }
+
+    /// <summary>End of the current paid period.</summary>
+    public DateTimeOffset? CurrentPeriodEndsAt { get; set; }
+
+    /// <summary>True when the subscription is set to end at the end of the current period.</summary>
+    public bool CancelAtPeriodEnd { get; set; }
+
+    /// <summary>When the tenant became PastDue (the start of dunning).</summary>
+    public DateTimeOffset? PastDueSince { get; set; }
+
+    /// <summary>When the tenant was suspended.</summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
+
+    /// <summary>Creation time (UTC).</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Free-form tenant settings (time zone, locale, notification preferences).</summary>
+    public TenantSettings Settings { get; set; } = new();
+
+    /// <summary>Operator overrides of the plan's quotas.</summary>
+    public List<QuotaOverride> QuotaOverrides { get; set; } = [];
+
+    /// <summary>Optimistic concurrency token, changed on every save.</summary>
+    public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+}

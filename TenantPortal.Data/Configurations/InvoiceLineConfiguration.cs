@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using TenantPortal.Core.Billing;
+using TenantPortal.Core.Common;
+
+namespace TenantPortal.Data.Configurations;
+
+internal sealed class InvoiceLineConfiguration : IEntityTypeConfiguration<InvoiceLine>
+{
+    public void Configure(EntityTypeBuilder<InvoiceLine> b)
+    {
+        b.ToTable("InvoiceLines");
+        b.HasKey(l => l.Id);
+        b.Property(l => l.Kind).HasConversion<string>().HasMaxLength(20);
+        b.Property(l => l.Metric).HasConversion<string>().HasMaxLength(20);
+        b.Property(l => l.Description).HasMaxLength(FieldLengths.ShortText).IsRequired();
+        b.Property(l => l.Quantity).HasPrecision(28, 6);
+        b.Property(l => l.UnitPriceCents).HasPrecision(20, 6);
+        b.HasIndex(l => l.TenantId);
+    }
+}

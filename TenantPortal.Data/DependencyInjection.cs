@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Options;
+using TenantPortal.Data.Services;
+using TenantPortal.Data.Tenancy;
+
+namespace TenantPortal.Data;
+
+/// <summary>Registers the data layer: the provider's context, the tenant context, Data Protection keys and the services.</summary>
+public static class DependencyInjection
+{
+    /// <summary>Adds the data layer for the configured provider.</summary>
+    public static IHostApplicationBuilder AddDataServices(this IHostApplicationBuilder builder)
+    {
+        var database = DatabaseOptions.Read(builder.Configuration);
+        var services = builder.Services;
+        if (database.Provider == DatabaseProvider.Sqlite)
+            database = database with { ConnectionString = ResolveSqlitePath(database.ConnectionString, builder.Environment.ContentRootPath) };
+        services.AddSingleton(database);
+        services.AddScoped<TenantContext>();
+        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
+
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                services.AddDbContextFactory<SqlitePortalDbContext>(
+                    o => o.UseSqlite(database.ConnectionString), ServiceLifetime.Scoped);
+                services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
+                    new PortalDbContextFactory<SqlitePortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlitePortalDbContext>>()));
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContextFactory<SqlServerPortalDbContext>(
+                    o => o.UseSqlServer(database.ConnectionString, sql => sql.EnableRetryOnFailure()), ServiceLifetime.Scoped);
+                services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
+                    new PortalDbContextFactory<SqlServerPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerPortalDbContext>>()));
+                break;
+        }
+        // Identity's stores and request-scoped code take the base context; the scope disposes it.
+        services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+
+        // Keys in the database: cookies and antiforgery tokens stay valid across restarts and instances.
+        services.AddDataProtection().SetApplicationName("TenantPortal").PersistKeysToDbContext<PortalDbContext>();
+
+        services.AddScoped<DatabaseMigrator>();
+        services.AddScoped<TenantAccessService>();
+        services.AddScoped<UsageSummaryService>();
+        services.AddScoped<TenantOverviewService>();
+        services.AddScoped<FleetService>();
+        return builder;
+    }
+
+    // A relative SQLite path is taken from the content root (not the working directory), and its folder is created.
+    private static string ResolveSqlitePath(string connectionString, string contentRoot)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
+        var dataSource = csb.DataSource;
+        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || csb.Mode == SqliteOpenMode.Memory
+            || dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            return connectionString;
+        var fullPath = Path.IsPathRooted(dataSource) ? dataSource : Path.GetFullPath(Path.Combine(contentRoot, dataSource));
+        var directory = Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(directory))
+            Directory.CreateDirectory(directory);
+        csb.DataSource = fullPath;
+        return csb.ToString();
+    }
+}

@@ -1,0 +1,104 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.ApiKeys;
+using TenantPortal.Core.Audit;
+using TenantPortal.Core.Billing;
+using TenantPortal.Core.Common;
+using TenantPortal.Core.Invitations;
+using TenantPortal.Core.Members;
+using TenantPortal.Core.Notifications;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Core.Usage;
+using TenantPortal.Data.Identity;
+using TenantPortal.Data.Tenancy;
+
+namespace TenantPortal.Data;
+
+/// <summary>
+/// The one context of the portal: ASP.NET Identity, Data Protection keys and the domain.
+/// Every tenant-owned entity gets a query filter on the current tenant, and saving a row of another
+/// tenant throws. Derived per provider (<see cref="SqlitePortalDbContext"/>, <see cref="SqlServerPortalDbContext"/>)
+/// so that each has its own migrations.
+/// </summary>
+public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProtectionKeyContext
+{
+    private readonly ITenantContext _tenant;
+
+    /// <summary>Creates the context for the given tenant context.</summary>
+    protected PortalDbContext(DbContextOptions options, ITenantContext tenant) : base(options) => _tenant = tenant;
+
+    /// <summary>The tenant context this instance filters and guards with.</summary>
+    public ITenantContext Tenant => _tenant;
+
+    // Read by the query filters; EF Core evaluates them per query on this instance.
+    private Guid? CurrentTenantId => _tenant.TenantId;
+    private bool CrossTenant => _tenant.IsCrossTenant;
+
+    /// <summary>Tenants.</summary>
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    /// <summary>Operator quota overrides.</summary>
+    public DbSet<QuotaOverride> QuotaOverrides => Set<QuotaOverride>();
+    /// <summary>Memberships.</summary>
+    public DbSet<TenantMember> Members => Set<TenantMember>();
+    /// <summary>Invitations.</summary>
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    /// <summary>API keys.</summary>
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    /// <summary>Raw usage events.</summary>
+    public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
+    /// <summary>Usage rollups.</summary>
+    public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
+    /// <summary>Invoices.</summary>
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+    /// <summary>Invoice lines.</summary>
+    public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
+    /// <summary>The Stripe webhook inbox (fleet-level).</summary>
+    public DbSet<StripeWebhookEvent> StripeWebhookEvents => Set<StripeWebhookEvent>();
+    /// <summary>In-app notices (per user).</summary>
+    public DbSet<Notification> Notifications => Set<Notification>();
+    /// <summary>The audit log.</summary>
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    /// <inheritdoc />
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+
+        foreach (var entityType in builder.Model.GetEntityTypes())
+        {
+            if (typeof(ITenantOwned).IsAssignableFrom(entityType.ClrType) && entityType.BaseType is null)
+            {
+                typeof(PortalDbContext).GetMethod(nameof(ApplyTenantFilter), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                    .MakeGenericMethod(entityType.ClrType)
+                    .Invoke(this, [builder]);
+            }
+        }
+        // Fleet entries (no tenant) are visible only in a cross-tenant scope, never to a context without a tenant.
+        builder.Entity<AuditEntry>().HasQueryFilter(e => CrossTenant || (CurrentTenantId != null && e.TenantId == CurrentTenantId));
+    }
+
+    private void ApplyTenantFilter<T>(ModelBuilder builder) where T : class, ITenantOwned
+    {
+        Expression<Func<T, bool>> filter = e => CrossTenant || e.TenantId == CurrentTenantId;
+        builder.Entity<T>().HasQueryFilter(filter);
+    }
+
+    /// <inheritdoc />
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        TenantSaveGuard.Apply(ChangeTracker, _tenant);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <inheritdoc />
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        TenantSaveGuard.Apply(ChangeTracker, _tenant);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+}

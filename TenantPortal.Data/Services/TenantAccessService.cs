@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.Common;
+using TenantPortal.Core.Tenants;
+
+namespace TenantPortal.Data.Services;
+
+/// <summary>
+/// Resolves which tenants a user belongs to and whether they may enter one. Memberships are read by the
+/// user's own id across tenants (explicitly ignoring the tenant filter): that is the one cross-tenant
+/// read a tenant user needs, for the tenant switcher.
+/// </summary>
+public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> contexts, ITenantContext tenantContext)
+{
+    /// <summary>The tenants the user is a member of, by name.</summary>
+    public async Task<IReadOnlyList<TenantAccess>> ListForUserAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.Members.IgnoreQueryFilters()
+            .Where(m => m.UserId == userId)
+            .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => new { m, t })
+            .OrderBy(x => x.t.Name)
+            .Select(x => new TenantAccess(x.t.Id, x.t.Slug, x.t.Name, x.t.Tier, x.t.Status, x.m.Role))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks that the user is a member of the tenant with this slug and makes it the current tenant of the scope.
+    /// A tenant the user does not belong to is reported as not found, so that its existence is not revealed.
+    /// </summary>
+    public async Task<Result<TenantAccess>> EnterAsync(string slug, string userId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var access = await db.Members.IgnoreQueryFilters()
+            .Where(m => m.UserId == userId)
+            .Join(db.Tenants.Where(t => t.Slug == slug), m => m.TenantId, t => t.Id,
+                (m, t) => new TenantAccess(t.Id, t.Slug, t.Name, t.Tier, t.Status, m.Role))
+            .SingleOrDefaultAsync(cancellationToken);
+        if (access is null)
+            return Error.NotFound($"No workspace '{slug}' was found among yours.");
+        tenantContext.SetTenant(access.TenantId);
+        return access;
+    }
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TenantPortal.Web.Options;
+
+/// <summary>The <c>Billing</c> section.</summary>
+public sealed class BillingOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Billing";
+
+    /// <summary>Trial length of a paid tier, in days.</summary>
+    [Range(1, 365, ErrorMessage = "Billing:TrialDays must be between 1 and 365.")]
+    public int TrialDays { get; set; } = 14;
+
+    /// <summary>Hours to wait after a period closes before invoicing it (late usage).</summary>
+    [Range(0, 720, ErrorMessage = "Billing:GraceHours must be between 0 and 720.")]
+    public int GraceHours { get; set; } = 24;
+
+    /// <summary>Days a PastDue tenant stays unpaid before it is suspended.</summary>
+    [Range(0, 90, ErrorMessage = "Billing:DunningDays must be between 0 and 90.")]
+    public int DunningDays { get; set; } = 7;
+}

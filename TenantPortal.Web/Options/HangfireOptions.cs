@@ -1,0 +1,26 @@
+using TenantPortal.Data.Options;
+
+namespace TenantPortal.Web.Options;
+
+/// <summary>The <c>Hangfire</c> section: where jobs are stored.</summary>
+public sealed record HangfireOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Hangfire";
+
+    /// <summary>The storage.</summary>
+    public JobStorageKind Storage { get; init; }
+
+    /// <summary>Reads the section; the storage decides what is registered, so a bad value throws naming the key.</summary>
+    public static HangfireOptions Read(IConfiguration configuration, DatabaseOptions database)
+    {
+        var text = configuration.GetSection(SectionName)["Storage"];
+        if (string.IsNullOrWhiteSpace(text))
+            return new HangfireOptions { Storage = database.Provider == DatabaseProvider.SqlServer ? JobStorageKind.SqlServer : JobStorageKind.InMemory };
+        if (!Enum.TryParse<JobStorageKind>(text, ignoreCase: true, out var storage) || !Enum.IsDefined(storage))
+            throw new InvalidSettingException($"{SectionName}:Storage", $"'{text}' is not supported; use InMemory or SqlServer.");
+        if (storage == JobStorageKind.SqlServer && database.Provider != DatabaseProvider.SqlServer)
+            throw new InvalidSettingException($"{SectionName}:Storage", "SqlServer job storage needs Database:Provider=SqlServer (it shares ConnectionStrings:Portal).");
+        return new HangfireOptions { Storage = storage };
+    }
+}

@@ -1,0 +1,25 @@
+using TenantPortal.Data;
+using TenantPortal.Web.Startup;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddDataServices();
+    builder.AddWebServices();
+    builder.AddJobs();
+
+    var app = builder.Build();
+    app.UsePortal();
+    await app.InitializeAsync();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (StartupErrors.TryDescribe(ex, out var message))
+{
+    // A bad setting stops the app with one line that names the key.
+    Console.Error.WriteLine(message);
+    return 1;
+}
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,243 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TenantPortal.Core.ApiKeys;
+using TenantPortal.Core.Audit;
+using TenantPortal.Core.Billing;
+using TenantPortal.Core.Common;
+using TenantPortal.Core.Members;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Core.Usage;
+using TenantPortal.Data;
+using TenantPortal.Data.Identity;
+using TenantPortal.Web.Options;
+
+namespace TenantPortal.Web.Startup;
+
+/// <summary>
+/// Seeds the demo of PRODUCT.md section 8: tenants <c>acme</c> (Professional, Active), <c>globex</c>
+/// (Starter, Trial) and <c>initech</c> (Free, near its API quota), four users each, 90 days of usage
+/// and the invoices of the closed months, computed from that usage. Runs once: an existing <c>acme</c> stops it.
+/// </summary>
+public sealed class DemoDataSeeder(
+    PortalDbContext db,
+    UserManager<PortalUser> users,
+    ITenantContext tenantContext,
+    IOptions<DemoOptions> demo,
+    IOptions<BillingOptions> billing,
+    TimeProvider time,
+    ILogger<DemoDataSeeder> logger)
+{
+    /// <summary>Days of usage history.</summary>
+    public const int HistoryDays = 90;
+
+    private sealed record DemoTenant(string Slug, string Name, SubscriptionTier Tier, TenantStatus Status, UsageProfile Usage);
+
+    // Daily amounts around which the generated usage varies (gauges: start and end level over the 90 days).
+    private sealed record UsageProfile(decimal ApiCallsPerDay, decimal GpuHoursPerDay, decimal StorageFrom, decimal StorageTo, decimal StudiesFrom, decimal StudiesTo);
+
+    private static readonly DemoTenant[] Tenants =
+    [
+        new("acme", "Acme Corporation", SubscriptionTier.Professional, TenantStatus.Active, new(35_000, 6.2m, 620, 880, 38_000, 52_000)),
+        new("globex", "Globex", SubscriptionTier.Starter, TenantStatus.Trial, new(2_400, 0.9m, 12, 41, 800, 2_300)),
+        new("initech", "Initech", SubscriptionTier.Free, TenantStatus.Active, new(425, 0.12m, 4, 7.5m, 300, 640)),
+    ];
+
+    private static readonly (string Local, TenantRole Role)[] People =
+        [("owner", TenantRole.Owner), ("admin", TenantRole.Admin), ("member", TenantRole.Member), ("viewer", TenantRole.Viewer)];
+
+    /// <summary>Seeds everything unless the demo tenant <c>acme</c> exists.</summary>
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        using var scope = tenantContext.BeginCrossTenantScope("demo data seeding");
+        if (await db.Tenants.AnyAsync(t => t.Slug == "acme", cancellationToken))
+        {
+            await EnsureDemoApiKeyAsync(cancellationToken);
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var random = new Random(2026);
+        foreach (var spec in Tenants)
+        {
+            var tenant = CreateTenant(spec, now);
+            db.Tenants.Add(tenant);
+            foreach (var (local, role) in People)
+            {
+                var user = await EnsureUserAsync($"{local}@{spec.Slug}.test", $"{Capitalize(local)} at {spec.Name}", now);
+                db.Members.Add(new TenantMember { TenantId = tenant.Id, UserId = user.Id, Role = role, JoinedAt = tenant.CreatedAt });
+            }
+            var events = GenerateUsage(tenant.Id, spec.Usage, now, random);
+            db.UsageEvents.AddRange(events);
+            if (spec.Tier != SubscriptionTier.Free && spec.Status == TenantStatus.Active)
+                db.Invoices.AddRange(InvoicesFor(tenant, events, now));
+            db.AuditEntries.Add(new AuditEntry
+            {
+                TenantId = tenant.Id, Actor = "system", Action = AuditActions.TenantCreated,
+                Target = $"tenant:{spec.Slug}", Details = "demo data", OccurredAt = now,
+            });
+        }
+
+        // The acme owner also helps out at globex, so the tenant switcher has something to switch.
+        var acmeOwner = await users.FindByEmailAsync("owner@acme.test");
+        var globex = db.ChangeTracker.Entries<Tenant>().Single(e => e.Entity.Slug == "globex").Entity;
+        db.Members.Add(new TenantMember { TenantId = globex.Id, UserId = acmeOwner!.Id, Role = TenantRole.Admin, JoinedAt = now.AddDays(-10) });
+
+        await db.SaveChangesAsync(cancellationToken);
+        await EnsureDemoApiKeyAsync(cancellationToken);
+        logger.LogInformation("Demo data seeded: {Tenants} tenants with {Days} days of usage", Tenants.Length, HistoryDays);
+    }
+
+    private Tenant CreateTenant(DemoTenant spec, DateTimeOffset now)
+    {
+        var tenant = new Tenant
+        {
+            Name = spec.Name,
+            Slug = spec.Slug,
+            Tier = spec.Tier,
+            Status = spec.Status,
+            BillingCycle = BillingCycle.Monthly,
+            BillingEmail = $"billing@{spec.Slug}.test",
+            CreatedAt = now.AddDays(-HistoryDays - 30),
+        };
+        if (spec.Status == TenantStatus.Trial)
+        {
+            // Started its trial of a paid tier 10 days ago: a few days are left.
+            tenant.TrialEndsAt = now.AddDays(-10).AddDays(billing.Value.TrialDays);
+        }
+        else if (spec.Tier != SubscriptionTier.Free)
+        {
+            tenant.SubscriptionStartedAt = tenant.CreatedAt;
+            tenant.CurrentPeriodEndsAt = PeriodMath.MonthStart(now).AddMonths(1);
+        }
+        return tenant;
+    }
+
+    private async Task<PortalUser> EnsureUserAsync(string email, string displayName, DateTimeOffset now)
+    {
+        var user = await users.FindByEmailAsync(email);
+        if (user is not null)
+            return user;
+        user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, CreatedAt = now };
+        var result = await users.CreateAsync(user, demo.Value.Password);
+        if (!result.Succeeded)
+            throw new InvalidOperationException($"Could not create demo user {email} (check Demo:Password): {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        return user;
+    }
+
+    // Hourly API calls with a working-day rhythm, a few GPU jobs a day, and one gauge reading a day.
+    private static List<UsageEvent> GenerateUsage(Guid tenantId, UsageProfile profile, DateTimeOffset now, Random random)
+    {
+        var events = new List<UsageEvent>();
+        var start = PeriodMath.HourStart(now).AddDays(-HistoryDays);
+        var sequence = 0;
+        UsageEvent Event(UsageMetric metric, decimal quantity, DateTimeOffset at) => new()
+        {
+            TenantId = tenantId,
+            ClientEventId = $"demo-{UsageMetrics.Name(metric)}-{++sequence:D6}",
+            Metric = metric,
+            Quantity = quantity,
+            Timestamp = at,
+            ReceivedAt = at.AddSeconds(2),
+        };
+
+        for (var hour = start; hour < now; hour = hour.AddHours(1))
+        {
+            var weekday = hour.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
+            var daytime = hour.Hour is >= 7 and < 19;
+            var weight = (weekday ? 1.15m : 0.6m) * (daytime ? 1.6m : 0.4m);
+            var calls = Math.Round(profile.ApiCallsPerDay / 24m * weight * (0.85m + (decimal)random.NextDouble() * 0.3m));
+            events.Add(Event(UsageMetric.ApiCalls, calls, hour.AddMinutes(59)));
+        }
+        for (var day = start.Date; day < now.UtcDateTime; day = day.AddDays(1))
+        {
+            var at = new DateTimeOffset(day, TimeSpan.Zero);
+            var progress = (decimal)(at - start).TotalDays / HistoryDays;
+            for (var job = 0; job < 3; job++)
+            {
+                var gpu = Math.Round(profile.GpuHoursPerDay / 3m * (0.7m + (decimal)random.NextDouble() * 0.6m), 2);
+                var jobAt = at.AddHours(9 + job * 3);
+                if (jobAt < now)
+                    events.Add(Event(UsageMetric.GpuHours, gpu, jobAt));
+            }
+            var dayAt = at.AddMinutes(30);
+            if (dayAt >= now)
+                continue;
+            events.Add(Event(UsageMetric.StorageGb, Math.Round(profile.StorageFrom + (profile.StorageTo - profile.StorageFrom) * progress, 1), dayAt));
+            events.Add(Event(UsageMetric.Studies, Math.Round(profile.StudiesFrom + (profile.StudiesTo - profile.StudiesFrom) * progress), dayAt));
+        }
+        return events;
+    }
+
+    // One invoice per calendar month fully inside the history, computed from the generated events.
+    private IEnumerable<Invoice> InvoicesFor(Tenant tenant, List<UsageEvent> events, DateTimeOffset now)
+    {
+        var plan = PlanCatalog.For(tenant.Tier);
+        var currentMonth = PeriodMath.MonthStart(now);
+        var firstEvent = events.Min(e => e.Timestamp);
+        for (var period = PeriodMath.MonthStart(firstEvent).AddMonths(1); period < currentMonth; period = period.AddMonths(1))
+        {
+            var end = period.AddMonths(1);
+            var inPeriod = events.Where(e => e.Timestamp >= period && e.Timestamp < end).ToList();
+            var usage = new PeriodUsage(
+                inPeriod.Where(e => e.Metric == UsageMetric.ApiCalls).Sum(e => e.Quantity),
+                PeriodMath.TimeWeightedAverage(events.Where(e => e.Metric == UsageMetric.StorageGb).Select(e => (e.Timestamp, e.Quantity)), period, end),
+                inPeriod.Where(e => e.Metric == UsageMetric.GpuHours).Sum(e => e.Quantity));
+            var issued = end.AddHours(billing.Value.GraceHours).AddHours(3);
+            var invoice = new Invoice
+            {
+                TenantId = tenant.Id,
+                Number = $"{tenant.Slug.ToUpperInvariant()}-{period:yyyyMM}",
+                PeriodStart = period,
+                PeriodEnd = end,
+                Tier = tenant.Tier,
+                IssuedAt = issued,
+                DueAt = issued.AddDays(14),
+            };
+            invoice.Lines.Add(new InvoiceLine
+            {
+                TenantId = tenant.Id, Kind = InvoiceLineKind.Base, Description = $"{plan.Tier} plan, {period:MMMM yyyy}",
+                Quantity = 1, UnitPriceCents = plan.MonthlyPriceCents, AmountCents = plan.MonthlyPriceCents,
+            });
+            foreach (var line in OverageCalculator.Lines(plan, usage))
+            {
+                invoice.Lines.Add(new InvoiceLine
+                {
+                    TenantId = tenant.Id, Kind = InvoiceLineKind.Overage, Metric = line.Metric,
+                    Description = $"{UsageMetrics.DisplayName(line.Metric)} over the {line.Included:N0} included",
+                    Quantity = line.Quantity, UnitPriceCents = line.UnitPriceCents, AmountCents = line.AmountCents,
+                });
+            }
+            invoice.RecalculateTotal();
+            var isLatest = end == currentMonth;
+            invoice.Status = isLatest && now < invoice.DueAt ? InvoiceStatus.Open : InvoiceStatus.Paid;
+            invoice.PaidAt = invoice.Status == InvoiceStatus.Paid ? issued.AddDays(2) : null;
+            yield return invoice;
+        }
+    }
+
+    private async Task EnsureDemoApiKeyAsync(CancellationToken cancellationToken)
+    {
+        var secret = demo.Value.ApiKey;
+        if (string.IsNullOrEmpty(secret))
+            return;
+        var hash = SecretHasher.Sha256Hex(secret);
+        if (await db.ApiKeys.AnyAsync(k => k.SecretHash == hash, cancellationToken))
+            return;
+        var acme = await db.Tenants.SingleAsync(t => t.Slug == "acme", cancellationToken);
+        var owner = await users.FindByEmailAsync("owner@acme.test");
+        db.ApiKeys.Add(new ApiKey
+        {
+            TenantId = acme.Id,
+            Name = "Demo key (Demo:ApiKey)",
+            Prefix = secret[..ApiKey.PrefixLength],
+            SecretHash = hash,
+            Scopes = string.Join(' ', ApiKeyScopes.All),
+            CreatedAt = time.GetUtcNow(),
+            CreatedByUserId = owner?.Id ?? "",
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static string Capitalize(string s) => char.ToUpperInvariant(s[0]) + s[1..];
+}

@@ -1,0 +1,46 @@
+using Hangfire;
+using Hangfire.InMemory;
+using Hangfire.SqlServer;
+using TenantPortal.Data.Options;
+using TenantPortal.Web.Options;
+
+namespace TenantPortal.Web.Startup;
+
+/// <summary>Registers Hangfire: storage from <c>Hangfire:Storage</c>, and a job server.</summary>
+public static class JobServiceExtensions
+{
+    /// <summary>Adds Hangfire with the configured storage.</summary>
+    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
+    {
+        var database = DatabaseOptions.Read(builder.Configuration);
+        var options = HangfireOptions.Read(builder.Configuration, database);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (options.Storage == JobStorageKind.SqlServer)
+            {
+                config.UseSqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
+                {
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = TimeSpan.Zero,
+                    UseRecommendedIsolationLevel = true,
+                    DisableGlobalLocks = true,
+                    SchemaName = "hangfire",
+                });
+            }
+            else
+            {
+                config.UseInMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
+            }
+        });
+        builder.Services.AddHangfireServer(o =>
+        {
+            o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,42 @@
+using Hangfire;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using TenantPortal.Web.Components;
+using TenantPortal.Web.Health;
+using TenantPortal.Web.Security;
+
+namespace TenantPortal.Web.Startup;
+
+/// <summary>The HTTP pipeline and the endpoints.</summary>
+public static class PipelineExtensions
+{
+    /// <summary>Configures middleware and maps every endpoint.</summary>
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+            app.UseMigrationsEndPoint();
+        else
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
+
+        // Operators only: the policy answers anonymous users with the login page and others with 403.
+        // Authorization = [] drops Hangfire's default local-requests-only filter, the policy is the gate.
+        app.MapHangfireDashboardWithAuthorizationPolicy(PortalPolicies.Operator, "/hangfire", new DashboardOptions
+        {
+            Authorization = [],
+            AppPath = "/ops",
+            DashboardTitle = "TenantPortal jobs",
+        });
+
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        return app;
+    }
+}

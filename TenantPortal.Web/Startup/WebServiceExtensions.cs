@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+using TenantPortal.Core.Authorization;
+using TenantPortal.Core.Notifications;
+using TenantPortal.Data;
+using TenantPortal.Data.Identity;
+using TenantPortal.Web.Components.Account;
+using TenantPortal.Web.Email;
+using TenantPortal.Web.Health;
+using TenantPortal.Web.Options;
+using TenantPortal.Web.Security;
+
+namespace TenantPortal.Web.Startup;
+
+/// <summary>Registers the web layer: options, Identity, UI, email and health checks.</summary>
+public static class WebServiceExtensions
+{
+    /// <summary>Adds everything the web layer needs.</summary>
+    public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+
+        AddValidatedOptions<OperatorOptions>(services, OperatorOptions.SectionName);
+        AddValidatedOptions<DemoOptions>(services, DemoOptions.SectionName);
+        AddValidatedOptions<BillingOptions>(services, BillingOptions.SectionName);
+        AddValidatedOptions<EmailOptions>(services, EmailOptions.SectionName);
+        AddValidatedOptions<SmtpOptions>(services, SmtpOptions.SectionName);
+        services.PostConfigure<DemoOptions>(o =>
+        {
+            // Demo data is on in Development unless switched off explicitly.
+            if (builder.Configuration[$"{DemoOptions.SectionName}:Seed"] is null)
+                o.Seed = builder.Environment.IsDevelopment();
+        });
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(PortalPolicies.Operator, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Operator));
+
+        services.AddIdentityCore<PortalUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = false;
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.AddSingleton<PickupDirectoryMailSender>();
+        services.AddSingleton<SmtpMailSender>();
+        services.AddSingleton<IMailSender>(sp =>
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmailOptions>>().Value.Mode == "Smtp"
+                ? sp.GetRequiredService<SmtpMailSender>()
+                : sp.GetRequiredService<PickupDirectoryMailSender>());
+        services.AddSingleton<IEmailSender<PortalUser>, IdentityMailSender>();
+
+        services.AddScoped<OperatorBootstrapper>();
+        services.AddScoped<DemoDataSeeder>();
+
+        services.AddHealthChecks()
+            .AddDbContextCheck<PortalDbContext>("database", tags: ["ready"])
+            .AddCheck<JobStorageHealthCheck>("jobs", tags: ["ready"]);
+
+        return builder;
+    }
+
+    private static void AddValidatedOptions<T>(IServiceCollection services, string section) where T : class =>
+        services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+}
