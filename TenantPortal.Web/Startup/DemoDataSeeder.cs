@@ -34,13 +34,18 @@ public sealed class DemoDataSeeder(
     private sealed record DemoTenant(string Slug, string Name, SubscriptionTier Tier, TenantStatus Status, UsageProfile Usage);
 
     // Daily amounts around which the generated usage varies (gauges: start and end level over the 90 days).
-    private sealed record UsageProfile(decimal ApiCallsPerDay, decimal GpuHoursPerDay, decimal StorageFrom, decimal StorageTo, decimal StudiesFrom, decimal StudiesTo);
+    // CurrentPeriodApiCalls, when set, is exactly what the running month has used so far, whatever the day.
+    private sealed record UsageProfile(decimal ApiCallsPerDay, decimal GpuHoursPerDay, decimal StorageFrom, decimal StorageTo, decimal StudiesFrom, decimal StudiesTo,
+        decimal? CurrentPeriodApiCalls = null);
+
+    /// <summary>What initech has used of its 10,000 API calls this month: 92 %, in the red band.</summary>
+    public const decimal InitechCurrentApiCalls = 9_200;
 
     private static readonly DemoTenant[] Tenants =
     [
         new("acme", "Acme Corporation", SubscriptionTier.Professional, TenantStatus.Active, new(35_000, 6.2m, 620, 880, 38_000, 52_000)),
         new("globex", "Globex", SubscriptionTier.Starter, TenantStatus.Trial, new(2_400, 0.9m, 12, 41, 800, 2_300)),
-        new("initech", "Initech", SubscriptionTier.Free, TenantStatus.Active, new(425, 0.12m, 4, 7.5m, 300, 640)),
+        new("initech", "Initech", SubscriptionTier.Free, TenantStatus.Active, new(300, 0.12m, 4, 7.5m, 300, 640, InitechCurrentApiCalls)),
     ];
 
     private static readonly (string Local, TenantRole Role)[] People =
@@ -147,9 +152,12 @@ public sealed class DemoDataSeeder(
             var daytime = hour.Hour is >= 7 and < 19;
             var weight = (weekday ? 1.15m : 0.6m) * (daytime ? 1.6m : 0.4m);
             var calls = Math.Round(profile.ApiCallsPerDay / 24m * weight * (0.85m + (decimal)random.NextDouble() * 0.3m));
-            events.Add(Event(UsageMetric.ApiCalls, calls, hour.AddMinutes(59)));
+            var at = hour.AddMinutes(59) < now ? hour.AddMinutes(59) : now.AddSeconds(-1);
+            events.Add(Event(UsageMetric.ApiCalls, calls, at));
         }
-        for (var day = start.Date; day < now.UtcDateTime; day = day.AddDays(1))
+        if (profile.CurrentPeriodApiCalls is { } target)
+            ScaleCurrentPeriod(events, PeriodMath.MonthStart(now), target);
+        for (var day = start.UtcDateTime.Date.AddDays(1); day < now.UtcDateTime; day = day.AddDays(1))
         {
             var at = new DateTimeOffset(day, TimeSpan.Zero);
             var progress = (decimal)(at - start).TotalDays / HistoryDays;
@@ -169,10 +177,21 @@ public sealed class DemoDataSeeder(
         return events;
     }
 
+    // Rescales the running month's API-call events so that they add up to exactly the target.
+    private static void ScaleCurrentPeriod(List<UsageEvent> events, DateTimeOffset periodStart, decimal target)
+    {
+        var current = events.Where(e => e.Metric == UsageMetric.ApiCalls && e.Timestamp >= periodStart).ToList();
+        var total = current.Sum(e => e.Quantity);
+        if (current.Count == 0 || total == 0)
+            return;
+        foreach (var e in current)
+            e.Quantity = Math.Floor(e.Quantity * target / total);
+        current[^1].Quantity += target - current.Sum(e => e.Quantity);
+    }
+
     // One invoice per calendar month fully inside the history, computed from the generated events.
     private IEnumerable<Invoice> InvoicesFor(Tenant tenant, List<UsageEvent> events, DateTimeOffset now)
     {
-        var plan = PlanCatalog.For(tenant.Tier);
         var currentMonth = PeriodMath.MonthStart(now);
         var firstEvent = events.Min(e => e.Timestamp);
         for (var period = PeriodMath.MonthStart(firstEvent).AddMonths(1); period < currentMonth; period = period.AddMonths(1))
@@ -184,34 +203,13 @@ public sealed class DemoDataSeeder(
                 PeriodMath.TimeWeightedAverage(events.Where(e => e.Metric == UsageMetric.StorageGb).Select(e => (e.Timestamp, e.Quantity)), period, end),
                 inPeriod.Where(e => e.Metric == UsageMetric.GpuHours).Sum(e => e.Quantity));
             var issued = end.AddHours(billing.Value.GraceHours).AddHours(3);
-            var invoice = new Invoice
+            var invoice = InvoiceComposer.Compose(tenant, period, usage, issued);
+            // The latest invoice is still open; earlier ones were paid two days after issue.
+            if (end != currentMonth)
             {
-                TenantId = tenant.Id,
-                Number = $"{tenant.Slug.ToUpperInvariant()}-{period:yyyyMM}",
-                PeriodStart = period,
-                PeriodEnd = end,
-                Tier = tenant.Tier,
-                IssuedAt = issued,
-                DueAt = issued.AddDays(14),
-            };
-            invoice.Lines.Add(new InvoiceLine
-            {
-                TenantId = tenant.Id, Kind = InvoiceLineKind.Base, Description = $"{plan.Tier} plan, {period:MMMM yyyy}",
-                Quantity = 1, UnitPriceCents = plan.MonthlyPriceCents, AmountCents = plan.MonthlyPriceCents,
-            });
-            foreach (var line in OverageCalculator.Lines(plan, usage))
-            {
-                invoice.Lines.Add(new InvoiceLine
-                {
-                    TenantId = tenant.Id, Kind = InvoiceLineKind.Overage, Metric = line.Metric,
-                    Description = $"{UsageMetrics.DisplayName(line.Metric)} over the {line.Included:N0} included",
-                    Quantity = line.Quantity, UnitPriceCents = line.UnitPriceCents, AmountCents = line.AmountCents,
-                });
+                invoice.Status = InvoiceStatus.Paid;
+                invoice.PaidAt = issued.AddDays(2);
             }
-            invoice.RecalculateTotal();
-            var isLatest = end == currentMonth;
-            invoice.Status = isLatest && now < invoice.DueAt ? InvoiceStatus.Open : InvoiceStatus.Paid;
-            invoice.PaidAt = invoice.Status == InvoiceStatus.Paid ? issued.AddDays(2) : null;
             yield return invoice;
         }
     }

@@ -1,0 +1,39 @@
+using Bunit;
+using TenantPortal.Core.Quotas;
+using TenantPortal.Core.Usage;
+using TenantPortal.Data.Services;
+using TenantPortal.Tests.Infrastructure;
+using TenantPortal.Web.Components.Shared;
+
+namespace TenantPortal.Tests.Web.Components;
+
+public class UsageBarTests : BunitTestContext
+{
+    [Theory]
+    [InlineData(699, QuotaBand.Green, "mud-progress-linear-color-success")]
+    [InlineData(700, QuotaBand.Yellow, "mud-progress-linear-color-warning")]
+    [InlineData(899, QuotaBand.Yellow, "mud-progress-linear-color-warning")]
+    [InlineData(900, QuotaBand.Red, "mud-progress-linear-color-error")]
+    public void Render_ColoursTheBarByBand(int used, QuotaBand band, string cssClass)
+    {
+        var usage = new CurrentUsage(UsageMetric.ApiCalls, used, 1_000, QuotaCalculator.Percentage(used, 1_000));
+
+        var bar = Render<UsageBar>(p => p.Add(x => x.Usage, usage));
+
+        Assert.Equal(band.ToString(), bar.Find(".usage-bar").GetAttribute("data-band"));
+        Assert.Contains(cssClass, bar.Find(".mud-progress-linear").ClassList);
+        Assert.Contains($"{used:N0} / 1,000 calls", bar.Markup);
+    }
+
+    [Fact]
+    public void Render_SaysUnlimited_AndShowsNoPercentage_ForAnUnlimitedQuota()
+    {
+        var usage = new CurrentUsage(UsageMetric.GpuHours, 12.5m, -1, null);
+
+        var bar = Render<UsageBar>(p => p.Add(x => x.Usage, usage));
+
+        Assert.Contains("12.5 / unlimited h", bar.Markup);
+        Assert.DoesNotContain("%", bar.Find(".usage-bar").TextContent);
+        Assert.Equal("Green", bar.Find(".usage-bar").GetAttribute("data-band"));
+    }
+}

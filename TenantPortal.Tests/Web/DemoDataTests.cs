@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TenantPortal.Core.Billing;
+using TenantPortal.Core.Members;
+using TenantPortal.Core.Quotas;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Core.Usage;
+using TenantPortal.Data;
+using TenantPortal.Data.Services;
+using TenantPortal.Tests.Infrastructure;
+using TenantPortal.Web.Startup;
+
+namespace TenantPortal.Tests.Web;
+
+[Collection(PortalCollection.Name)]
+public class DemoDataTests(PortalAppFactory portal)
+{
+    [Fact]
+    public async Task Seed_CreatesTheThreeDemoTenants_WithTheirTiersAndStatuses()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test");
+
+        var tenants = await db.Tenants.ToDictionaryAsync(t => t.Slug);
+
+        Assert.Equal((SubscriptionTier.Professional, TenantStatus.Active), (tenants["acme"].Tier, tenants["acme"].Status));
+        Assert.Equal((SubscriptionTier.Starter, TenantStatus.Trial), (tenants["globex"].Tier, tenants["globex"].Status));
+        Assert.NotNull(tenants["globex"].TrialEndsAt);
+        Assert.Equal((SubscriptionTier.Free, TenantStatus.Active), (tenants["initech"].Tier, tenants["initech"].Status));
+    }
+
+    [Fact]
+    public async Task Seed_GivesEveryTenantFourUsers_OneOfEachRole()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test");
+
+        foreach (var slug in new[] { "acme", "globex", "initech" })
+        {
+            var roles = await db.Members
+                .Join(db.Tenants.Where(t => t.Slug == slug), m => m.TenantId, t => t.Id, (m, t) => m)
+                .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { u.Email, m.Role })
+                .Where(x => x.Email!.EndsWith($"@{slug}.test"))
+                .ToListAsync();
+            Assert.Equal([TenantRole.Viewer, TenantRole.Member, TenantRole.Admin, TenantRole.Owner], roles.Select(r => r.Role).Order());
+        }
+    }
+
+    [Fact]
+    public async Task Seed_WritesNinetyDaysOfUsage()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test");
+        var acme = await db.Tenants.SingleAsync(t => t.Slug == "acme");
+
+        var timestamps = await db.UsageEvents.Where(e => e.TenantId == acme.Id).Select(e => e.Timestamp).ToListAsync();
+
+        Assert.InRange((timestamps.Max() - timestamps.Min()).TotalDays, 89, 90);
+    }
+
+    [Fact]
+    public async Task Seed_InvoicesAcmesClosedMonths_FromItsUsage_WithTheLatestOpen()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test");
+        var acme = await db.Tenants.SingleAsync(t => t.Slug == "acme");
+
+        var invoices = await db.Invoices.Include(i => i.Lines).Where(i => i.TenantId == acme.Id).ToListAsync();
+
+        Assert.InRange(invoices.Count, 2, 3);
+        Assert.All(invoices, i => Assert.Equal(i.Lines.Sum(l => l.AmountCents), i.TotalCents));
+        Assert.All(invoices, i => Assert.Equal(19_900, i.Lines.Single(l => l.Kind == InvoiceLineKind.Base).AmountCents));
+        var latest = invoices.MaxBy(i => i.PeriodStart)!;
+        Assert.Equal(InvoiceStatus.Open, latest.Status);
+        Assert.All(invoices.Where(i => i != latest), i => Assert.Equal(InvoiceStatus.Paid, i.Status));
+        // The invoice matches what the API-call events of its period add up to.
+        var apiCalls = await db.UsageEvents
+            .Where(e => e.TenantId == acme.Id && e.Metric == UsageMetric.ApiCalls && e.Timestamp >= latest.PeriodStart && e.Timestamp < latest.PeriodEnd)
+            .SumAsync(e => e.Quantity);
+        var apiLine = latest.Lines.SingleOrDefault(l => l.Metric == UsageMetric.ApiCalls);
+        Assert.Equal(Math.Max(0, apiCalls - 1_000_000), apiLine?.Quantity ?? 0);
+    }
+
+    [Fact]
+    public async Task Initech_IsNearItsApiQuota()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var access = await scope.ServiceProvider.GetRequiredService<TenantAccessService>()
+            .EnterAsync("initech", await UserIdAsync(scope, "owner@initech.test"), CancellationToken.None);
+        Assert.True(access.IsSuccess);
+
+        var usage = await scope.ServiceProvider.GetRequiredService<UsageSummaryService>().CurrentPeriodAsync(CancellationToken.None);
+
+        var apiCalls = usage.Single(u => u.Metric == UsageMetric.ApiCalls);
+        Assert.Equal(10_000, apiCalls.Limit);
+        Assert.Equal(DemoDataSeeder.InitechCurrentApiCalls, apiCalls.Used);
+        Assert.Equal(QuotaBand.Red, apiCalls.Band);
+    }
+
+    private static async Task<string> UserIdAsync(AsyncServiceScope scope, string email) =>
+        (await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.SingleAsync(u => u.Email == email)).Id;
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace TenantPortal.Tests.Web;
+
+/// <summary>Starts the real portal as a process with a bad setting: it must stop at once with one line naming the key.</summary>
+public class StartupSettingsTests
+{
+    [Theory]
+    [InlineData("--Database:Provider=Oracle", "Database:Provider")]
+    [InlineData("--Hangfire:Storage=Redis", "Hangfire:Storage")]
+    [InlineData("--Billing:TrialDays=0", "Billing:TrialDays")]
+    [InlineData("--Email:Mode=Carrier-Pigeon", "Email:Mode")]
+    [InlineData("--Billing:GraceHours=soon", "Billing:GraceHours")]
+    public async Task Start_StopsWithOneLineNamingTheKey_WhenASettingIsBad(string argument, string key)
+    {
+        var (exitCode, stdout, stderr) = await RunPortalAsync(argument);
+
+        Assert.Equal(1, exitCode);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var line = Assert.Single(lines);
+        Assert.Contains(key, line);
+        Assert.DoesNotContain("Now listening", stdout);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunPortalAsync(string argument)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"tenantportal-settings-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "TenantPortal.Web.dll"), argument,
+                    $"--ConnectionStrings:Portal=Data Source={Path.Combine(directory, "portal.db")}", "--urls=http://127.0.0.1:0" },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = directory,
+                Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["DOTNET_CONTENTROOT"] = directory },
+            };
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"The portal did not stop on the bad setting {argument}.");
+            }
+            return (process.ExitCode, await stdout, await stderr);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
