@@ -1,6 +1,9 @@
 using TenantPortal.Data;
 using TenantPortal.Web.Startup;
 
+if (HealthProbe.IsRequested(args))
+    return await HealthProbe.RunAsync(args);
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);
