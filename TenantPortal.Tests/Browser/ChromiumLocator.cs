@@ -6,16 +6,18 @@ public static class ChromiumLocator
     private static readonly string[] Candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
 
     /// <summary>The path of the Chromium executable (CHROMIUM_PATH wins).</summary>
-    public static string Find()
+    public static string Find() => Find(Environment.GetEnvironmentVariable("CHROMIUM_PATH"), Candidates);
+
+    /// <summary>The path of the Chromium executable, from an explicit setting or the first candidate that exists.</summary>
+    public static string Find(string? configured, IEnumerable<string> candidates)
     {
-        var configured = Environment.GetEnvironmentVariable("CHROMIUM_PATH");
         if (!string.IsNullOrEmpty(configured))
         {
             return File.Exists(configured)
                 ? configured
                 : throw new InvalidOperationException($"CHROMIUM_PATH points to '{configured}', which does not exist.");
         }
-        return Candidates.FirstOrDefault(File.Exists)
+        return candidates.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException(
                 "The browser tests need Chromium and none was found. Install it with: sudo apt-get update && sudo apt-get install -y chromium " +
                 "(Debian/Ubuntu; the README's test command does this when run as root), or set CHROMIUM_PATH to a Chromium or Chrome executable.");

@@ -16,6 +16,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLif
     public const string OperatorEmail = "operator@tenantportal.local";
     public const string OperatorPassword = "Operator-Test-2026";
     public const string DemoPassword = "Demo-Portal-2026";
+    public const string DemoApiKey = "tp_demo_0123456789abcdefghijklmnop";
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"tenantportal-web-{Guid.NewGuid():N}");
 
@@ -28,6 +29,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("ConnectionStrings:Portal", $"Data Source={Path.Combine(DataDirectory, "portal.db")}");
         builder.UseSetting("Operator:Password", OperatorPassword);
         builder.UseSetting("Demo:Seed", "true");
+        builder.UseSetting("Demo:ApiKey", DemoApiKey);
         builder.UseSetting("Email:PickupDirectory", Path.Combine(DataDirectory, "mail"));
         builder.UseSetting("urls", "http://127.0.0.1:0");
     }

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Billing;
+using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Quotas;
 using TenantPortal.Core.Tenants;
@@ -99,6 +101,32 @@ public class DemoDataTests(PortalAppFactory portal)
         Assert.Equal(10_000, apiCalls.Limit);
         Assert.Equal(DemoDataSeeder.InitechCurrentApiCalls, apiCalls.Used);
         Assert.Equal(QuotaBand.Red, apiCalls.Band);
+    }
+
+    [Fact]
+    public async Task DemoApiKey_IsStoredHashed_ForAcme_WithEveryScope()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test");
+
+        var key = await db.ApiKeys.SingleAsync(k => k.SecretHash == SecretHasher.Sha256Hex(PortalAppFactory.DemoApiKey));
+
+        Assert.Equal((await db.Tenants.SingleAsync(t => t.Slug == "acme")).Id, key.TenantId);
+        Assert.Equal(PortalAppFactory.DemoApiKey[..ApiKey.PrefixLength], key.Prefix);
+        Assert.Equal(ApiKeyScopes.All.Order(), key.Scopes.Split(' ').Order());
+        Assert.DoesNotContain(PortalAppFactory.DemoApiKey, key.SecretHash);
+    }
+
+    [Fact]
+    public async Task DataProtectionKeys_ArePersistedInTheDatabase()
+    {
+        var protector = portal.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("test");
+        Assert.Equal("secret", Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Unprotect(protector, Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Protect(protector, "secret")));
+
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        Assert.NotEmpty(await db.DataProtectionKeys.ToListAsync());
     }
 
     private static async Task<string> UserIdAsync(AsyncServiceScope scope, string email) =>
