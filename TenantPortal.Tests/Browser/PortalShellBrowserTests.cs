@@ -9,18 +9,10 @@ public class PortalShellBrowserTests(PortalAppFactory portal)
     [Fact]
     public async Task DemoOwner_LogsIn_AndSeesThePortalShellOfAcme()
     {
-        var chromium = ChromiumLocator.Find();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumLocator.Args });
-        var page = await browser.NewPageAsync(new() { BaseURL = portal.ServerAddress.ToString(), ViewportSize = new() { Width = 1440, Height = 900 } });
+        await using var session = await BrowserSession.StartAsync(portal);
+        var page = session.Page;
 
-        await page.GotoAsync("/Account/Login?ReturnUrl=%2Ft%2Facme");
-        await page.FillAsync("[id='Input.Email']", "owner@acme.test");
-        await page.FillAsync("[id='Input.Password']", PortalAppFactory.DemoPassword);
-        await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync("**/t/acme");
-        // Wait for the circuit: the shell marks itself interactive.
-        await page.Locator("#shell-state[data-interactive='True']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        await session.LogInAsync("owner@acme.test", PortalAppFactory.DemoPassword, "/t/acme");
         await page.Locator(".usage-bar").First.WaitForAsync();
 
         Assert.Equal("Acme Corporation", (await page.Locator("#tenant-name").InnerTextAsync()).Trim());
@@ -32,4 +24,56 @@ public class PortalShellBrowserTests(PortalAppFactory portal)
         Directory.CreateDirectory(screenshots);
         await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "acme-overview.png"), FullPage = true });
     }
+
+    [Fact]
+    public async Task TenantSwitcher_TakesTheUserToTheirOtherTenant()
+    {
+        await using var session = await BrowserSession.StartAsync(portal);
+        var page = session.Page;
+        await session.LogInAsync("owner@acme.test", PortalAppFactory.DemoPassword, "/t/acme");
+
+        await page.ClickAsync("#tenant-switcher button");
+        await page.ClickAsync("#switch-globex");
+
+        await page.WaitForURLAsync("**/t/globex");
+        await Assertions.Expect(page.Locator("#tenant-name")).ToHaveTextAsync("Globex");
+        await Assertions.Expect(page.Locator("#trial-banner")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task DarkModeToggle_SwitchesTheThemeAndIsRemembered()
+    {
+        await using var session = await BrowserSession.StartAsync(portal);
+        var page = session.Page;
+        await session.LogInAsync("viewer@acme.test", PortalAppFactory.DemoPassword, "/t/acme");
+        var lightBackground = await BackgroundAsync(page);
+
+        await page.ClickAsync("#dark-mode-toggle");
+        await page.WaitForFunctionAsync("() => localStorage.getItem('tenantportal.darkMode') === 'true'");
+        var darkBackground = await BackgroundAsync(page);
+        await page.ReloadAsync();
+        await session.WaitForInteractiveAsync();
+        await page.WaitForFunctionAsync($"() => getComputedStyle(document.body).backgroundColor !== '{lightBackground}'");
+
+        Assert.NotEqual(lightBackground, darkBackground);
+    }
+
+    [Fact]
+    public async Task LogOut_FromTheUserMenu_EndsTheSession()
+    {
+        await using var session = await BrowserSession.StartAsync(portal);
+        var page = session.Page;
+        await session.LogInAsync("member@globex.test", PortalAppFactory.DemoPassword, "/t/globex");
+
+        await page.ClickAsync("#user-menu button");
+        await page.ClickAsync("#logout");
+
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Log in" }).First).ToBeVisibleAsync();
+        var response = await page.GotoAsync("/t/globex");
+        Assert.Contains("/Account/Login", page.Url);
+        Assert.NotNull(response);
+    }
+
+    private static Task<string> BackgroundAsync(IPage page) => page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
 }
