@@ -14,7 +14,7 @@ public class AccountBrowserTests(PortalAppFactory portal)
         var email = $"new-{Guid.NewGuid():N}@example.test";
 
         await page.GotoAsync("/Account/Register");
-        await SaveScreenshotAsync(page, "register.png");
+        await session.SaveScreenshotAsync("register.png");
         await page.FillAsync("[id='Input.Email']", email);
         await page.FillAsync("[id='Input.Password']", "Brand-New-Pass-1");
         await page.FillAsync("[id='Input.ConfirmPassword']", "Brand-New-Pass-1");
@@ -52,13 +52,6 @@ public class AccountBrowserTests(PortalAppFactory portal)
         await Assertions.Expect(page.Locator("h1")).ToHaveCountAsync(1);
         Assert.EndsWith(" · TenantPortal", await page.TitleAsync());
         Assert.True(await page.Locator(".mud-paper").CountAsync() > 0, "The log-in page is not laid out with MudBlazor.");
-        await SaveScreenshotAsync(page, "login.png");
-    }
-
-    private static async Task SaveScreenshotAsync(IPage page, string name)
-    {
-        var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(screenshots);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, name) });
+        await session.SaveScreenshotAsync("login.png");
     }
 }

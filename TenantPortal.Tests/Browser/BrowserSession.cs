@@ -37,6 +37,14 @@ public sealed class BrowserSession : IAsyncDisposable
     public Task WaitForInteractiveAsync() =>
         Page.Locator("#shell-state[data-interactive='True']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
 
+    /// <summary>Saves a screenshot next to the test assembly (screenshots/NAME), for people to look at.</summary>
+    public async Task SaveScreenshotAsync(string name, bool fullPage = false)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(folder, name), FullPage = fullPage });
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _browser.DisposeAsync();

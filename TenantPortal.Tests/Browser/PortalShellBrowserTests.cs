@@ -20,9 +20,7 @@ public class PortalShellBrowserTests(PortalAppFactory portal)
         Assert.Equal(5, await page.Locator(".usage-bar").CountAsync());
         Assert.True(await page.Locator("#user-menu").IsVisibleAsync());
 
-        var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(screenshots);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(screenshots, "acme-overview.png"), FullPage = true });
+        await session.SaveScreenshotAsync("acme-overview.png", fullPage: true);
     }
 
     [Fact]
