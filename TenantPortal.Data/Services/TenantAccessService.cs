@@ -15,12 +15,9 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
     public async Task<IReadOnlyList<TenantAccess>> ListForUserAsync(string userId, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        return await db.Members.IgnoreQueryFilters()
-            .Where(m => m.UserId == userId)
-            .Join(db.Tenants, m => m.TenantId, t => t.Id, (m, t) => new { m, t })
-            .OrderBy(x => x.t.Name)
-            .Select(x => new TenantAccess(x.t.Id, x.t.Slug, x.t.Name, x.t.Tier, x.t.Status, x.m.Role))
-            .ToListAsync(cancellationToken);
+        // A user belongs to a handful of tenants: sorted here, as EF can't order by a member of the projected record.
+        var tenants = await MembershipsOf(db, userId, db.Tenants).ToListAsync(cancellationToken);
+        return tenants.OrderBy(a => a.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
     }
 
     /// <summary>
@@ -30,14 +27,16 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
     public async Task<Result<TenantAccess>> EnterAsync(string slug, string userId, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var access = await db.Members.IgnoreQueryFilters()
-            .Where(m => m.UserId == userId)
-            .Join(db.Tenants.Where(t => t.Slug == slug), m => m.TenantId, t => t.Id,
-                (m, t) => new TenantAccess(t.Id, t.Slug, t.Name, t.Tier, t.Status, m.Role))
-            .SingleOrDefaultAsync(cancellationToken);
+        var access = await MembershipsOf(db, userId, db.Tenants.Where(t => t.Slug == slug)).SingleOrDefaultAsync(cancellationToken);
         if (access is null)
             return Error.NotFound($"No workspace '{slug}' was found among yours.");
         tenantContext.SetTenant(access.TenantId);
         return access;
     }
+
+    // The user's own memberships across tenants, joined to the given tenants.
+    private static IQueryable<TenantAccess> MembershipsOf(PortalDbContext db, string userId, IQueryable<Tenant> tenants) =>
+        db.Members.IgnoreQueryFilters()
+            .Where(m => m.UserId == userId)
+            .Join(tenants, m => m.TenantId, t => t.Id, (m, t) => new TenantAccess(t.Id, t.Slug, t.Name, t.Tier, t.Status, m.Role));
 }
