@@ -6,6 +6,11 @@ using Microsoft.Extensions.Hosting;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
+using TenantPortal.Data.Services.ApiKeys;
+using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Invitations;
+using TenantPortal.Data.Services.Members;
+using TenantPortal.Data.Services.Tenants;
 using TenantPortal.Data.Tenancy;
 
 namespace TenantPortal.Data;
@@ -50,6 +55,13 @@ public static class DependencyInjection
         services.AddScoped<UsageSummaryService>();
         services.AddScoped<TenantOverviewService>();
         services.AddScoped<FleetService>();
+        services.AddSingleton<AuditWriter>();
+        services.AddScoped<AuditQueryService>();
+        services.AddScoped<TenantService>();
+        services.AddScoped<MemberService>();
+        services.AddScoped<InvitationService>();
+        services.AddScoped<InvitationAcceptanceService>();
+        services.AddScoped<ApiKeyService>();
         return builder;
     }
 

@@ -5,16 +5,34 @@ public static class AuditActions
 {
     /// <summary>A tenant was created.</summary>
     public const string TenantCreated = "tenant.created";
-    /// <summary>A tenant's settings changed.</summary>
+    /// <summary>A tenant's details changed.</summary>
     public const string TenantUpdated = "tenant.updated";
+    /// <summary>A tenant was deleted with all its data.</summary>
+    public const string TenantDeleted = "tenant.deleted";
+    /// <summary>Ownership moved to another member.</summary>
+    public const string OwnershipTransferred = "tenant.ownership_transferred";
     /// <summary>A user joined a tenant.</summary>
     public const string MemberAdded = "member.added";
+    /// <summary>A member's role changed.</summary>
+    public const string MemberRoleChanged = "member.role_changed";
+    /// <summary>A member was removed.</summary>
+    public const string MemberRemoved = "member.removed";
+    /// <summary>A member left.</summary>
+    public const string MemberLeft = "member.left";
     /// <summary>An invitation was sent.</summary>
     public const string InvitationCreated = "invitation.created";
+    /// <summary>An invitation was sent again.</summary>
+    public const string InvitationResent = "invitation.resent";
+    /// <summary>An invitation was withdrawn.</summary>
+    public const string InvitationRevoked = "invitation.revoked";
+    /// <summary>An invitation was accepted.</summary>
+    public const string InvitationAccepted = "invitation.accepted";
     /// <summary>An invoice was issued.</summary>
     public const string InvoiceIssued = "invoice.issued";
     /// <summary>An API key was created.</summary>
     public const string ApiKeyCreated = "api_key.created";
+    /// <summary>An API key was revoked.</summary>
+    public const string ApiKeyRevoked = "api_key.revoked";
     /// <summary>The bootstrap operator was created.</summary>
     public const string OperatorCreated = "operator.created";
 }

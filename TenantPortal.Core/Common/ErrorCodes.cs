@@ -17,4 +17,24 @@ public static class ErrorCodes
     public const string RoleEscalation = "role_escalation";
     /// <summary>The plan's seat quota is full.</summary>
     public const string SeatLimitReached = "seat_limit_reached";
+    /// <summary>The slug is used by another tenant.</summary>
+    public const string SlugTaken = "slug_taken";
+    /// <summary>The person is already a member.</summary>
+    public const string AlreadyMember = "already_member";
+    /// <summary>A pending invitation for the email exists.</summary>
+    public const string AlreadyInvited = "already_invited";
+    /// <summary>The invitation token is unknown.</summary>
+    public const string InvitationInvalid = "invitation_invalid";
+    /// <summary>The invitation is past its expiry.</summary>
+    public const string InvitationExpired = "invitation_expired";
+    /// <summary>The invitation was revoked.</summary>
+    public const string InvitationRevoked = "invitation_revoked";
+    /// <summary>The invitation was already used.</summary>
+    public const string InvitationUsed = "invitation_used";
+    /// <summary>The signed-in user's email is not the invited one.</summary>
+    public const string EmailMismatch = "email_mismatch";
+    /// <summary>The typed confirmation does not match.</summary>
+    public const string ConfirmationMismatch = "confirmation_mismatch";
+    /// <summary>Someone else changed the record meanwhile.</summary>
+    public const string ConcurrencyConflict = "concurrency_conflict";
 }

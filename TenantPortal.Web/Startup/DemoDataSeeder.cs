@@ -11,6 +11,7 @@ using TenantPortal.Core.Usage;
 using TenantPortal.Data;
 using TenantPortal.Data.Identity;
 using TenantPortal.Web.Options;
+using TenantPortal.Data.Options;
 
 namespace TenantPortal.Web.Startup;
 

@@ -9,6 +9,7 @@ using TenantPortal.Web.Components.Account;
 using TenantPortal.Web.Email;
 using TenantPortal.Web.Health;
 using TenantPortal.Web.Options;
+using TenantPortal.Data.Options;
 using TenantPortal.Web.Security;
 
 namespace TenantPortal.Web.Startup;
@@ -39,6 +40,7 @@ public static class WebServiceExtensions
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<CurrentUser>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddAuthentication(options =>
             {

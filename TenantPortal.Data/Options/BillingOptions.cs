@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace TenantPortal.Web.Options;
+namespace TenantPortal.Data.Options;
 
 /// <summary>The <c>Billing</c> section.</summary>
 public sealed class BillingOptions

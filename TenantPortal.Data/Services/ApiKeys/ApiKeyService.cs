@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.ApiKeys;
+using TenantPortal.Core.Audit;
+using TenantPortal.Core.Authorization;
+using TenantPortal.Core.Common;
+using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Tenants;
+
+namespace TenantPortal.Data.Services.ApiKeys;
+
+/// <summary>
+/// API keys of the current tenant (Admin) and their authentication. A key is <c>tp_live_</c> plus 256 random bits;
+/// its first 16 characters are shown and index the lookup, and only the SHA-256 of the whole key is stored.
+/// </summary>
+public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, AuditWriter audit, TimeProvider time)
+{
+    /// <summary>The prefix every key starts with.</summary>
+    public const string KeyPrefix = "tp_live_";
+
+    // LastUsedAt is written at most this often per key, so that authentication does not write on every request.
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    /// <summary>The keys, newest first, revoked ones included (Admin).</summary>
+    public async Task<Result<IReadOnlyList<ApiKeyRow>>> ListAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageApiKeys, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var keys = await db.ApiKeys.AsNoTracking().ToListAsync(cancellationToken);
+        return keys.OrderByDescending(k => k.CreatedAt)
+            .Select(k => new ApiKeyRow(k.Id, k.Name, k.Prefix, k.Scopes, k.CreatedAt, k.LastUsedAt, k.RevokedAt)).ToList();
+    }
+
+    /// <summary>Creates a named key (Admin) and returns its secret, shown once.</summary>
+    public async Task<Result<CreatedApiKey>> CreateAsync(Actor actor, string? name, CancellationToken cancellationToken)
+    {
+        var validName = TenantInput.Name(name);
+        if (!validName.IsSuccess)
+            return validName.Error;
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageApiKeys, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var secret = KeyPrefix + SecretHasher.NewToken();
+        var key = new ApiKey
+        {
+            TenantId = gate.Value.TenantId,
+            Name = validName.Value,
+            Prefix = secret[..ApiKey.PrefixLength],
+            SecretHash = SecretHasher.Sha256Hex(secret),
+            Scopes = ApiKeyScopes.Default,
+            CreatedAt = time.GetUtcNow(),
+            CreatedByUserId = actor.UserId,
+        };
+        db.ApiKeys.Add(key);
+        audit.Record(db, key.TenantId, actor, AuditActions.ApiKeyCreated, $"api_key:{key.Prefix}", key.Name);
+        await db.SaveChangesAsync(cancellationToken);
+        return new CreatedApiKey(key.Id, key.Name, key.Prefix, secret);
+    }
+
+    /// <summary>Revokes a key (Admin): it authenticates nothing from now on.</summary>
+    public async Task<Result> RevokeAsync(Actor actor, Guid keyId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageApiKeys, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        if (key is null)
+            return Error.NotFound("That API key was not found.");
+        if (key.RevokedAt is not null)
+            return Result.Success();
+        key.RevokedAt = time.GetUtcNow();
+        audit.Record(db, key.TenantId, actor, AuditActions.ApiKeyRevoked, $"api_key:{key.Prefix}", key.Name);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Success();
+    }
+
+    /// <summary>
+    /// Finds the live key a request presents, or null. Cross-tenant by design: the key is what tells the tenant.
+    /// The lookup is by prefix; the hash is then compared in constant time.
+    /// </summary>
+    public async Task<ApiKeyIdentity?> AuthenticateAsync(string? presented, CancellationToken cancellationToken)
+    {
+        if (presented is null || presented.Length < ApiKey.PrefixLength || presented.Length > 200)
+            return null;
+        var prefix = presented[..ApiKey.PrefixLength];
+        await using var db = contexts.CreateDbContext();
+        var match = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
+            .Where(k => k.Prefix == prefix && k.RevokedAt == null)
+            .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new { Key = k, t.Slug })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (match is null || !SecretHasher.FixedTimeEquals(match.Key.SecretHash, SecretHasher.Sha256Hex(presented)))
+            return null;
+
+        var now = time.GetUtcNow();
+        if (match.Key.LastUsedAt is null || now - match.Key.LastUsedAt >= LastUsedResolution)
+        {
+            await db.ApiKeys.IgnoreQueryFilters().Where(k => k.Id == match.Key.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
+        }
+        var k = match.Key;
+        return new ApiKeyIdentity(k.Id, k.TenantId, match.Slug, k.Name, k.Prefix, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.CreatedByUserId);
+    }
+}

@@ -1,0 +1,148 @@
+using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.Audit;
+using TenantPortal.Core.Authorization;
+using TenantPortal.Core.Common;
+using TenantPortal.Core.Invitations;
+using TenantPortal.Core.Members;
+using TenantPortal.Core.Notifications;
+using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Members;
+using TenantPortal.Data.Services.Tenants;
+
+namespace TenantPortal.Data.Services.Invitations;
+
+/// <summary>
+/// Invitations of the current tenant: create, resend, revoke, list. The token (256 random bits) is sent by
+/// email and only its SHA-256 hash is stored, so a resend issues a new token and the old link stops working.
+/// </summary>
+public sealed class InvitationService(IDbContextFactory<PortalDbContext> contexts, IMailSender mail, AuditWriter audit, TimeProvider time)
+{
+    /// <summary>Pending invitations, newest first (Admin).</summary>
+    public async Task<Result<IReadOnlyList<InvitationRow>>> ListPendingAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.InviteMembers, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var rows = await db.Invitations.AsNoTracking().Where(i => i.Status == InvitationStatus.Pending).ToListAsync(cancellationToken);
+        return rows.OrderByDescending(i => i.CreatedAt)
+            .Select(i => new InvitationRow(i.Id, i.Email, i.Role, i.CreatedAt, i.ExpiresAt, i.LastSentAt, i.SendCount)).ToList();
+    }
+
+    /// <summary>Invites someone (Admin; never above your own role; not a member yet; a seat must be free) and emails the link.</summary>
+    /// <param name="actor">Who invites.</param>
+    /// <param name="request">Email, role and validity.</param>
+    /// <param name="acceptUrl">The absolute address of <c>/invitations/accept</c>; the token is added to it.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    public async Task<Result<InvitationRow>> CreateAsync(Actor actor, InviteRequest request, Uri acceptUrl, CancellationToken cancellationToken)
+    {
+        var email = request.Email?.Trim() ?? "";
+        if (!TenantInput.IsEmail(email))
+            return Error.Invalid("email", "Enter the email address of the person to invite.");
+        if (request.ExpiresInDays is < 1 or > InviteRequest.MaxDays)
+            return Error.Invalid("expiresInDays", $"An invitation can be valid for 1 to {InviteRequest.MaxDays} days.");
+        if (!Enum.IsDefined(request.Role))
+            return Error.Invalid("role", "Choose Owner, Admin, Member or Viewer.");
+
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.InviteMembers, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var allowed = RolePolicy.CanInvite(gate.Value.Role, request.Role);
+        if (!allowed.IsSuccess)
+            return allowed.Error;
+        var normalized = email.ToUpperInvariant();
+        if (await db.Members.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.NormalizedEmail).AnyAsync(e => e == normalized, cancellationToken))
+            return new Error(ErrorCodes.AlreadyMember, $"{email} is already a member of this workspace.", "email");
+        var now = time.GetUtcNow();
+        var pending = await db.Invitations.Where(i => i.Status == InvitationStatus.Pending && i.ExpiresAt > now).Select(i => i.Email).ToListAsync(cancellationToken);
+        if (pending.Any(p => string.Equals(p, email, StringComparison.OrdinalIgnoreCase)))
+            return new Error(ErrorCodes.AlreadyInvited, $"{email} has a pending invitation already; resend it instead.", "email");
+        var seats = await SeatQuota.CheckRoomForOneMoreAsync(db, gate.Value.TenantId, cancellationToken);
+        if (!seats.IsSuccess)
+            return seats.Error;
+
+        var token = SecretHasher.NewToken();
+        var invitation = new Invitation
+        {
+            TenantId = gate.Value.TenantId,
+            Email = email,
+            Role = request.Role,
+            TokenHash = SecretHasher.Sha256Hex(token),
+            Status = InvitationStatus.Pending,
+            CreatedAt = now,
+            ExpiresAt = now.AddDays(request.ExpiresInDays ?? (int)Invitation.DefaultLifetime.TotalDays),
+            InvitedByUserId = actor.UserId,
+            LastSentAt = now,
+            SendCount = 1,
+        };
+        db.Invitations.Add(invitation);
+        audit.Record(db, invitation.TenantId, actor, AuditActions.InvitationCreated, $"invitation:{email}", $"as {request.Role}, expires {invitation.ExpiresAt:yyyy-MM-dd HH:mm} UTC");
+        await db.SaveChangesAsync(cancellationToken);
+        await SendAsync(db, invitation, token, actor, acceptUrl, cancellationToken);
+        return ToRow(invitation);
+    }
+
+    /// <summary>Sends a pending invitation again with a new link (the old one stops working) and a renewed expiry.</summary>
+    public async Task<Result<InvitationRow>> ResendAsync(Actor actor, Guid invitationId, Uri acceptUrl, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.InviteMembers, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var invitation = await db.Invitations.SingleOrDefaultAsync(i => i.Id == invitationId, cancellationToken);
+        if (invitation is null)
+            return Error.NotFound("That invitation was not found.");
+        if (invitation.Status != InvitationStatus.Pending)
+            return Error.Conflict($"That invitation is {invitation.Status.ToString().ToLowerInvariant()}; invite again instead.");
+        var allowed = RolePolicy.CanInvite(gate.Value.Role, invitation.Role);
+        if (!allowed.IsSuccess)
+            return allowed.Error;
+
+        var now = time.GetUtcNow();
+        var token = SecretHasher.NewToken();
+        var lifetime = invitation.ExpiresAt - invitation.CreatedAt;
+        invitation.TokenHash = SecretHasher.Sha256Hex(token);
+        invitation.CreatedAt = now;
+        invitation.ExpiresAt = now + lifetime;
+        invitation.LastSentAt = now;
+        invitation.SendCount++;
+        audit.Record(db, invitation.TenantId, actor, AuditActions.InvitationResent, $"invitation:{invitation.Email}", $"sent {invitation.SendCount} times");
+        await db.SaveChangesAsync(cancellationToken);
+        await SendAsync(db, invitation, token, actor, acceptUrl, cancellationToken);
+        return ToRow(invitation);
+    }
+
+    /// <summary>Withdraws a pending invitation: its link stops working.</summary>
+    public async Task<Result> RevokeAsync(Actor actor, Guid invitationId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.InviteMembers, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var invitation = await db.Invitations.SingleOrDefaultAsync(i => i.Id == invitationId, cancellationToken);
+        if (invitation is null)
+            return Error.NotFound("That invitation was not found.");
+        if (invitation.Status != InvitationStatus.Pending)
+            return Error.Conflict($"That invitation is already {invitation.Status.ToString().ToLowerInvariant()}.");
+        invitation.Status = InvitationStatus.Revoked;
+        invitation.ClosedAt = time.GetUtcNow();
+        audit.Record(db, invitation.TenantId, actor, AuditActions.InvitationRevoked, $"invitation:{invitation.Email}");
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Success();
+    }
+
+    private async Task SendAsync(PortalDbContext db, Invitation invitation, string token, Actor actor, Uri acceptUrl, CancellationToken cancellationToken)
+    {
+        var tenantName = await db.Tenants.Where(t => t.Id == invitation.TenantId).Select(t => t.Name).SingleAsync(cancellationToken);
+        var link = $"{acceptUrl.GetLeftPart(UriPartial.Path)}?token={Uri.EscapeDataString(token)}";
+        var text = $"{actor.Display} invited you to join {tenantName} on TenantPortal as {invitation.Role}.\n\n" +
+                   $"Accept the invitation: {link}\n\nThe link works until {invitation.ExpiresAt:d MMMM yyyy HH:mm} UTC.\n";
+        var html = $"<p>{System.Net.WebUtility.HtmlEncode(actor.Display)} invited you to join <b>{System.Net.WebUtility.HtmlEncode(tenantName)}</b> " +
+                   $"on TenantPortal as {invitation.Role}.</p><p><a href=\"{System.Net.WebUtility.HtmlEncode(link)}\">Accept the invitation</a></p>" +
+                   $"<p>The link works until {invitation.ExpiresAt:d MMMM yyyy HH:mm} UTC.</p>";
+        await mail.SendAsync(new OutgoingEmail(invitation.Email, $"You are invited to {tenantName} on TenantPortal", text, html), cancellationToken);
+    }
+
+    private static InvitationRow ToRow(Invitation i) => new(i.Id, i.Email, i.Role, i.CreatedAt, i.ExpiresAt, i.LastSentAt, i.SendCount);
+}

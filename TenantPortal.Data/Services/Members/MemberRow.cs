@@ -1,0 +1,6 @@
+using TenantPortal.Core.Members;
+
+namespace TenantPortal.Data.Services.Members;
+
+/// <summary>A member in the Users tab.</summary>
+public sealed record MemberRow(string UserId, string Email, string? DisplayName, TenantRole Role, DateTimeOffset JoinedAt);

@@ -1,0 +1,94 @@
+using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.Audit;
+using TenantPortal.Core.Authorization;
+using TenantPortal.Core.Common;
+using TenantPortal.Core.Members;
+using TenantPortal.Data.Services.Audit;
+
+namespace TenantPortal.Data.Services.Members;
+
+/// <summary>The team of the current tenant: list, change roles, remove, leave — every rule of the role table enforced here.</summary>
+public sealed class MemberService(IDbContextFactory<PortalDbContext> contexts, AuditWriter audit)
+{
+    /// <summary>The members, owners first (Member and above).</summary>
+    public async Task<Result<IReadOnlyList<MemberRow>>> ListAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ViewTeam, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var rows = await db.Members
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.UserId, u.Email, u.DisplayName, m.Role, m.JoinedAt })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new MemberRow(r.UserId, r.Email ?? "", r.DisplayName, r.Role, r.JoinedAt))
+            .OrderByDescending(r => r.Role).ThenBy(r => r.Email, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>Changes a member's role (Admin; never above your own; only an Owner touches an Owner; the last Owner stays).</summary>
+    public async Task<Result> ChangeRoleAsync(Actor actor, string userId, TenantRole role, CancellationToken cancellationToken)
+    {
+        if (!Enum.IsDefined(role))
+            return Error.Invalid("role", "Choose Owner, Admin, Member or Viewer.");
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ChangeRoles, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var member = await db.Members.SingleOrDefaultAsync(m => m.UserId == userId, cancellationToken);
+        if (member is null)
+            return Error.NotFound("That person is not a member of this workspace.");
+        if (member.Role == role)
+            return Result.Success();
+        var owners = await db.Members.CountAsync(m => m.Role == TenantRole.Owner, cancellationToken);
+        var allowed = RolePolicy.CanChangeRole(gate.Value.Role, member.Role, role, owners);
+        if (!allowed.IsSuccess)
+            return allowed;
+        var email = await EmailOfAsync(db, userId, cancellationToken);
+        audit.Record(db, member.TenantId, actor, AuditActions.MemberRoleChanged, $"member:{email}", $"{member.Role} → {role}");
+        member.Role = role;
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Success();
+    }
+
+    /// <summary>Removes a member (Admin; only an Owner removes an Owner; the last Owner stays).</summary>
+    public async Task<Result> RemoveAsync(Actor actor, string userId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.RemoveMembers, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        if (userId == actor.UserId)
+            return Error.Invalid("userId", "To remove yourself, leave the workspace instead.");
+        var member = await db.Members.SingleOrDefaultAsync(m => m.UserId == userId, cancellationToken);
+        if (member is null)
+            return Error.NotFound("That person is not a member of this workspace.");
+        var owners = await db.Members.CountAsync(m => m.Role == TenantRole.Owner, cancellationToken);
+        var allowed = RolePolicy.CanRemove(gate.Value.Role, member.Role, owners);
+        if (!allowed.IsSuccess)
+            return allowed;
+        var email = await EmailOfAsync(db, userId, cancellationToken);
+        audit.Record(db, member.TenantId, actor, AuditActions.MemberRemoved, $"member:{email}", $"was {member.Role}");
+        db.Members.Remove(member);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Success();
+    }
+
+    /// <summary>The actor leaves the current tenant (any role; the last Owner can't).</summary>
+    public async Task<Result> LeaveAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ViewOverview, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var owners = await db.Members.CountAsync(m => m.Role == TenantRole.Owner, cancellationToken);
+        var allowed = RolePolicy.CanLeave(gate.Value.Role, owners);
+        if (!allowed.IsSuccess)
+            return allowed;
+        audit.Record(db, gate.Value.TenantId, actor, AuditActions.MemberLeft, $"member:{actor.Display}", $"was {gate.Value.Role}");
+        db.Members.Remove(gate.Value);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Success();
+    }
+
+    private static async Task<string> EmailOfAsync(PortalDbContext db, string userId, CancellationToken cancellationToken) =>
+        await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken) ?? userId;
+}

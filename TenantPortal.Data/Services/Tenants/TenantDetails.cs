@@ -1,0 +1,8 @@
+using TenantPortal.Core.Tenants;
+
+namespace TenantPortal.Data.Services.Tenants;
+
+/// <summary>A tenant's details as the Settings tab shows them.</summary>
+public sealed record TenantDetails(
+    Guid Id, string Name, string Slug, string? BillingEmail, string? CustomDomain, SubscriptionTier Tier, TenantStatus Status,
+    DateTimeOffset CreatedAt, DateTimeOffset? TrialEndsAt, Guid ConcurrencyStamp);

@@ -1,0 +1,47 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using TenantPortal.Core.Common;
+
+namespace TenantPortal.Data.Services.Tenants;
+
+/// <summary>Checks and normalises the free-text fields of a tenant; errors name the field.</summary>
+public static partial class TenantInput
+{
+    /// <summary>A display name: required, at most 100 characters, trimmed.</summary>
+    public static Result<string> Name(string? name)
+    {
+        var trimmed = name?.Trim() ?? "";
+        if (trimmed.Length == 0)
+            return Error.Invalid("name", "The name is required.");
+        if (trimmed.Length > FieldLengths.Name)
+            return Error.Invalid("name", $"The name can be at most {FieldLengths.Name} characters long.");
+        return trimmed;
+    }
+
+    /// <summary>An optional email address, trimmed; empty becomes null.</summary>
+    public static Result<string?> OptionalEmail(string? email, string field)
+    {
+        var trimmed = email?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+            return Result<string?>.Ok(null);
+        return IsEmail(trimmed) ? Result<string?>.Ok(trimmed) : Error.Invalid(field, $"'{trimmed}' is not an email address.");
+    }
+
+    /// <summary>True for a single plain address such as <c>a@b.c</c>.</summary>
+    public static bool IsEmail(string value) =>
+        value.Length <= FieldLengths.Email && MailAddress.TryCreate(value, out var parsed) && parsed.Address == value && value.Contains('.', StringComparison.Ordinal);
+
+    /// <summary>An optional custom domain (a host name such as <c>portal.acme.com</c>), lower-cased; empty becomes null.</summary>
+    public static Result<string?> OptionalDomain(string? domain)
+    {
+        var trimmed = domain?.Trim().TrimEnd('.').ToLowerInvariant();
+        if (string.IsNullOrEmpty(trimmed))
+            return Result<string?>.Ok(null);
+        return trimmed.Length <= FieldLengths.HostName && HostName().IsMatch(trimmed)
+            ? Result<string?>.Ok(trimmed)
+            : Error.Invalid("customDomain", $"'{trimmed}' is not a host name such as portal.example.com.");
+    }
+
+    [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]
+    private static partial Regex HostName();
+}

@@ -1,0 +1,178 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TenantPortal.Core.Audit;
+using TenantPortal.Core.Authorization;
+using TenantPortal.Core.Common;
+using TenantPortal.Core.Members;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Options;
+using TenantPortal.Data.Services.Audit;
+
+namespace TenantPortal.Data.Services.Tenants;
+
+/// <summary>Creates, edits, deletes and transfers tenants, with the role rules of PRODUCT.md section 3.</summary>
+public sealed class TenantService(
+    IDbContextFactory<PortalDbContext> contexts,
+    ITenantContext tenantContext,
+    AuditWriter audit,
+    IOptions<BillingOptions> billing,
+    TimeProvider time)
+{
+    /// <summary>Checks a slug for the create form: the rules, then whether it is free.</summary>
+    public async Task<Result> CheckSlugAsync(string? slug, CancellationToken cancellationToken)
+    {
+        var valid = TenantSlug.Validate(slug);
+        if (!valid.IsSuccess)
+            return valid;
+        await using var db = contexts.CreateDbContext();
+        return await db.Tenants.AnyAsync(t => t.Slug == slug, cancellationToken)
+            ? new Error(ErrorCodes.SlugTaken, $"'{slug}' is taken; choose another slug.", "slug")
+            : Result.Success();
+    }
+
+    /// <summary>
+    /// Creates a tenant with the user as its Owner: Free tenants are Active, paid tiers start a trial of
+    /// <c>Billing:TrialDays</c>. The new tenant becomes the current one.
+    /// </summary>
+    public async Task<Result<TenantAccess>> CreateAsync(Actor actor, CreateTenantRequest request, CancellationToken cancellationToken)
+    {
+        var name = TenantInput.Name(request.Name);
+        if (!name.IsSuccess)
+            return name.Error;
+        if (!Enum.IsDefined(request.Tier))
+            return Error.Invalid("tier", "Choose one of the plans.");
+        var slug = await CheckSlugAsync(request.Slug, cancellationToken);
+        if (!slug.IsSuccess)
+            return slug.Error;
+
+        var now = time.GetUtcNow();
+        var tenant = new Tenant
+        {
+            Name = name.Value,
+            Slug = request.Slug,
+            Tier = request.Tier,
+            Status = request.Tier == SubscriptionTier.Free ? TenantStatus.Active : TenantStatus.Trial,
+            TrialEndsAt = request.Tier == SubscriptionTier.Free ? null : now.AddDays(billing.Value.TrialDays),
+            CreatedAt = now,
+        };
+        tenantContext.SetTenant(tenant.Id);
+        await using var db = contexts.CreateDbContext();
+        db.Tenants.Add(tenant);
+        db.Members.Add(new TenantMember { TenantId = tenant.Id, UserId = actor.UserId, Role = TenantRole.Owner, JoinedAt = now });
+        audit.Record(db, tenant.Id, actor, AuditActions.TenantCreated, $"tenant:{tenant.Slug}", $"{tenant.Tier}, {tenant.Status}");
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Another user took the slug between the check and the insert: the unique index refused it.
+            if (await SlugExistsAsync(request.Slug, cancellationToken))
+                return new Error(ErrorCodes.SlugTaken, $"'{request.Slug}' is taken; choose another slug.", "slug");
+            throw;
+        }
+        return new TenantAccess(tenant.Id, tenant.Slug, tenant.Name, tenant.Tier, tenant.Status, TenantRole.Owner);
+    }
+
+    /// <summary>The current tenant's details (any member).</summary>
+    public async Task<Result<TenantDetails>> GetDetailsAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ViewOverview, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var t = await db.Tenants.AsNoTracking().SingleAsync(x => x.Id == gate.Value.TenantId, cancellationToken);
+        return new TenantDetails(t.Id, t.Name, t.Slug, t.BillingEmail, t.CustomDomain, t.Tier, t.Status, t.CreatedAt, t.TrialEndsAt, t.ConcurrencyStamp);
+    }
+
+    /// <summary>Updates name, billing email and custom domain (Admin). Refused when someone else saved since the stamp was read.</summary>
+    public async Task<Result<TenantDetails>> UpdateAsync(Actor actor, UpdateTenantRequest request, CancellationToken cancellationToken)
+    {
+        var name = TenantInput.Name(request.Name);
+        if (!name.IsSuccess)
+            return name.Error;
+        var email = TenantInput.OptionalEmail(request.BillingEmail, "billingEmail");
+        if (!email.IsSuccess)
+            return email.Error;
+        var domain = TenantInput.OptionalDomain(request.CustomDomain);
+        if (!domain.IsSuccess)
+            return domain.Error;
+
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.EditSettings, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var tenant = await db.Tenants.SingleAsync(t => t.Id == gate.Value.TenantId, cancellationToken);
+        if (tenant.ConcurrencyStamp != request.ConcurrencyStamp)
+            return new Error(ErrorCodes.ConcurrencyConflict, "Someone else changed these settings meanwhile. Reload to see their changes.");
+        if (domain.Value is { } d && await db.Tenants.AnyAsync(t => t.CustomDomain == d && t.Id != tenant.Id, cancellationToken))
+            return Error.Invalid("customDomain", $"'{d}' is used by another workspace.");
+
+        var changes = Describe(("name", tenant.Name, name.Value), ("billing email", tenant.BillingEmail, email.Value), ("custom domain", tenant.CustomDomain, domain.Value));
+        tenant.Name = name.Value;
+        tenant.BillingEmail = email.Value;
+        tenant.CustomDomain = domain.Value;
+        tenant.ConcurrencyStamp = Guid.NewGuid();
+        if (changes.Length > 0)
+            audit.Record(db, tenant.Id, actor, AuditActions.TenantUpdated, $"tenant:{tenant.Slug}", changes);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new Error(ErrorCodes.ConcurrencyConflict, "Someone else changed these settings meanwhile. Reload to see their changes.");
+        }
+        return new TenantDetails(tenant.Id, tenant.Name, tenant.Slug, tenant.BillingEmail, tenant.CustomDomain, tenant.Tier, tenant.Status,
+            tenant.CreatedAt, tenant.TrialEndsAt, tenant.ConcurrencyStamp);
+    }
+
+    /// <summary>Deletes the tenant and all its data (Owner), once the slug is typed to confirm. The audit entry survives.</summary>
+    public async Task<Result> DeleteAsync(Actor actor, string confirmation, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.DeleteTenant, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var tenant = await db.Tenants.SingleAsync(t => t.Id == gate.Value.TenantId, cancellationToken);
+        if (!string.Equals(confirmation?.Trim(), tenant.Slug, StringComparison.Ordinal))
+            return new Error(ErrorCodes.ConfirmationMismatch, $"Type the slug '{tenant.Slug}' exactly to confirm.", "confirmation");
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        audit.Record(db, tenant.Id, actor, AuditActions.TenantDeleted, $"tenant:{tenant.Slug}", $"'{tenant.Name}' and all its data deleted");
+        await db.SaveChangesAsync(cancellationToken);
+        // Rows cascade from the tenant in the database; the audit log keeps its entries (no foreign key).
+        await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Result.Success();
+    }
+
+    /// <summary>Makes another member an Owner and the acting Owner an Admin (Owner only).</summary>
+    public async Task<Result> TransferOwnershipAsync(Actor actor, string newOwnerUserId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.TransferOwnership, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        if (newOwnerUserId == actor.UserId)
+            return Error.Invalid("userId", "You already own this workspace; choose another member.");
+        var target = await db.Members.SingleOrDefaultAsync(m => m.UserId == newOwnerUserId, cancellationToken);
+        if (target is null)
+            return Error.NotFound("That person is not a member of this workspace.");
+        var email = await db.Users.Where(u => u.Id == newOwnerUserId).Select(u => u.Email).SingleAsync(cancellationToken);
+        target.Role = TenantRole.Owner;
+        gate.Value.Role = TenantRole.Admin;
+        audit.Record(db, gate.Value.TenantId, actor, AuditActions.OwnershipTransferred, $"member:{email}", $"{actor.Display} is now Admin");
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Success();
+    }
+
+    private async Task<bool> SlugExistsAsync(string slug, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.Tenants.AnyAsync(t => t.Slug == slug, cancellationToken);
+    }
+
+    private static string Describe(params (string Field, string? Before, string? After)[] fields) =>
+        string.Join("; ", fields.Where(f => f.Before != f.After).Select(f => $"{f.Field}: '{f.Before}' → '{f.After}'"));
+}
