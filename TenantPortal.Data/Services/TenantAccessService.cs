@@ -34,6 +34,13 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
         return access;
     }
 
+    /// <summary>The user's current access to a tenant (role and tenant status as stored now), or null when not a member.</summary>
+    public async Task<TenantAccess?> CheckAsync(Guid tenantId, string userId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await MembershipsOf(db, userId, db.Tenants.Where(t => t.Id == tenantId)).SingleOrDefaultAsync(cancellationToken);
+    }
+
     // The user's own memberships across tenants, joined to the given tenants.
     private static IQueryable<TenantAccess> MembershipsOf(PortalDbContext db, string userId, IQueryable<Tenant> tenants) =>
         db.Members.IgnoreQueryFilters()

@@ -5,4 +5,7 @@ public static class PortalPolicies
 {
     /// <summary>Signed in with the Operator role: <c>/ops</c> and <c>/hangfire</c>.</summary>
     public const string Operator = "Operator";
+
+    /// <summary>An API call authenticated by a tenant API key: the key's tenant is the current tenant.</summary>
+    public const string ApiKey = "ApiKey";
 }

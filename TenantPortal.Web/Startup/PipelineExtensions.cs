@@ -20,6 +20,7 @@ public static class PipelineExtensions
             app.UseHsts();
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseMiddleware<TenantHostMiddleware>();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -18,6 +18,7 @@ public static class StartupTasks
         _ = app.Services.GetRequiredService<IOptions<OperatorOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<BillingOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<EmailOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<TenancyOptions>>().Value;
         var database = app.Services.GetRequiredService<DatabaseOptions>();
 
         string? generatedPassword;

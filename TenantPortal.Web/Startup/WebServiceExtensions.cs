@@ -28,6 +28,7 @@ public static class WebServiceExtensions
         AddValidatedOptions<BillingOptions>(services, BillingOptions.SectionName);
         AddValidatedOptions<EmailOptions>(services, EmailOptions.SectionName);
         AddValidatedOptions<SmtpOptions>(services, SmtpOptions.SectionName);
+        AddValidatedOptions<TenancyOptions>(services, TenancyOptions.SectionName);
         services.PostConfigure<DemoOptions>(o =>
         {
             // Demo data is on in Development unless switched off explicitly.
@@ -48,8 +49,13 @@ public static class WebServiceExtensions
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
+        services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(PortalPolicies.Operator, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Operator));
+            .AddPolicy(PortalPolicies.Operator, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Operator))
+            .AddPolicy(PortalPolicies.ApiKey, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, TenantCircuitGuard>();
+        services.AddMemoryCache();
 
         services.AddIdentityCore<PortalUser>(options =>
             {

@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.Common;
+using TenantPortal.Tests.Infrastructure;
+
+namespace TenantPortal.Tests.Data.Services;
+
+public class ApiKeyServiceTests : IAsyncLifetime
+{
+    private readonly TenancyTestBed _bed = new();
+
+    public Task InitializeAsync() => _bed.InitializeAsync();
+    public Task DisposeAsync() => _bed.DisposeAsync();
+
+    [Fact]
+    public async Task Create_ReturnsTheSecretOnce_AndStoresOnlyItsHash()
+    {
+        var created = await _bed.In(_bed.AlphaId).ApiKeys.CreateAsync(_bed.ActorOf("admin"), "CI pipeline", CancellationToken.None);
+
+        Assert.StartsWith("tp_live_", created.Value.Secret);
+        Assert.Equal(created.Value.Secret[..16], created.Value.Prefix);
+        await using var db = _bed.Database.CrossTenant();
+        var stored = await db.ApiKeys.SingleAsync(k => k.Id == created.Value.Id);
+        Assert.Equal(SecretHasher.Sha256Hex(created.Value.Secret), stored.SecretHash);
+        var rows = await _bed.In(_bed.AlphaId).ApiKeys.ListAsync(_bed.ActorOf("admin"), CancellationToken.None);
+        Assert.DoesNotContain(rows.Value, r => r.Prefix == created.Value.Secret);
+    }
+
+    [Fact]
+    public async Task Authenticate_FindsTheKeysTenant_RecordsUse_AndStopsAfterRevoke()
+    {
+        var created = await _bed.In(_bed.AlphaId).ApiKeys.CreateAsync(_bed.ActorOf("admin"), "script", CancellationToken.None);
+        var keys = _bed.In(null).ApiKeys;
+
+        var identity = await keys.AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+        var revoked = await _bed.In(_bed.AlphaId).ApiKeys.RevokeAsync(_bed.ActorOf("admin"), created.Value.Id, CancellationToken.None);
+        var afterRevoke = await keys.AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+
+        Assert.Equal(_bed.AlphaId, identity?.TenantId);
+        Assert.True(revoked.IsSuccess);
+        Assert.Null(afterRevoke);
+        await using var db = _bed.Database.CrossTenant();
+        Assert.Equal(_bed.Time.GetUtcNow(), (await db.ApiKeys.SingleAsync(k => k.Id == created.Value.Id)).LastUsedAt);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("short")]
+    [InlineData("tp_live_seeded00-wrong-secret")]
+    public async Task Authenticate_RefusesWrongKeys(string presented)
+    {
+        Assert.Null(await _bed.In(null).ApiKeys.AuthenticateAsync(presented, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Create_NeedsAName()
+    {
+        var result = await _bed.In(_bed.AlphaId).ApiKeys.CreateAsync(_bed.ActorOf("admin"), "  ", CancellationToken.None);
+
+        Assert.Equal("name", result.Error?.Field);
+    }
+}

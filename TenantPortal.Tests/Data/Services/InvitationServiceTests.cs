@@ -1,0 +1,210 @@
+using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.Common;
+using TenantPortal.Core.Invitations;
+using TenantPortal.Core.Members;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Services;
+using TenantPortal.Data.Services.Invitations;
+using TenantPortal.Tests.Infrastructure;
+
+namespace TenantPortal.Tests.Data.Services;
+
+public class InvitationServiceTests : IAsyncLifetime
+{
+    private readonly TenancyTestBed _bed = new();
+
+    public Task InitializeAsync() => _bed.InitializeAsync();
+    public Task DisposeAsync() => _bed.DisposeAsync();
+
+    private async Task<string> InviteAsync(string email, TenantRole role = TenantRole.Member, int? days = null)
+    {
+        var result = await _bed.In(_bed.AlphaId).Invitations.CreateAsync(_bed.ActorOf("admin"), new InviteRequest(email, role, days), _bed.AcceptUrl, CancellationToken.None);
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        return TenancyTestBed.TokenFrom(_bed.Mail.Sent.Last(m => m.To == email).TextBody);
+    }
+
+    private async Task<Actor> NewUserAsync(string email)
+    {
+        await using var db = _bed.Database.CrossTenant();
+        var user = new TenantPortal.Data.Identity.PortalUser { UserName = email, Email = email, NormalizedEmail = email.ToUpperInvariant() };
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        return new Actor(user.Id, email);
+    }
+
+    [Fact]
+    public async Task Create_EmailsALinkWhoseTokenIsStoredOnlyAsAHash()
+    {
+        var token = await InviteAsync("new@example.test");
+
+        Assert.True(token.Length >= 22, "A token carries at least 128 bits.");
+        await using var db = _bed.Database.CrossTenant();
+        var invitation = await db.Invitations.SingleAsync(i => i.Email == "new@example.test");
+        Assert.Equal(SecretHasher.Sha256Hex(token), invitation.TokenHash);
+        Assert.DoesNotContain(token, invitation.TokenHash);
+        Assert.Equal(_bed.Time.GetUtcNow().AddDays(7), invitation.ExpiresAt);
+        Assert.Contains(await db.AuditEntries.Select(a => a.Action).ToListAsync(), a => a == "invitation.created");
+    }
+
+    [Fact]
+    public async Task Accept_JoinsTheTenantWithTheInvitedRole()
+    {
+        var token = await InviteAsync("new@example.test", TenantRole.Viewer);
+        var user = await NewUserAsync("new@example.test");
+
+        var joined = await _bed.In(null).Acceptance.AcceptAsync(token, user, "NEW@example.test", CancellationToken.None);
+
+        Assert.True(joined.IsSuccess, joined.Error?.Message);
+        Assert.Equal((TenancyTestBed.AlphaSlug, TenantRole.Viewer), (joined.Value.Slug, joined.Value.Role));
+        Assert.Equal(TenantRole.Viewer, (await _bed.In(null).Access.CheckAsync(_bed.AlphaId, user.UserId, CancellationToken.None))?.Role);
+    }
+
+    [Fact]
+    public async Task Accept_IsRefused_WhenExpired()
+    {
+        var token = await InviteAsync("late@example.test", days: 1);
+        var user = await NewUserAsync("late@example.test");
+        _bed.Time.Advance(TimeSpan.FromDays(1));
+
+        var preview = await _bed.In(null).Acceptance.PreviewAsync(token, CancellationToken.None);
+        var joined = await _bed.In(null).Acceptance.AcceptAsync(token, user, user.Display, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.InvitationExpired, preview.Error?.Code);
+        Assert.Equal(ErrorCodes.InvitationExpired, joined.Error?.Code);
+    }
+
+    [Fact]
+    public async Task Accept_IsRefused_WhenRevoked()
+    {
+        var token = await InviteAsync("gone@example.test");
+        var user = await NewUserAsync("gone@example.test");
+        var id = (await _bed.In(_bed.AlphaId).Invitations.ListPendingAsync(_bed.ActorOf("admin"), CancellationToken.None)).Value.Single(i => i.Email == "gone@example.test").Id;
+        Assert.True((await _bed.In(_bed.AlphaId).Invitations.RevokeAsync(_bed.ActorOf("admin"), id, CancellationToken.None)).IsSuccess);
+
+        var joined = await _bed.In(null).Acceptance.AcceptAsync(token, user, user.Display, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.InvitationRevoked, joined.Error?.Code);
+    }
+
+    [Fact]
+    public async Task Accept_IsRefused_TheSecondTime()
+    {
+        var token = await InviteAsync("twice@example.test");
+        var user = await NewUserAsync("twice@example.test");
+        Assert.True((await _bed.In(null).Acceptance.AcceptAsync(token, user, user.Display, CancellationToken.None)).IsSuccess);
+
+        var again = await _bed.In(null).Acceptance.AcceptAsync(token, user, user.Display, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.InvitationUsed, again.Error?.Code);
+    }
+
+    [Fact]
+    public async Task Accept_IsRefused_ForAnotherEmail_AndChangesNothing()
+    {
+        var token = await InviteAsync("right@example.test");
+        var wrong = await NewUserAsync("wrong@example.test");
+
+        var joined = await _bed.In(null).Acceptance.AcceptAsync(token, wrong, wrong.Display, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.EmailMismatch, joined.Error?.Code);
+        Assert.Null(await _bed.In(null).Access.CheckAsync(_bed.AlphaId, wrong.UserId, CancellationToken.None));
+        Assert.True((await _bed.In(null).Acceptance.PreviewAsync(token, CancellationToken.None)).IsSuccess);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not-a-token")]
+    public async Task Preview_IsRefusedClearly_ForAnUnknownToken(string token)
+    {
+        var preview = await _bed.In(null).Acceptance.PreviewAsync(token, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.InvitationInvalid, preview.Error?.Code);
+    }
+
+    [Fact]
+    public async Task Resend_IssuesANewLink_AndTheOldOneStopsWorking()
+    {
+        var oldToken = await InviteAsync("again@example.test");
+        var id = (await _bed.In(_bed.AlphaId).Invitations.ListPendingAsync(_bed.ActorOf("admin"), CancellationToken.None)).Value.Single(i => i.Email == "again@example.test").Id;
+
+        var resent = await _bed.In(_bed.AlphaId).Invitations.ResendAsync(_bed.ActorOf("admin"), id, _bed.AcceptUrl, CancellationToken.None);
+
+        Assert.Equal(2, resent.Value.SendCount);
+        var newToken = TenancyTestBed.TokenFrom(_bed.Mail.Sent.Last().TextBody);
+        Assert.NotEqual(oldToken, newToken);
+        Assert.Equal(ErrorCodes.InvitationInvalid, (await _bed.In(null).Acceptance.PreviewAsync(oldToken, CancellationToken.None)).Error?.Code);
+        Assert.True((await _bed.In(null).Acceptance.PreviewAsync(newToken, CancellationToken.None)).IsSuccess);
+    }
+
+    [Fact]
+    public async Task Create_IsRefused_ForAnExistingMember()
+    {
+        var result = await _bed.In(_bed.AlphaId).Invitations.CreateAsync(_bed.ActorOf("admin"), new InviteRequest("Member@Alpha.test", TenantRole.Viewer), _bed.AcceptUrl, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.AlreadyMember, result.Error?.Code);
+        Assert.Equal("email", result.Error?.Field);
+    }
+
+    [Fact]
+    public async Task Create_IsRefused_WhenAPendingInvitationExists()
+    {
+        var result = await _bed.In(_bed.AlphaId).Invitations.CreateAsync(_bed.ActorOf("admin"), new InviteRequest(TenancyTestBed.PendingInviteEmail, TenantRole.Viewer), _bed.AcceptUrl, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.AlreadyInvited, result.Error?.Code);
+    }
+
+    [Theory]
+    [InlineData("", 7, "email")]
+    [InlineData("not-an-email", 7, "email")]
+    [InlineData("ok@example.test", 0, "expiresInDays")]
+    [InlineData("ok@example.test", 31, "expiresInDays")]
+    public async Task Create_RefusesBadInput_NamingTheField(string email, int days, string field)
+    {
+        var result = await _bed.In(_bed.AlphaId).Invitations.CreateAsync(_bed.ActorOf("admin"), new InviteRequest(email, TenantRole.Viewer, days), _bed.AcceptUrl, CancellationToken.None);
+
+        Assert.Equal(field, result.Error?.Field);
+        Assert.Empty(_bed.Mail.Sent);
+    }
+
+    [Fact]
+    public async Task Create_RefusesARoleAboveTheInvitersOwn()
+    {
+        var result = await _bed.In(_bed.AlphaId).Invitations.CreateAsync(_bed.ActorOf("admin"), new InviteRequest("boss@example.test", TenantRole.Owner), _bed.AcceptUrl, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.RoleEscalation, result.Error?.Code);
+    }
+
+    [Fact]
+    public async Task SeatQuota_RefusesInvitingAndAccepting_WhenThePlanIsFull()
+    {
+        // Move alpha to Free (5 seats); it has 6 members. The pending invitation can't be accepted either.
+        await using (var db = _bed.Database.CrossTenant())
+        {
+            var alpha = await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId);
+            alpha.Tier = SubscriptionTier.Free;
+            await db.SaveChangesAsync();
+        }
+        var user = await NewUserAsync(TenancyTestBed.PendingInviteEmail);
+
+        var invite = await _bed.In(_bed.AlphaId).Invitations.CreateAsync(_bed.ActorOf("admin"), new InviteRequest("seat@example.test", TenantRole.Viewer), _bed.AcceptUrl, CancellationToken.None);
+        var accept = await _bed.In(null).Acceptance.AcceptAsync("seeded-token", user, user.Display, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.SeatLimitReached, invite.Error?.Code);
+        Assert.Equal(ErrorCodes.SeatLimitReached, accept.Error?.Code);
+        await using var check = _bed.Database.CrossTenant();
+        Assert.Equal(InvitationStatus.Pending, (await check.Invitations.SingleAsync(i => i.Id == _bed.PendingInvitationId)).Status);
+    }
+
+    [Fact]
+    public async Task Accept_UsesATokenOnce_EvenWhenTwoRequestsRace()
+    {
+        var user = await NewUserAsync(TenancyTestBed.PendingInviteEmail);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            Task.Run(() => _bed.In(null).Acceptance.AcceptAsync("seeded-token", user, user.Display, CancellationToken.None))));
+
+        Assert.Single(results, r => r.IsSuccess);
+        await using var db = _bed.Database.CrossTenant();
+        Assert.Equal(1, await db.Members.CountAsync(m => m.UserId == user.UserId));
+    }
+}

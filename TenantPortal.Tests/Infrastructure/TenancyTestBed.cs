@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using TenantPortal.Core.ApiKeys;
+using TenantPortal.Core.Common;
+using TenantPortal.Core.Invitations;
+using TenantPortal.Core.Members;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Identity;
+using TenantPortal.Data.Options;
+using TenantPortal.Data.Services;
+using TenantPortal.Data.Services.ApiKeys;
+using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Invitations;
+using TenantPortal.Data.Services.Members;
+using TenantPortal.Data.Services.Tenants;
+using TenantPortal.Data.Tenancy;
+using TenantPortal.Tests.Builders;
+
+namespace TenantPortal.Tests.Infrastructure;
+
+/// <summary>
+/// A migrated SQLite file with tenant A (slug "alpha", Starter: an owner, a second owner, an admin, a member, a viewer,
+/// and a spare viewer to act on, a pending invitation and an API key) and tenant B ("beta", one owner), and the
+/// tenancy services built as a DI scope would build them, for whichever tenant a test works in.
+/// </summary>
+public sealed partial class TenancyTestBed : IAsyncLifetime
+{
+    public const string AlphaSlug = "alpha";
+    public const string BetaSlug = "beta";
+    public const string PendingInviteEmail = "pending@alpha.test";
+
+    public SqliteTestDatabase Database { get; } = new();
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+    public CapturingMailSender Mail { get; } = new();
+    public Uri AcceptUrl { get; } = new("https://portal.test/invitations/accept");
+
+    public Guid AlphaId { get; private set; }
+    public Guid BetaId { get; private set; }
+    public Guid PendingInvitationId { get; private set; }
+    public Guid AlphaKeyId { get; private set; }
+    public Guid AlphaStamp { get; private set; }
+
+    /// <summary>The users by name: owner, owner2, admin, member, viewer, target (a spare viewer), beta-owner, outsider (no tenant).</summary>
+    public Dictionary<string, PortalUser> Users { get; } = [];
+
+    public Actor ActorOf(string name) => new(Users[name].Id, Users[name].Email!, "203.0.113.7");
+
+    /// <summary>Services working in the given tenant (or none), sharing one tenant context as a scope does.</summary>
+    public Scope In(Guid? tenantId)
+    {
+        var tenant = new TenantContext();
+        if (tenantId is { } id)
+            tenant.SetTenant(id);
+        return new Scope(this, tenant);
+    }
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        await using var db = Database.CrossTenant();
+        foreach (var name in new[] { "owner", "owner2", "admin", "member", "viewer", "target", "beta-owner", "outsider" })
+        {
+            var email = $"{name}@{(name.StartsWith("beta") ? "beta" : "alpha")}.test";
+            var user = new PortalUser { UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(), CreatedAt = Time.GetUtcNow() };
+            Users[name] = user;
+            db.Users.Add(user);
+        }
+        var alpha = new TenantBuilder().WithSlug(AlphaSlug).OnPlan(SubscriptionTier.Starter).Build();
+        var beta = new TenantBuilder().WithSlug(BetaSlug).OnPlan(SubscriptionTier.Starter).Build();
+        db.Tenants.AddRange(alpha, beta);
+        foreach (var (name, role) in new[] { ("owner", TenantRole.Owner), ("owner2", TenantRole.Owner), ("admin", TenantRole.Admin),
+                     ("member", TenantRole.Member), ("viewer", TenantRole.Viewer), ("target", TenantRole.Viewer) })
+            db.Members.Add(new TenantMember { TenantId = alpha.Id, UserId = Users[name].Id, Role = role, JoinedAt = Time.GetUtcNow() });
+        db.Members.Add(new TenantMember { TenantId = beta.Id, UserId = Users["beta-owner"].Id, Role = TenantRole.Owner, JoinedAt = Time.GetUtcNow() });
+        var invitation = new Invitation
+        {
+            TenantId = alpha.Id, Email = PendingInviteEmail, Role = TenantRole.Member, TokenHash = SecretHasher.Sha256Hex("seeded-token"),
+            Status = InvitationStatus.Pending, CreatedAt = Time.GetUtcNow(), ExpiresAt = Time.GetUtcNow().AddDays(7),
+            InvitedByUserId = Users["owner"].Id, LastSentAt = Time.GetUtcNow(), SendCount = 1,
+        };
+        db.Invitations.Add(invitation);
+        var key = new ApiKey
+        {
+            TenantId = alpha.Id, Name = "seeded", Prefix = "tp_live_seeded00", SecretHash = SecretHasher.Sha256Hex("tp_live_seeded00-secret"),
+            CreatedAt = Time.GetUtcNow(), CreatedByUserId = Users["owner"].Id,
+        };
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync();
+        (AlphaId, BetaId, PendingInvitationId, AlphaKeyId, AlphaStamp) = (alpha.Id, beta.Id, invitation.Id, key.Id, alpha.ConcurrencyStamp);
+    }
+
+    public Task DisposeAsync() => Database.DisposeAsync();
+
+    /// <summary>The token in the accept link of an invitation email.</summary>
+    public static string TokenFrom(string text) => TokenInLink().Match(text) is { Success: true } m
+        ? Uri.UnescapeDataString(m.Groups[1].Value)
+        : throw new InvalidOperationException("No accept link in the email.");
+
+    [GeneratedRegex(@"invitations/accept\?token=([A-Za-z0-9_%\-]+)")]
+    private static partial Regex TokenInLink();
+
+    /// <summary>The services of one scope.</summary>
+    public sealed class Scope(TenancyTestBed bed, TenantContext tenant)
+    {
+        private readonly TestContextFactory _contexts = new(bed.Database, tenant);
+        private readonly AuditWriter _audit = new(bed.Time);
+
+        public TenantContext Tenant => tenant;
+        public TestContextFactory Contexts => _contexts;
+        public TenantService Tenants => new(_contexts, tenant, _audit, Options.Create(new BillingOptions()), bed.Time);
+        public MemberService Members => new(_contexts, _audit);
+        public InvitationService Invitations => new(_contexts, bed.Mail, _audit, bed.Time);
+        public InvitationAcceptanceService Acceptance => new(_contexts, tenant, _audit, bed.Time);
+        public ApiKeyService ApiKeys => new(_contexts, _audit, bed.Time);
+        public AuditQueryService Audit => new(_contexts);
+        public TenantAccessService Access => new(_contexts, tenant);
+    }
+}
