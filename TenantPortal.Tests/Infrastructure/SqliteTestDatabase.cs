@@ -7,7 +7,23 @@ namespace TenantPortal.Tests.Infrastructure;
 /// <summary>A fresh, migrated SQLite file per test class instance; deleted afterwards.</summary>
 public sealed class SqliteTestDatabase : IAsyncLifetime
 {
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"tenantportal-test-{Guid.NewGuid():N}.db");
+    public SqliteTestDatabase() : this(NewPath())
+    {
+    }
+
+    private SqliteTestDatabase(string path) => Path = path;
+
+    public string Path { get; }
+
+    private static string NewPath() => System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"tenantportal-test-{Guid.NewGuid():N}.db");
+
+    /// <summary>A copy of this (closed, migrated) database in a new file: a fresh start for one test case without migrating again.</summary>
+    public SqliteTestDatabase Copy()
+    {
+        var copy = new SqliteTestDatabase(NewPath());
+        File.Copy(Path, copy.Path);
+        return copy;
+    }
 
     public string ConnectionString => $"Data Source={Path};Pooling=False";
 

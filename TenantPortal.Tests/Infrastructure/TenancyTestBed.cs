@@ -30,7 +30,7 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
     public const string BetaSlug = "beta";
     public const string PendingInviteEmail = "pending@alpha.test";
 
-    public SqliteTestDatabase Database { get; } = new();
+    public SqliteTestDatabase Database { get; private init; } = new();
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
     public CapturingMailSender Mail { get; } = new();
     public Uri AcceptUrl { get; } = new("https://portal.test/invitations/accept");
@@ -91,6 +91,16 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
     }
 
     public Task DisposeAsync() => Database.DisposeAsync();
+
+    /// <summary>The same data in a fresh copy of the database (same ids and users), for one test case; dispose it after.</summary>
+    public TenancyTestBed Clone()
+    {
+        var clone = new TenancyTestBed { Database = Database.Copy() };
+        foreach (var (name, user) in Users)
+            clone.Users[name] = user;
+        (clone.AlphaId, clone.BetaId, clone.PendingInvitationId, clone.AlphaKeyId, clone.AlphaStamp) = (AlphaId, BetaId, PendingInvitationId, AlphaKeyId, AlphaStamp);
+        return clone;
+    }
 
     /// <summary>The token in the accept link of an invitation email.</summary>
     public static string TokenFrom(string text) => TokenInLink().Match(text) is { Success: true } m

@@ -1,0 +1,139 @@
+using System.Reflection;
+using TenantPortal.Core.Common;
+using TenantPortal.Core.Members;
+using TenantPortal.Data;
+using TenantPortal.Data.Services;
+using TenantPortal.Data.Services.Invitations;
+using TenantPortal.Data.Services.Tenants;
+using TenantPortal.Tests.Infrastructure;
+
+namespace TenantPortal.Tests.Isolation;
+
+/// <summary>
+/// Every tenant-scoped service operation, called by each role of tenant A, by the owner of tenant B and by a stranger,
+/// while working in tenant A: allowed from its minimum role up, forbidden below it, not found for outsiders.
+/// An operation added later without an entry here fails <see cref="EveryOperationTakingAnActor_HasAnEntry"/>.
+/// </summary>
+public class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Template template) : IClassFixture<ServiceIsolationMatrixTests.Template>
+{
+    /// <summary>One migrated, seeded database, copied for every case.</summary>
+    public sealed class Template : IAsyncLifetime
+    {
+        public TenancyTestBed Bed { get; } = new();
+        public Task InitializeAsync() => Bed.InitializeAsync();
+        public Task DisposeAsync() => Bed.DisposeAsync();
+    }
+
+    private delegate Task<Result> Operation(TenancyTestBed.Scope scope, Actor actor, TenancyTestBed bed);
+
+    private sealed record Entry(TenantRole MinimumRole, Operation Run);
+
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static readonly Dictionary<string, Entry> Operations = new()
+    {
+        ["TenantService.GetDetailsAsync"] = new(TenantRole.Viewer, async (s, a, b) => await s.Tenants.GetDetailsAsync(a, None)),
+        ["TenantService.UpdateAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Tenants.UpdateAsync(a, new UpdateTenantRequest("Renamed", null, null, b.AlphaStamp), None)),
+        ["TenantService.DeleteAsync"] = new(TenantRole.Owner, async (s, a, b) => await s.Tenants.DeleteAsync(a, TenancyTestBed.AlphaSlug, None)),
+        ["TenantService.TransferOwnershipAsync"] = new(TenantRole.Owner, async (s, a, b) => await s.Tenants.TransferOwnershipAsync(a, b.Users["target"].Id, None)),
+        ["MemberService.ListAsync"] = new(TenantRole.Member, async (s, a, b) => await s.Members.ListAsync(a, None)),
+        ["MemberService.ChangeRoleAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Members.ChangeRoleAsync(a, b.Users["target"].Id, TenantRole.Member, None)),
+        ["MemberService.RemoveAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Members.RemoveAsync(a, b.Users["target"].Id, None)),
+        ["MemberService.LeaveAsync"] = new(TenantRole.Viewer, async (s, a, b) => await s.Members.LeaveAsync(a, None)),
+        ["InvitationService.ListPendingAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invitations.ListPendingAsync(a, None)),
+        ["InvitationService.CreateAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invitations.CreateAsync(a, new InviteRequest("fresh@example.test", TenantRole.Viewer), b.AcceptUrl, None)),
+        ["InvitationService.ResendAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invitations.ResendAsync(a, b.PendingInvitationId, b.AcceptUrl, None)),
+        ["InvitationService.RevokeAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invitations.RevokeAsync(a, b.PendingInvitationId, None)),
+        ["ApiKeyService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.ListAsync(a, None)),
+        ["ApiKeyService.CreateAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.CreateAsync(a, "matrix", None)),
+        ["ApiKeyService.RevokeAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.RevokeAsync(a, b.AlphaKeyId, None)),
+        ["AuditQueryService.QueryAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.QueryAsync(a, new(), 0, 20, None)),
+    };
+
+    /// <summary>Operations that take an actor but are not scoped to the current tenant, and why.</summary>
+    private static readonly Dictionary<string, string> NotTenantScoped = new()
+    {
+        ["TenantService.CreateAsync"] = "creates a new tenant; any signed-in user may",
+        ["InvitationAcceptanceService.AcceptAsync"] = "the invitee is not a member yet; checked by token and email (InvitationServiceTests)",
+        ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
+    };
+
+    private static readonly string[] Callers = ["owner", "admin", "member", "viewer", "beta-owner", "stranger"];
+
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var operation in Operations.Keys)
+            foreach (var caller in Callers)
+                data.Add(operation, caller);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Operation_IsAllowedFromItsMinimumRole_ForbiddenBelow_AndNotFoundForOutsiders(string operation, string caller)
+    {
+        var bed = template.Bed.Clone();
+        try
+        {
+            var entry = Operations[operation];
+            var actor = caller == "stranger" ? new Actor("no-such-user", "stranger@example.test") : bed.ActorOf(caller);
+            TenantRole? role = caller switch
+            {
+                "owner" => TenantRole.Owner, "admin" => TenantRole.Admin, "member" => TenantRole.Member, "viewer" => TenantRole.Viewer, _ => null,
+            };
+
+            var result = await entry.Run(bed.In(bed.AlphaId), actor, bed);
+
+            if (role is null)
+                Assert.Equal(ErrorCodes.NotFound, result.Error?.Code);
+            else if (role >= entry.MinimumRole)
+                Assert.True(result.IsSuccess, $"{caller} should be allowed: {result.Error?.Code} {result.Error?.Message}");
+            else
+                Assert.Equal(ErrorCodes.Forbidden, result.Error?.Code);
+        }
+        finally
+        {
+            await bed.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("InvitationService.ResendAsync")]
+    [InlineData("InvitationService.RevokeAsync")]
+    [InlineData("ApiKeyService.RevokeAsync")]
+    [InlineData("MemberService.ChangeRoleAsync")]
+    [InlineData("MemberService.RemoveAsync")]
+    public async Task OwnerOfTenantB_WorkingInB_CantReachTenantAsRows_ByTheirIds(string operation)
+    {
+        var bed = template.Bed.Clone();
+        try
+        {
+            var result = await Operations[operation].Run(bed.In(bed.BetaId), bed.ActorOf("beta-owner"), bed);
+
+            Assert.Equal(ErrorCodes.NotFound, result.Error?.Code);
+            Assert.Equal(TenantRole.Viewer, (await bed.In(null).Access.CheckAsync(bed.AlphaId, bed.Users["target"].Id, None))?.Role);
+            Assert.Contains((await bed.In(bed.AlphaId).Invitations.ListPendingAsync(bed.ActorOf("owner"), None)).Value, i => i.Id == bed.PendingInvitationId && i.SendCount == 1);
+            Assert.Null((await bed.In(bed.AlphaId).ApiKeys.ListAsync(bed.ActorOf("owner"), None)).Value.Single(k => k.Id == bed.AlphaKeyId).RevokedAt);
+        }
+        finally
+        {
+            await bed.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public void EveryOperationTakingAnActor_HasAnEntry()
+    {
+        var discovered = typeof(PortalDbContext).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsPublic: true } && t != typeof(Actor) && t.Namespace?.StartsWith("TenantPortal.Data.Services", StringComparison.Ordinal) == true)
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Where(m => m.GetParameters().Any(p => p.ParameterType == typeof(Actor)))
+                .Select(m => $"{t.Name}.{m.Name}"))
+            .ToHashSet();
+
+        var listed = Operations.Keys.Concat(NotTenantScoped.Keys).ToHashSet();
+        Assert.True(discovered.SetEquals(listed),
+            $"Missing from the matrix: {string.Join(", ", discovered.Except(listed))}; listed but gone: {string.Join(", ", listed.Except(discovered))}");
+    }
+}
