@@ -7,8 +7,8 @@ namespace TenantPortal.Web.Security;
 
 /// <summary>
 /// Checks membership, role and tenant status before every event of a circuit that works in a tenant, so that a
-/// member who is removed, demoted, or whose tenant changes status, sees it at once: the event is dropped and the
-/// page reloads, and the reload shows what the user may now see (a removed member gets "not found").
+/// member who is removed, demoted, or whose tenant changes status, sees it at once: the event is dropped; a removed
+/// member is sent to the home page (their remaining workspaces), anyone else's page reloads with what they may now see.
 /// </summary>
 public sealed class TenantCircuitGuard(
     TenantContext tenantContext,
@@ -38,13 +38,17 @@ public sealed class TenantCircuitGuard(
         if (_known is not null && _known.TenantId != tenantId)
             _known = null;
         _known ??= now;
-        if (now is not null && now == _known)
+        // Only what decides access counts: a renamed tenant is not a reason to reload.
+        if (now is not null && now.Role == _known?.Role && now.Status == _known.Status)
             return true;
 
-        logger.LogInformation("Access of {User} to tenant {Tenant} changed ({Before} → {After}); reloading the page",
+        logger.LogInformation("Access of {User} to tenant {Tenant} changed ({Before} → {After})",
             actor.Display, tenantId, _known?.Role.ToString() ?? "none", now?.Role.ToString() ?? "removed");
         _known = now;
-        navigation.Refresh(forceReload: true);
+        if (now is null)
+            navigation.NavigateTo(navigation.BaseUri, forceLoad: true);
+        else
+            navigation.Refresh(forceReload: true);
         return false;
     }
 }

@@ -22,10 +22,17 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> context
         if (!gate.IsSuccess)
             return gate.Error;
         var query = db.AuditEntries.AsNoTracking();
+        // Matched case-insensitively on both providers.
         if (!string.IsNullOrWhiteSpace(filter.Action))
-            query = query.Where(e => e.Action.StartsWith(filter.Action.Trim()));
+        {
+            var action = filter.Action.Trim().ToLowerInvariant();
+            query = query.Where(e => e.Action.ToLower().StartsWith(action));
+        }
         if (!string.IsNullOrWhiteSpace(filter.Actor))
-            query = query.Where(e => e.Actor.Contains(filter.Actor.Trim()));
+        {
+            var actorText = filter.Actor.Trim().ToLowerInvariant();
+            query = query.Where(e => e.Actor.ToLower().Contains(actorText));
+        }
         if (filter.From is { } from)
             query = query.Where(e => e.OccurredAt >= from);
         if (filter.To is { } to)

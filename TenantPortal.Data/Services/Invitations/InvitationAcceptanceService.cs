@@ -42,8 +42,9 @@ public sealed class InvitationAcceptanceService(
             return new Error(ErrorCodes.EmailMismatch,
                 $"This invitation is for {invitation.Email}, but you are signed in as {userEmail}. Log out and sign in (or register) with {invitation.Email}.");
 
-        tenantContext.SetTenant(invitation.TenantId);
-        if (await db.Members.AnyAsync(m => m.UserId == user.UserId, cancellationToken))
+        // The invitee enters the tenant only once they are a member: until then its rows are reached by its id.
+        using var joining = tenantContext.BeginCrossTenantScope("accepting an invitation");
+        if (await db.Members.AnyAsync(m => m.TenantId == invitation.TenantId && m.UserId == user.UserId, cancellationToken))
             return new Error(ErrorCodes.AlreadyMember, "You are already a member of this workspace.");
         var seats = await SeatQuota.CheckRoomForOneMoreAsync(db, invitation.TenantId, cancellationToken);
         if (!seats.IsSuccess)
@@ -68,6 +69,7 @@ public sealed class InvitationAcceptanceService(
         await transaction.CommitAsync(cancellationToken);
 
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == invitation.TenantId, cancellationToken);
+        tenantContext.SetTenant(tenant.Id);
         return new TenantAccess(tenant.Id, tenant.Slug, tenant.Name, tenant.Tier, tenant.Status, invitation.Role);
     }
 

@@ -125,6 +125,9 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
             return Error.NotFound("That invitation was not found.");
         if (invitation.Status != InvitationStatus.Pending)
             return Error.Conflict($"That invitation is already {invitation.Status.ToString().ToLowerInvariant()}.");
+        var allowed = RolePolicy.CanInvite(gate.Value.Role, invitation.Role);
+        if (!allowed.IsSuccess)
+            return allowed;
         invitation.Status = InvitationStatus.Revoked;
         invitation.ClosedAt = time.GetUtcNow();
         audit.Record(db, invitation.TenantId, actor, AuditActions.InvitationRevoked, $"invitation:{invitation.Email}");

@@ -32,7 +32,7 @@ public sealed class TenantService(
 
     /// <summary>
     /// Creates a tenant with the user as its Owner: Free tenants are Active, paid tiers start a trial of
-    /// <c>Billing:TrialDays</c>. The new tenant becomes the current one.
+    /// <c>Billing:TrialDays</c>. Once created, the new tenant becomes the current one.
     /// </summary>
     public async Task<Result<TenantAccess>> CreateAsync(Actor actor, CreateTenantRequest request, CancellationToken cancellationToken)
     {
@@ -55,14 +55,15 @@ public sealed class TenantService(
             TrialEndsAt = request.Tier == SubscriptionTier.Free ? null : now.AddDays(billing.Value.TrialDays),
             CreatedAt = now,
         };
-        tenantContext.SetTenant(tenant.Id);
         await using var db = contexts.CreateDbContext();
         db.Tenants.Add(tenant);
         db.Members.Add(new TenantMember { TenantId = tenant.Id, UserId = actor.UserId, Role = TenantRole.Owner, JoinedAt = now });
         audit.Record(db, tenant.Id, actor, AuditActions.TenantCreated, $"tenant:{tenant.Slug}", $"{tenant.Tier}, {tenant.Status}");
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // The tenant does not exist before this save, so its first rows are written in a scope of their own.
+            using (tenantContext.BeginCrossTenantScope("creating a tenant and its owner"))
+                await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -71,6 +72,7 @@ public sealed class TenantService(
                 return new Error(ErrorCodes.SlugTaken, $"'{request.Slug}' is taken; choose another slug.", "slug");
             throw;
         }
+        tenantContext.SetTenant(tenant.Id);
         return new TenantAccess(tenant.Id, tenant.Slug, tenant.Name, tenant.Tier, tenant.Status, TenantRole.Owner);
     }
 

@@ -67,4 +67,14 @@ public class AuditQueryServiceTests : IAsyncLifetime
 
         Assert.Equal(field, result.Error?.Field);
     }
+
+    [Fact]
+    public async Task Query_MatchesFiltersWhateverTheirCase()
+    {
+        var lower = await _bed.In(_bed.AlphaId).Audit.QueryAsync(_bed.ActorOf("owner"), new AuditFilter("member.", "owner@"), 0, 100, CancellationToken.None);
+        var upper = await _bed.In(_bed.AlphaId).Audit.QueryAsync(_bed.ActorOf("owner"), new AuditFilter("MEMBER.", "OWNER@ALPHA"), 0, 100, CancellationToken.None);
+
+        Assert.NotEqual(0, lower.Value.Total);
+        Assert.Equal(lower.Value.Entries.Select(e => e.Id), upper.Value.Entries.Select(e => e.Id));
+    }
 }

@@ -207,4 +207,41 @@ public class InvitationServiceTests : IAsyncLifetime
         await using var db = _bed.Database.CrossTenant();
         Assert.Equal(1, await db.Members.CountAsync(m => m.UserId == user.UserId));
     }
+
+    [Fact]
+    public async Task Revoke_RefusesAnAdmin_ForAnInvitationAboveTheirRole()
+    {
+        var owners = _bed.In(_bed.AlphaId).Invitations;
+        var invited = await owners.CreateAsync(_bed.ActorOf("owner"), new InviteRequest("co-owner@example.test", TenantRole.Owner), _bed.AcceptUrl, CancellationToken.None);
+
+        var revoke = await _bed.In(_bed.AlphaId).Invitations.RevokeAsync(_bed.ActorOf("admin"), invited.Value.Id, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.RoleEscalation, revoke.Error?.Code);
+        Assert.Contains((await owners.ListPendingAsync(_bed.ActorOf("owner"), CancellationToken.None)).Value, i => i.Id == invited.Value.Id);
+    }
+
+    [Fact]
+    public async Task Accept_LeavesTheScopeOutsideTheTenant_WhenRefused()
+    {
+        var wrong = await NewUserAsync("someone-else@example.test");
+        var scope = _bed.In(null);
+
+        var joined = await scope.Acceptance.AcceptAsync("seeded-token", wrong, wrong.Display, CancellationToken.None);
+
+        Assert.False(joined.IsSuccess);
+        Assert.Null(scope.Tenant.TenantId);
+        Assert.False(scope.Tenant.IsCrossTenant);
+    }
+
+    [Fact]
+    public async Task Accept_EntersTheTenant_WhenAccepted()
+    {
+        var user = await NewUserAsync(TenancyTestBed.PendingInviteEmail);
+        var scope = _bed.In(null);
+
+        Assert.True((await scope.Acceptance.AcceptAsync("seeded-token", user, user.Display, CancellationToken.None)).IsSuccess);
+
+        Assert.Equal(_bed.AlphaId, scope.Tenant.TenantId);
+        Assert.False(scope.Tenant.IsCrossTenant);
+    }
 }

@@ -128,4 +128,16 @@ public class TenantServiceTests : IAsyncLifetime
 
         Assert.Equal(ErrorCodes.NotFound, result.Error?.Code);
     }
+
+    [Fact]
+    public async Task Create_LeavesTheScopeOutsideAnyTenant_WhenRefused()
+    {
+        var scope = _bed.In(null);
+
+        var created = await scope.Tenants.CreateAsync(_bed.ActorOf("outsider"), new CreateTenantRequest("Co", TenancyTestBed.BetaSlug, SubscriptionTier.Free), CancellationToken.None);
+
+        Assert.False(created.IsSuccess);
+        Assert.Null(scope.Tenant.TenantId);
+        Assert.False(scope.Tenant.IsCrossTenant);
+    }
 }

@@ -56,9 +56,11 @@ public class LoginTests(PortalAppFactory portal)
         using var client = portal.CreateBrowserLikeClient();
         await AccountClient.LogInAsync(client, "owner@initech.test", PortalAppFactory.DemoPassword);
 
-        var page = await client.GetStringAsync("/t/acme");
+        var response = await client.GetAsync("/t/acme");
+        var page = await response.Content.ReadAsStringAsync();
 
-        Assert.Contains("tenant-not-found", page);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("page-not-found", page);
         Assert.DoesNotContain("Acme Corporation", page);
     }
 

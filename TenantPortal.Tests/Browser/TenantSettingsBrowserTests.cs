@@ -1,0 +1,72 @@
+using Microsoft.Playwright;
+using TenantPortal.Tests.Infrastructure;
+
+namespace TenantPortal.Tests.Browser;
+
+[Collection(PortalCollection.Name)]
+public class TenantSettingsBrowserTests(PortalAppFactory portal)
+{
+    [Fact]
+    public async Task CreateApiKey_ShowsTheSecretOnce_ListsTheKey_AndAuditsIt()
+    {
+        await using var session = await BrowserSession.StartAsync(portal);
+        var page = session.Page;
+        var slug = await CreateWorkspaceAsync(session, "Keyring");
+        await page.ClickAsync("#tab-settings");
+        await page.WaitForURLAsync($"**/t/{slug}/settings");
+
+        await page.FillAsync("#api-key-name", "CI ingestion");
+        await page.ClickAsync("#api-key-create");
+
+        var secret = page.Locator("#api-key-secret");
+        await Assertions.Expect(secret).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^tp_live_"));
+        var value = await secret.InputValueAsync();
+        await session.SaveScreenshotAsync("api-key-secret.png");
+        await page.ClickAsync("#api-key-done");
+        await Assertions.Expect(page.Locator("#api-key-secret")).ToHaveCountAsync(0);
+        var row = page.Locator("#api-keys-table tbody tr").Filter(new() { HasText = "CI ingestion" });
+        await Assertions.Expect(row).ToContainTextAsync(value[..16]);
+        Assert.DoesNotContain(value, await page.ContentAsync());
+        await Assertions.Expect(page.Locator("#audit-table")).ToContainTextAsync("api_key.created");
+    }
+
+    [Fact]
+    public async Task DeleteWorkspace_AfterTypingItsSlug_GoesHome_AndTheWorkspaceIsGone()
+    {
+        await using var session = await BrowserSession.StartAsync(portal);
+        var page = session.Page;
+        var slug = await CreateWorkspaceAsync(session, "Doomed");
+        await page.GotoAsync($"/t/{slug}/settings");
+        await session.WaitForInteractiveAsync();
+
+        await page.ClickAsync("#delete-tenant");
+        await Assertions.Expect(page.Locator("#delete-confirm-submit")).ToBeDisabledAsync();
+        await page.FillAsync("#delete-confirm-slug", slug);
+        await session.SaveScreenshotAsync("delete-tenant.png");
+        await page.ClickAsync("#delete-confirm-submit");
+
+        // Home, where the remaining workspaces are; the deleted one's address is not found any more.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.GotoAsync($"/t/{slug}");
+        await session.WaitForInteractiveAsync();
+        await Assertions.Expect(page.Locator(NotFound)).ToBeVisibleAsync();
+    }
+
+    // The portal's not-found page, or the tenant scope's own notice.
+    private const string NotFound = "#page-not-found, #tenant-not-found";
+
+    // Creates a Free workspace as the owner of acme through the create page and returns its slug.
+    private static async Task<string> CreateWorkspaceAsync(BrowserSession session, string name)
+    {
+        var page = session.Page;
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        await session.LogInAsync("owner@acme.test", PortalAppFactory.DemoPassword, "/tenants/new");
+        await page.FillAsync("#create-tenant-name", $"{name} {suffix}");
+        var slug = $"{name.ToLowerInvariant()}-{suffix}";
+        await Assertions.Expect(page.Locator("#create-tenant-slug")).ToHaveValueAsync(slug);
+        await page.ClickAsync("#create-tenant-submit");
+        await page.WaitForURLAsync($"**/t/{slug}");
+        await Assertions.Expect(page.Locator("#tenant-name")).ToBeVisibleAsync();
+        return slug;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Reflection;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using TenantPortal.Core.Members;
+using TenantPortal.Tests.Infrastructure;
+
+namespace TenantPortal.Tests.Isolation;
+
+/// <summary>
+/// Every tenant page, requested over HTTP as anonymous, as each role of acme, and as the owner of another tenant:
+/// login for anonymous, the page from its minimum role up, 403 below it, 404 for an outsider. Every page route and
+/// every /api route must be listed here, so that a new one added without an entry fails the test.
+/// </summary>
+[Collection(PortalCollection.Name)]
+public class RouteIsolationMatrixTests(PortalAppFactory portal)
+{
+    /// <summary>Tenant pages and the minimum role that sees them.</summary>
+    private static readonly Dictionary<string, TenantRole> TenantPages = new()
+    {
+        ["/t/{Slug}"] = TenantRole.Viewer,
+        ["/t/{Slug}/usage"] = TenantRole.Viewer,
+        ["/t/{Slug}/users"] = TenantRole.Member,
+        ["/t/{Slug}/billing"] = TenantRole.Admin,
+        ["/t/{Slug}/settings"] = TenantRole.Viewer,
+    };
+
+    /// <summary>Pages outside a tenant, and who may open them.</summary>
+    private static readonly Dictionary<string, Access> OtherPages = new()
+    {
+        ["/"] = Access.Public,
+        ["/not-found"] = Access.Public,
+        ["/Error"] = Access.Public,
+        ["/invitations/accept"] = Access.Public,
+        ["/tenants/new"] = Access.SignedIn,
+        ["/ops"] = Access.Operator,
+    };
+
+    /// <summary>Routes under /api and the outcome for each caller (none yet: the usage API arrives with metering).</summary>
+    private static readonly Dictionary<string, TenantRole> ApiRoutes = [];
+
+    public enum Access { Public, SignedIn, Operator }
+
+    private static readonly (string Caller, string Email)[] TenantCallers =
+    [
+        ("owner", "owner@acme.test"), ("admin", "admin@acme.test"), ("member", "member@acme.test"), ("viewer", "viewer@acme.test"),
+        ("other-tenant", "owner@initech.test"),
+    ];
+
+    public static TheoryData<string, string> TenantPageCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var route in TenantPages.Keys)
+        {
+            data.Add(route, "anonymous");
+            foreach (var (caller, _) in TenantCallers)
+                data.Add(route, caller);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TenantPageCases))]
+    public async Task TenantPage_AnswersEachCaller_AsTheRoleTableSays(string route, string caller)
+    {
+        using var client = portal.CreateBrowserLikeClient();
+        if (caller != "anonymous")
+            await AccountClient.LogInAsync(client, TenantCallers.Single(c => c.Caller == caller).Email, PortalAppFactory.DemoPassword);
+
+        var response = await client.GetAsync(route.Replace("{Slug}", "acme"));
+        var body = await response.Content.ReadAsStringAsync();
+
+        TenantRole? role = caller switch
+        {
+            "owner" => TenantRole.Owner, "admin" => TenantRole.Admin, "member" => TenantRole.Member, "viewer" => TenantRole.Viewer, _ => null,
+        };
+        if (caller == "anonymous")
+        {
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Contains("/Account/Login", response.Headers.Location!.ToString());
+        }
+        else if (role is null)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Contains("page-not-found", body);
+            Assert.DoesNotContain("Acme Corporation", body);
+        }
+        else if (role >= TenantPages[route])
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("id=\"tenant-name\"", body);
+            Assert.DoesNotContain("tab-not-allowed", body);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Contains("tab-not-allowed", body);
+        }
+    }
+
+    [Theory]
+    [InlineData("/ops", "owner@acme.test", false)]
+    [InlineData("/tenants/new", "viewer@acme.test", true)]
+    public async Task OtherPage_AnswersASignedInTenantUser(string route, string email, bool allowed)
+    {
+        using var client = portal.CreateBrowserLikeClient();
+        await AccountClient.LogInAsync(client, email, PortalAppFactory.DemoPassword);
+
+        var response = await client.GetAsync(route);
+
+        if (allowed)
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        else
+            Assert.Contains("/Account/AccessDenied", response.Headers.Location?.ToString() ?? "");
+    }
+
+    [Fact]
+    public async Task OtherPages_AnswerAnonymousVisitors_AsListed()
+    {
+        using var client = portal.CreateBrowserLikeClient();
+        foreach (var (route, access) in OtherPages)
+        {
+            var response = await client.GetAsync(route);
+            if (access == Access.Public)
+                Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{route}: {(int)response.StatusCode}");
+            else
+                Assert.Contains("/Account/Login", response.Headers.Location?.ToString() ?? $"{route}: no redirect");
+        }
+    }
+
+    [Fact]
+    public void EveryPageRoute_IsListed()
+    {
+        var routes = typeof(Program).Assembly.GetTypes()
+            .Where(t => typeof(IComponent).IsAssignableFrom(t) && t.Namespace?.Contains(".Account", StringComparison.Ordinal) != true)
+            .SelectMany(t => t.GetCustomAttributes<RouteAttribute>().Select(r => r.Template))
+            .ToHashSet();
+
+        var listed = TenantPages.Keys.Concat(OtherPages.Keys).ToHashSet();
+        Assert.True(routes.SetEquals(listed), $"Not listed: {string.Join(", ", routes.Except(listed))}; listed but gone: {string.Join(", ", listed.Except(routes))}");
+    }
+
+    [Fact]
+    public void EveryApiRoute_IsListed()
+    {
+        var routes = portal.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => "/" + e.RoutePattern.RawText?.TrimStart('/'))
+            .Where(r => r.StartsWith("/api/", StringComparison.Ordinal))
+            .ToHashSet();
+
+        Assert.True(routes.SetEquals(ApiRoutes.Keys), $"API routes not in the isolation matrix: {string.Join(", ", routes.Except(ApiRoutes.Keys))}");
+    }
+}

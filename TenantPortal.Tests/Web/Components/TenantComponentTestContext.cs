@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TenantPortal.Core.Members;
+using TenantPortal.Core.Notifications;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Data;
+using TenantPortal.Data.Identity;
+using TenantPortal.Data.Services;
+using TenantPortal.Data.Services.ApiKeys;
+using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Invitations;
+using TenantPortal.Data.Services.Members;
+using TenantPortal.Data.Services.Tenants;
+using TenantPortal.Data.Tenancy;
+using TenantPortal.Tests.Builders;
+using TenantPortal.Tests.Infrastructure;
+using TenantPortal.Web.Security;
+
+namespace TenantPortal.Tests.Web.Components;
+
+/// <summary>
+/// bUnit with the real tenant services over a fresh SQLite database holding one tenant with a user of each role
+/// (<c>owner@t.test</c>, <c>admin@t.test</c>, <c>member@t.test</c>, <c>viewer@t.test</c>); the tenant is the current one.
+/// </summary>
+public abstract class TenantComponentTestContext : BunitTestContext, IAsyncLifetime
+{
+    private readonly Dictionary<TenantRole, string> _userIds = [];
+
+    protected SqliteTestDatabase Database { get; } = new();
+
+    protected TenantContext TenantContext { get; } = new();
+
+    protected RecordingMailSender Mail { get; } = new();
+
+    protected Tenant Tenant { get; } = new TenantBuilder().WithSlug("bunit-team").Build();
+
+    protected TenantComponentTestContext()
+    {
+        Services.AddSingleton(TenantContext);
+        Services.AddSingleton<ITenantContext>(TenantContext);
+        Services.AddSingleton<IDbContextFactory<PortalDbContext>>(new TestContextFactory(Database, TenantContext));
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<AuditWriter>();
+        Services.AddSingleton<IMailSender>(Mail);
+        Services.AddScoped<MemberService>();
+        Services.AddScoped<InvitationService>();
+        Services.AddScoped<TenantService>();
+        Services.AddScoped<ApiKeyService>();
+        Services.AddScoped<AuditQueryService>();
+        Services.AddScoped<CurrentUser>();
+    }
+
+    /// <summary>The email of the demo user with a role.</summary>
+    protected static string EmailOf(TenantRole role) => $"{role.ToString().ToLowerInvariant()}@t.test";
+
+    /// <summary>Signs in the user with the role and returns their access to the tenant.</summary>
+    protected TenantAccess SignInAs(TenantRole role)
+    {
+        var authorization = AddAuthorization();
+        authorization.SetAuthorized(EmailOf(role));
+        authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, _userIds[role]));
+        return new TenantAccess(Tenant.Id, Tenant.Slug, Tenant.Name, Tenant.Tier, Tenant.Status, role);
+    }
+
+    /// <summary>Counts the tenant's invitations in the database.</summary>
+    protected async Task<int> InvitationCountAsync()
+    {
+        await using var db = Database.ForTenant(Tenant.Id);
+        return await db.Invitations.CountAsync();
+    }
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        await using var db = Database.CrossTenant();
+        db.Tenants.Add(Tenant);
+        foreach (var role in Enum.GetValues<TenantRole>())
+        {
+            var email = EmailOf(role);
+            var user = new PortalUser
+            {
+                UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
+                DisplayName = $"{role} Person",
+            };
+            db.Users.Add(user);
+            db.Members.Add(new TenantMember { TenantId = Tenant.Id, UserId = user.Id, Role = role, JoinedAt = Tenant.CreatedAt });
+            _userIds[role] = user.Id;
+        }
+        await db.SaveChangesAsync();
+        // As TenantScope does once it has checked the membership.
+        TenantContext.SetTenant(Tenant.Id);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
