@@ -14,7 +14,7 @@ internal static class SeatQuota
         var limit = PlanCatalog.EffectiveLimit(tenant.Tier, UsageMetric.Users, tenant.QuotaOverrides);
         if (limit == PlanCatalog.Unlimited)
             return Result.Success();
-        var members = await db.Members.IgnoreQueryFilters().CountAsync(m => m.TenantId == tenantId, cancellationToken);
+        var members = await db.Members.CountAsync(m => m.TenantId == tenantId, cancellationToken);
         return members < limit
             ? Result.Success()
             : new Error(ErrorCodes.SeatLimitReached, $"All {limit:0} seats of the {tenant.Tier} plan are taken. Remove a member or upgrade the plan.");
