@@ -87,17 +87,10 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
     public async Task<Result<InvitationRow>> ResendAsync(Actor actor, Guid invitationId, Uri acceptUrl, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.InviteMembers, cancellationToken);
-        if (!gate.IsSuccess)
-            return gate.Error;
-        var invitation = await db.Invitations.SingleOrDefaultAsync(i => i.Id == invitationId, cancellationToken);
-        if (invitation is null)
-            return Error.NotFound("That invitation was not found.");
-        if (invitation.Status != InvitationStatus.Pending)
-            return Error.Conflict($"That invitation is {invitation.Status.ToString().ToLowerInvariant()}; invite again instead.");
-        var allowed = RolePolicy.CanInvite(gate.Value.Role, invitation.Role);
-        if (!allowed.IsSuccess)
-            return allowed.Error;
+        var found = await FindPendingAsync(db, actor, invitationId, cancellationToken);
+        if (!found.IsSuccess)
+            return found.Error;
+        var invitation = found.Value;
 
         var now = time.GetUtcNow();
         var token = SecretHasher.NewToken();
@@ -117,6 +110,20 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
     public async Task<Result> RevokeAsync(Actor actor, Guid invitationId, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
+        var found = await FindPendingAsync(db, actor, invitationId, cancellationToken);
+        if (!found.IsSuccess)
+            return found.Error;
+        var invitation = found.Value;
+        invitation.Status = InvitationStatus.Revoked;
+        invitation.ClosedAt = time.GetUtcNow();
+        audit.Record(db, invitation.TenantId, actor, AuditActions.InvitationRevoked, $"invitation:{invitation.Email}");
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Success();
+    }
+
+    // A pending invitation of the current tenant that the actor may manage: an admin never touches one above their own role.
+    private static async Task<Result<Invitation>> FindPendingAsync(PortalDbContext db, Actor actor, Guid invitationId, CancellationToken cancellationToken)
+    {
         var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.InviteMembers, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
@@ -124,15 +131,9 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         if (invitation is null)
             return Error.NotFound("That invitation was not found.");
         if (invitation.Status != InvitationStatus.Pending)
-            return Error.Conflict($"That invitation is already {invitation.Status.ToString().ToLowerInvariant()}.");
+            return Error.Conflict($"That invitation is {invitation.Status.ToString().ToLowerInvariant()}; send a new one instead.");
         var allowed = RolePolicy.CanInvite(gate.Value.Role, invitation.Role);
-        if (!allowed.IsSuccess)
-            return allowed;
-        invitation.Status = InvitationStatus.Revoked;
-        invitation.ClosedAt = time.GetUtcNow();
-        audit.Record(db, invitation.TenantId, actor, AuditActions.InvitationRevoked, $"invitation:{invitation.Email}");
-        await db.SaveChangesAsync(cancellationToken);
-        return Result.Success();
+        return allowed.IsSuccess ? invitation : allowed.Error;
     }
 
     private async Task SendAsync(PortalDbContext db, Invitation invitation, string token, Actor actor, Uri acceptUrl, CancellationToken cancellationToken)

@@ -31,7 +31,7 @@ public abstract class TenantComponentTestContext : BunitTestContext, IAsyncLifet
 
     protected TenantContext TenantContext { get; } = new();
 
-    protected RecordingMailSender Mail { get; } = new();
+    protected CapturingMailSender Mail { get; } = new();
 
     protected Tenant Tenant { get; } = new TenantBuilder().WithSlug("bunit-team").Build();
 
