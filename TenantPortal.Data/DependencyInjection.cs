@@ -10,6 +10,7 @@ using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Members;
+using TenantPortal.Data.Services.Metering;
 using TenantPortal.Data.Services.Tenants;
 using TenantPortal.Data.Tenancy;
 
@@ -36,12 +37,14 @@ public static class DependencyInjection
                     o => o.UseSqlite(database.ConnectionString), ServiceLifetime.Scoped);
                 services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
                     new PortalDbContextFactory<SqlitePortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlitePortalDbContext>>()));
+                services.AddScoped<IUsageEventStore, SqliteUsageEventStore>();
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContextFactory<SqlServerPortalDbContext>(
                     o => o.UseSqlServer(database.ConnectionString, sql => sql.EnableRetryOnFailure()), ServiceLifetime.Scoped);
                 services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
                     new PortalDbContextFactory<SqlServerPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerPortalDbContext>>()));
+                services.AddScoped<IUsageEventStore, SqlServerUsageEventStore>();
                 break;
         }
         // Identity's stores and request-scoped code take the base context; the scope disposes it.
@@ -62,6 +65,7 @@ public static class DependencyInjection
         services.AddScoped<InvitationService>();
         services.AddScoped<InvitationAcceptanceService>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<UsageIngestionService>();
         return builder;
     }
 

@@ -1,0 +1,34 @@
+using TenantPortal.Core.Common;
+
+namespace TenantPortal.Core.Usage;
+
+/// <summary>The rules a usage batch must meet (PRODUCT.md section 5). Errors name the event and field, e.g. <c>events[3].timestamp</c>.</summary>
+public static class UsageBatchRules
+{
+    /// <summary>Most events in one batch.</summary>
+    public const int MaxEvents = 1_000;
+
+    /// <summary>Largest quantity of one event (the column holds 14 digits before the point).</summary>
+    public const decimal MaxQuantity = 1_000_000_000_000m;
+
+    /// <summary>Checks one event; <paramref name="index"/> names it in the error.</summary>
+    public static Result Check(int index, UsageEventInput e, DateTimeOffset now)
+    {
+        var at = $"events[{index}]";
+        if (string.IsNullOrWhiteSpace(e.ClientEventId))
+            return Error.Invalid($"{at}.id", "The event id is required.");
+        if (e.ClientEventId.Length > FieldLengths.ClientEventId)
+            return Error.Invalid($"{at}.id", $"The event id can be at most {FieldLengths.ClientEventId} characters long.");
+        if (UsageMetrics.Kind(e.Metric) == MetricKind.Seats)
+            return Error.Invalid($"{at}.metric", "'users' is not reported: seats are counted from the members.");
+        if (e.Quantity < 0)
+            return Error.Invalid($"{at}.quantity", "The quantity can't be negative.");
+        if (e.Quantity > MaxQuantity)
+            return Error.Invalid($"{at}.quantity", $"The quantity can be at most {MaxQuantity:N0}.");
+        if (e.Timestamp < now - UsageEvent.AcceptanceWindow)
+            return Error.Invalid($"{at}.timestamp", $"The timestamp is more than {UsageEvent.AcceptanceWindow.TotalDays:0} days old.");
+        if (e.Timestamp > now + UsageEvent.FutureTolerance)
+            return Error.Invalid($"{at}.timestamp", $"The timestamp is more than {UsageEvent.FutureTolerance.TotalMinutes:0} minutes in the future.");
+        return Result.Success();
+    }
+}

@@ -1,0 +1,52 @@
+using System.Data;
+using System.Text;
+using Microsoft.Data.SqlClient;
+using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.Usage;
+
+namespace TenantPortal.Data.Services.Metering;
+
+/// <summary>
+/// SQL Server: <c>INSERT … SELECT … WHERE NOT EXISTS</c> under UPDLOCK/HOLDLOCK in one transaction, so that two
+/// requests racing with the same id serialise on the key and the second inserts nothing.
+/// </summary>
+public sealed class SqlServerUsageEventStore(IDbContextFactory<PortalDbContext> contexts) : IUsageEventStore
+{
+    // 5 parameters a row; SQL Server allows 2,100 parameters a command.
+    private const int RowsPerStatement = 400;
+
+    /// <inheritdoc />
+    public async Task<int> InsertNewAsync(Guid tenantId, IReadOnlyList<UsageEventInput> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            var connection = (SqlConnection)db.Database.GetDbConnection();
+            await using var transaction = (SqlTransaction)await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            var inserted = 0;
+            foreach (var chunk in events.Chunk(RowsPerStatement))
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                var sql = new StringBuilder("INSERT INTO [UsageEvents] ([TenantId], [ClientEventId], [Metric], [Quantity], [Timestamp], [ReceivedAt]) SELECT @t, v.c, v.m, v.q, v.s, @r FROM (VALUES ");
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    sql.Append(i == 0 ? "" : ",").Append($"(@c{i},@m{i},@q{i},@s{i})");
+                    command.Parameters.Add(new SqlParameter($"@c{i}", SqlDbType.NVarChar, 128) { Value = chunk[i].ClientEventId });
+                    command.Parameters.Add(new SqlParameter($"@m{i}", SqlDbType.NVarChar, 20) { Value = chunk[i].Metric.ToString() });
+                    command.Parameters.Add(new SqlParameter($"@q{i}", SqlDbType.Decimal) { Precision = 20, Scale = 6, Value = chunk[i].Quantity });
+                    command.Parameters.Add(new SqlParameter($"@s{i}", SqlDbType.DateTimeOffset) { Value = chunk[i].Timestamp.ToUniversalTime() });
+                }
+                sql.Append(") AS v(c, m, q, s) WHERE NOT EXISTS (SELECT 1 FROM [UsageEvents] e WITH (UPDLOCK, HOLDLOCK) WHERE e.[TenantId] = @t AND e.[ClientEventId] = v.c);");
+                command.Parameters.Add(new SqlParameter("@t", SqlDbType.UniqueIdentifier) { Value = tenantId });
+                command.Parameters.Add(new SqlParameter("@r", SqlDbType.DateTimeOffset) { Value = receivedAt.ToUniversalTime() });
+                command.CommandText = sql.ToString();
+                inserted += await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return inserted;
+        });
+    }
+}
