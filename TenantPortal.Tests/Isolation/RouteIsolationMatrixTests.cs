@@ -37,8 +37,61 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["/ops"] = Access.Operator,
     };
 
-    /// <summary>Routes under /api and the outcome for each caller (none yet: the usage API arrives with metering).</summary>
-    private static readonly Dictionary<string, TenantRole> ApiRoutes = [];
+    /// <summary>Routes under /api: method, the scope they need, and a body that a caller with the scope may send.</summary>
+    private static readonly Dictionary<string, (string Method, string Scope, string? Body)> ApiRoutes = new()
+    {
+        ["/api/v1/usage"] = ("POST", "usage:write",
+            "{\"events\":[{\"id\":\"matrix-" + Guid.NewGuid().ToString("N") + "\",\"metric\":\"api_calls\",\"quantity\":1,\"timestamp\":\"" + DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O") + "\"}]}"),
+    };
+
+    public static TheoryData<string, string> ApiCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var route in ApiRoutes.Keys)
+            foreach (var caller in new[] { "no key", "revoked-looking key", "signed-in user without key", "key without the scope", "key with the scope" })
+                data.Add(route, caller);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ApiCases))]
+    public async Task ApiRoute_AnswersOnlyAKeyWithItsScope(string route, string caller)
+    {
+        var (method, scope, body) = ApiRoutes[route];
+        using var client = portal.CreateBrowserLikeClient();
+        switch (caller)
+        {
+            case "revoked-looking key":
+                client.DefaultRequestHeaders.Authorization = new("Bearer", "tp_live_0000000000000000000000000000000000");
+                break;
+            case "signed-in user without key":
+                await AccountClient.LogInAsync(client, "owner@acme.test", PortalAppFactory.DemoPassword);
+                break;
+            case "key without the scope":
+                client.DefaultRequestHeaders.Authorization = new("Bearer", await ApiKeys.CreateAsync(portal, "acme",
+                    TenantPortal.Core.ApiKeys.ApiKeyScopes.All.Where(s => s != scope).ToArray()));
+                break;
+            case "key with the scope":
+                client.DefaultRequestHeaders.Authorization = new("Bearer", await ApiKeys.CreateAsync(portal, "acme", scope));
+                break;
+        }
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), route);
+        if (body is not null)
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        var response = await client.SendAsync(request);
+
+        var expected = caller switch
+        {
+            "key without the scope" => HttpStatusCode.Forbidden,
+            "key with the scope" => (HttpStatusCode?)null,
+            _ => HttpStatusCode.Unauthorized,
+        };
+        if (expected is null)
+            Assert.True(response.IsSuccessStatusCode, $"{caller}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        else
+            Assert.Equal(expected, response.StatusCode);
+    }
 
     public enum Access { Public, SignedIn, Operator }
 

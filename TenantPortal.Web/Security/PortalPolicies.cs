@@ -8,4 +8,7 @@ public static class PortalPolicies
 
     /// <summary>An API call authenticated by a tenant API key: the key's tenant is the current tenant.</summary>
     public const string ApiKey = "ApiKey";
+
+    /// <summary>The policy of an API scope: an API key that carries <paramref name="scope"/>.</summary>
+    public static string Scope(string scope) => $"ApiScope:{scope}";
 }

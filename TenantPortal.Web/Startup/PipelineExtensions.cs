@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using TenantPortal.Web.Components;
+using TenantPortal.Web.Endpoints;
 using TenantPortal.Web.Health;
 using TenantPortal.Web.Security;
 
@@ -36,6 +37,7 @@ public static class PipelineExtensions
             DashboardTitle = "TenantPortal jobs",
         });
 
+        app.MapPortalApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;

@@ -54,6 +54,13 @@ public static class WebServiceExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(PortalPolicies.Operator, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Operator))
             .AddPolicy(PortalPolicies.ApiKey, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+        foreach (var scope in TenantPortal.Core.ApiKeys.ApiKeyScopes.All)
+        {
+            services.AddAuthorizationBuilder().AddPolicy(PortalPolicies.Scope(scope), p => p
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope));
+        }
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, TenantCircuitGuard>();
         services.AddMemoryCache();
 

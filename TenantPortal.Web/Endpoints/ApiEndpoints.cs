@@ -1,0 +1,15 @@
+using TenantPortal.Web.Security;
+
+namespace TenantPortal.Web.Endpoints;
+
+/// <summary>The <c>/api/v1</c> group: tenant API keys only, JSON, problem details on errors.</summary>
+public static class ApiEndpoints
+{
+    /// <summary>Maps every API route.</summary>
+    public static IEndpointRouteBuilder MapPortalApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").RequireAuthorization(PortalPolicies.ApiKey).DisableAntiforgery();
+        api.MapUsageEndpoints();
+        return app;
+    }
+}
