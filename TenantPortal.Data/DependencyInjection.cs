@@ -66,6 +66,8 @@ public static class DependencyInjection
         services.AddScoped<InvitationAcceptanceService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<UsageIngestionService>();
+        services.AddScoped<QuotaService>();
+        services.AddScoped<UsageReportService>();
         return builder;
     }
 

@@ -42,6 +42,8 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
     {
         ["/api/v1/usage"] = ("POST", "usage:write",
             "{\"events\":[{\"id\":\"matrix-" + Guid.NewGuid().ToString("N") + "\",\"metric\":\"api_calls\",\"quantity\":1,\"timestamp\":\"" + DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O") + "\"}]}"),
+        ["/api/v1/quota/check"] = ("POST", "usage:read", "{\"metric\":\"gpu_hours\",\"amount\":1}"),
+        ["/api/v1/usage/current"] = ("GET", "usage:read", null),
     };
 
     public static TheoryData<string, string> ApiCases()

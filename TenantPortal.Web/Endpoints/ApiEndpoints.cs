@@ -10,6 +10,7 @@ public static class ApiEndpoints
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization(PortalPolicies.ApiKey).DisableAntiforgery();
         api.MapUsageEndpoints();
+        api.MapQuotaEndpoints();
         return app;
     }
 }

@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.Usage;
+
+namespace TenantPortal.Data.Services.Metering;
+
+/// <summary>
+/// What the current tenant has used of each metric in a period, read from the stored events with the aggregation in
+/// SQL: counters summed, gauges at their latest level, seats as members. Everything ingested is counted at once.
+/// </summary>
+internal static class UsageMeter
+{
+    public static async Task<Dictionary<UsageMetric, decimal>> UsedAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var counters = await db.UsageEvents
+            .Where(e => e.Timestamp >= periodStart && e.Timestamp <= now && (e.Metric == UsageMetric.ApiCalls || e.Metric == UsageMetric.GpuHours))
+            .GroupBy(e => e.Metric)
+            .Select(g => new { Metric = g.Key, Sum = g.Sum(e => e.Quantity) })
+            .ToDictionaryAsync(x => x.Metric, x => x.Sum, cancellationToken);
+        var used = new Dictionary<UsageMetric, decimal>
+        {
+            [UsageMetric.ApiCalls] = counters.GetValueOrDefault(UsageMetric.ApiCalls),
+            [UsageMetric.GpuHours] = counters.GetValueOrDefault(UsageMetric.GpuHours),
+            [UsageMetric.Users] = await db.Members.CountAsync(cancellationToken),
+        };
+        foreach (var gauge in new[] { UsageMetric.StorageGb, UsageMetric.Studies })
+            used[gauge] = await LatestLevelAsync(db, gauge, now, cancellationToken);
+        return used;
+    }
+
+    public static async Task<decimal> LatestLevelAsync(PortalDbContext db, UsageMetric gauge, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.UsageEvents
+            .Where(e => e.Metric == gauge && e.Timestamp <= now)
+            .OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id)
+            .Select(e => (decimal?)e.Quantity)
+            .FirstOrDefaultAsync(cancellationToken) ?? 0;
+
+    /// <summary>The storage level over the period so far, time-weighted: the GB-months the period is on course to bill.</summary>
+    public static async Task<decimal> StorageGbMonthsSoFarAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (now <= periodStart)
+            return 0;
+        var before = await db.UsageEvents
+            .Where(e => e.Metric == UsageMetric.StorageGb && e.Timestamp < periodStart)
+            .OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id)
+            .Select(e => new { e.Timestamp, e.Quantity })
+            .FirstOrDefaultAsync(cancellationToken);
+        var readings = await db.UsageEvents
+            .Where(e => e.Metric == UsageMetric.StorageGb && e.Timestamp >= periodStart && e.Timestamp <= now)
+            .OrderBy(e => e.Timestamp)
+            .Select(e => new { e.Timestamp, e.Quantity })
+            .ToListAsync(cancellationToken);
+        var all = readings.Select(r => (r.Timestamp, r.Quantity)).ToList();
+        if (before is not null)
+            all.Insert(0, (before.Timestamp, before.Quantity));
+        return PeriodMath.TimeWeightedAverage(all, periodStart, now);
+    }
+}

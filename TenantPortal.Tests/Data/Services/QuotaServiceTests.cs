@@ -1,0 +1,127 @@
+using TenantPortal.Core.Tenants;
+using TenantPortal.Core.Usage;
+using TenantPortal.Data.Services.Metering;
+using TenantPortal.Tests.Builders;
+using TenantPortal.Tests.Infrastructure;
+
+namespace TenantPortal.Tests.Data.Services;
+
+public class QuotaServiceTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+    private readonly TenancyTestBed _bed = new();
+
+    public Task InitializeAsync() => _bed.InitializeAsync();
+    public Task DisposeAsync() => _bed.DisposeAsync();
+
+    private static QuotaDecision Decide(Tenant tenant, UsageMetric metric, decimal used, decimal amount) => QuotaService.Decide(tenant, metric, used, amount, Now);
+
+    [Fact]
+    public void Free_IsAHardLimit()
+    {
+        var free = new TenantBuilder().OnPlan(SubscriptionTier.Free).Build();
+
+        var within = Decide(free, UsageMetric.ApiCalls, 9_999, 1);
+        var over = Decide(free, UsageMetric.ApiCalls, 9_999, 2);
+
+        Assert.Equal((true, 1m, false), (within.Allowed, within.Remaining!.Value, within.Overage));
+        Assert.Equal((false, QuotaDenial.QuotaExceeded), (over.Allowed, over.Reason));
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), over.ResetsAt);
+    }
+
+    [Fact]
+    public void Paid_GoesOver_AsFlaggedOverage()
+    {
+        var starter = new TenantBuilder().OnPlan(SubscriptionTier.Starter).Build();
+
+        var decision = Decide(starter, UsageMetric.ApiCalls, 100_000, 1);
+
+        Assert.Equal((true, true, 0m), (decision.Allowed, decision.Overage, decision.Remaining!.Value));
+    }
+
+    [Theory]
+    [InlineData(UsageMetric.Studies)]
+    [InlineData(UsageMetric.Users)]
+    public void Paid_MetricsWithoutAPrice_AreHardLimits(UsageMetric metric)
+    {
+        var pro = new TenantBuilder().OnPlan(SubscriptionTier.Professional).Build();
+        var limit = TenantPortal.Core.Billing.PlanCatalog.Professional.Limit(metric);
+
+        Assert.Equal(QuotaDenial.QuotaExceeded, Decide(pro, metric, limit, 1).Reason);
+    }
+
+    [Fact]
+    public void Enterprise_IsUnlimited()
+    {
+        var decision = Decide(new TenantBuilder().OnPlan(SubscriptionTier.Enterprise).Build(), UsageMetric.GpuHours, 1_000_000, 500);
+
+        Assert.Equal((true, -1m, (decimal?)null, false), (decision.Allowed, decision.Limit, decision.Remaining, decision.Overage));
+    }
+
+    [Fact]
+    public void AnOperatorOverride_ReplacesThePlansQuota()
+    {
+        var free = new TenantBuilder().OnPlan(SubscriptionTier.Free).Build();
+        free.QuotaOverrides.Add(new QuotaOverride { Metric = UsageMetric.ApiCalls, Limit = 50_000 });
+
+        var decision = Decide(free, UsageMetric.ApiCalls, 20_000, 1_000);
+
+        Assert.Equal((true, 50_000m), (decision.Allowed, decision.Limit));
+    }
+
+    [Fact]
+    public void AnExpiredTrial_Denies_WithTrialExpired()
+    {
+        var trial = new TenantBuilder().OnPlan(SubscriptionTier.Starter).WithStatus(TenantStatus.Trial).Build();
+        trial.TrialEndsAt = Now.AddMinutes(-1);
+        var suspendedAfterTrial = new TenantBuilder().OnPlan(SubscriptionTier.Starter).WithStatus(TenantStatus.Suspended).Build();
+        suspendedAfterTrial.TrialEndsAt = Now.AddDays(-2);
+
+        Assert.Equal(QuotaDenial.TrialExpired, Decide(trial, UsageMetric.ApiCalls, 0, 1).Reason);
+        Assert.Equal(QuotaDenial.TrialExpired, Decide(suspendedAfterTrial, UsageMetric.ApiCalls, 0, 1).Reason);
+    }
+
+    [Fact]
+    public void ARunningTrial_Allows()
+    {
+        var trial = new TenantBuilder().OnPlan(SubscriptionTier.Starter).WithStatus(TenantStatus.Trial).Build();
+        trial.TrialEndsAt = Now.AddDays(3);
+
+        Assert.True(Decide(trial, UsageMetric.ApiCalls, 0, 1).Allowed);
+    }
+
+    [Theory]
+    [InlineData(TenantStatus.Suspended, QuotaDenial.Suspended)]
+    [InlineData(TenantStatus.Cancelled, QuotaDenial.Cancelled)]
+    public void SuspendedAndCancelledTenants_AreDenied(TenantStatus status, string reason)
+    {
+        var tenant = new TenantBuilder().OnPlan(SubscriptionTier.Professional).WithStatus(status).Build();
+        tenant.SubscriptionStartedAt = Now.AddMonths(-3);
+
+        Assert.Equal((false, reason), (Decide(tenant, UsageMetric.ApiCalls, 0, 1).Allowed, Decide(tenant, UsageMetric.ApiCalls, 0, 1).Reason));
+    }
+
+    [Fact]
+    public async Task Check_CountsEventsTheMomentTheirIngestReturns()
+    {
+        var scope = _bed.In(_bed.AlphaId);
+        var ingestion = new UsageIngestionService(new SqliteUsageEventStore(scope.Contexts), _bed.Time);
+        var quotas = new QuotaService(scope.Contexts, _bed.Time);
+        var before = await quotas.CheckAsync(UsageMetric.GpuHours, 1, CancellationToken.None);
+
+        await ingestion.IngestAsync(_bed.AlphaId, [new("g1", UsageMetric.GpuHours, 30, _bed.Time.GetUtcNow().AddMinutes(-1)), new("g2", UsageMetric.GpuHours, 12.5m, _bed.Time.GetUtcNow())], CancellationToken.None);
+        var after = await quotas.CheckAsync(UsageMetric.GpuHours, 1, CancellationToken.None);
+
+        Assert.Equal(0m, before.Value.Used);
+        Assert.Equal(42.5m, after.Value.Used);
+        Assert.Equal(7.5m, after.Value.Remaining);
+    }
+
+    [Fact]
+    public async Task Check_RefusesANegativeAmount()
+    {
+        var result = await new QuotaService(_bed.In(_bed.AlphaId).Contexts, _bed.Time).CheckAsync(UsageMetric.ApiCalls, -1, CancellationToken.None);
+
+        Assert.Equal("amount", result.Error?.Field);
+    }
+}
