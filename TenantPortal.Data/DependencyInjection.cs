@@ -68,6 +68,7 @@ public static class DependencyInjection
         services.AddScoped<UsageIngestionService>();
         services.AddScoped<QuotaService>();
         services.AddScoped<UsageReportService>();
+        services.AddScoped<UsageHistoryService>();
         return builder;
     }
 
