@@ -30,6 +30,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("Operator:Password", OperatorPassword);
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Demo:ApiKey", DemoApiKey);
+        builder.UseSetting("RateLimiting:Tiers:Free", "5");
         builder.UseSetting("Email:PickupDirectory", Path.Combine(DataDirectory, "mail"));
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.ConfigureServices(services => services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ApiKeyProbeStartupFilter>());

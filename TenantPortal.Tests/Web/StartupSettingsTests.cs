@@ -11,6 +11,8 @@ public class StartupSettingsTests
     [InlineData("--Billing:TrialDays=0", "Billing:TrialDays")]
     [InlineData("--Email:Mode=Carrier-Pigeon", "Email:Mode")]
     [InlineData("--Billing:GraceHours=soon", "Billing:GraceHours")]
+    [InlineData("--RateLimiting:Tiers:Gold=5", "RateLimiting:Tiers:Gold")]
+    [InlineData("--RateLimiting:RequestsPerSecond=0", "RateLimiting:RequestsPerSecond")]
     public async Task Start_StopsWithOneLineNamingTheKey_WhenASettingIsBad(string argument, string key)
     {
         var (exitCode, stdout, stderr) = await RunPortalAsync(argument);

@@ -8,7 +8,10 @@ public static class ApiEndpoints
     /// <summary>Maps every API route.</summary>
     public static IEndpointRouteBuilder MapPortalApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization(PortalPolicies.ApiKey).DisableAntiforgery();
+        var api = app.MapGroup("/api/v1")
+            .RequireAuthorization(PortalPolicies.ApiKey)
+            .RequireRateLimiting(TenantRateLimiting.Policy)
+            .DisableAntiforgery();
         api.MapUsageEndpoints();
         api.MapQuotaEndpoints();
         return app;

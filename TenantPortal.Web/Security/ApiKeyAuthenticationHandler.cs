@@ -28,6 +28,9 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>Claim with the key id.</summary>
     public const string KeyClaim = "api_key_id";
 
+    /// <summary>Claim with the tenant's tier (rate limits per tier).</summary>
+    public const string TierClaim = "tenant_tier";
+
     /// <summary>One claim per scope.</summary>
     public const string ScopeClaim = "scope";
 
@@ -50,6 +53,7 @@ public sealed class ApiKeyAuthenticationHandler(
             new(ClaimTypes.Name, $"API key {identity.Prefix}… ({identity.Name})"),
             new(TenantClaim, identity.TenantId.ToString()),
             new(KeyClaim, identity.KeyId.ToString()),
+            new(TierClaim, identity.Tier.ToString()),
         };
         claims.AddRange(identity.Scopes.Select(s => new Claim(ScopeClaim, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));

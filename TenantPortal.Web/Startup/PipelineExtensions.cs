@@ -22,6 +22,10 @@ public static class PipelineExtensions
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseMiddleware<TenantHostMiddleware>();
+        app.UseAuthentication();
+        // Authorization authenticates API keys (the policy's scheme), so the rate limiter that follows knows the tenant.
+        app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

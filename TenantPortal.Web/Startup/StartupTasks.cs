@@ -19,6 +19,7 @@ public static class StartupTasks
         _ = app.Services.GetRequiredService<IOptions<BillingOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<EmailOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<TenancyOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
         var database = app.Services.GetRequiredService<DatabaseOptions>();
 
         string? generatedPassword;

@@ -29,6 +29,8 @@ public static class WebServiceExtensions
         AddValidatedOptions<EmailOptions>(services, EmailOptions.SectionName);
         AddValidatedOptions<SmtpOptions>(services, SmtpOptions.SectionName);
         AddValidatedOptions<TenancyOptions>(services, TenancyOptions.SectionName);
+        AddValidatedOptions<RateLimitingOptions>(services, RateLimitingOptions.SectionName);
+        services.AddTenantRateLimiting();
         services.PostConfigure<DemoOptions>(o =>
         {
             // Demo data is on in Development unless switched off explicitly.

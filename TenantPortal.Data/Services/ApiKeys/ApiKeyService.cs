@@ -89,7 +89,7 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
         await using var db = contexts.CreateDbContext();
         var match = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
             .Where(k => k.Prefix == prefix && k.RevokedAt == null)
-            .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new { Key = k, t.Slug })
+            .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new { Key = k, t.Slug, t.Tier })
             .SingleOrDefaultAsync(cancellationToken);
         if (match is null || !SecretHasher.FixedTimeEquals(match.Key.SecretHash, SecretHasher.Sha256Hex(presented)))
             return null;
@@ -101,6 +101,6 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
         }
         var k = match.Key;
-        return new ApiKeyIdentity(k.Id, k.TenantId, match.Slug, k.Name, k.Prefix, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.CreatedByUserId);
+        return new ApiKeyIdentity(k.Id, k.TenantId, match.Slug, match.Tier, k.Name, k.Prefix, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.CreatedByUserId);
     }
 }

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+using TenantPortal.Core.Tenants;
+
+namespace TenantPortal.Web.Options;
+
+/// <summary>The <c>RateLimiting</c> section: API requests per second per tenant, with optional limits per tier.</summary>
+public sealed class RateLimitingOptions : IValidatableObject
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "RateLimiting";
+
+    /// <summary>Requests per second a tenant may make to <c>/api/v1</c>.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "RateLimiting:RequestsPerSecond must be between 1 and 1,000,000.")]
+    public int RequestsPerSecond { get; set; } = 200;
+
+    /// <summary>Per-tier overrides, e.g. <c>RateLimiting:Tiers:Free = 20</c>.</summary>
+    public Dictionary<string, int> Tiers { get; set; } = [];
+
+    /// <summary>The limit of a tier.</summary>
+    public int For(SubscriptionTier tier) =>
+        Tiers.FirstOrDefault(t => string.Equals(t.Key, tier.ToString(), StringComparison.OrdinalIgnoreCase)) is { Key: not null } match ? match.Value : RequestsPerSecond;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (tier, limit) in Tiers)
+        {
+            if (!Enum.TryParse<SubscriptionTier>(tier, ignoreCase: true, out _))
+                yield return new ValidationResult($"RateLimiting:Tiers:{tier} is not a tier; use Free, Starter, Professional or Enterprise.");
+            else if (limit is < 1 or > 1_000_000)
+                yield return new ValidationResult($"RateLimiting:Tiers:{tier} must be between 1 and 1,000,000.");
+        }
+    }
+}
