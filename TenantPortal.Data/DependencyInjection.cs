@@ -11,6 +11,7 @@ using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Members;
 using TenantPortal.Data.Services.Metering;
+using TenantPortal.Data.Services.Notifications;
 using TenantPortal.Data.Services.Tenants;
 using TenantPortal.Data.Tenancy;
 
@@ -69,6 +70,8 @@ public static class DependencyInjection
         services.AddScoped<QuotaService>();
         services.AddScoped<UsageReportService>();
         services.AddScoped<UsageHistoryService>();
+        services.AddScoped<NotificationService>();
+        services.AddScoped<QuotaAlertService>();
         return builder;
     }
 

@@ -27,6 +27,8 @@ public static class AuditActions
     public const string InvitationRevoked = "invitation.revoked";
     /// <summary>An invitation was accepted.</summary>
     public const string InvitationAccepted = "invitation.accepted";
+    /// <summary>A quota alert (80, 90 or 100 %) fired.</summary>
+    public const string QuotaAlertFired = "quota.alert_fired";
     /// <summary>An invoice was issued.</summary>
     public const string InvoiceIssued = "invoice.issued";
     /// <summary>An API key was created.</summary>

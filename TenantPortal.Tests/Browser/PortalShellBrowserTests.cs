@@ -13,11 +13,11 @@ public class PortalShellBrowserTests(PortalAppFactory portal)
         var page = session.Page;
 
         await session.LogInAsync("owner@acme.test", PortalAppFactory.DemoPassword, "/t/acme");
-        await page.Locator(".usage-bar").First.WaitForAsync();
+        await page.Locator("#card-api_calls").WaitForAsync();
 
         Assert.Equal("Acme Corporation", (await page.Locator("#tenant-name").InnerTextAsync()).Trim());
         Assert.Contains("Acme Corporation", await page.Locator("#tenant-switcher").InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(5, await page.Locator(".usage-bar").CountAsync());
+        Assert.Equal(4, await page.Locator(".quota-card").CountAsync());
         Assert.True(await page.Locator("#user-menu").IsVisibleAsync());
 
         await session.SaveScreenshotAsync("acme-overview.png", fullPage: true);

@@ -30,15 +30,15 @@ public class TenantTabsBrowserTests(PortalAppFactory portal)
     }
 
     [Fact]
-    public async Task UsageAndBilling_SayWhatArrivesLater()
+    public async Task Usage_ShowsItsBarsAndChart_AndBillingSaysWhatArrivesLater()
     {
         await using var session = await BrowserSession.StartAsync(portal);
         var page = session.Page;
         await session.LogInAsync("admin@acme.test", PortalAppFactory.DemoPassword, "/t/acme/usage");
 
-        await Assertions.Expect(page.Locator("#usage-coming-soon")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#usage-chart")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".usage-bar")).ToHaveCountAsync(5);
-        await session.SaveScreenshotAsync("acme-usage.png");
+        await session.SaveScreenshotAsync("acme-usage-admin.png");
 
         await page.ClickAsync("#tab-billing");
         await page.WaitForURLAsync("**/t/acme/billing");

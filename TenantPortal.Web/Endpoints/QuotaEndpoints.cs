@@ -29,7 +29,7 @@ public static class QuotaEndpoints
     }
 
     /// <summary><c>POST /api/v1/quota/check</c>: 200 when allowed; 429 with <c>Retry-After</c> (seconds to the period reset) when not.</summary>
-    public static async Task<IResult> CheckAsync(HttpRequest request, HttpResponse response, QuotaService quotas, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<IResult> CheckAsync(HttpRequest request, HttpResponse response, QuotaService quotas, TimeProvider time, Observability.PortalMetrics metrics, CancellationToken cancellationToken)
     {
         var (metric, amount, problem) = await ParseAsync(request, cancellationToken);
         if (problem is not null)
@@ -41,6 +41,7 @@ public static class QuotaEndpoints
         var body = new QuotaCheckResponse(d.Allowed, d.Used, d.Limit, d.Remaining, d.ResetsAt, d.Overage, d.Reason);
         if (d.Allowed)
             return TypedResults.Ok(body);
+        metrics.QuotaDenied(UsageMetrics.Name(metric), d.Reason ?? "");
         var seconds = Math.Max(1, (long)Math.Ceiling((d.ResetsAt - time.GetUtcNow()).TotalSeconds));
         response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Json(body, statusCode: StatusCodes.Status429TooManyRequests);

@@ -19,12 +19,14 @@ public static class UsageEndpoints
     }
 
     /// <summary><c>POST /api/v1/usage</c>: 202 once the batch is durably stored.</summary>
-    public static async Task<IResult> IngestAsync(HttpRequest request, ITenantContext tenant, UsageIngestionService ingestion, CancellationToken cancellationToken)
+    public static async Task<IResult> IngestAsync(HttpRequest request, ITenantContext tenant, UsageIngestionService ingestion, Observability.PortalMetrics metrics, CancellationToken cancellationToken)
     {
         var (events, problem) = await UsageBatchParser.ParseAsync(request, cancellationToken);
         if (problem is not null)
             return ApiProblems.From(problem);
         var result = await ingestion.IngestAsync(tenant.TenantId!.Value, events!, cancellationToken);
+        if (result.IsSuccess)
+            metrics.Ingested(result.Value.Accepted, result.Value.Duplicates);
         return result.IsSuccess
             ? TypedResults.Accepted((string?)null, new IngestResponse(result.Value.Accepted, result.Value.Duplicates))
             : ApiProblems.From(result.Error, events);

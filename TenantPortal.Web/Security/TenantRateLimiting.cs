@@ -32,6 +32,7 @@ public static class TenantRateLimiting
                     ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
                     : 1;
                 rejection.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                rejection.HttpContext.RequestServices.GetRequiredService<TenantPortal.Web.Observability.PortalMetrics>().RateLimited();
                 await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
                         detail: $"This workspace's API limit per second is reached; retry after {seconds} s.")
                     .ExecuteAsync(rejection.HttpContext);

@@ -2,6 +2,8 @@ using Hangfire;
 using Hangfire.InMemory;
 using Hangfire.SqlServer;
 using TenantPortal.Data.Options;
+using TenantPortal.Web.Observability;
+using TenantPortal.Web.Jobs;
 using TenantPortal.Web.Options;
 
 namespace TenantPortal.Web.Startup;
@@ -15,11 +17,12 @@ public static class JobServiceExtensions
         var database = DatabaseOptions.Read(builder.Configuration);
         var options = HangfireOptions.Read(builder.Configuration, database);
         builder.Services.AddSingleton(options);
-        builder.Services.AddHangfire(config =>
+        builder.Services.AddHangfire((services, config) =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
+                .UseRecommendedSerializerSettings()
+                .UseFilter(new JobMetricsFilter(services.GetRequiredService<PortalMetrics>()));
             if (options.Storage == JobStorageKind.SqlServer)
             {
                 config.UseSqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
@@ -36,6 +39,7 @@ public static class JobServiceExtensions
                 config.UseInMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
             }
         });
+        builder.Services.AddScoped<QuotaAlertsJob>();
         builder.Services.AddHangfireServer(o =>
         {
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";

@@ -2,7 +2,9 @@ using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using TenantPortal.Web.Components;
 using TenantPortal.Web.Endpoints;
+using TenantPortal.Web.Observability;
 using TenantPortal.Web.Health;
+using TenantPortal.Web.Jobs;
 using TenantPortal.Web.Security;
 
 namespace TenantPortal.Web.Startup;
@@ -40,8 +42,10 @@ public static class PipelineExtensions
             AppPath = "/ops",
             DashboardTitle = "TenantPortal jobs",
         });
+        app.UseRecurringJobs();
 
         app.MapPortalApi();
+        app.MapPortalMetrics();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;

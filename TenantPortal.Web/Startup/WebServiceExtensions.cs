@@ -30,6 +30,9 @@ public static class WebServiceExtensions
         AddValidatedOptions<SmtpOptions>(services, SmtpOptions.SectionName);
         AddValidatedOptions<TenancyOptions>(services, TenancyOptions.SectionName);
         AddValidatedOptions<RateLimitingOptions>(services, RateLimitingOptions.SectionName);
+        AddValidatedOptions<MetricsOptions>(services, MetricsOptions.SectionName);
+        services.AddSingleton<TenantPortal.Web.Observability.PortalMetrics>();
+        services.AddSingleton<TenantPortal.Data.Services.Metering.IUsageReportObserver>(sp => sp.GetRequiredService<TenantPortal.Web.Observability.PortalMetrics>());
         services.AddTenantRateLimiting();
         services.PostConfigure<DemoOptions>(o =>
         {

@@ -37,8 +37,9 @@ public class UsageApiTests(PortalAppFactory portal)
 
     public static TheoryData<string, string, int, string> BadBatches()
     {
-        var old = DateTimeOffset.UtcNow.AddDays(-35).AddMinutes(-1).ToString("O");
-        var future = DateTimeOffset.UtcNow.AddMinutes(6).ToString("O");
+        // Placeholders: times are taken when the case runs, not when the cases are listed.
+        const string old = "{OLD}";
+        const string future = "{FUTURE}";
         return new()
         {
             { "unknown metric", Batch(Event("P"), Event("P2", metric: "bananas")), 422, "events[1].metric" },
@@ -68,6 +69,8 @@ public class UsageApiTests(PortalAppFactory portal)
         var prefix = $"bad-{Guid.NewGuid():N}-";
         using var client = ApiKeys.ClientFor(portal, PortalAppFactory.DemoApiKey);
 
+        body = body.Replace("{OLD}", DateTimeOffset.UtcNow.AddDays(-35).AddMinutes(-1).ToString("O"))
+            .Replace("{FUTURE}", DateTimeOffset.UtcNow.AddMinutes(6).ToString("O"));
         var response = await PostAsync(client, body.Replace("\"P", "\"" + prefix));
 
         Assert.True(status == (int)response.StatusCode, $"{why}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using TenantPortal.Core.Members;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Core.Usage;
+using TenantPortal.Data.Services;
+using TenantPortal.Data.Services.Metering;
+
+namespace TenantPortal.Tests.Web.Components;
+
+/// <summary>
+/// The tenant test context plus the usage services, a fake clock at <see cref="Now"/> (10 June 2026, noon UTC: day 10 of
+/// a 30-day period) and an interactive renderer, so that the panels' live refresh runs.
+/// </summary>
+public abstract class UsageComponentTestContext : TenantComponentTestContext
+{
+    protected static readonly DateTimeOffset Now = new(2026, 6, 10, 12, 0, 0, TimeSpan.Zero);
+
+    private int _eventSequence;
+
+    protected FakeTimeProvider Clock { get; } = new(Now);
+
+    protected UsageComponentTestContext()
+    {
+        Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddScoped<UsageReportService>();
+        Services.AddScoped<UsageHistoryService>();
+        Services.AddScoped<UsageSummaryService>();
+        Services.AddScoped<TenantOverviewService>();
+    }
+
+    /// <summary>Signs in the user with the role on an interactive (server) renderer, so that live refresh runs.</summary>
+    protected TenantAccess SignInInteractivelyAs(TenantRole role)
+    {
+        // After SignInAs: the renderer info makes the context build its service provider.
+        var access = SignInAs(role);
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return access;
+    }
+
+    /// <summary>Stores one usage event of the tenant (as ingestion would).</summary>
+    protected Task ReportAsync(UsageMetric metric, decimal quantity, DateTimeOffset? at = null) =>
+        ReportManyAsync((metric, quantity, at ?? Now.AddHours(-1)));
+
+    /// <summary>Stores usage events of the tenant.</summary>
+    protected async Task ReportManyAsync(params (UsageMetric Metric, decimal Quantity, DateTimeOffset At)[] events)
+    {
+        await using var db = Database.ForTenant(Tenant.Id);
+        foreach (var (metric, quantity, at) in events)
+        {
+            db.UsageEvents.Add(new UsageEvent
+            {
+                TenantId = Tenant.Id, ClientEventId = $"evt-{Interlocked.Increment(ref _eventSequence)}", Metric = metric,
+                Quantity = quantity, Timestamp = at, ReceivedAt = at,
+            });
+        }
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Changes the tenant's plan and status in the database.</summary>
+    protected async Task SetPlanAsync(SubscriptionTier tier, TenantStatus status = TenantStatus.Active, DateTimeOffset? trialEndsAt = null)
+    {
+        await using var db = Database.CrossTenant();
+        var tenant = await db.Tenants.SingleAsync(t => t.Id == Tenant.Id);
+        (tenant.Tier, tenant.Status, tenant.TrialEndsAt) = (tier, status, trialEndsAt);
+        await db.SaveChangesAsync();
+    }
+}

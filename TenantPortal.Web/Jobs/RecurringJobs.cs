@@ -1,0 +1,16 @@
+using Hangfire;
+
+namespace TenantPortal.Web.Jobs;
+
+/// <summary>Every recurring job, in one place: stable ids, cron in UTC.</summary>
+public static class RecurringJobs
+{
+    /// <summary>Adds or updates the recurring jobs in the job storage.</summary>
+    public static WebApplication UseRecurringJobs(this WebApplication app)
+    {
+        var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
+        jobs.AddOrUpdate<QuotaAlertsJob>(QuotaAlertsJob.Id, j => j.RunAsync(CancellationToken.None), QuotaAlertsJob.Cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        return app;
+    }
+}
