@@ -39,6 +39,7 @@ public static class DependencyInjection
                 services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
                     new PortalDbContextFactory<SqlitePortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlitePortalDbContext>>()));
                 services.AddScoped<IUsageEventStore, SqliteUsageEventStore>();
+                services.AddSingleton<IRollupStore, SqliteRollupStore>();
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContextFactory<SqlServerPortalDbContext>(
@@ -46,6 +47,7 @@ public static class DependencyInjection
                 services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
                     new PortalDbContextFactory<SqlServerPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerPortalDbContext>>()));
                 services.AddScoped<IUsageEventStore, SqlServerUsageEventStore>();
+                services.AddSingleton<IRollupStore, SqlServerRollupStore>();
                 break;
         }
         // Identity's stores and request-scoped code take the base context; the scope disposes it.
@@ -67,6 +69,7 @@ public static class DependencyInjection
         services.AddScoped<InvitationAcceptanceService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<UsageIngestionService>();
+        services.AddScoped<MeteringRollupService>();
         services.AddScoped<QuotaService>();
         services.AddScoped<UsageReportService>();
         services.AddScoped<UsageHistoryService>();

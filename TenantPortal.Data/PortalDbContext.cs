@@ -50,6 +50,10 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
     /// <summary>Usage rollups.</summary>
     public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
+    /// <summary>How far the metering jobs have processed the events.</summary>
+    public DbSet<MeteringWatermark> MeteringWatermarks => Set<MeteringWatermark>();
+    /// <summary>Refused API requests per tenant and day.</summary>
+    public DbSet<ApiRefusalDay> ApiRefusalDays => Set<ApiRefusalDay>();
     /// <summary>Invoices.</summary>
     public DbSet<Invoice> Invoices => Set<Invoice>();
     /// <summary>Invoice lines.</summary>

@@ -9,6 +9,8 @@ public static class RecurringJobs
     public static WebApplication UseRecurringJobs(this WebApplication app)
     {
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
+        jobs.AddOrUpdate<MeteringRollupJob>(MeteringRollupJob.Id, j => j.RunAsync(CancellationToken.None), MeteringRollupJob.Cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         jobs.AddOrUpdate<QuotaAlertsJob>(QuotaAlertsJob.Id, j => j.RunAsync(CancellationToken.None), QuotaAlertsJob.Cron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         return app;

@@ -16,6 +16,7 @@ public sealed class PortalMetrics : TenantPortal.Data.Services.Metering.IUsageRe
     private readonly Counter _jobFailures;
     private readonly Gauge _quotaPercentage;
     private readonly Gauge _estimatedCost;
+    private readonly Gauge _rollupLag;
 
     /// <summary>Creates the metrics in a new registry.</summary>
     public PortalMetrics()
@@ -29,6 +30,7 @@ public sealed class PortalMetrics : TenantPortal.Data.Services.Metering.IUsageRe
         _jobRuns = factory.CreateCounter("tenantportal_job_runs_total", "Background job runs.", "job");
         _jobFailures = factory.CreateCounter("tenantportal_job_failures_total", "Background job runs that failed.", "job");
         _quotaPercentage = factory.CreateGauge("tenantportal_tenant_quota_percentage", "Share of a tenant's quota used this period (unlimited quotas are not reported).", "tenant", "metric");
+        _rollupLag = factory.CreateGauge("tenantportal_metering_rollup_lag_seconds", "How long the oldest usage event not rolled up yet has waited.");
         _estimatedCost = factory.CreateGauge("tenantportal_tenant_estimated_cost_cents", "A tenant's estimated cost of the running period, in cents.", "tenant");
     }
 
@@ -73,6 +75,9 @@ public sealed class PortalMetrics : TenantPortal.Data.Services.Metering.IUsageRe
         else
             _quotaPercentage.RemoveLabelled(tenant, metric);
     }
+
+    /// <summary>Publishes the rollup lag.</summary>
+    public void RollupLag(TimeSpan lag) => _rollupLag.Set(lag.TotalSeconds);
 
     /// <summary>Publishes a tenant's estimated cost of the period.</summary>
     public void TenantCost(string tenant, long cents) => _estimatedCost.WithLabels(tenant).Set(cents);

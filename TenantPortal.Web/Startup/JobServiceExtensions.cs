@@ -40,6 +40,7 @@ public static class JobServiceExtensions
             }
         });
         builder.Services.AddScoped<QuotaAlertsJob>();
+        builder.Services.AddScoped<MeteringRollupJob>();
         builder.Services.AddHangfireServer(o =>
         {
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";

@@ -11,10 +11,20 @@ internal static class UsageMeter
 {
     public static async Task<Dictionary<UsageMetric, decimal>> UsedAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var counters = await db.UsageEvents
-            .Where(e => e.Timestamp >= periodStart && e.Timestamp <= now && (e.Metric == UsageMetric.ApiCalls || e.Metric == UsageMetric.GpuHours))
-            .GroupBy(e => e.Metric)
-            .Select(g => new { Metric = g.Key, Sum = g.Sum(e => e.Quantity) })
+        // Rolled-up months plus the events past the watermark, in one statement: a rollup committing meanwhile can't make
+        // an event count twice or not at all.
+        var watermark = db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId);
+        var rolled = db.UsageRollups
+            .Where(r => r.Granularity == RollupGranularity.Month && r.PeriodStart == periodStart
+                && (r.Metric == UsageMetric.ApiCalls || r.Metric == UsageMetric.GpuHours))
+            .Select(r => new { r.Metric, Quantity = r.Sum });
+        var fresh = db.UsageEvents
+            .Where(e => e.Id > watermark.First() && e.Timestamp >= periodStart && e.Timestamp < periodStart.AddMonths(1)
+                && (e.Metric == UsageMetric.ApiCalls || e.Metric == UsageMetric.GpuHours))
+            .Select(e => new { e.Metric, e.Quantity });
+        var counters = await rolled.Concat(fresh)
+            .GroupBy(x => x.Metric)
+            .Select(g => new { Metric = g.Key, Sum = g.Sum(x => x.Quantity) })
             .ToDictionaryAsync(x => x.Metric, x => x.Sum, cancellationToken);
         var used = new Dictionary<UsageMetric, decimal>
         {

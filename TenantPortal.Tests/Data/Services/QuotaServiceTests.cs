@@ -124,4 +124,23 @@ public class QuotaServiceTests : IAsyncLifetime
 
         Assert.Equal("amount", result.Error?.Field);
     }
+
+    [Fact]
+    public async Task Check_CountsRolledUpAndFreshEvents_OnceEach()
+    {
+        var scope = _bed.In(_bed.AlphaId);
+        var ingestion = new UsageIngestionService(new SqliteUsageEventStore(scope.Contexts), _bed.Time);
+        var quotas = new QuotaService(scope.Contexts, _bed.Time);
+        var rollupScope = _bed.In(null);
+        var rollup = new MeteringRollupService(rollupScope.Contexts, new SqliteRollupStore(), rollupScope.Tenant, _bed.Time);
+        await ingestion.IngestAsync(_bed.AlphaId, [new("r1", UsageMetric.ApiCalls, 1_000, _bed.Time.GetUtcNow().AddHours(-5))], CancellationToken.None);
+
+        var beforeRollup = (await quotas.CheckAsync(UsageMetric.ApiCalls, 0, CancellationToken.None)).Value.Used;
+        await rollup.RunAsync(CancellationToken.None);
+        var afterRollup = (await quotas.CheckAsync(UsageMetric.ApiCalls, 0, CancellationToken.None)).Value.Used;
+        await ingestion.IngestAsync(_bed.AlphaId, [new("r2", UsageMetric.ApiCalls, 234, _bed.Time.GetUtcNow())], CancellationToken.None);
+        var withFresh = (await quotas.CheckAsync(UsageMetric.ApiCalls, 0, CancellationToken.None)).Value.Used;
+
+        Assert.Equal((1_000m, 1_000m, 1_234m), (beforeRollup, afterRollup, withFresh));
+    }
 }

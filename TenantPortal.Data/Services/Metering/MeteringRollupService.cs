@@ -1,0 +1,96 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Core.Usage;
+
+namespace TenantPortal.Data.Services.Metering;
+
+/// <summary>
+/// The <c>metering-rollup</c> job's work: rolls the events past the watermark into hourly, daily and monthly rollups.
+/// A run claims its range of event ids by moving the watermark with a compare-and-swap inside its transaction, so a
+/// repeated or concurrent run either finds nothing new or loses the swap and rolls back: events are counted exactly once.
+/// Late events land in their own (earlier) bucket. Gauges also keep their time-weighted level (level-hours), recomputed
+/// for the tenant-months the new readings touch.
+/// </summary>
+public sealed class MeteringRollupService(IDbContextFactory<PortalDbContext> contexts, IRollupStore store, ITenantContext tenantContext, TimeProvider time)
+{
+    /// <summary>Most events one run rolls up; a backlog takes several runs.</summary>
+    public const int MaxEventsPerRun = 1_000_000;
+
+    /// <summary>Rolls up what is new; returns the range it took.</summary>
+    public async Task<RollupRun> RunAsync(CancellationToken cancellationToken)
+    {
+        using var scope = tenantContext.BeginCrossTenantScope("metering rollup over every tenant's events");
+        await using var db = contexts.CreateDbContext();
+        var from = await db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId).SingleAsync(cancellationToken);
+        var latest = await db.UsageEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+        if (latest <= from)
+            return new RollupRun(from, from);
+        var to = Math.Min(latest, from + MaxEventsPerRun);
+        var now = time.GetUtcNow();
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var claimed = await db.MeteringWatermarks
+                .Where(w => w.Name == MeteringWatermark.Rollup && w.LastEventId == from)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.LastEventId, to).SetProperty(w => w.UpdatedAt, now), cancellationToken);
+            if (claimed == 0)
+                return new RollupRun(from, from);
+            await store.AggregateAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), from, to, now, cancellationToken);
+            await RecomputeLevelHoursAsync(db, from, to, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new RollupRun(from, to);
+        });
+    }
+
+    /// <summary>How long the oldest event not rolled up yet has waited (zero when none waits).</summary>
+    public async Task<TimeSpan> LagAsync(CancellationToken cancellationToken)
+    {
+        using var scope = tenantContext.BeginCrossTenantScope("metering rollup lag");
+        await using var db = contexts.CreateDbContext();
+        var watermark = await db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId).SingleAsync(cancellationToken);
+        var oldest = await db.UsageEvents.Where(e => e.Id > watermark).OrderBy(e => e.Id).Select(e => (DateTimeOffset?)e.ReceivedAt).FirstOrDefaultAsync(cancellationToken);
+        return oldest is { } at ? time.GetUtcNow() - at : TimeSpan.Zero;
+    }
+
+    // Gauge readings are few (a level every few minutes at most), so the tenant-months a run touches are recomputed whole.
+    private static async Task RecomputeLevelHoursAsync(PortalDbContext db, long from, long to, CancellationToken cancellationToken)
+    {
+        var touched = await db.UsageEvents
+            .Where(e => e.Id > from && e.Id <= to && (e.Metric == UsageMetric.StorageGb || e.Metric == UsageMetric.Studies))
+            .Select(e => new { e.TenantId, e.Metric, e.Timestamp })
+            .ToListAsync(cancellationToken);
+        foreach (var month in touched.Select(t => (t.TenantId, t.Metric, Month: PeriodMath.MonthStart(t.Timestamp))).Distinct())
+        {
+            var monthEnd = month.Month.AddMonths(1);
+            var before = await db.UsageEvents
+                .Where(e => e.TenantId == month.TenantId && e.Metric == month.Metric && e.Timestamp < month.Month)
+                .OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id)
+                .Select(e => new { e.Timestamp, e.Quantity }).FirstOrDefaultAsync(cancellationToken);
+            var readings = await db.UsageEvents
+                .Where(e => e.TenantId == month.TenantId && e.Metric == month.Metric && e.Timestamp >= month.Month && e.Timestamp < monthEnd)
+                .OrderBy(e => e.Timestamp).ThenBy(e => e.Id)
+                .Select(e => new { e.Timestamp, e.Quantity }).ToListAsync(cancellationToken);
+            var series = readings.Select(r => (r.Timestamp, r.Quantity)).ToList();
+            if (before is not null)
+                series.Insert(0, (before.Timestamp, before.Quantity));
+
+            var rollups = await db.UsageRollups
+                .Where(r => r.TenantId == month.TenantId && r.Metric == month.Metric && r.PeriodStart >= month.Month && r.PeriodStart < monthEnd)
+                .ToListAsync(cancellationToken);
+            foreach (var rollup in rollups)
+            {
+                var end = rollup.Granularity switch
+                {
+                    RollupGranularity.Hour => rollup.PeriodStart.AddHours(1),
+                    RollupGranularity.Day => rollup.PeriodStart.AddDays(1),
+                    _ => rollup.PeriodStart.AddMonths(1),
+                };
+                rollup.LevelHours = PeriodMath.TimeWeightedAverage(series, rollup.PeriodStart, end) * (decimal)(end - rollup.PeriodStart).TotalHours;
+            }
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Core.Usage;
+using TenantPortal.Data;
+using TenantPortal.Data.Services.Metering;
+using TenantPortal.Tests.Infrastructure;
+using TenantPortal.Web.Jobs;
+
+namespace TenantPortal.Tests.Web;
+
+[Collection(PortalCollection.Name)]
+public class RecurringJobsTests(PortalAppFactory portal)
+{
+    [Fact]
+    public void ThePortal_SchedulesTheMeteringJobs_InUtc()
+    {
+        using var connection = portal.Services.GetRequiredService<JobStorage>().GetConnection();
+
+        var jobs = connection.GetRecurringJobs().ToDictionary(j => j.Id);
+
+        Assert.Equal("* * * * *", jobs[MeteringRollupJob.Id].Cron);
+        Assert.Equal("*/5 * * * *", jobs[QuotaAlertsJob.Id].Cron);
+        Assert.All(jobs.Values, j => Assert.Equal("UTC", j.TimeZoneId));
+    }
+
+    [Fact]
+    public async Task TheRollupJob_RollsTheDemoHistoryUp_AndLeavesNoLag()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<MeteringRollupJob>().RunAsync(CancellationToken.None);
+
+        var lag = await scope.ServiceProvider.GetRequiredService<MeteringRollupService>().LagAsync(CancellationToken.None);
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test check");
+        var acme = await db.Tenants.SingleAsync(t => t.Slug == "acme");
+        var month = PeriodMath.MonthStart(DateTimeOffset.UtcNow);
+        var rolled = await db.UsageRollups.SingleAsync(r => r.TenantId == acme.Id && r.Metric == UsageMetric.ApiCalls
+            && r.Granularity == RollupGranularity.Month && r.PeriodStart == month);
+        var raw = await db.UsageEvents.Where(e => e.TenantId == acme.Id && e.Metric == UsageMetric.ApiCalls
+            && e.Timestamp >= month && e.Timestamp < month.AddMonths(1)).SumAsync(e => e.Quantity);
+
+        Assert.Equal(TimeSpan.Zero, lag);
+        Assert.Equal(raw, rolled.Sum);
+    }
+}
