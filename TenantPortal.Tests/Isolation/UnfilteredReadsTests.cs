@@ -17,6 +17,7 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/Tenants/TenantService.cs"] = "creating a tenant: its first rows are written before it exists",
         ["TenantPortal.Web/Security/TenantHostMiddleware.cs"] = "routing a custom domain to its tenant before any tenant is known",
         ["TenantPortal.Web/Startup/DemoDataSeeder.cs"] = "seeding the demo tenants at start-up",
+        ["TenantPortal.Data/Services/Metering/MeteringRollupService.cs"] = "the metering-rollup job aggregates every tenant's events, keyed by tenant",
         ["TenantPortal.Data/Services/Notifications/QuotaAlertService.cs"] = "the quota-alerts job lists every tenant, then checks each in a scope of its own",
         ["TenantPortal.Web/Startup/OperatorBootstrapper.cs"] = "the fleet-level audit entry of the bootstrap operator",
     };
