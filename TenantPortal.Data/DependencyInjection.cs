@@ -70,6 +70,7 @@ public static class DependencyInjection
         services.AddScoped<ApiKeyService>();
         services.AddScoped<UsageIngestionService>();
         services.AddScoped<MeteringRollupService>();
+        services.AddScoped<ApiRefusalService>();
         services.AddScoped<QuotaService>();
         services.AddScoped<UsageReportService>();
         services.AddScoped<UsageHistoryService>();

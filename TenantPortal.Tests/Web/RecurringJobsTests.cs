@@ -45,4 +45,25 @@ public class RecurringJobsTests(PortalAppFactory portal)
         Assert.Equal(TimeSpan.Zero, lag);
         Assert.Equal(raw, rolled.Sum);
     }
+
+    [Fact]
+    public async Task ARefusedQuotaCheck_IsCounted_AndFlushedByTheRollupJob()
+    {
+        var slug = await ApiKeys.CreateTenantAsync(portal, SubscriptionTier.Free, TenantStatus.Suspended);
+        using var client = ApiKeys.ClientFor(portal, await ApiKeys.CreateAsync(portal, slug));
+        var denied = await client.PostAsync("/api/v1/quota/check", new StringContent("{\"metric\":\"api_calls\",\"amount\":1}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, denied.StatusCode);
+
+        await using var scope = portal.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<MeteringRollupJob>().RunAsync(CancellationToken.None);
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var tenants = scope.ServiceProvider.GetRequiredService<ITenantContext>();
+        Guid tenantId;
+        using (tenants.BeginCrossTenantScope("test check"))
+            tenantId = (await db.Tenants.SingleAsync(t => t.Slug == slug)).Id;
+        tenants.SetTenant(tenantId);
+        var refusals = await scope.ServiceProvider.GetRequiredService<ApiRefusalService>().SinceAsync(PeriodMath.MonthStart(DateTimeOffset.UtcNow), CancellationToken.None);
+
+        Assert.Equal((ApiRefusalDay.QuotaDenied, 1L), (Assert.Single(refusals).Reason, refusals[0].Count));
+    }
 }

@@ -29,7 +29,7 @@ public static class QuotaEndpoints
     }
 
     /// <summary><c>POST /api/v1/quota/check</c>: 200 when allowed; 429 with <c>Retry-After</c> (seconds to the period reset) when not.</summary>
-    public static async Task<IResult> CheckAsync(HttpRequest request, HttpResponse response, QuotaService quotas, TimeProvider time, Observability.PortalMetrics metrics, CancellationToken cancellationToken)
+    public static async Task<IResult> CheckAsync(HttpRequest request, HttpResponse response, QuotaService quotas, TimeProvider time, Observability.PortalMetrics metrics, Observability.ApiRefusalCounter refusals, Core.Tenants.ITenantContext tenant, CancellationToken cancellationToken)
     {
         var (metric, amount, problem) = await ParseAsync(request, cancellationToken);
         if (problem is not null)
@@ -42,6 +42,7 @@ public static class QuotaEndpoints
         if (d.Allowed)
             return TypedResults.Ok(body);
         metrics.QuotaDenied(UsageMetrics.Name(metric), d.Reason ?? "");
+        refusals.Count(tenant.TenantId!.Value, Core.Usage.ApiRefusalDay.QuotaDenied);
         var seconds = Math.Max(1, (long)Math.Ceiling((d.ResetsAt - time.GetUtcNow()).TotalSeconds));
         response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Json(body, statusCode: StatusCodes.Status429TooManyRequests);

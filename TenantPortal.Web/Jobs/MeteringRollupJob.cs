@@ -5,9 +5,9 @@ namespace TenantPortal.Web.Jobs;
 
 /// <summary>
 /// The <c>metering-rollup</c> recurring job: rolls new usage events into hourly, daily and monthly rollups, and publishes
-/// the rollup lag. Safe to run twice, concurrently or late: the watermark's compare-and-swap lets one run take a range.
+/// the rollup lag, and flushes the refused-request counts. Safe to run twice, concurrently or late: the watermark's compare-and-swap lets one run take a range.
 /// </summary>
-public sealed class MeteringRollupJob(MeteringRollupService rollups, PortalMetrics metrics, ILogger<MeteringRollupJob> logger)
+public sealed class MeteringRollupJob(MeteringRollupService rollups, ApiRefusalService refusals, ApiRefusalCounter refusalCounter, PortalMetrics metrics, ILogger<MeteringRollupJob> logger)
 {
     /// <summary>The recurring job id.</summary>
     public const string Id = "metering-rollup";
@@ -27,5 +27,17 @@ public sealed class MeteringRollupJob(MeteringRollupService rollups, PortalMetri
         }
         while (run.Events >= MeteringRollupService.MaxEventsPerRun);
         metrics.RollupLag(await rollups.LagAsync(cancellationToken));
+
+        var counts = refusalCounter.Drain();
+        try
+        {
+            await refusals.AddAsync(counts, cancellationToken);
+        }
+        catch (Exception)
+        {
+            // Put the counts back for the next run, so a failed flush loses none.
+            refusalCounter.Restore(counts);
+            throw;
+        }
     }
 }

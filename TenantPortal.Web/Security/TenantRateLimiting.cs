@@ -33,6 +33,9 @@ public static class TenantRateLimiting
                     : 1;
                 rejection.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 rejection.HttpContext.RequestServices.GetRequiredService<TenantPortal.Web.Observability.PortalMetrics>().RateLimited();
+                if (Guid.TryParse(rejection.HttpContext.User.FindFirstValue(ApiKeyAuthenticationHandler.TenantClaim), out var tenantId))
+                    rejection.HttpContext.RequestServices.GetRequiredService<TenantPortal.Web.Observability.ApiRefusalCounter>()
+                        .Count(tenantId, TenantPortal.Core.Usage.ApiRefusalDay.RateLimited);
                 await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
                         detail: $"This workspace's API limit per second is reached; retry after {seconds} s.")
                     .ExecuteAsync(rejection.HttpContext);

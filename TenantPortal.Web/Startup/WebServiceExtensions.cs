@@ -32,6 +32,7 @@ public static class WebServiceExtensions
         AddValidatedOptions<RateLimitingOptions>(services, RateLimitingOptions.SectionName);
         AddValidatedOptions<MetricsOptions>(services, MetricsOptions.SectionName);
         services.AddSingleton<TenantPortal.Web.Observability.PortalMetrics>();
+        services.AddSingleton<TenantPortal.Web.Observability.ApiRefusalCounter>();
         services.AddSingleton<TenantPortal.Data.Services.Metering.IUsageReportObserver>(sp => sp.GetRequiredService<TenantPortal.Web.Observability.PortalMetrics>());
         services.AddTenantRateLimiting();
         services.PostConfigure<DemoOptions>(o =>

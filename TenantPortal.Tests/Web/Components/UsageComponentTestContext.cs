@@ -27,6 +27,7 @@ public abstract class UsageComponentTestContext : TenantComponentTestContext
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddScoped<UsageReportService>();
         Services.AddScoped<UsageHistoryService>();
+        Services.AddScoped<ApiRefusalService>();
         Services.AddScoped<UsageSummaryService>();
         Services.AddScoped<TenantOverviewService>();
     }

@@ -17,6 +17,7 @@ public partial class TenantUsagePanel
 
     [Inject] private UsageReportService Reports { get; set; } = default!;
     [Inject] private UsageHistoryService History { get; set; } = default!;
+    [Inject] private ApiRefusalService Refusals { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
 
     /// <summary>The user's access to the tenant shown.</summary>
@@ -35,6 +36,8 @@ public partial class TenantUsagePanel
 
     private Guid _loadedFor;
     private UsageReport? _report;
+    private IReadOnlyList<RefusalCount> _refusals = [];
+    private IReadOnlyList<PeriodAlert> _alerts = [];
     private Dictionary<UsageMetric, ProjectedUsage>? _projections;
     private DateTimeOffset _loadedAt;
     private DateOnly _periodStart;
@@ -90,6 +93,8 @@ public partial class TenantUsagePanel
         var periodEnd = DateOnly.FromDateTime(report.PeriodEnd.UtcDateTime);
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var history = await History.DailyAsync(periodStart, today, cancellationToken);
+        _refusals = await Refusals.SinceAsync(report.PeriodStart, cancellationToken);
+        _alerts = await Refusals.AlertsSinceAsync(report.PeriodStart, cancellationToken);
 
         _projections = UsageMetrics.Reported.ToDictionary(metric => metric, metric =>
         {
