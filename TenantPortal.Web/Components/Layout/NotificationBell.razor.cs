@@ -1,3 +1,4 @@
+using TenantPortal.Web.Components.Shared;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -16,9 +17,7 @@ public partial class NotificationBell : IAsyncDisposable
     /// <summary>How many notices the menu lists.</summary>
     public const int ListSize = 10;
 
-    private readonly CancellationTokenSource _stop = new();
-    private PeriodicTimer? _timer;
-    private Task? _loop;
+    private readonly PeriodicRefresh _refresh = new();
     private string? _userId;
     private int _unread;
     private IReadOnlyList<NotificationRow>? _items;
@@ -45,47 +44,25 @@ public partial class NotificationBell : IAsyncDisposable
         var user = (await Authentication.GetAuthenticationStateAsync()).User;
         _userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
         if (_userId is not null)
-            _unread = await Notifications.UnreadCountAsync(_userId, _stop.Token);
+            _unread = await Notifications.UnreadCountAsync(_userId, _refresh.Stopping);
     }
 
     /// <inheritdoc />
     protected override void OnAfterRender(bool firstRender)
     {
-        // Prerendering has no circuit to push updates to; the interactive render starts the timer once.
-        if (firstRender && RendererInfo.IsInteractive && _userId is not null && _timer is null)
+        if (firstRender && RendererInfo.IsInteractive && _userId is { } userId)
         {
-            _timer = new PeriodicTimer(RefreshInterval, Time);
-            _loop = RefreshAsync(_timer, _userId, _stop.Token);
-        }
-    }
-
-    private async Task RefreshAsync(PeriodicTimer timer, string userId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            _refresh.Start(RefreshInterval, Time, async cancellationToken =>
             {
-                try
+                var unread = await Notifications.UnreadCountAsync(userId, cancellationToken);
+                await InvokeAsync(() =>
                 {
-                    var unread = await Notifications.UnreadCountAsync(userId, cancellationToken);
-                    await InvokeAsync(() =>
-                    {
-                        if (unread == _unread)
-                            return;
-                        _unread = unread;
-                        StateHasChanged();
-                    });
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // A failed refresh keeps the last count; the next tick tries again.
-                    Logger.LogWarning(ex, "Refreshing the notification count failed");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Disposed: the circuit is gone.
+                    if (unread == _unread)
+                        return;
+                    _unread = unread;
+                    StateHasChanged();
+                });
+            }, Logger, "the notification count");
         }
     }
 
@@ -98,8 +75,8 @@ public partial class NotificationBell : IAsyncDisposable
 
     private async Task ReloadAsync(string userId)
     {
-        _items = await Notifications.ListAsync(userId, ListSize, _stop.Token);
-        _unread = await Notifications.UnreadCountAsync(userId, _stop.Token);
+        _items = await Notifications.ListAsync(userId, ListSize, _refresh.Stopping);
+        _unread = await Notifications.UnreadCountAsync(userId, _refresh.Stopping);
     }
 
     private async Task OpenAsync(NotificationRow item)
@@ -108,7 +85,7 @@ public partial class NotificationBell : IAsyncDisposable
             return;
         if (!item.IsRead)
         {
-            await Notifications.MarkReadAsync(_userId, item.Id, _stop.Token);
+            await Notifications.MarkReadAsync(_userId, item.Id, _refresh.Stopping);
             await ReloadAsync(_userId);
         }
         if (!string.IsNullOrEmpty(item.Link))
@@ -119,7 +96,7 @@ public partial class NotificationBell : IAsyncDisposable
     {
         if (_userId is null)
             return;
-        await Notifications.MarkAllReadAsync(_userId, _stop.Token);
+        await Notifications.MarkAllReadAsync(_userId, _refresh.Stopping);
         await ReloadAsync(_userId);
     }
 
@@ -153,11 +130,7 @@ public partial class NotificationBell : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _timer?.Dispose();
-        if (_loop is not null)
-            await _loop;
-        _stop.Dispose();
+        await _refresh.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Logging;
+using TenantPortal.Web.Components.Shared;
 
 namespace TenantPortal.Web.Components.Tenant;
 
@@ -9,11 +10,10 @@ namespace TenantPortal.Web.Components.Tenant;
 /// </summary>
 public abstract class LivePanel : ComponentBase, IAsyncDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
-    private PeriodicTimer? _timer;
-    private Task? _loop;
+    private readonly PeriodicRefresh _refresh = new();
 
     [Inject] private ILogger<LivePanel> Logger { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
 
     /// <summary>How often the data is read again while the panel is open (default 10 s).</summary>
     [Parameter] public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
@@ -22,52 +22,26 @@ public abstract class LivePanel : ComponentBase, IAsyncDisposable
     protected abstract Task LoadAsync(CancellationToken cancellationToken);
 
     /// <summary>Cancelled when the panel is disposed.</summary>
-    protected CancellationToken Disposed => _stop.Token;
+    protected CancellationToken Disposed => _refresh.Stopping;
 
     /// <inheritdoc />
     protected override Task OnAfterRenderAsync(bool firstRender)
     {
-        // Prerendering has no circuit to push updates to; the interactive render starts the timer once.
-        if (firstRender && RendererInfo.IsInteractive && _timer is null)
+        if (firstRender && RendererInfo.IsInteractive)
         {
-            _timer = new PeriodicTimer(RefreshInterval);
-            _loop = RefreshAsync(_timer, _stop.Token);
+            _refresh.Start(RefreshInterval, Clock, async cancellationToken =>
+            {
+                await InvokeAsync(() => LoadAsync(cancellationToken));
+                await InvokeAsync(StateHasChanged);
+            }, Logger, GetType().Name);
         }
         return Task.CompletedTask;
-    }
-
-    private async Task RefreshAsync(PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                try
-                {
-                    await InvokeAsync(() => LoadAsync(cancellationToken));
-                    await InvokeAsync(StateHasChanged);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // A failed refresh keeps the last data on screen; the next tick tries again.
-                    Logger.LogWarning(ex, "Refreshing {Panel} failed", GetType().Name);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Disposed: the panel is closed.
-        }
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _timer?.Dispose();
-        if (_loop is not null)
-            await _loop;
-        _stop.Dispose();
+        await _refresh.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 }
