@@ -67,6 +67,7 @@ public static class DependencyInjection
         services.AddScoped<MemberService>();
         services.AddScoped<InvitationService>();
         services.AddScoped<InvitationAcceptanceService>();
+        services.AddScoped<InvitationCleanupService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<UsageIngestionService>();
         services.AddScoped<MeteringRollupService>();

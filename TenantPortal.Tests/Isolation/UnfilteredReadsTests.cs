@@ -18,6 +18,7 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Web/Security/TenantHostMiddleware.cs"] = "routing a custom domain to its tenant before any tenant is known",
         ["TenantPortal.Web/Startup/DemoDataSeeder.cs"] = "seeding the demo tenants at start-up",
         ["TenantPortal.Data/Services/Metering/MeteringRollupService.cs"] = "the metering-rollup job aggregates every tenant's events, keyed by tenant",
+        ["TenantPortal.Data/Services/Invitations/InvitationCleanupService.cs"] = "the invitation-cleanup job expires overdue invitations of every tenant",
         ["TenantPortal.Data/Services/Metering/ApiRefusalService.cs"] = "the rollup job flushes every tenant's refused-request counts, keyed by tenant",
         ["TenantPortal.Data/Services/Notifications/QuotaAlertService.cs"] = "the quota-alerts job lists every tenant, then checks each in a scope of its own",
         ["TenantPortal.Web/Startup/OperatorBootstrapper.cs"] = "the fleet-level audit entry of the bootstrap operator",

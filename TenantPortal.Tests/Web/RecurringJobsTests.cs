@@ -23,6 +23,7 @@ public class RecurringJobsTests(PortalAppFactory portal)
 
         Assert.Equal("* * * * *", jobs[MeteringRollupJob.Id].Cron);
         Assert.Equal("*/5 * * * *", jobs[QuotaAlertsJob.Id].Cron);
+        Assert.Equal("0 4 * * *", jobs[InvitationCleanupJob.Id].Cron);
         Assert.All(jobs.Values, j => Assert.Equal("UTC", j.TimeZoneId));
     }
 

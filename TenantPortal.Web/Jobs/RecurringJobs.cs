@@ -11,6 +11,8 @@ public static class RecurringJobs
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<MeteringRollupJob>(MeteringRollupJob.Id, j => j.RunAsync(CancellationToken.None), MeteringRollupJob.Cron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        jobs.AddOrUpdate<InvitationCleanupJob>(InvitationCleanupJob.Id, j => j.RunAsync(CancellationToken.None), InvitationCleanupJob.Cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         jobs.AddOrUpdate<QuotaAlertsJob>(QuotaAlertsJob.Id, j => j.RunAsync(CancellationToken.None), QuotaAlertsJob.Cron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         return app;

@@ -41,6 +41,7 @@ public static class JobServiceExtensions
         });
         builder.Services.AddScoped<QuotaAlertsJob>();
         builder.Services.AddScoped<MeteringRollupJob>();
+        builder.Services.AddScoped<InvitationCleanupJob>();
         builder.Services.AddHangfireServer(o =>
         {
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";

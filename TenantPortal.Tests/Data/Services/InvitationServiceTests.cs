@@ -244,4 +244,24 @@ public class InvitationServiceTests : IAsyncLifetime
         Assert.Equal(_bed.AlphaId, scope.Tenant.TenantId);
         Assert.False(scope.Tenant.IsCrossTenant);
     }
+
+    [Fact]
+    public async Task Cleanup_ExpiresOverdueInvitations_OfEveryTenant_Once()
+    {
+        await InviteAsync("soon@example.test", days: 1);
+        _bed.Time.Advance(TimeSpan.FromDays(2));
+        var scope = _bed.In(null);
+        var cleanup = new InvitationCleanupService(scope.Contexts, scope.Tenant, _bed.Time);
+
+        var first = await cleanup.ExpireAsync(CancellationToken.None);
+        var second = await cleanup.ExpireAsync(CancellationToken.None);
+
+        Assert.Equal(1, first);
+        Assert.Equal(0, second);
+        await using var db = _bed.Database.CrossTenant();
+        Assert.Equal(InvitationStatus.Expired, (await db.Invitations.SingleAsync(i => i.Email == "soon@example.test")).Status);
+        Assert.Equal(InvitationStatus.Pending, (await db.Invitations.SingleAsync(i => i.Id == _bed.PendingInvitationId)).Status);
+        Assert.DoesNotContain((await _bed.In(_bed.AlphaId).Invitations.ListPendingAsync(_bed.ActorOf("admin"), CancellationToken.None)).Value,
+            i => i.Email == "soon@example.test");
+    }
 }
