@@ -58,7 +58,6 @@ public static class DependencyInjection
 
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<TenantAccessService>();
-        services.AddScoped<UsageSummaryService>();
         services.AddScoped<TenantOverviewService>();
         services.AddScoped<FleetService>();
         services.AddSingleton<AuditWriter>();

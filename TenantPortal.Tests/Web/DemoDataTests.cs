@@ -95,9 +95,9 @@ public class DemoDataTests(PortalAppFactory portal)
             .EnterAsync("initech", await UserIdAsync(scope, "owner@initech.test"), CancellationToken.None);
         Assert.True(access.IsSuccess);
 
-        var usage = await scope.ServiceProvider.GetRequiredService<UsageSummaryService>().CurrentPeriodAsync(CancellationToken.None);
+        var report = await scope.ServiceProvider.GetRequiredService<TenantPortal.Data.Services.Metering.UsageReportService>().CurrentAsync(CancellationToken.None);
 
-        var apiCalls = usage.Single(u => u.Metric == UsageMetric.ApiCalls);
+        var apiCalls = report.Metrics.Single(u => u.Metric == UsageMetric.ApiCalls);
         Assert.Equal(10_000, apiCalls.Limit);
         Assert.Equal(DemoDataSeeder.InitechCurrentApiCalls, apiCalls.Used);
         Assert.Equal(QuotaBand.Red, apiCalls.Band);

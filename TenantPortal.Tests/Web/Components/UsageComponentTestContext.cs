@@ -28,7 +28,6 @@ public abstract class UsageComponentTestContext : TenantComponentTestContext
         Services.AddScoped<UsageReportService>();
         Services.AddScoped<UsageHistoryService>();
         Services.AddScoped<ApiRefusalService>();
-        Services.AddScoped<UsageSummaryService>();
         Services.AddScoped<TenantOverviewService>();
     }
 
