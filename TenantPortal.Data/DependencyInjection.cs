@@ -7,6 +7,7 @@ using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.ApiKeys;
+using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Members;
@@ -76,6 +77,8 @@ public static class DependencyInjection
         services.AddScoped<UsageHistoryService>();
         services.AddScoped<NotificationService>();
         services.AddScoped<QuotaAlertService>();
+        services.AddScoped<BillingNotifier>();
+        services.AddSingleton<IPaymentGateway, LedgerGateway>();
         return builder;
     }
 

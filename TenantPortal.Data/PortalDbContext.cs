@@ -58,6 +58,8 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<Invoice> Invoices => Set<Invoice>();
     /// <summary>Invoice lines.</summary>
     public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
+    /// <summary>Tenants' plan history.</summary>
+    public DbSet<PlanSegment> PlanSegments => Set<PlanSegment>();
     /// <summary>The Stripe webhook inbox (fleet-level).</summary>
     public DbSet<StripeWebhookEvent> StripeWebhookEvents => Set<StripeWebhookEvent>();
     /// <summary>In-app notices (per user).</summary>

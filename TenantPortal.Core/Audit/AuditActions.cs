@@ -37,4 +37,22 @@ public static class AuditActions
     public const string ApiKeyRevoked = "api_key.revoked";
     /// <summary>The bootstrap operator was created.</summary>
     public const string OperatorCreated = "operator.created";
+    /// <summary>A paid subscription started (from a trial, Free or a cancellation).</summary>
+    public const string SubscriptionStarted = "subscription.started";
+    /// <summary>The plan or cycle changed at once.</summary>
+    public const string PlanChanged = "subscription.plan_changed";
+    /// <summary>A plan change was scheduled for the end of the period.</summary>
+    public const string PlanChangeScheduled = "subscription.change_scheduled";
+    /// <summary>The subscription was cancelled (at once or at the period end).</summary>
+    public const string SubscriptionCancelled = "subscription.cancelled";
+    /// <summary>A cancellation or scheduled change was withdrawn before the period end.</summary>
+    public const string SubscriptionReactivated = "subscription.reactivated";
+    /// <summary>The tenant's billing status changed (PastDue, Active again, Suspended) by a job or a payment event.</summary>
+    public const string BillingStatusChanged = "billing.status_changed";
+    /// <summary>An invoice was marked paid.</summary>
+    public const string InvoicePaid = "invoice.paid";
+    /// <summary>An invoice was voided.</summary>
+    public const string InvoiceVoided = "invoice.voided";
+    /// <summary>A trial ended without a subscription and the tenant was suspended.</summary>
+    public const string TrialExpired = "trial.expired";
 }

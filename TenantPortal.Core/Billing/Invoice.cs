@@ -48,6 +48,9 @@ public class Invoice : ITenantOwned
     /// <summary>A link to the hosted invoice page, when there is one.</summary>
     public string? HostedUrl { get; set; }
 
+    /// <summary>The creation time of the newest Stripe event applied to this invoice (older events are ignored).</summary>
+    public DateTimeOffset? StripeStateAt { get; set; }
+
     /// <summary>The lines.</summary>
     public List<InvoiceLine> Lines { get; set; } = [];
 

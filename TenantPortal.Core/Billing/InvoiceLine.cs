@@ -21,6 +21,12 @@ public class InvoiceLine : ITenantOwned
     /// <summary>The metric, for overage and adjustment lines.</summary>
     public UsageMetric? Metric { get; set; }
 
+    /// <summary>
+    /// The billing period whose usage the line bills (overage and late-usage adjustment lines): the invoice's own
+    /// period for overage, an earlier one for usage that arrived after its period was invoiced.
+    /// </summary>
+    public DateTimeOffset? UsagePeriodStart { get; set; }
+
     /// <summary>Text shown on the invoice.</summary>
     public string Description { get; set; } = "";
 

@@ -37,4 +37,16 @@ public static class ErrorCodes
     public const string ConfirmationMismatch = "confirmation_mismatch";
     /// <summary>Someone else changed the record meanwhile.</summary>
     public const string ConcurrencyConflict = "concurrency_conflict";
+    /// <summary>The payment provider (Stripe) refused the call or could not be reached.</summary>
+    public const string PaymentProvider = "payment_provider_error";
+    /// <summary>A downgrade is refused while usage exceeds the lower plan's hard limits.</summary>
+    public const string DowngradeBlocked = "downgrade_blocked";
+    /// <summary>The tenant is already on that plan and cycle.</summary>
+    public const string SamePlan = "same_plan";
+    /// <summary>There is no subscription to cancel or reactivate.</summary>
+    public const string NoSubscription = "no_subscription";
+    /// <summary>The operation needs Stripe, and billing runs on the local ledger.</summary>
+    public const string NotAvailableInLedger = "not_available_in_ledger";
+    /// <summary>The invoice's state does not allow the operation (e.g. paying a void invoice).</summary>
+    public const string InvoiceState = "invoice_state";
 }

@@ -45,6 +45,24 @@ public class Tenant
     /// <summary>True when the subscription is set to end at the end of the current period.</summary>
     public bool CancelAtPeriodEnd { get; set; }
 
+    /// <summary>A plan change scheduled for the end of the period (a downgrade or a cycle change), or null.</summary>
+    public SubscriptionTier? PendingTier { get; set; }
+
+    /// <summary>The cycle of the scheduled change.</summary>
+    public BillingCycle? PendingCycle { get; set; }
+
+    /// <summary>When the scheduled change takes effect.</summary>
+    public DateTimeOffset? PendingChangeAt { get; set; }
+
+    /// <summary>When the trial-ending reminder was sent (it is sent once).</summary>
+    public DateTimeOffset? TrialReminderSentAt { get; set; }
+
+    /// <summary>
+    /// The creation time of the newest Stripe subscription event applied to this tenant: an older event arriving late
+    /// never overwrites newer state.
+    /// </summary>
+    public DateTimeOffset? StripeStateAt { get; set; }
+
     /// <summary>When the tenant became PastDue (the start of dunning).</summary>
     public DateTimeOffset? PastDueSince { get; set; }
 

@@ -16,6 +16,6 @@ internal sealed class InvoiceLineConfiguration : IEntityTypeConfiguration<Invoic
         b.Property(l => l.Description).HasMaxLength(FieldLengths.ShortText).IsRequired();
         b.Property(l => l.Quantity).HasPrecision(28, 6);
         b.Property(l => l.UnitPriceCents).HasPrecision(20, 6);
-        b.HasIndex(l => l.TenantId);
+        b.HasIndex(l => new { l.TenantId, l.UsagePeriodStart });
     }
 }

@@ -24,6 +24,9 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.Property(t => t.StripeCustomerId).HasMaxLength(FieldLengths.ExternalId);
         b.HasIndex(t => t.StripeCustomerId).IsUnique().HasFilter("[StripeCustomerId] IS NOT NULL");
         b.Property(t => t.StripeSubscriptionId).HasMaxLength(FieldLengths.ExternalId);
+        b.Property(t => t.PendingTier).HasConversion<string>().HasMaxLength(20);
+        b.Property(t => t.PendingCycle).HasConversion<string>().HasMaxLength(20);
+        b.HasIndex(t => t.StripeSubscriptionId).IsUnique().HasFilter("[StripeSubscriptionId] IS NOT NULL");
         b.Property(t => t.ConcurrencyStamp).IsConcurrencyToken();
         b.OwnsOne(t => t.Settings, s =>
         {

@@ -21,6 +21,7 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/Invitations/InvitationCleanupService.cs"] = "the invitation-cleanup job expires overdue invitations of every tenant",
         ["TenantPortal.Data/Services/Metering/ApiRefusalService.cs"] = "the rollup job flushes every tenant's refused-request counts, keyed by tenant",
         ["TenantPortal.Data/Services/Notifications/QuotaAlertService.cs"] = "the quota-alerts job lists every tenant, then checks each in a scope of its own",
+        ["TenantPortal.Data/Services/Billing/BillingNotifier.cs"] = "billing notices go to the owners of the tenant a job or webhook works on, selected by its id",
         ["TenantPortal.Web/Startup/OperatorBootstrapper.cs"] = "the fleet-level audit entry of the bootstrap operator",
     };
 

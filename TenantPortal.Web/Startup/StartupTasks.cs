@@ -17,6 +17,7 @@ public static class StartupTasks
         var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<OperatorOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<BillingOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<StripeOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<EmailOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<TenancyOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;

@@ -26,6 +26,7 @@ public static class WebServiceExtensions
         AddValidatedOptions<OperatorOptions>(services, OperatorOptions.SectionName);
         AddValidatedOptions<DemoOptions>(services, DemoOptions.SectionName);
         AddValidatedOptions<BillingOptions>(services, BillingOptions.SectionName);
+        AddValidatedOptions<StripeOptions>(services, StripeOptions.SectionName);
         AddValidatedOptions<EmailOptions>(services, EmailOptions.SectionName);
         AddValidatedOptions<SmtpOptions>(services, SmtpOptions.SectionName);
         AddValidatedOptions<TenancyOptions>(services, TenancyOptions.SectionName);

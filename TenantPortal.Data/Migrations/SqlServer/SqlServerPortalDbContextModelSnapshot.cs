@@ -324,6 +324,9 @@ namespace TenantPortal.Data.Migrations.SqlServer
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)");
 
+                    b.Property<DateTimeOffset?>("StripeStateAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uniqueidentifier");
 
@@ -389,13 +392,51 @@ namespace TenantPortal.Data.Migrations.SqlServer
                         .HasPrecision(20, 6)
                         .HasColumnType("decimal(20,6)");
 
+                    b.Property<DateTimeOffset?>("UsagePeriodStart")
+                        .HasColumnType("datetimeoffset");
+
                     b.HasKey("Id");
 
                     b.HasIndex("InvoiceId");
 
-                    b.HasIndex("TenantId");
+                    b.HasIndex("TenantId", "UsagePeriodStart");
 
                     b.ToTable("InvoiceLines", (string)null);
+                });
+
+            modelBuilder.Entity("TenantPortal.Core.Billing.PlanSegment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("Charged")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Cycle")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<DateTimeOffset?>("EndsAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "StartsAt");
+
+                    b.ToTable("PlanSegments", (string)null);
                 });
 
             modelBuilder.Entity("TenantPortal.Core.Billing.StripeWebhookEvent", b =>
@@ -680,6 +721,17 @@ namespace TenantPortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("PastDueSince")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<DateTimeOffset?>("PendingChangeAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("PendingCycle")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("PendingTier")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(63)
@@ -693,6 +745,9 @@ namespace TenantPortal.Data.Migrations.SqlServer
                     b.Property<string>("StripeCustomerId")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)");
+
+                    b.Property<DateTimeOffset?>("StripeStateAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("StripeSubscriptionId")
                         .HasMaxLength(255)
@@ -712,6 +767,9 @@ namespace TenantPortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("TrialEndsAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<DateTimeOffset?>("TrialReminderSentAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CustomDomain")
@@ -726,6 +784,10 @@ namespace TenantPortal.Data.Migrations.SqlServer
                     b.HasIndex("StripeCustomerId")
                         .IsUnique()
                         .HasFilter("[StripeCustomerId] IS NOT NULL");
+
+                    b.HasIndex("StripeSubscriptionId")
+                        .IsUnique()
+                        .HasFilter("[StripeSubscriptionId] IS NOT NULL");
 
                     b.ToTable("Tenants", (string)null);
                 });
@@ -1025,6 +1087,15 @@ namespace TenantPortal.Data.Migrations.SqlServer
                     b.HasOne("TenantPortal.Core.Billing.Invoice", null)
                         .WithMany("Lines")
                         .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TenantPortal.Core.Billing.PlanSegment", b =>
+                {
+                    b.HasOne("TenantPortal.Core.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -310,6 +310,9 @@ namespace TenantPortal.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("StripeStateAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -375,13 +378,51 @@ namespace TenantPortal.Data.Migrations.Sqlite
                         .HasPrecision(20, 6)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("UsagePeriodStart")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("InvoiceId");
 
-                    b.HasIndex("TenantId");
+                    b.HasIndex("TenantId", "UsagePeriodStart");
 
                     b.ToTable("InvoiceLines", (string)null);
+                });
+
+            modelBuilder.Entity("TenantPortal.Core.Billing.PlanSegment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Charged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Cycle")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "StartsAt");
+
+                    b.ToTable("PlanSegments", (string)null);
                 });
 
             modelBuilder.Entity("TenantPortal.Core.Billing.StripeWebhookEvent", b =>
@@ -666,6 +707,17 @@ namespace TenantPortal.Data.Migrations.Sqlite
                     b.Property<long?>("PastDueSince")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("PendingChangeAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PendingCycle")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PendingTier")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(63)
@@ -679,6 +731,9 @@ namespace TenantPortal.Data.Migrations.Sqlite
                     b.Property<string>("StripeCustomerId")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("StripeStateAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("StripeSubscriptionId")
                         .HasMaxLength(255)
@@ -698,6 +753,9 @@ namespace TenantPortal.Data.Migrations.Sqlite
                     b.Property<long?>("TrialEndsAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("TrialReminderSentAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CustomDomain")
@@ -712,6 +770,10 @@ namespace TenantPortal.Data.Migrations.Sqlite
                     b.HasIndex("StripeCustomerId")
                         .IsUnique()
                         .HasFilter("[StripeCustomerId] IS NOT NULL");
+
+                    b.HasIndex("StripeSubscriptionId")
+                        .IsUnique()
+                        .HasFilter("[StripeSubscriptionId] IS NOT NULL");
 
                     b.ToTable("Tenants", (string)null);
                 });
@@ -1004,6 +1066,15 @@ namespace TenantPortal.Data.Migrations.Sqlite
                     b.HasOne("TenantPortal.Core.Billing.Invoice", null)
                         .WithMany("Lines")
                         .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TenantPortal.Core.Billing.PlanSegment", b =>
+                {
+                    b.HasOne("TenantPortal.Core.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

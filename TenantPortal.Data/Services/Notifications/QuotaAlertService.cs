@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using Microsoft.Data.SqlClient;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -157,7 +155,7 @@ public sealed class QuotaAlertService(
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             logger.LogDebug("Quota alert {Key} was fired by a concurrent run", alert.Key);
             return false;
@@ -206,15 +204,6 @@ public sealed class QuotaAlertService(
         string.Create(CultureInfo.InvariantCulture, $"{percentage ?? 0:0.#} %");
 
     private static string UsageLink(Tenant tenant) => $"/t/{tenant.Slug}/usage";
-
-    private static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
-    {
-        // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY.
-        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
-        // Cannot insert duplicate key row / violation of a unique constraint.
-        SqlException sql => sql.Number is 2601 or 2627,
-        _ => false,
-    };
 
     private sealed record DueAlert(MetricReport Metric, int Threshold, string Key);
 

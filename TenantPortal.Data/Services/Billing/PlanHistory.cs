@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.Billing;
+using TenantPortal.Core.Tenants;
+
+namespace TenantPortal.Data.Services.Billing;
+
+/// <summary>
+/// Keeps a tenant's plan history (<see cref="PlanSegment"/>) and its current tier and cycle in step: every change of
+/// plan, cycle or charging goes through <see cref="SwitchAsync"/>, so the invoice's base lines always follow what the
+/// tenant really had. The caller saves.
+/// </summary>
+public static class PlanHistory
+{
+    /// <summary>
+    /// From <paramref name="at"/> on the tenant is on <paramref name="tier"/>/<paramref name="cycle"/>, charged or not:
+    /// the segment in force is closed at that instant, segments starting later are dropped, and a new open segment
+    /// starts. When <paramref name="at"/> is not in the future the tenant's tier and cycle change too. Nothing happens
+    /// when the segment in force already says the same.
+    /// </summary>
+    public static async Task SwitchAsync(PortalDbContext db, Tenant tenant, SubscriptionTier tier, BillingCycle cycle, bool charged,
+        DateTimeOffset at, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var segments = await db.PlanSegments.Where(s => s.TenantId == tenant.Id && (s.EndsAt == null || s.EndsAt > at))
+            .ToListAsync(cancellationToken);
+        var current = segments.Where(s => s.StartsAt <= at).MaxBy(s => s.StartsAt);
+        var later = segments.Where(s => s.StartsAt > at).ToList();
+        if (current is not null && later.Count == 0 && current.EndsAt is null
+            && current.Tier == tier && current.Cycle == cycle && current.Charged == charged)
+        {
+            Apply(tenant, tier, cycle, at, now);
+            return;
+        }
+        db.PlanSegments.RemoveRange(later);
+        if (current is not null)
+        {
+            if (current.StartsAt == at)
+                db.PlanSegments.Remove(current);
+            else
+                current.EndsAt = at;
+        }
+        db.PlanSegments.Add(new PlanSegment { TenantId = tenant.Id, Tier = tier, Cycle = cycle, Charged = charged, StartsAt = at });
+        Apply(tenant, tier, cycle, at, now);
+    }
+
+    /// <summary>The tenant's segments overlapping [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public static Task<List<PlanSegment>> OverlappingAsync(PortalDbContext db, Guid tenantId, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken) =>
+        db.PlanSegments.AsNoTracking()
+            .Where(s => s.TenantId == tenantId && s.StartsAt < to && (s.EndsAt == null || s.EndsAt > from))
+            .OrderBy(s => s.StartsAt)
+            .ToListAsync(cancellationToken);
+
+    private static void Apply(Tenant tenant, SubscriptionTier tier, BillingCycle cycle, DateTimeOffset at, DateTimeOffset now)
+    {
+        if (at > now)
+            return;
+        tenant.Tier = tier;
+        tenant.BillingCycle = cycle;
+    }
+}
