@@ -78,6 +78,8 @@ public static class DependencyInjection
         services.AddScoped<NotificationService>();
         services.AddScoped<QuotaAlertService>();
         services.AddScoped<BillingNotifier>();
+        services.AddScoped<BillingService>();
+        services.AddScoped<InvoiceService>();
         services.AddSingleton<IPaymentGateway, LedgerGateway>();
         return builder;
     }

@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 using TenantPortal.Core.ApiKeys;
+using TenantPortal.Core.Billing;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Invitations;
 using TenantPortal.Core.Members;
@@ -11,6 +13,8 @@ using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Billing;
+using TenantPortal.Data.Services.Metering;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Members;
 using TenantPortal.Data.Services.Tenants;
@@ -27,6 +31,12 @@ namespace TenantPortal.Tests.Infrastructure;
 public sealed partial class TenancyTestBed : IAsyncLifetime
 {
     public const string AlphaSlug = "alpha";
+
+    /// <summary>Alpha's October 2026 invoice: Starter base plus 500 API calls of overage.</summary>
+    public const string AlphaInvoiceNumber = "ALPHA-202610";
+
+    /// <summary>The overage line of <see cref="AlphaInvoiceNumber"/>.</summary>
+    public static readonly Guid AlphaOverageLineId = new("0b5e7a1c-0000-4000-8000-00000000a1fa");
     public const string BetaSlug = "beta";
     public const string PendingInviteEmail = "pending@alpha.test";
 
@@ -67,6 +77,7 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
             db.Users.Add(user);
         }
         var alpha = new TenantBuilder().WithSlug(AlphaSlug).OnPlan(SubscriptionTier.Starter).Build();
+        alpha.SubscriptionStartedAt = alpha.CreatedAt;
         var beta = new TenantBuilder().WithSlug(BetaSlug).OnPlan(SubscriptionTier.Starter).Build();
         db.Tenants.AddRange(alpha, beta);
         foreach (var (name, role) in new[] { ("owner", TenantRole.Owner), ("owner2", TenantRole.Owner), ("admin", TenantRole.Admin),
@@ -86,6 +97,10 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
             CreatedAt = Time.GetUtcNow(), CreatedByUserId = Users["owner"].Id,
         };
         db.ApiKeys.Add(key);
+        var october = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+        var invoice = InvoiceComposer.Compose(alpha, october, new PeriodUsage(100_500, 0, 0), october.AddMonths(1).AddDays(1));
+        invoice.Lines.Single(l => l.Kind == InvoiceLineKind.Overage).Id = AlphaOverageLineId;
+        db.Invoices.Add(invoice);
         await db.SaveChangesAsync();
         (AlphaId, BetaId, PendingInvitationId, AlphaKeyId, AlphaStamp) = (alpha.Id, beta.Id, invitation.Id, key.Id, alpha.ConcurrencyStamp);
     }
@@ -124,6 +139,8 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
         public InvitationAcceptanceService Acceptance => new(_contexts, tenant, _audit, bed.Time);
         public ApiKeyService ApiKeys => new(_contexts, _audit, bed.Time);
         public AuditQueryService Audit => new(_contexts);
+        public BillingService Billing => new(_contexts, new LedgerGateway(), _audit, Options.Create(new BillingOptions()), bed.Time, NullLogger<BillingService>.Instance);
+        public InvoiceService Invoices => new(_contexts, new UsageHistoryService(_contexts));
         public TenantAccessService Access => new(_contexts, tenant);
     }
 }

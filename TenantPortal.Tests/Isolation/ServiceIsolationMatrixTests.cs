@@ -2,7 +2,9 @@ using System.Reflection;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Data;
+using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Services;
+using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Tenants;
 using TenantPortal.Tests.Infrastructure;
@@ -30,6 +32,8 @@ public class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Template te
 
     private static readonly CancellationToken None = CancellationToken.None;
 
+    private static readonly Uri ReturnUrl = new("http://localhost/t/alpha/billing");
+
     private static readonly Dictionary<string, Entry> Operations = new()
     {
         ["TenantService.GetDetailsAsync"] = new(TenantRole.Viewer, async (s, a, b) => await s.Tenants.GetDetailsAsync(a, None)),
@@ -47,6 +51,22 @@ public class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Template te
         ["ApiKeyService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.ListAsync(a, None)),
         ["ApiKeyService.CreateAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.CreateAsync(a, "matrix", None)),
         ["ApiKeyService.RevokeAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.RevokeAsync(a, b.AlphaKeyId, None)),
+        ["BillingService.GetOverviewAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Billing.GetOverviewAsync(a, None)),
+        ["BillingService.PreviewChangeAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Billing.PreviewChangeAsync(a, SubscriptionTier.Professional, BillingCycle.Monthly, None)),
+        ["BillingService.ChangePlanAsync"] = new(TenantRole.Owner, async (s, a, b) => await s.Billing.ChangePlanAsync(a, SubscriptionTier.Professional, BillingCycle.Monthly, ReturnUrl, None)),
+        ["BillingService.CancelAsync"] = new(TenantRole.Owner, async (s, a, b) => await s.Billing.CancelAsync(a, atPeriodEnd: true, None)),
+        ["BillingService.ReactivateAsync"] = new(TenantRole.Owner, async (s, a, b) =>
+        {
+            Assert.True((await s.Billing.CancelAsync(b.ActorOf("owner"), atPeriodEnd: true, None)).IsSuccess);
+            return await s.Billing.ReactivateAsync(a, None);
+        }),
+        // The ledger has no payment-methods page: past the gate, the owner hears exactly that.
+        ["BillingService.PaymentMethodsUrlAsync"] = new(TenantRole.Owner, async (s, a, b) =>
+            await s.Billing.PaymentMethodsUrlAsync(a, ReturnUrl, None) is { Error.Code: ErrorCodes.NotAvailableInLedger } ? Result.Success() : await s.Billing.PaymentMethodsUrlAsync(a, ReturnUrl, None)),
+        ["InvoiceService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.ListAsync(a, None)),
+        ["InvoiceService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.GetAsync(a, TenancyTestBed.AlphaInvoiceNumber, None)),
+        ["InvoiceService.LineUsageAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.LineUsageAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, None)),
+        ["InvoiceService.WriteLineEventsCsvAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.WriteLineEventsCsvAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, new StringWriter(), None)),
         ["AuditQueryService.QueryAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.QueryAsync(a, new(), 0, 20, None)),
     };
 

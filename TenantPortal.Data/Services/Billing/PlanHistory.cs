@@ -42,6 +42,32 @@ public static class PlanHistory
         Apply(tenant, tier, cycle, at, now);
     }
 
+    /// <summary>
+    /// Withdraws what was scheduled after <paramref name="now"/> (a downgrade or a cancellation at the period end): later
+    /// segments are dropped and the segment in force stays open.
+    /// </summary>
+    public static async Task DropScheduledAsync(PortalDbContext db, Tenant tenant, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var segments = await db.PlanSegments.Where(s => s.TenantId == tenant.Id && (s.EndsAt == null || s.EndsAt > now)).ToListAsync(cancellationToken);
+        db.PlanSegments.RemoveRange(segments.Where(s => s.StartsAt > now));
+        if (segments.Where(s => s.StartsAt <= now).MaxBy(s => s.StartsAt) is { } current)
+            current.EndsAt = null;
+    }
+
+    /// <summary>The in-memory twin of <see cref="SwitchAsync"/>: the history as it would be after the switch (for previews).</summary>
+    public static List<PlanSegment> Simulate(IEnumerable<PlanSegment> segments, SubscriptionTier tier, BillingCycle cycle, bool charged, DateTimeOffset at)
+    {
+        var result = segments.Where(s => s.StartsAt < at)
+            .Select(s => new PlanSegment
+            {
+                Id = s.Id, TenantId = s.TenantId, Tier = s.Tier, Cycle = s.Cycle, Charged = s.Charged, StartsAt = s.StartsAt,
+                EndsAt = s.EndsAt is null || s.EndsAt > at ? at : s.EndsAt,
+            })
+            .ToList();
+        result.Add(new PlanSegment { TenantId = segments.FirstOrDefault()?.TenantId ?? Guid.Empty, Tier = tier, Cycle = cycle, Charged = charged, StartsAt = at });
+        return result;
+    }
+
     /// <summary>The tenant's segments overlapping [<paramref name="from"/>, <paramref name="to"/>).</summary>
     public static Task<List<PlanSegment>> OverlappingAsync(PortalDbContext db, Guid tenantId, DateTimeOffset from, DateTimeOffset to,
         CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.Billing;
 using TenantPortal.Core.Usage;
 
 namespace TenantPortal.Data.Services.Metering;
@@ -11,21 +12,7 @@ internal static class UsageMeter
 {
     public static async Task<Dictionary<UsageMetric, decimal>> UsedAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Rolled-up months plus the events past the watermark, in one statement: a rollup committing meanwhile can't make
-        // an event count twice or not at all.
-        var watermark = db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId);
-        var rolled = db.UsageRollups
-            .Where(r => r.Granularity == RollupGranularity.Month && r.PeriodStart == periodStart
-                && (r.Metric == UsageMetric.ApiCalls || r.Metric == UsageMetric.GpuHours))
-            .Select(r => new { r.Metric, Quantity = r.Sum });
-        var fresh = db.UsageEvents
-            .Where(e => e.Id > watermark.First() && e.Timestamp >= periodStart && e.Timestamp < periodStart.AddMonths(1)
-                && (e.Metric == UsageMetric.ApiCalls || e.Metric == UsageMetric.GpuHours))
-            .Select(e => new { e.Metric, e.Quantity });
-        var counters = await rolled.Concat(fresh)
-            .GroupBy(x => x.Metric)
-            .Select(g => new { Metric = g.Key, Sum = g.Sum(x => x.Quantity) })
-            .ToDictionaryAsync(x => x.Metric, x => x.Sum, cancellationToken);
+        var counters = await CountersAsync(db, periodStart, cancellationToken);
         var used = new Dictionary<UsageMetric, decimal>
         {
             [UsageMetric.ApiCalls] = counters.GetValueOrDefault(UsageMetric.ApiCalls),
@@ -35,6 +22,40 @@ internal static class UsageMeter
         foreach (var gauge in new[] { UsageMetric.StorageGb, UsageMetric.Studies })
             used[gauge] = await LatestLevelAsync(db, gauge, now, cancellationToken);
         return used;
+    }
+
+    /// <summary>
+    /// The counters (API calls, GPU hours) of the month starting at <paramref name="periodStart"/>: rolled-up months plus
+    /// the events past the watermark, in one statement, so that a rollup committing meanwhile can't make an event count
+    /// twice or not at all.
+    /// </summary>
+    public static async Task<Dictionary<UsageMetric, decimal>> CountersAsync(PortalDbContext db, DateTimeOffset periodStart, CancellationToken cancellationToken)
+    {
+        var watermark = db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId);
+        var rolled = db.UsageRollups
+            .Where(r => r.Granularity == RollupGranularity.Month && r.PeriodStart == periodStart
+                && (r.Metric == UsageMetric.ApiCalls || r.Metric == UsageMetric.GpuHours))
+            .Select(r => new { r.Metric, Quantity = r.Sum });
+        var fresh = db.UsageEvents
+            .Where(e => e.Id > watermark.First() && e.Timestamp >= periodStart && e.Timestamp < periodStart.AddMonths(1)
+                && (e.Metric == UsageMetric.ApiCalls || e.Metric == UsageMetric.GpuHours))
+            .Select(e => new { e.Metric, e.Quantity });
+        return await rolled.Concat(fresh)
+            .GroupBy(x => x.Metric)
+            .Select(g => new { Metric = g.Key, Sum = g.Sum(x => x.Quantity) })
+            .ToDictionaryAsync(x => x.Metric, x => x.Sum, cancellationToken);
+    }
+
+    /// <summary>
+    /// The billable usage of a period up to <paramref name="until"/> (its end once closed): counters summed, storage as
+    /// the time-weighted level (GB-months).
+    /// </summary>
+    public static async Task<PeriodUsage> PeriodUsageAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var end = until < periodStart.AddMonths(1) ? until : periodStart.AddMonths(1);
+        var counters = await CountersAsync(db, periodStart, cancellationToken);
+        var gbMonths = await StorageGbMonthsSoFarAsync(db, periodStart, end, cancellationToken);
+        return new PeriodUsage(counters.GetValueOrDefault(UsageMetric.ApiCalls), gbMonths, counters.GetValueOrDefault(UsageMetric.GpuHours));
     }
 
     public static async Task<decimal> LatestLevelAsync(PortalDbContext db, UsageMetric gauge, DateTimeOffset now, CancellationToken cancellationToken) =>

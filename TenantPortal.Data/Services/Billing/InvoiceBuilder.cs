@@ -1,0 +1,92 @@
+using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.Billing;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Core.Usage;
+using TenantPortal.Data.Services.Metering;
+
+namespace TenantPortal.Data.Services.Billing;
+
+/// <summary>
+/// Builds a tenant's invoice of one period from the database: base lines from the plan history, overage from the
+/// metered usage against the plan in force at the period's end, and adjustment lines for usage of earlier invoiced
+/// periods that arrived after they were invoiced. The monthly-invoicing job and the upcoming-invoice preview share it,
+/// so the preview is the invoice the job will issue, with the usage so far.
+/// </summary>
+internal static class InvoiceBuilder
+{
+    /// <summary>How far back late usage can arrive: events are accepted up to 35 days old, plus a day of margin.</summary>
+    private static readonly TimeSpan LateUsageWindow = TimeSpan.FromDays(36);
+
+    /// <param name="db">A context working for the tenant.</param>
+    /// <param name="tenant">The tenant, with its quota overrides.</param>
+    /// <param name="periodStart">First instant of the month.</param>
+    /// <param name="usageUntil">Usage counted up to here: the period's end once closed, now for a preview.</param>
+    /// <param name="issuedAt">Issue time (the due date follows).</param>
+    /// <param name="baseBilledByProvider">True in Stripe mode: the subscription there charges the base price.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public static async Task<Invoice> BuildAsync(PortalDbContext db, Tenant tenant, DateTimeOffset periodStart, DateTimeOffset usageUntil,
+        DateTimeOffset issuedAt, bool baseBilledByProvider, CancellationToken cancellationToken)
+    {
+        var segments = await SegmentsAsync(db, tenant, periodStart, cancellationToken);
+        IEnumerable<BaseCharge> baseCharges = BaseCharges.For(segments, periodStart);
+        if (baseBilledByProvider)
+            baseCharges = baseCharges.Select(c => c with { AmountCents = 0, Description = c.Description + " (billed by your subscription in Stripe)" });
+        var usage = await UsageMeter.PeriodUsageAsync(db, periodStart, usageUntil, cancellationToken);
+        var adjustments = await LateUsageAsync(db, tenant, periodStart, cancellationToken);
+        return InvoiceComposer.Compose(tenant, periodStart, baseCharges.ToList(), OveragePlan(segments, periodStart), usage, adjustments, issuedAt);
+    }
+
+    /// <summary>The plan whose quotas a period's usage is measured against: the one in force at its end, when charged.</summary>
+    public static Plan? OveragePlan(IEnumerable<PlanSegment> segments, DateTimeOffset periodStart) =>
+        BaseCharges.At(segments, periodStart.AddMonths(1).AddTicks(-1)) is { Charged: true } atEnd ? PlanCatalog.For(atEnd.Tier) : null;
+
+    /// <summary>
+    /// The tenant's plan history over a period. A tenant without any history (created before plan history was kept)
+    /// is taken to have been on its current plan since it was created, charged unless on a trial or cancelled.
+    /// </summary>
+    public static async Task<List<PlanSegment>> SegmentsAsync(PortalDbContext db, Tenant tenant, DateTimeOffset periodStart, CancellationToken cancellationToken)
+    {
+        var segments = await PlanHistory.OverlappingAsync(db, tenant.Id, periodStart, periodStart.AddMonths(1), cancellationToken);
+        if (segments.Count > 0 || await db.PlanSegments.AnyAsync(s => s.TenantId == tenant.Id, cancellationToken))
+            return segments;
+        return
+        [
+            new PlanSegment
+            {
+                TenantId = tenant.Id, Tier = tenant.Tier, Cycle = tenant.BillingCycle, StartsAt = tenant.CreatedAt,
+                Charged = tenant.Tier != SubscriptionTier.Free && tenant.Status is not (TenantStatus.Trial or TenantStatus.Cancelled),
+            },
+        ];
+    }
+
+    // Usage of the recently invoiced periods that arrived after their invoice: the difference between what their
+    // overage comes to now and everything billed for them so far (overage plus earlier adjustments).
+    private static async Task<List<InvoiceLine>> LateUsageAsync(PortalDbContext db, Tenant tenant, DateTimeOffset periodStart, CancellationToken cancellationToken)
+    {
+        var earliest = periodStart - LateUsageWindow;
+        var periods = await db.Invoices.AsNoTracking()
+            .Where(i => i.TenantId == tenant.Id && i.PeriodStart < periodStart && i.PeriodEnd > earliest && i.Status != InvoiceStatus.Void)
+            .OrderBy(i => i.PeriodStart).Select(i => i.PeriodStart).ToListAsync(cancellationToken);
+        var lines = new List<InvoiceLine>();
+        foreach (var period in periods)
+        {
+            var billed = await db.InvoiceLines.AsNoTracking()
+                .Where(l => l.TenantId == tenant.Id && l.UsagePeriodStart == period && l.Metric != null
+                    && (l.Kind == InvoiceLineKind.Overage || l.Kind == InvoiceLineKind.Adjustment))
+                .Select(l => new { Metric = l.Metric!.Value, l.Quantity, l.AmountCents })
+                .ToListAsync(cancellationToken);
+            var plan = OveragePlan(await SegmentsAsync(db, tenant, period, cancellationToken), period);
+            var usage = await UsageMeter.PeriodUsageAsync(db, period, period.AddMonths(1), cancellationToken);
+            var now = plan is null ? [] : OverageCalculator.Lines(plan, usage, tenant.QuotaOverrides);
+            foreach (var metric in UsageMetrics.All.Where(m => OverageRates.UnitPriceCents(m) is not null))
+            {
+                var mine = billed.Where(b => b.Metric == metric).ToList();
+                var line = InvoiceComposer.LateUsageAdjustment(metric, period, now.FirstOrDefault(l => l.Metric == metric),
+                    mine.Sum(b => b.Quantity), mine.Sum(b => b.AmountCents));
+                if (line is not null)
+                    lines.Add(line);
+            }
+        }
+        return lines;
+    }
+}
