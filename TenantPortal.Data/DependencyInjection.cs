@@ -80,6 +80,12 @@ public static class DependencyInjection
         services.AddScoped<BillingNotifier>();
         services.AddScoped<BillingService>();
         services.AddScoped<InvoiceService>();
+        services.AddScoped<InvoicingService>();
+        services.AddScoped<SubscriptionRenewalService>();
+        services.AddScoped<TrialExpiryService>();
+        services.AddScoped<DunningService>();
+        services.AddScoped<InvoiceSettlementService>();
+        services.AddSingleton<TenantJobRunner>();
         services.AddSingleton<IPaymentGateway, LedgerGateway>();
         return builder;
     }

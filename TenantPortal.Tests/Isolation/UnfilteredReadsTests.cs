@@ -22,6 +22,11 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/Metering/ApiRefusalService.cs"] = "the rollup job flushes every tenant's refused-request counts, keyed by tenant",
         ["TenantPortal.Data/Services/Notifications/QuotaAlertService.cs"] = "the quota-alerts job lists every tenant, then checks each in a scope of its own",
         ["TenantPortal.Data/Services/Billing/BillingNotifier.cs"] = "billing notices go to the owners of the tenant a job or webhook works on, selected by its id",
+        ["TenantPortal.Data/Services/Billing/InvoicingService.cs"] = "the monthly-invoicing job lists every tenant, then invoices each in a scope of its own",
+        ["TenantPortal.Data/Services/Billing/SubscriptionRenewalService.cs"] = "the subscription-renewals job lists tenants whose period ended, then renews each in a scope of its own",
+        ["TenantPortal.Data/Services/Billing/TrialExpiryService.cs"] = "the trial-expiry job lists tenants whose trial ends soon, then handles each in a scope of its own",
+        ["TenantPortal.Data/Services/Billing/DunningService.cs"] = "the dunning job lists tenants with overdue invoices, then handles each in a scope of its own",
+        ["TenantPortal.Data/Services/Billing/InvoiceSettlementService.cs"] = "operators (checked against the Operator role) settle any tenant's ledger invoice",
         ["TenantPortal.Web/Startup/OperatorBootstrapper.cs"] = "the fleet-level audit entry of the bootstrap operator",
     };
 

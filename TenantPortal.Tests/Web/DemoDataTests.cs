@@ -8,6 +8,7 @@ using TenantPortal.Core.Quotas;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Data;
+using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services;
 using TenantPortal.Tests.Infrastructure;
 using TenantPortal.Web.Startup;
@@ -64,7 +65,7 @@ public class DemoDataTests(PortalAppFactory portal)
     }
 
     [Fact]
-    public async Task Seed_InvoicesAcmesClosedMonths_FromItsUsage_WithTheLatestOpen()
+    public async Task Seed_InvoicesEveryClosedMonthOfAcme_ThroughTheInvoicingCode_AllPaid()
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -73,12 +74,19 @@ public class DemoDataTests(PortalAppFactory portal)
 
         var invoices = await db.Invoices.Include(i => i.Lines).Where(i => i.TenantId == acme.Id).ToListAsync();
 
-        Assert.InRange(invoices.Count, 2, 3);
+        // One per month from the month acme was created to the last month whose grace window has passed.
+        var last = InvoicingService.LastClosablePeriod(DateTimeOffset.UtcNow, 24);
+        var months = 0;
+        for (var p = PeriodMath.MonthStart(acme.CreatedAt); p <= last; p = p.AddMonths(1))
+            months++;
+        Assert.InRange(invoices.Count, months - 1, months);
         Assert.All(invoices, i => Assert.Equal(i.Lines.Sum(l => l.AmountCents), i.TotalCents));
-        Assert.All(invoices, i => Assert.Equal(19_900, i.Lines.Single(l => l.Kind == InvoiceLineKind.Base).AmountCents));
+        Assert.All(invoices, i => Assert.Equal(InvoiceStatus.Paid, i.Status));
+        // The first month is prorated from the day acme was created; the later ones bill the whole month.
+        var first = invoices.MinBy(i => i.PeriodStart)!;
+        Assert.True(first.Lines.Single(l => l.Kind == InvoiceLineKind.Base).AmountCents < 19_900);
         var latest = invoices.MaxBy(i => i.PeriodStart)!;
-        Assert.Equal(InvoiceStatus.Open, latest.Status);
-        Assert.All(invoices.Where(i => i != latest), i => Assert.Equal(InvoiceStatus.Paid, i.Status));
+        Assert.Equal(19_900, latest.Lines.Single(l => l.Kind == InvoiceLineKind.Base).AmountCents);
         // The invoice matches what the API-call events of its period add up to.
         var apiCalls = await db.UsageEvents
             .Where(e => e.TenantId == acme.Id && e.Metric == UsageMetric.ApiCalls && e.Timestamp >= latest.PeriodStart && e.Timestamp < latest.PeriodEnd)

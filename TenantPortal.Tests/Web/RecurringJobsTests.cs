@@ -24,6 +24,10 @@ public class RecurringJobsTests(PortalAppFactory portal)
         Assert.Equal("* * * * *", jobs[MeteringRollupJob.Id].Cron);
         Assert.Equal("*/5 * * * *", jobs[QuotaAlertsJob.Id].Cron);
         Assert.Equal("0 4 * * *", jobs[InvitationCleanupJob.Id].Cron);
+        Assert.Equal("0 3 * * *", jobs[MonthlyInvoicingJob.Id].Cron);
+        Assert.Equal("0 2 * * *", jobs[TrialExpiryJob.Id].Cron);
+        Assert.Equal("0 5 * * *", jobs[DunningJob.Id].Cron);
+        Assert.Equal("*/15 * * * *", jobs[SubscriptionRenewalsJob.Id].Cron);
         Assert.All(jobs.Values, j => Assert.Equal("UTC", j.TimeZoneId));
     }
 

@@ -15,6 +15,14 @@ public static class RecurringJobs
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         jobs.AddOrUpdate<QuotaAlertsJob>(QuotaAlertsJob.Id, j => j.RunAsync(CancellationToken.None), QuotaAlertsJob.Cron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        jobs.AddOrUpdate<MonthlyInvoicingJob>(MonthlyInvoicingJob.Id, j => j.RunAsync(CancellationToken.None), MonthlyInvoicingJob.Cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        jobs.AddOrUpdate<TrialExpiryJob>(TrialExpiryJob.Id, j => j.RunAsync(CancellationToken.None), TrialExpiryJob.Cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        jobs.AddOrUpdate<DunningJob>(DunningJob.Id, j => j.RunAsync(CancellationToken.None), DunningJob.Cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        jobs.AddOrUpdate<SubscriptionRenewalsJob>(SubscriptionRenewalsJob.Id, j => j.RunAsync(CancellationToken.None), SubscriptionRenewalsJob.Cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         return app;
     }
 }

@@ -10,6 +10,7 @@ using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Data;
 using TenantPortal.Data.Identity;
+using TenantPortal.Data.Services.Billing;
 using TenantPortal.Web.Options;
 using TenantPortal.Data.Options;
 
@@ -18,7 +19,7 @@ namespace TenantPortal.Web.Startup;
 /// <summary>
 /// Seeds the demo of PRODUCT.md section 8: tenants <c>acme</c> (Professional, Active), <c>globex</c>
 /// (Starter, Trial) and <c>initech</c> (Free, near its API quota), four users each, 90 days of usage
-/// and the invoices of the closed months, computed from that usage. Runs once: an existing <c>acme</c> stops it.
+/// and the invoices of the closed months, issued by the invoicing code from that usage. Runs once: an existing <c>acme</c> stops it.
 /// </summary>
 public sealed class DemoDataSeeder(
     PortalDbContext db,
@@ -26,6 +27,7 @@ public sealed class DemoDataSeeder(
     ITenantContext tenantContext,
     IOptions<DemoOptions> demo,
     IOptions<BillingOptions> billing,
+    InvoicingService invoicing,
     TimeProvider time,
     ILogger<DemoDataSeeder> logger)
 {
@@ -75,8 +77,11 @@ public sealed class DemoDataSeeder(
             }
             var events = GenerateUsage(tenant.Id, spec.Usage, now, random);
             db.UsageEvents.AddRange(events);
-            if (spec.Tier != SubscriptionTier.Free && spec.Status == TenantStatus.Active)
-                db.Invoices.AddRange(InvoicesFor(tenant, events, now));
+            db.PlanSegments.Add(new PlanSegment
+            {
+                TenantId = tenant.Id, Tier = tenant.Tier, Cycle = tenant.BillingCycle, StartsAt = tenant.CreatedAt,
+                Charged = spec.Tier != SubscriptionTier.Free && spec.Status == TenantStatus.Active,
+            });
             db.AuditEntries.Add(new AuditEntry
             {
                 TenantId = tenant.Id, Actor = "system", Action = AuditActions.TenantCreated,
@@ -90,6 +95,7 @@ public sealed class DemoDataSeeder(
         db.Members.Add(new TenantMember { TenantId = globex.Id, UserId = acmeOwner!.Id, Role = TenantRole.Admin, JoinedAt = now.AddDays(-10) });
 
         await db.SaveChangesAsync(cancellationToken);
+        await InvoiceHistoryAsync(cancellationToken);
         await EnsureDemoApiKeyAsync(cancellationToken);
         logger.LogInformation("Demo data seeded: {Tenants} tenants with {Days} days of usage", Tenants.Length, HistoryDays);
     }
@@ -190,29 +196,20 @@ public sealed class DemoDataSeeder(
         current[^1].Quantity += target - current.Sum(e => e.Quantity);
     }
 
-    // One invoice per calendar month fully inside the history, computed from the generated events.
-    private IEnumerable<Invoice> InvoicesFor(Tenant tenant, List<UsageEvent> events, DateTimeOffset now)
+    // The closed months are invoiced by the monthly-invoicing code itself, from the seeded usage; then dated as if
+    // each had been issued after its grace window and paid two days later.
+    private async Task InvoiceHistoryAsync(CancellationToken cancellationToken)
     {
-        var currentMonth = PeriodMath.MonthStart(now);
-        var firstEvent = events.Min(e => e.Timestamp);
-        for (var period = PeriodMath.MonthStart(firstEvent).AddMonths(1); period < currentMonth; period = period.AddMonths(1))
+        await invoicing.RunAsync(cancellationToken);
+        var invoices = await db.Invoices.ToListAsync(cancellationToken);
+        foreach (var invoice in invoices)
         {
-            var end = period.AddMonths(1);
-            var inPeriod = events.Where(e => e.Timestamp >= period && e.Timestamp < end).ToList();
-            var usage = new PeriodUsage(
-                inPeriod.Where(e => e.Metric == UsageMetric.ApiCalls).Sum(e => e.Quantity),
-                PeriodMath.TimeWeightedAverage(events.Where(e => e.Metric == UsageMetric.StorageGb).Select(e => (e.Timestamp, e.Quantity)), period, end),
-                inPeriod.Where(e => e.Metric == UsageMetric.GpuHours).Sum(e => e.Quantity));
-            var issued = end.AddHours(billing.Value.GraceHours).AddHours(3);
-            var invoice = InvoiceComposer.Compose(tenant, period, usage, issued);
-            // The latest invoice is still open; earlier ones were paid two days after issue.
-            if (end != currentMonth)
-            {
-                invoice.Status = InvoiceStatus.Paid;
-                invoice.PaidAt = issued.AddDays(2);
-            }
-            yield return invoice;
+            invoice.IssuedAt = invoice.PeriodEnd.AddHours(billing.Value.GraceHours).AddHours(3);
+            invoice.DueAt = invoice.IssuedAt.AddDays(InvoiceComposer.PaymentTermDays);
+            invoice.Status = InvoiceStatus.Paid;
+            invoice.PaidAt = invoice.TotalCents == 0 ? invoice.IssuedAt : invoice.IssuedAt.AddDays(2);
         }
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private async Task EnsureDemoApiKeyAsync(CancellationToken cancellationToken)

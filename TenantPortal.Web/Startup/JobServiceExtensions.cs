@@ -42,6 +42,10 @@ public static class JobServiceExtensions
         builder.Services.AddScoped<QuotaAlertsJob>();
         builder.Services.AddScoped<MeteringRollupJob>();
         builder.Services.AddScoped<InvitationCleanupJob>();
+        builder.Services.AddScoped<MonthlyInvoicingJob>();
+        builder.Services.AddScoped<TrialExpiryJob>();
+        builder.Services.AddScoped<DunningJob>();
+        builder.Services.AddScoped<SubscriptionRenewalsJob>();
         builder.Services.AddHangfireServer(o =>
         {
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";

@@ -25,7 +25,7 @@ namespace TenantPortal.Data.Services.Notifications;
 /// index and treats that as "already fired". Email goes out only after the insert succeeded.
 /// </remarks>
 public sealed class QuotaAlertService(
-    IServiceScopeFactory scopes,
+    TenantJobRunner runner,
     IDbContextFactory<PortalDbContext> contexts,
     ITenantContext tenantContext,
     UsageReportService reports,
@@ -53,26 +53,9 @@ public sealed class QuotaAlertService(
             tenantIds = await db.Tenants.AsNoTracking().OrderBy(t => t.Slug).Select(t => t.Id).ToListAsync(cancellationToken);
         }
 
-        var summary = QuotaAlertSummary.None;
-        var failures = new List<Exception>();
-        foreach (var tenantId in tenantIds)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<ITenantContext>().SetTenant(tenantId);
-            try
-            {
-                summary += await scope.ServiceProvider.GetRequiredService<QuotaAlertService>().CheckCurrentTenantAsync(cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Quota alerts failed for tenant {TenantId}", tenantId);
-                failures.Add(ex);
-            }
-        }
-        if (failures.Count > 0)
-            throw new AggregateException($"Quota alerts failed for {failures.Count} of {tenantIds.Count} tenants.", failures);
-        return summary;
+        var results = await runner.ForEachAsync("Quota alerts", tenantIds,
+            (services, ct) => services.GetRequiredService<QuotaAlertService>().CheckCurrentTenantAsync(ct), cancellationToken);
+        return results.Aggregate(QuotaAlertSummary.None, (sum, r) => sum + r);
     }
 
     /// <summary>Fires the alerts of the current tenant that are due and have not fired yet.</summary>

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Authorization;
+using TenantPortal.Core.Billing;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
@@ -58,6 +59,8 @@ public sealed class TenantService(
         await using var db = contexts.CreateDbContext();
         db.Tenants.Add(tenant);
         db.Members.Add(new TenantMember { TenantId = tenant.Id, UserId = actor.UserId, Role = TenantRole.Owner, JoinedAt = now });
+        // A trial or Free: nothing is charged until the owner subscribes.
+        db.PlanSegments.Add(new PlanSegment { TenantId = tenant.Id, Tier = tenant.Tier, Cycle = tenant.BillingCycle, Charged = false, StartsAt = now });
         audit.Record(db, tenant.Id, actor, AuditActions.TenantCreated, $"tenant:{tenant.Slug}", $"{tenant.Tier}, {tenant.Status}");
         try
         {

@@ -213,22 +213,7 @@ public sealed class QuotaAlertServiceTests : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<QuotaAlertService>().RunAsync(CancellationToken.None);
     }
 
-    // As AddDataServices registers them, over the test database; the interceptor (if any) is added to every context.
-    private ServiceProvider BuildServices(IInterceptor? interceptor)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(_bed.Time);
-        services.AddSingleton<IMailSender>(_bed.Mail);
-        services.AddSingleton<AuditWriter>();
-        services.AddScoped<TenantContext>();
-        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
-        services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
-            new InterceptedContextFactory(_bed.Database, sp.GetRequiredService<TenantContext>(), interceptor));
-        services.AddScoped<UsageReportService>();
-        services.AddScoped<QuotaAlertService>();
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
-    }
+    private ServiceProvider BuildServices(IInterceptor? interceptor) => JobServices.Build(_bed, interceptor: interceptor);
 
     private async Task UseApiCallsAsync(Guid tenantId, decimal quantity)
     {
@@ -252,18 +237,6 @@ public sealed class QuotaAlertServiceTests : IAsyncLifetime
     {
         await using var db = _bed.Database.CrossTenant();
         return await db.AuditEntries.CountAsync(e => e.Action == TenantPortal.Core.Audit.AuditActions.QuotaAlertFired);
-    }
-
-    private sealed class InterceptedContextFactory(SqliteTestDatabase database, TenantContext tenant, IInterceptor? interceptor)
-        : IDbContextFactory<PortalDbContext>
-    {
-        public PortalDbContext CreateDbContext()
-        {
-            var options = new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(database.ConnectionString);
-            if (interceptor is not null)
-                options.AddInterceptors(interceptor);
-            return new SqlitePortalDbContext(options.Options, tenant);
-        }
     }
 
     // Just before the first save of new notices, writes the owner's notice of the same alert through another connection.

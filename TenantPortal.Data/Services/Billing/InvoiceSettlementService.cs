@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.Audit;
+using TenantPortal.Core.Authorization;
+using TenantPortal.Core.Billing;
+using TenantPortal.Core.Common;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Services.Audit;
+
+namespace TenantPortal.Data.Services.Billing;
+
+/// <summary>
+/// Operators settle ledger invoices: mark one paid (a bank transfer arrived) or void it (nothing is owed), each with a
+/// reason that goes into the tenant's audit log. Paying the last overdue invoice of a PastDue tenant, or of one
+/// suspended for non-payment, makes it Active again. Invoices billed through Stripe are settled there, not here.
+/// </summary>
+public sealed class InvoiceSettlementService(IDbContextFactory<PortalDbContext> contexts, ITenantContext tenantContext, AuditWriter audit, TimeProvider time)
+{
+    /// <summary>Marks an Open ledger invoice paid (Operator).</summary>
+    public Task<Result> MarkPaidAsync(Actor actor, Guid invoiceId, string? reason, CancellationToken cancellationToken) =>
+        SettleAsync(actor, invoiceId, reason, InvoiceStatus.Paid, cancellationToken);
+
+    /// <summary>Voids an Open or Draft ledger invoice (Operator).</summary>
+    public Task<Result> VoidAsync(Actor actor, Guid invoiceId, string? reason, CancellationToken cancellationToken) =>
+        SettleAsync(actor, invoiceId, reason, InvoiceStatus.Void, cancellationToken);
+
+    private async Task<Result> SettleAsync(Actor actor, Guid invoiceId, string? reason, InvoiceStatus target, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+            return Error.Invalid("reason", "Give a reason; it goes into the tenant's audit log.");
+        using var scope = tenantContext.BeginCrossTenantScope("operator settling a ledger invoice");
+        await using var db = contexts.CreateDbContext();
+        var isOperator = await (from ur in db.UserRoles
+                                join r in db.Roles on ur.RoleId equals r.Id
+                                where ur.UserId == actor.UserId && r.Name == PortalRoles.Operator
+                                select ur).AnyAsync(cancellationToken);
+        if (!isOperator)
+            return Error.Forbidden("Only operators can settle invoices.");
+        var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken);
+        if (invoice is null)
+            return Error.NotFound("That invoice was not found.");
+        if (invoice.StripeInvoiceId is not null)
+            return new Error(ErrorCodes.InvoiceState, $"Invoice {invoice.Number} is billed through Stripe; settle it there.");
+        var allowed = target == InvoiceStatus.Paid ? invoice.Status == InvoiceStatus.Open : invoice.Status is InvoiceStatus.Open or InvoiceStatus.Draft;
+        if (!allowed)
+            return new Error(ErrorCodes.InvoiceState, $"Invoice {invoice.Number} is {invoice.Status.ToString().ToLowerInvariant()}; it can't be {(target == InvoiceStatus.Paid ? "marked paid" : "voided")}.");
+
+        var now = time.GetUtcNow();
+        invoice.Status = target;
+        if (target == InvoiceStatus.Paid)
+            invoice.PaidAt = now;
+        audit.Record(db, invoice.TenantId, actor, target == InvoiceStatus.Paid ? AuditActions.InvoicePaid : AuditActions.InvoiceVoided,
+            $"invoice:{invoice.Number}", $"{Money.Format(invoice.TotalCents)}; reason: {reason.Trim()}");
+
+        var tenant = await db.Tenants.SingleAsync(t => t.Id == invoice.TenantId, cancellationToken);
+        var stillOverdue = await db.Invoices.AnyAsync(i => i.TenantId == tenant.Id && i.Id != invoice.Id && i.Status == InvoiceStatus.Open
+            && i.StripeInvoiceId == null && i.DueAt <= now, cancellationToken);
+        var unpaid = tenant.Status == TenantStatus.PastDue || (tenant.Status == TenantStatus.Suspended && tenant.PastDueSince is not null);
+        if (unpaid && !stillOverdue)
+        {
+            audit.Record(db, tenant.Id, actor, AuditActions.BillingStatusChanged, $"tenant:{tenant.Slug}", $"Active again: {tenant.Status} settled with {invoice.Number}");
+            tenant.Status = TenantStatus.Active;
+            tenant.PastDueSince = null;
+            tenant.SuspendedAt = null;
+            tenant.ConcurrencyStamp = Guid.NewGuid();
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Success();
+    }
+}

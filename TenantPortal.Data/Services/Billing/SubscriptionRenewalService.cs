@@ -1,0 +1,105 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TenantPortal.Core.Audit;
+using TenantPortal.Core.Billing;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Services.Audit;
+
+namespace TenantPortal.Data.Services.Billing;
+
+/// <summary>
+/// The subscription-renewals job's work, at each period end: applies a scheduled downgrade (in Stripe too, without
+/// proration), ends a subscription cancelled at the period end, and on the ledger rolls the renewal date forward.
+/// Safe to repeat: each step looks at the tenant's current state and does nothing once done.
+/// </summary>
+public sealed class SubscriptionRenewalService(
+    TenantJobRunner runner,
+    IDbContextFactory<PortalDbContext> contexts,
+    ITenantContext tenantContext,
+    IPaymentGateway gateway,
+    AuditWriter audit,
+    TimeProvider time,
+    ILogger<SubscriptionRenewalService> logger)
+{
+    /// <summary>Handles every tenant with something due; returns how many changed.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var renewOnLedger = !gateway.IsExternal;
+        List<Guid> due;
+        using (tenantContext.BeginCrossTenantScope("subscription renewals: tenants with a period end passed"))
+        {
+            await using var db = contexts.CreateDbContext();
+            due = await db.Tenants.AsNoTracking()
+                .Where(t => (t.PendingChangeAt != null && t.PendingChangeAt <= now)
+                    || (t.CancelAtPeriodEnd && t.CurrentPeriodEndsAt != null && t.CurrentPeriodEndsAt <= now)
+                    || (renewOnLedger && t.SubscriptionStartedAt != null && t.CurrentPeriodEndsAt != null && t.CurrentPeriodEndsAt <= now
+                        && t.Tier != SubscriptionTier.Free && (t.Status == TenantStatus.Active || t.Status == TenantStatus.PastDue)))
+                .OrderBy(t => t.Slug).Select(t => t.Id).ToListAsync(cancellationToken);
+        }
+        var changed = await runner.ForEachAsync("Subscription renewals", due,
+            (services, ct) => services.GetRequiredService<SubscriptionRenewalService>().RenewCurrentTenantAsync(ct), cancellationToken);
+        return changed.Count(c => c);
+    }
+
+    /// <summary>Applies what is due for the current tenant; false when nothing was.</summary>
+    public async Task<bool> RenewCurrentTenantAsync(CancellationToken cancellationToken)
+    {
+        var tenantId = tenantContext.TenantId ?? throw new InvalidOperationException("Renewals need a current tenant.");
+        var now = time.GetUtcNow();
+        await using var db = contexts.CreateDbContext();
+        var tenant = await db.Tenants.SingleAsync(t => t.Id == tenantId, cancellationToken);
+        var changed = false;
+
+        if (tenant is { PendingChangeAt: { } at, PendingTier: { } tier } && at <= now)
+        {
+            var cycle = tenant.PendingCycle ?? BillingCycle.Monthly;
+            if (tier != SubscriptionTier.Free)
+            {
+                var moved = await gateway.ChangePlanAsync(tenant, tier, cycle, prorate: false, cancellationToken);
+                if (!moved.IsSuccess)
+                {
+                    logger.LogWarning("Scheduled change of {Slug} to {Tier} could not be made: {Message}; retried on the next run", tenant.Slug, tier, moved.Error.Message);
+                    return false;
+                }
+            }
+            var from = tenant.Tier;
+            // The plan history already holds the segment from `at`; the tenant's own fields follow it now.
+            await PlanHistory.SwitchAsync(db, tenant, tier, cycle, charged: tier != SubscriptionTier.Free, at, now, cancellationToken);
+            tenant.CurrentPeriodEndsAt = tier == SubscriptionTier.Free ? null : BillingService.NextPeriodEnd(cycle, at);
+            tenant.PendingTier = null;
+            tenant.PendingCycle = null;
+            tenant.PendingChangeAt = null;
+            audit.RecordSystem(db, tenant.Id, AuditActions.PlanChanged, $"tenant:{tenant.Slug}",
+                string.Create(CultureInfo.InvariantCulture, $"scheduled change applied: {from} to {tier} on {at.UtcDateTime:yyyy-MM-dd}"));
+            changed = true;
+        }
+
+        if (tenant is { CancelAtPeriodEnd: true, CurrentPeriodEndsAt: { } end } && end <= now)
+        {
+            tenant.Status = TenantStatus.Cancelled;
+            tenant.CancelAtPeriodEnd = false;
+            audit.RecordSystem(db, tenant.Id, AuditActions.SubscriptionCancelled, $"tenant:{tenant.Slug}",
+                string.Create(CultureInfo.InvariantCulture, $"{tenant.Tier} ended at the period end, {end.UtcDateTime:yyyy-MM-dd}"));
+            changed = true;
+        }
+
+        if (!gateway.IsExternal && PlanChangeRules.HasPaidSubscription(tenant) && tenant.Status != TenantStatus.Suspended
+            && tenant.CurrentPeriodEndsAt is { } renewal && renewal <= now)
+        {
+            while (renewal <= now)
+                renewal = tenant.BillingCycle == BillingCycle.Annual ? renewal.AddMonths(12) : renewal.AddMonths(1);
+            tenant.CurrentPeriodEndsAt = renewal;
+            changed = true;
+        }
+
+        if (changed)
+        {
+            tenant.ConcurrencyStamp = Guid.NewGuid();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return changed;
+    }
+}
