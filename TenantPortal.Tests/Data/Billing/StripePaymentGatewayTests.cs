@@ -69,7 +69,7 @@ public sealed class StripePaymentGatewayTests : IDisposable
     }
 
     [Fact]
-    public async Task Requests_CarryTheSecretKeyAndApiVersion_Always()
+    public async Task StartSubscriptionAsync_SendsSecretKeyApiVersionAndIdempotencyKeys_OnEveryRequest()
     {
         var tenant = NewTenant();
         _stripe.OnCustomerCreate().OnPriceList("price_starter_m").OnCheckoutSession();
@@ -562,7 +562,7 @@ public sealed class StripePaymentGatewayTests : IDisposable
     }
 
     [Fact]
-    public async Task CreateCustomer_RetriesWithTheSameIdempotencyKey_WhenStripeAnswers500()
+    public async Task PaymentMethodsUrlAsync_RetriesWithTheSameIdempotencyKey_WhenStripeAnswers500()
     {
         var tenant = NewTenant();
         _stripe.OnFirstThen("POST", "/v1/customers",

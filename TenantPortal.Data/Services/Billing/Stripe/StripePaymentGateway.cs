@@ -192,7 +192,7 @@ public sealed class StripePaymentGateway : IPaymentGateway
     public async Task<Result<IssuedInvoice>> IssueInvoiceAsync(Tenant tenant, Invoice invoice, CancellationToken cancellationToken)
     {
         // Base lines are what the Stripe subscription bills on its own; only usage beyond it goes on a Stripe invoice.
-        var billable = invoice.Lines.Where(l => l.Kind is InvoiceLineKind.Overage or InvoiceLineKind.Adjustment && l.AmountCents != 0).ToList();
+        var billable = invoice.Lines.Where(l => (l.Kind is InvoiceLineKind.Overage or InvoiceLineKind.Adjustment) && l.AmountCents != 0).ToList();
         if (billable.Count == 0)
             return new IssuedInvoice(InvoiceStatus.Paid);
 
