@@ -3,11 +3,14 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Billing;
+using TenantPortal.Data.Services.Billing.Stripe;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Members;
@@ -86,7 +89,11 @@ public static class DependencyInjection
         services.AddScoped<DunningService>();
         services.AddScoped<InvoiceSettlementService>();
         services.AddSingleton<TenantJobRunner>();
-        services.AddSingleton<IPaymentGateway, LedgerGateway>();
+        // Stripe when a secret key is configured, else the local ledger; the gateway is a singleton (its price cache lives on).
+        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<IOptions<StripeOptions>>().Value.Enabled
+            ? new StripePaymentGateway(sp.GetRequiredService<IOptions<StripeOptions>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetRequiredService<ILogger<StripePaymentGateway>>())
+            : new LedgerGateway());
         return builder;
     }
 
