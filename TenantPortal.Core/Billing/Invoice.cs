@@ -54,6 +54,11 @@ public class Invoice : ITenantOwned
     /// <summary>The lines.</summary>
     public List<InvoiceLine> Lines { get; set; } = [];
 
-    /// <summary>Recomputes <see cref="TotalCents"/> from the lines.</summary>
-    public void RecalculateTotal() => TotalCents = Lines.Sum(l => l.AmountCents);
+    /// <summary>Numbers the lines in their order and recomputes <see cref="TotalCents"/> from them.</summary>
+    public void RecalculateTotal()
+    {
+        for (var i = 0; i < Lines.Count; i++)
+            Lines[i].Position = i;
+        TotalCents = Lines.Sum(l => l.AmountCents);
+    }
 }

@@ -15,6 +15,9 @@ public class InvoiceLine : ITenantOwned
     /// <summary>The invoice.</summary>
     public Guid InvoiceId { get; set; }
 
+    /// <summary>The line's place on the invoice, from 0.</summary>
+    public int Position { get; set; }
+
     /// <summary>What the line bills.</summary>
     public InvoiceLineKind Kind { get; set; }
 

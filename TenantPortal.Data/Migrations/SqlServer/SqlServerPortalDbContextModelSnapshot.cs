@@ -381,6 +381,9 @@ namespace TenantPortal.Data.Migrations.SqlServer
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("int");
+
                     b.Property<decimal>("Quantity")
                         .HasPrecision(28, 6)
                         .HasColumnType("decimal(28,6)");

@@ -367,6 +367,9 @@ namespace TenantPortal.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
                     b.Property<decimal>("Quantity")
                         .HasPrecision(28, 6)
                         .HasColumnType("TEXT");

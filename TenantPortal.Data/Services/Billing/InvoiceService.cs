@@ -39,7 +39,7 @@ public sealed class InvoiceService(IDbContextFactory<PortalDbContext> contexts, 
         if (invoice is null)
             return Error.NotFound($"Invoice {number} was not found in this workspace.");
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == invoice.TenantId, cancellationToken);
-        var lines = invoice.Lines.OrderBy(l => l.Kind).ThenBy(l => l.Metric).ThenBy(l => l.UsagePeriodStart).Select(InvoiceLineRow.From).ToList();
+        var lines = invoice.Lines.OrderBy(l => l.Position).Select(InvoiceLineRow.From).ToList();
         return new InvoiceDetail(InvoiceRow.From(invoice), invoice.Tier, tenant.Name, tenant.BillingEmail, lines);
     }
 

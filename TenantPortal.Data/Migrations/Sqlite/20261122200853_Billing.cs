@@ -53,6 +53,13 @@ namespace TenantPortal.Data.Migrations.Sqlite
                 type: "INTEGER",
                 nullable: true);
 
+            migrationBuilder.AddColumn<int>(
+                name: "Position",
+                table: "InvoiceLines",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.AddColumn<long>(
                 name: "UsagePeriodStart",
                 table: "InvoiceLines",
@@ -137,6 +144,10 @@ namespace TenantPortal.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "StripeStateAt",
                 table: "Invoices");
+
+            migrationBuilder.DropColumn(
+                name: "Position",
+                table: "InvoiceLines");
 
             migrationBuilder.DropColumn(
                 name: "UsagePeriodStart",

@@ -53,6 +53,13 @@ namespace TenantPortal.Data.Migrations.SqlServer
                 type: "datetimeoffset",
                 nullable: true);
 
+            migrationBuilder.AddColumn<int>(
+                name: "Position",
+                table: "InvoiceLines",
+                type: "int",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "UsagePeriodStart",
                 table: "InvoiceLines",
@@ -137,6 +144,10 @@ namespace TenantPortal.Data.Migrations.SqlServer
             migrationBuilder.DropColumn(
                 name: "StripeStateAt",
                 table: "Invoices");
+
+            migrationBuilder.DropColumn(
+                name: "Position",
+                table: "InvoiceLines");
 
             migrationBuilder.DropColumn(
                 name: "UsagePeriodStart",

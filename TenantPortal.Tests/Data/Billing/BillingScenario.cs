@@ -1,0 +1,92 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TenantPortal.Core.Billing;
+using TenantPortal.Core.Members;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
+using TenantPortal.Data.Services.Billing;
+using TenantPortal.Tests.Builders;
+using TenantPortal.Tests.Infrastructure;
+
+namespace TenantPortal.Tests.Data.Billing;
+
+/// <summary>
+/// A test bed for billing: the tenancy bed (clock at 22 November 2026 12:00 UTC), the job services over it, and helpers
+/// to add a tenant with its plan history (owned by the bed's "owner") and usage at chosen instants.
+/// </summary>
+public sealed class BillingScenario : IAsyncLifetime
+{
+    public static readonly DateTimeOffset October = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset November = October.AddMonths(1);
+
+    public TenancyTestBed Bed { get; } = new();
+    public ServiceProvider Services { get; private set; } = default!;
+    public IPaymentGateway? Gateway { get; init; }
+    public BillingOptions Options { get; init; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await Bed.InitializeAsync();
+        Services = JobServices.Build(Bed, Gateway, Options);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        await Bed.DisposeAsync();
+    }
+
+    /// <summary>Adds a tenant owned by the bed's owner, on <paramref name="tier"/> since <paramref name="since"/>.</summary>
+    public async Task<Tenant> AddTenantAsync(string slug, SubscriptionTier tier, DateTimeOffset since, TenantStatus status = TenantStatus.Active,
+        BillingCycle cycle = BillingCycle.Monthly, bool charged = true)
+    {
+        var tenant = new TenantBuilder().WithSlug(slug).OnPlan(tier).WithStatus(status).Build();
+        tenant.CreatedAt = since;
+        tenant.BillingCycle = cycle;
+        if (charged && tier != SubscriptionTier.Free && status != TenantStatus.Trial)
+        {
+            tenant.SubscriptionStartedAt = since;
+            tenant.CurrentPeriodEndsAt = BillingService.NextPeriodEnd(cycle, Bed.Time.GetUtcNow());
+        }
+        await using var db = Bed.Database.CrossTenant();
+        db.Tenants.Add(tenant);
+        db.Members.Add(new TenantMember { TenantId = tenant.Id, UserId = Bed.Users["owner"].Id, Role = TenantRole.Owner, JoinedAt = since });
+        db.PlanSegments.Add(new PlanSegment
+        {
+            TenantId = tenant.Id, Tier = tier, Cycle = cycle, StartsAt = since,
+            Charged = charged && tier != SubscriptionTier.Free && status != TenantStatus.Trial,
+        });
+        await db.SaveChangesAsync();
+        return tenant;
+    }
+
+    /// <summary>Stores usage events as ingestion would (past the acceptance window too: tests write history directly).</summary>
+    public async Task UseAsync(Guid tenantId, UsageMetric metric, decimal quantity, DateTimeOffset at, DateTimeOffset? receivedAt = null)
+    {
+        await using var db = Bed.Database.CrossTenant();
+        db.UsageEvents.Add(new UsageEvent
+        {
+            TenantId = tenantId, ClientEventId = Guid.NewGuid().ToString("N"), Metric = metric, Quantity = quantity,
+            Timestamp = at, ReceivedAt = receivedAt ?? at,
+        });
+        await db.SaveChangesAsync();
+    }
+
+    public Task<InvoicingSummary> InvoiceAsync() => Services.RunAsync<InvoicingService, InvoicingSummary>(s => s.RunAsync(CancellationToken.None));
+
+    public async Task<List<Invoice>> InvoicesAsync(Guid tenantId)
+    {
+        await using var db = Bed.Database.CrossTenant();
+        return await db.Invoices.Include(i => i.Lines).Where(i => i.TenantId == tenantId).OrderBy(i => i.PeriodStart).ToListAsync();
+    }
+
+    public async Task<Tenant> TenantAsync(Guid tenantId)
+    {
+        await using var db = Bed.Database.CrossTenant();
+        return await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId);
+    }
+
+    /// <summary>A billing service working for <paramref name="tenantId"/>, in a scope of its own.</summary>
+    public Task<T> BillingAsync<T>(Guid tenantId, Func<BillingService, Task<T>> work) => Services.RunAsync(work, tenantId);
+}
