@@ -8,6 +8,7 @@ using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Billing;
+using TenantPortal.Data.Services.Billing.Webhooks;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Members;
@@ -78,6 +79,7 @@ public static class DependencyInjection
         services.AddScoped<NotificationService>();
         services.AddScoped<QuotaAlertService>();
         services.AddScoped<BillingNotifier>();
+        services.AddScoped<StripeWebhookService>();
         services.AddSingleton<IPaymentGateway, LedgerGateway>();
         return builder;
     }

@@ -22,6 +22,7 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/Metering/ApiRefusalService.cs"] = "the rollup job flushes every tenant's refused-request counts, keyed by tenant",
         ["TenantPortal.Data/Services/Notifications/QuotaAlertService.cs"] = "the quota-alerts job lists every tenant, then checks each in a scope of its own",
         ["TenantPortal.Data/Services/Billing/BillingNotifier.cs"] = "billing notices go to the owners of the tenant a job or webhook works on, selected by its id",
+        ["TenantPortal.Data/Services/Billing/Webhooks/StripeTenantResolver.cs"] = "a Stripe webhook names its tenant by metadata or Stripe ids; once found, the event is applied working for that tenant only",
         ["TenantPortal.Web/Startup/OperatorBootstrapper.cs"] = "the fleet-level audit entry of the bootstrap operator",
     };
 
