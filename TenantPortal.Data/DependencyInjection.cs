@@ -11,6 +11,7 @@ using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Billing.Stripe;
+using TenantPortal.Data.Services.Billing.Webhooks;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Members;
@@ -94,6 +95,7 @@ public static class DependencyInjection
             ? new StripePaymentGateway(sp.GetRequiredService<IOptions<StripeOptions>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
                 sp.GetRequiredService<ILogger<StripePaymentGateway>>())
             : new LedgerGateway());
+        services.AddScoped<StripeWebhookService>();
         return builder;
     }
 

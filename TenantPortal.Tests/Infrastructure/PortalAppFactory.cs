@@ -17,6 +17,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLif
     public const string OperatorPassword = "Operator-Test-2026";
     public const string DemoPassword = "Demo-Portal-2026";
     public const string DemoApiKey = "tp_demo_0123456789abcdefghijklmnop";
+    public const string StripeWebhookSecret = Builders.StripeEventBuilder.Secret;
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"tenantportal-web-{Guid.NewGuid():N}");
 
@@ -31,6 +32,7 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Demo:ApiKey", DemoApiKey);
         builder.UseSetting("RateLimiting:Tiers:Free", "5");
+        builder.UseSetting("Stripe:WebhookSecret", StripeWebhookSecret);
         builder.UseSetting("Email:PickupDirectory", Path.Combine(DataDirectory, "mail"));
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.ConfigureServices(services => services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ApiKeyProbeStartupFilter>());

@@ -45,6 +45,7 @@ public static class PipelineExtensions
         app.UseRecurringJobs();
 
         app.MapPortalApi();
+        app.MapStripeWebhook();
         app.MapPortalMetrics();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();

@@ -52,4 +52,8 @@ public static class StripeLookupKeys
                 }
         return false;
     }
+
+    /// <summary>Reads a plan from metadata values such as <c>tier=professional</c>, <c>cycle=monthly</c> (any case).</summary>
+    public static bool TryParseMetadata(string? tierName, string? cycleName, out SubscriptionTier tier, out BillingCycle cycle) =>
+        TryParsePrice($"{Prefix}{tierName?.ToLowerInvariant()}_{cycleName?.ToLowerInvariant()}", out tier, out cycle);
 }

@@ -1,0 +1,9 @@
+using TenantPortal.Core.Billing;
+
+namespace TenantPortal.Data.Services.Billing.Webhooks;
+
+/// <summary>The result of one processing attempt: the outcome stored, or null when another delivery had claimed the event.</summary>
+internal sealed record ProcessResult(WebhookOutcome? Outcome, string? Error)
+{
+    public static ProcessResult NotClaimed { get; } = new(null, null);
+}
