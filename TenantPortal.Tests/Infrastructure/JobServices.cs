@@ -36,6 +36,7 @@ public static class JobServices
         services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
             new InterceptedContextFactory(bed.Database, sp.GetRequiredService<TenantContext>(), interceptor));
         services.AddScoped<UsageReportService>();
+        services.AddScoped<QuotaService>();
         services.AddScoped<UsageHistoryService>();
         services.AddScoped<QuotaAlertService>();
         services.AddScoped<BillingNotifier>();

@@ -28,6 +28,7 @@ public class RecurringJobsTests(PortalAppFactory portal)
         Assert.Equal("0 2 * * *", jobs[TrialExpiryJob.Id].Cron);
         Assert.Equal("0 5 * * *", jobs[DunningJob.Id].Cron);
         Assert.Equal("*/15 * * * *", jobs[SubscriptionRenewalsJob.Id].Cron);
+        Assert.Equal("*/10 * * * *", jobs[StripeInboxRetryJob.Id].Cron);
         Assert.All(jobs.Values, j => Assert.Equal("UTC", j.TimeZoneId));
     }
 

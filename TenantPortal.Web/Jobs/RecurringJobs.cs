@@ -23,6 +23,8 @@ public static class RecurringJobs
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         jobs.AddOrUpdate<SubscriptionRenewalsJob>(SubscriptionRenewalsJob.Id, j => j.RunAsync(CancellationToken.None), SubscriptionRenewalsJob.Cron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        jobs.AddOrUpdate<StripeInboxRetryJob>(StripeInboxRetryJob.Id, j => j.RunAsync(CancellationToken.None), StripeInboxRetryJob.Cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         return app;
     }
 }

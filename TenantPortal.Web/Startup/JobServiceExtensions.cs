@@ -46,6 +46,7 @@ public static class JobServiceExtensions
         builder.Services.AddScoped<TrialExpiryJob>();
         builder.Services.AddScoped<DunningJob>();
         builder.Services.AddScoped<SubscriptionRenewalsJob>();
+        builder.Services.AddScoped<StripeInboxRetryJob>();
         builder.Services.AddHangfireServer(o =>
         {
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";

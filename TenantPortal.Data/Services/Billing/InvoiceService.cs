@@ -81,7 +81,7 @@ public sealed class InvoiceService(IDbContextFactory<PortalDbContext> contexts, 
             foreach (var r in rows)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{Csv(r.ClientEventId)},{UsageMetrics.Name(metric)},{r.Quantity},{r.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ},{r.ReceivedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}"));
+                    $"{Csv(r.ClientEventId)},{UsageMetrics.Name(metric)},{r.Quantity:0.############},{r.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ},{r.ReceivedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}"));
             }
             if (rows.Count < page)
                 break;

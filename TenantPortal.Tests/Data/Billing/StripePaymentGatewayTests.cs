@@ -465,6 +465,20 @@ public sealed class StripePaymentGatewayTests : IDisposable
     }
 
     [Fact]
+    public async Task IssueInvoiceAsync_SendsTheBaseLineToo_WhenTheTenantHasNoStripeSubscription()
+    {
+        var tenant = WithCustomer(NewTenant(), "cus_nosub");
+        var invoice = NewInvoice(tenant);
+        tenant.StripeSubscriptionId = null;
+        _stripe.OnInvoice("in_2");
+
+        var result = await _stripe.CreateGateway().IssueInvoiceAsync(tenant, invoice, default);
+
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        Assert.Equal(["4900", "1250", "-300"], _stripe.CallsTo("POST", "/v1/invoiceitems").Select(i => i.Form["amount"]));
+    }
+
+    [Fact]
     public async Task IssueInvoiceAsync_SendsTheSameIdempotencyKeys_WhenTheSameInvoiceIsIssuedAgain()
     {
         var tenant = WithCustomer(NewTenant());
@@ -617,6 +631,7 @@ public sealed class StripePaymentGatewayTests : IDisposable
     // October 2026: a base line (billed by the subscription), API-call overage, and a credit for September.
     private static Invoice NewInvoice(Tenant tenant)
     {
+        tenant.StripeSubscriptionId ??= "sub_billing_base";
         var invoice = new Invoice
         {
             TenantId = tenant.Id,

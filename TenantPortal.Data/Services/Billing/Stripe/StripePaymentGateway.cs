@@ -192,8 +192,11 @@ public sealed class StripePaymentGateway : IPaymentGateway
     /// <inheritdoc />
     public async Task<Result<IssuedInvoice>> IssueInvoiceAsync(Tenant tenant, Invoice invoice, CancellationToken cancellationToken)
     {
-        // Base lines are what the Stripe subscription bills on its own; only usage beyond it goes on a Stripe invoice.
-        var billable = invoice.Lines.Where(l => (l.Kind is InvoiceLineKind.Overage or InvoiceLineKind.Adjustment) && l.AmountCents != 0).ToList();
+        // A tenant's Stripe subscription bills the base price on its own; only what lies beyond it goes on this invoice.
+        // A tenant without one (e.g. subscribed on the ledger before Stripe was configured) is billed every line here.
+        var billable = invoice.Lines
+            .Where(l => l.AmountCents != 0 && (l.Kind != InvoiceLineKind.Base || tenant.StripeSubscriptionId is null))
+            .ToList();
         if (billable.Count == 0)
             return new IssuedInvoice(InvoiceStatus.Paid);
 

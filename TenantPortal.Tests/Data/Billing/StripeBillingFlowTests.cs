@@ -1,0 +1,103 @@
+using TenantPortal.Core.Billing;
+using TenantPortal.Core.Common;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Core.Usage;
+using TenantPortal.Data.Services.Billing;
+using TenantPortal.Tests.Infrastructure;
+
+namespace TenantPortal.Tests.Data.Billing;
+
+/// <summary>
+/// The billing service on the Stripe gateway, against the local Stripe stand-in: the same rules as on the ledger, with
+/// Checkout for a first subscription, proration in Stripe for an upgrade, and Stripe's refusals as clear errors that
+/// change nothing.
+/// </summary>
+public sealed class StripeBillingFlowTests : IAsyncLifetime, IDisposable
+{
+    private static readonly Uri ReturnUrl = new("https://portal.test/t/x/billing");
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly StripeStandIn _stripe = new();
+    private readonly BillingScenario _s;
+
+    public StripeBillingFlowTests() => _s = new BillingScenario { Gateway = _stripe.CreateGateway() };
+
+    public Task InitializeAsync() => _s.InitializeAsync();
+
+    public Task DisposeAsync() => _s.DisposeAsync();
+
+    public void Dispose() => _stripe.Dispose();
+
+    [Fact]
+    public async Task AFirstSubscription_GoesThroughCheckout_AndChangesNothingUntilStripeConfirms()
+    {
+        _stripe.OnCustomerCreate("cus_flow").OnPriceList("price_pro_m").OnCheckoutSession("https://checkout.stripe.test/c/pay/cs_flow");
+        var t = await _s.AddTenantAsync("checkout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial);
+
+        var outcome = await _s.BillingAsync(t.Id, b => b.ChangePlanAsync(_s.Bed.ActorOf("owner"), SubscriptionTier.Professional, BillingCycle.Monthly, ReturnUrl, None));
+
+        Assert.True(outcome.IsSuccess, outcome.Error?.Message);
+        Assert.Equal("https://checkout.stripe.test/c/pay/cs_flow", outcome.Value.RedirectUrl);
+        var after = await _s.TenantAsync(t.Id);
+        Assert.Equal((SubscriptionTier.Starter, TenantStatus.Trial, "cus_flow"), (after.Tier, after.Status, after.StripeCustomerId!));
+        var session = Assert.Single(_stripe.CallsTo("POST", "/v1/checkout/sessions"));
+        Assert.Equal(t.Id.ToString(), session.Form["client_reference_id"]);
+        Assert.StartsWith(ReturnUrl.ToString(), session.Form["success_url"]);
+    }
+
+    [Fact]
+    public async Task AnUpgrade_UpdatesTheStripeSubscriptionWithProration_ThenTheTenant()
+    {
+        _stripe.OnPriceList("price_pro_m").OnSubscription("sub_flow", "si_flow");
+        var t = await _s.AddTenantAsync("upgrade", SubscriptionTier.Starter, BillingScenario.October);
+        await LinkAsync(t.Id, "cus_up", "sub_flow");
+
+        var outcome = await _s.BillingAsync(t.Id, b => b.ChangePlanAsync(_s.Bed.ActorOf("owner"), SubscriptionTier.Professional, BillingCycle.Monthly, ReturnUrl, None));
+
+        Assert.True(outcome.IsSuccess, outcome.Error?.Message);
+        var update = Assert.Single(_stripe.CallsTo("POST", "/v1/subscriptions/sub_flow"));
+        Assert.Equal(("si_flow", "price_pro_m", "always_invoice"), (update.Form["items[0][id]"], update.Form["items[0][price]"], update.Form["proration_behavior"]));
+        Assert.Equal(SubscriptionTier.Professional, (await _s.TenantAsync(t.Id)).Tier);
+    }
+
+    [Fact]
+    public async Task AStripeRefusal_IsAClearError_AndTheTenantIsUnchanged()
+    {
+        _stripe.On("GET", "/v1/prices", "{\"object\":\"list\",\"data\":[{\"id\":\"price_pro_m\",\"object\":\"price\",\"lookup_key\":\"tenantportal_professional_monthly\"}],\"has_more\":false}")
+            .On("GET", "/v1/subscriptions/sub_dead", StripeStandIn.ErrorJson("invalid_request_error", "resource_missing", "No such subscription: 'sub_dead'"), 404);
+        var t = await _s.AddTenantAsync("refused", SubscriptionTier.Starter, BillingScenario.October);
+        await LinkAsync(t.Id, "cus_dead", "sub_dead");
+
+        var outcome = await _s.BillingAsync(t.Id, b => b.ChangePlanAsync(_s.Bed.ActorOf("owner"), SubscriptionTier.Professional, BillingCycle.Monthly, ReturnUrl, None));
+
+        Assert.Equal(ErrorCodes.PaymentProvider, outcome.Error?.Code);
+        Assert.Contains("No such subscription", outcome.Error!.Message);
+        Assert.Equal(SubscriptionTier.Starter, (await _s.TenantAsync(t.Id)).Tier);
+    }
+
+    [Fact]
+    public async Task TheMonthlyInvoice_SendsOverageToStripe_AndMirrorsTheStripeInvoice()
+    {
+        _stripe.OnInvoice("in_flow", "open", "https://invoice.stripe.test/i/flow");
+        var t = await _s.AddTenantAsync("usage", SubscriptionTier.Starter, BillingScenario.October);
+        await LinkAsync(t.Id, "cus_usage", "sub_usage");
+        await _s.UseAsync(t.Id, UsageMetric.ApiCalls, 150_000, BillingScenario.October.AddDays(3));
+
+        await _s.InvoiceAsync();
+
+        var invoice = (await _s.InvoicesAsync(t.Id)).Single();
+        // The base price is charged by the subscription in Stripe; the invoice carries the overage.
+        Assert.Equal((5_000L, InvoiceStatus.Open, "in_flow", "https://invoice.stripe.test/i/flow"), (invoice.TotalCents, invoice.Status, invoice.StripeInvoiceId!, invoice.HostedUrl!));
+        var item = Assert.Single(_stripe.CallsTo("POST", "/v1/invoiceitems"));
+        Assert.Equal("5000", item.Form["amount"]);
+        Assert.Equal($"tp-invoice-item-{invoice.Lines.Single(l => l.Kind == InvoiceLineKind.Overage).Id}", item.IdempotencyKey);
+    }
+
+    private async Task LinkAsync(Guid tenantId, string customer, string subscription)
+    {
+        await using var db = _s.Bed.Database.CrossTenant();
+        var tenant = db.Tenants.Single(x => x.Id == tenantId);
+        tenant.StripeCustomerId = customer;
+        tenant.StripeSubscriptionId = subscription;
+        await db.SaveChangesAsync();
+    }
+}
