@@ -80,6 +80,7 @@ public static class DependencyInjection
         services.AddScoped<BillingNotifier>();
         services.AddScoped<BillingService>();
         services.AddScoped<InvoiceService>();
+        services.AddScoped<BillingStatusService>();
         services.AddSingleton<IPaymentGateway, LedgerGateway>();
         return builder;
     }

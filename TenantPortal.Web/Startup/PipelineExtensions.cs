@@ -46,6 +46,7 @@ public static class PipelineExtensions
 
         app.MapPortalApi();
         app.MapPortalMetrics();
+        app.MapInvoiceExportEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;
