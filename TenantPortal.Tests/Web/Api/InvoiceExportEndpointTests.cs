@@ -11,11 +11,12 @@ using TenantPortal.Tests.Infrastructure;
 namespace TenantPortal.Tests.Web.Api;
 
 /// <summary>
-/// The usage CSV behind an invoice line, over HTTP with the portal's cookie. The arranged invoice of acme bills January
-/// 2001, a month no other test uses, with an API-call overage line and two events behind it.
+/// The usage CSV behind an invoice line, over HTTP with the portal's cookie. Each test arranges an invoice of acme for
+/// January 2001 (an API-call overage line and two events behind it) and removes it afterwards, so that the tests of acme's
+/// demo invoices see them as seeded.
 /// </summary>
 [Collection(PortalCollection.Name)]
-public class InvoiceExportEndpointTests(PortalAppFactory portal)
+public class InvoiceExportEndpointTests(PortalAppFactory portal) : IAsyncLifetime
 {
     private const string Number = "ACME-CSV-200101";
     private static readonly DateTimeOffset Period = new(2001, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -95,6 +96,18 @@ public class InvoiceExportEndpointTests(PortalAppFactory portal)
         // .NET 10's cookie handler answers API endpoints (minimal APIs) with 401 rather than the login redirect.
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.DoesNotContain("csv-evt-1", await response.Content.ReadAsStringAsync());
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test clean-up");
+        await db.InvoiceLines.Where(l => db.Invoices.Any(i => i.Id == l.InvoiceId && i.Number == Number)).ExecuteDeleteAsync();
+        await db.Invoices.Where(i => i.Number == Number).ExecuteDeleteAsync();
+        await db.UsageEvents.Where(e => e.ClientEventId.StartsWith("csv-evt-")).ExecuteDeleteAsync();
     }
 
     private static string Path(Guid lineId) => $"/t/acme/billing/invoices/{Number}/lines/{lineId}/usage.csv";
