@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -71,6 +72,23 @@ public class BillingBrowserTests(PortalAppFactory portal)
         await Assertions.Expect(page.Locator(".invoice-line").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#invoice-print")).ToBeVisibleAsync();
         await session.SaveScreenshotAsync("invoice.png", fullPage: true);
+
+        // An invoice of acme that bills API calls over the quota (acme uses ~35,000 a day): the days behind that line open in a dialog.
+        await page.GotoAsync($"/t/acme/billing/invoices/{await AcmeInvoiceWithOverageAsync()}");
+        await session.WaitForInteractiveAsync();
+        await page.Locator(".invoice-line .line-usage").First.ClickAsync();
+        await Assertions.Expect(page.Locator("#line-usage-dialog .usage-day").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#line-usage-csv")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("/usage\\.csv$"));
+        await session.SaveScreenshotAsync("invoice-line-usage.png");
+    }
+
+    private async Task<string> AcmeInvoiceWithOverageAsync()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TenantPortal.Data.PortalDbContext>();
+        using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test arrangement");
+        var acme = await db.Tenants.SingleAsync(t => t.Slug == "acme");
+        return await db.Invoices.Where(i => i.TenantId == acme.Id && i.Lines.Any(l => l.Metric != null)).Select(i => i.Number).FirstAsync();
     }
 
     // A new Starter workspace (a 14-day trial, as globex) owned by globex's demo owner.
