@@ -96,6 +96,7 @@ public static class DependencyInjection
                 sp.GetRequiredService<ILogger<StripePaymentGateway>>())
             : new LedgerGateway());
         services.AddScoped<StripeWebhookService>();
+        services.AddScoped<BillingStatusService>();
         return builder;
     }
 

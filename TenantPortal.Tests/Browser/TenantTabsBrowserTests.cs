@@ -30,7 +30,7 @@ public class TenantTabsBrowserTests(PortalAppFactory portal)
     }
 
     [Fact]
-    public async Task Usage_ShowsItsBarsAndChart_AndBillingSaysWhatArrivesLater()
+    public async Task Usage_ShowsItsBarsAndChart_AndBillingShowsThePlanAndInvoices()
     {
         await using var session = await BrowserSession.StartAsync(portal);
         var page = session.Page;
@@ -42,7 +42,10 @@ public class TenantTabsBrowserTests(PortalAppFactory portal)
 
         await page.ClickAsync("#tab-billing");
         await page.WaitForURLAsync("**/t/acme/billing");
-        await Assertions.Expect(page.Locator("#billing-coming-soon")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#current-plan")).ToHaveAttributeAsync("data-tier", "Professional");
+        await Assertions.Expect(page.Locator(".invoice-row").First).ToBeVisibleAsync();
+        // An admin sees the owner's actions, disabled.
+        await Assertions.Expect(page.Locator("#change-plan")).ToBeDisabledAsync();
         await session.SaveScreenshotAsync("acme-billing.png");
     }
 

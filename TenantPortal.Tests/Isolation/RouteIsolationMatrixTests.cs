@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Reflection;
 using Microsoft.AspNetCore.Components;
@@ -24,6 +25,7 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["/t/{Slug}/users"] = TenantRole.Member,
         ["/t/{Slug}/billing"] = TenantRole.Admin,
         ["/t/{Slug}/settings"] = TenantRole.Viewer,
+        ["/t/{Slug}/billing/invoices/{Number}"] = TenantRole.Admin,
     };
 
     /// <summary>Pages outside a tenant, and who may open them.</summary>
@@ -162,7 +164,7 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         if (caller != "anonymous")
             await AccountClient.LogInAsync(client, TenantCallers.Single(c => c.Caller == caller).Email, PortalAppFactory.DemoPassword);
 
-        var response = await client.GetAsync(route.Replace("{Slug}", "acme"));
+        var response = await client.GetAsync(route.Replace("{Slug}", "acme").Replace("{Number}", await AcmeInvoiceNumberAsync()));
         var body = await response.Content.ReadAsStringAsync();
 
         TenantRole? role = caller switch
@@ -191,6 +193,15 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
             Assert.Contains("tab-not-allowed", body);
         }
+    }
+
+    // A real invoice of acme, for the pages of one invoice: an unknown number would be a 404 for everyone.
+    private async Task<string> AcmeInvoiceNumberAsync()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TenantPortal.Data.PortalDbContext>();
+        using var cross = scope.ServiceProvider.GetRequiredService<TenantPortal.Core.Tenants.ITenantContext>().BeginCrossTenantScope("test arrangement");
+        return await db.Invoices.Where(i => db.Tenants.Any(t => t.Id == i.TenantId && t.Slug == "acme")).Select(i => i.Number).FirstAsync();
     }
 
     [Theory]

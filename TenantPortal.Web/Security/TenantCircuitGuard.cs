@@ -27,6 +27,16 @@ public sealed class TenantCircuitGuard(
                 await next(context);
         };
 
+    /// <summary>
+    /// Takes the access as it is after a change this circuit made itself (a plan change moves a trial to Active, for
+    /// instance), so that the next event is not taken for a change made elsewhere and the page does not reload.
+    /// </summary>
+    public void Acknowledge(TenantAccess current)
+    {
+        if (_known is null || _known.TenantId == current.TenantId)
+            _known = current;
+    }
+
     private async Task<bool> StillAllowedAsync()
     {
         if (tenantContext.TenantId is not { } tenantId || tenantContext.IsCrossTenant)

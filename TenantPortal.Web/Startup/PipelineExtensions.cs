@@ -47,6 +47,7 @@ public static class PipelineExtensions
         app.MapPortalApi();
         app.MapStripeWebhook();
         app.MapPortalMetrics();
+        app.MapInvoiceExportEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;

@@ -68,7 +68,9 @@ public static class WebServiceExtensions
                 .RequireAuthenticatedUser()
                 .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope));
         }
-        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, TenantCircuitGuard>();
+        // One guard per circuit, reachable by type too, so that a page can acknowledge a change it made itself.
+        services.AddScoped<TenantCircuitGuard>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<TenantCircuitGuard>());
         services.AddMemoryCache();
 
         services.AddIdentityCore<PortalUser>(options =>

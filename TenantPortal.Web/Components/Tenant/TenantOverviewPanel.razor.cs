@@ -75,11 +75,4 @@ public partial class TenantOverviewPanel
     }
 
     private int DaysLeft(DateTimeOffset end) => (int)Math.Ceiling((end - Time.GetUtcNow()).TotalDays);
-
-    private string DaysLeftText(DateTimeOffset end) => DaysLeft(end) switch
-    {
-        <= 0 => "today",
-        1 => "1 day left",
-        var days => $"{days} days left",
-    };
 }

@@ -1,0 +1,13 @@
+namespace TenantPortal.Web.Components.Tenant.Billing;
+
+/// <summary>Addresses of the billing pages and downloads, relative to the base address.</summary>
+public static class BillingLinks
+{
+    /// <summary>The printable page of an invoice: <c>t/{slug}/billing/invoices/{number}</c>.</summary>
+    public static string Invoice(string slug, string number) =>
+        $"{TenantTabs.Path(slug, TenantTab.Billing)}/invoices/{Uri.EscapeDataString(number)}";
+
+    /// <summary>The CSV of the usage events behind an invoice line.</summary>
+    public static string LineUsageCsv(string slug, string number, Guid lineId) =>
+        $"{Invoice(slug, number)}/lines/{lineId:D}/usage.csv";
+}
