@@ -67,6 +67,7 @@ public class TenantSettingsBrowserTests(PortalAppFactory portal)
         await page.ClickAsync("#create-tenant-submit");
         await page.WaitForURLAsync($"**/t/{slug}");
         await Assertions.Expect(page.Locator("#tenant-name")).ToBeVisibleAsync();
+        await session.WaitForInteractiveAsync();
         return slug;
     }
 }

@@ -37,6 +37,7 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["/invitations/accept"] = Access.Public,
         ["/tenants/new"] = Access.SignedIn,
         ["/ops"] = Access.Operator,
+        ["/ops/invoices"] = Access.Operator,
     };
 
     /// <summary>Routes under /api: method, the scope they need, and a body that a caller with the scope may send.</summary>

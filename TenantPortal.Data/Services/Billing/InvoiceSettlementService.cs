@@ -15,6 +15,21 @@ namespace TenantPortal.Data.Services.Billing;
 /// </summary>
 public sealed class InvoiceSettlementService(IDbContextFactory<PortalDbContext> contexts, ITenantContext tenantContext, AuditWriter audit, TimeProvider time)
 {
+    /// <summary>Every ledger invoice awaiting settlement (Open or Draft) across the fleet, oldest due first (Operator).</summary>
+    public async Task<Result<IReadOnlyList<OpenInvoiceRow>>> ListOpenAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        using var scope = tenantContext.BeginCrossTenantScope("operators listing ledger invoices to settle");
+        await using var db = contexts.CreateDbContext();
+        if (!await IsOperatorAsync(db, actor, cancellationToken))
+            return Error.Forbidden("Only operators can settle invoices.");
+        var rows = await (from i in db.Invoices.AsNoTracking()
+                          join t in db.Tenants on i.TenantId equals t.Id
+                          where (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.Draft) && i.StripeInvoiceId == null
+                          select new OpenInvoiceRow(i.Id, t.Slug, t.Name, i.Number, i.PeriodStart, i.Status, i.TotalCents, i.DueAt))
+            .ToListAsync(cancellationToken);
+        return rows.OrderBy(r => r.DueAt).ThenBy(r => r.Number, StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>Marks an Open ledger invoice paid (Operator).</summary>
     public Task<Result> MarkPaidAsync(Actor actor, Guid invoiceId, string? reason, CancellationToken cancellationToken) =>
         SettleAsync(actor, invoiceId, reason, InvoiceStatus.Paid, cancellationToken);
@@ -29,11 +44,7 @@ public sealed class InvoiceSettlementService(IDbContextFactory<PortalDbContext> 
             return Error.Invalid("reason", "Give a reason; it goes into the tenant's audit log.");
         using var scope = tenantContext.BeginCrossTenantScope("operator settling a ledger invoice");
         await using var db = contexts.CreateDbContext();
-        var isOperator = await (from ur in db.UserRoles
-                                join r in db.Roles on ur.RoleId equals r.Id
-                                where ur.UserId == actor.UserId && r.Name == PortalRoles.Operator
-                                select ur).AnyAsync(cancellationToken);
-        if (!isOperator)
+        if (!await IsOperatorAsync(db, actor, cancellationToken))
             return Error.Forbidden("Only operators can settle invoices.");
         var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken);
         if (invoice is null)
@@ -66,4 +77,10 @@ public sealed class InvoiceSettlementService(IDbContextFactory<PortalDbContext> 
         await db.SaveChangesAsync(cancellationToken);
         return Result.Success();
     }
+
+    private static Task<bool> IsOperatorAsync(PortalDbContext db, Actor actor, CancellationToken cancellationToken) =>
+        (from ur in db.UserRoles
+         join r in db.Roles on ur.RoleId equals r.Id
+         where ur.UserId == actor.UserId && r.Name == PortalRoles.Operator
+         select ur).AnyAsync(cancellationToken);
 }

@@ -84,6 +84,10 @@ public sealed class BillingLifecycleTests : IAsyncLifetime
         Assert.Equal(TenantStatus.Suspended, (await _s.TenantAsync(t.Id)).Status);
         var op = await OperatorAsync();
 
+        var listed = await _s.Services.RunAsync<InvoiceSettlementService, Result<IReadOnlyList<OpenInvoiceRow>>>(s => s.ListOpenAsync(op, None));
+        Assert.Contains(listed.Value, r => r.Id == invoice.Id && r.TenantSlug == "settled" && r.TotalCents == 4_900);
+        var listedByOwner = await _s.Services.RunAsync<InvoiceSettlementService, Result<IReadOnlyList<OpenInvoiceRow>>>(s => s.ListOpenAsync(_s.Bed.ActorOf("owner"), None));
+        Assert.Equal(ErrorCodes.Forbidden, listedByOwner.Error?.Code);
         var byTenantOwner = await _s.Services.RunAsync<InvoiceSettlementService, Result>(s => s.MarkPaidAsync(_s.Bed.ActorOf("owner"), invoice.Id, "paid", None));
         var noReason = await _s.Services.RunAsync<InvoiceSettlementService, Result>(s => s.MarkPaidAsync(op, invoice.Id, " ", None));
         var paid = await _s.Services.RunAsync<InvoiceSettlementService, Result>(s => s.MarkPaidAsync(op, invoice.Id, "bank transfer 2026-12-18", None));
@@ -99,6 +103,8 @@ public sealed class BillingLifecycleTests : IAsyncLifetime
         var entry = await db.AuditEntries.SingleAsync(a => a.Action == AuditActions.InvoicePaid && a.TenantId == t.Id);
         Assert.Contains("bank transfer 2026-12-18", entry.Details);
         Assert.Equal(InvoiceStatus.Paid, (await db.Invoices.SingleAsync(i => i.Id == invoice.Id)).Status);
+        var remaining = await _s.Services.RunAsync<InvoiceSettlementService, Result<IReadOnlyList<OpenInvoiceRow>>>(s => s.ListOpenAsync(op, None));
+        Assert.DoesNotContain(remaining.Value, r => r.Id == invoice.Id);
     }
 
     [Fact]
