@@ -1,18 +1,16 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using TenantPortal.Core.Billing;
 using TenantPortal.Core.Tenants;
-using TenantPortal.Data.Identity;
-using TenantPortal.Data.Services;
-using TenantPortal.Data.Services.Tenants;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Browser;
 
 /// <summary>
-/// The Billing tab in ledger mode. The plan change runs on a fresh Starter trial owned by globex's demo owner, exactly
-/// like globex, because other tests of the shared portal rely on globex itself staying a Starter trial.
+/// The Billing tab in ledger mode. The plan change runs on the demo tenant globex itself, by its demo owner; other tests
+/// of the shared portal rely on globex being a Starter trial, so the test puts it back as it found it (the tests of a
+/// collection run one at a time, so none of them sees globex changed).
 /// </summary>
 [Collection(PortalCollection.Name)]
 public class BillingBrowserTests(PortalAppFactory portal)
@@ -22,7 +20,8 @@ public class BillingBrowserTests(PortalAppFactory portal)
     [Fact]
     public async Task ChangePlan_ToProfessional_ShowsTheNewPlanItsQuotasAndAnUpdatedPreview()
     {
-        var slug = await CreateStarterTrialAsync();
+        const string slug = "globex";
+        await using var restore = await GlobexSnapshot.TakeAsync(portal);
         await using var session = await BrowserSession.StartAsync(portal);
         var page = session.Page;
         await session.LogInAsync(Owner, PortalAppFactory.DemoPassword, $"/t/{slug}/billing");
@@ -91,17 +90,41 @@ public class BillingBrowserTests(PortalAppFactory portal)
         return await db.Invoices.Where(i => i.TenantId == acme.Id && i.Lines.Any(l => l.Metric != null)).Select(i => i.Number).FirstAsync();
     }
 
-    // A new Starter workspace (a 14-day trial, as globex) owned by globex's demo owner.
-    private async Task<string> CreateStarterTrialAsync()
+    // Globex's subscription fields and plan history as they were, put back when the test is done.
+    private sealed class GlobexSnapshot : IAsyncDisposable
     {
-        await using var scope = portal.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var owner = await users.FindByEmailAsync(Owner);
-        var slug = $"billing-{Guid.NewGuid():N}"[..20];
-        var created = await scope.ServiceProvider.GetRequiredService<TenantService>()
-            .CreateAsync(new Actor(owner!.Id, Owner), new CreateTenantRequest("Globex Billing", slug, SubscriptionTier.Starter), CancellationToken.None);
-        Assert.True(created.IsSuccess, created.Error?.Message);
-        Assert.Equal(TenantStatus.Trial, created.Value.Status);
-        return slug;
+        private readonly PortalAppFactory _portal;
+        private readonly Tenant _tenant;
+        private readonly List<PlanSegment> _segments;
+
+        private GlobexSnapshot(PortalAppFactory portal, Tenant tenant, List<PlanSegment> segments) =>
+            (_portal, _tenant, _segments) = (portal, tenant, segments);
+
+        public static async Task<GlobexSnapshot> TakeAsync(PortalAppFactory portal)
+        {
+            await using var scope = portal.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TenantPortal.Data.PortalDbContext>();
+            using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test snapshot");
+            var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Slug == "globex");
+            Assert.Equal((SubscriptionTier.Starter, TenantStatus.Trial), (tenant.Tier, tenant.Status));
+            var segments = await db.PlanSegments.AsNoTracking().Where(x => x.TenantId == tenant.Id).ToListAsync();
+            return new GlobexSnapshot(portal, tenant, segments);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await using var scope = _portal.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TenantPortal.Data.PortalDbContext>();
+            using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test restore");
+            var tenant = await db.Tenants.SingleAsync(t => t.Id == _tenant.Id);
+            (tenant.Tier, tenant.Status, tenant.BillingCycle, tenant.TrialEndsAt, tenant.SubscriptionStartedAt, tenant.CurrentPeriodEndsAt) =
+                (_tenant.Tier, _tenant.Status, _tenant.BillingCycle, _tenant.TrialEndsAt, _tenant.SubscriptionStartedAt, _tenant.CurrentPeriodEndsAt);
+            (tenant.CancelAtPeriodEnd, tenant.PendingTier, tenant.PendingCycle, tenant.PendingChangeAt, tenant.PastDueSince, tenant.SuspendedAt) =
+                (_tenant.CancelAtPeriodEnd, _tenant.PendingTier, _tenant.PendingCycle, _tenant.PendingChangeAt, _tenant.PastDueSince, _tenant.SuspendedAt);
+            tenant.ConcurrencyStamp = Guid.NewGuid();
+            await db.PlanSegments.Where(x => x.TenantId == tenant.Id).ExecuteDeleteAsync();
+            db.PlanSegments.AddRange(_segments);
+            await db.SaveChangesAsync();
+        }
     }
 }
