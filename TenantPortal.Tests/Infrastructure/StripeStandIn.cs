@@ -90,7 +90,8 @@ public sealed class StripeStandIn : IDisposable
 
     /// <summary>An invoice <paramref name="id"/> is created as a draft, takes items, and finalizes to <paramref name="finalStatus"/>.</summary>
     public StripeStandIn OnInvoice(string id = "in_standin", string finalStatus = "open", string hostedUrl = "https://invoice.stripe.test/i/standin") =>
-        On("POST", "/v1/invoices", $$"""{"id":"{{id}}","object":"invoice","status":"draft"}""")
+        On("GET", "/v1/invoices", """{"object":"list","data":[],"has_more":false,"url":"/v1/invoices"}""")
+            .On("POST", "/v1/invoices", $$"""{"id":"{{id}}","object":"invoice","status":"draft"}""")
             .On("POST", "/v1/invoiceitems", """{"id":"ii_standin","object":"invoiceitem"}""")
             .On("POST", $"/v1/invoices/{id}/finalize",
                 $$"""{"id":"{{id}}","object":"invoice","status":"{{finalStatus}}","hosted_invoice_url":"{{hostedUrl}}"}""");

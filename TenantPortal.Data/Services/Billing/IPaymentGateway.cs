@@ -44,6 +44,8 @@ public interface IPaymentGateway
     /// Issues a composed invoice. Ledger: nothing to send; it is Open until an operator marks it paid (Paid at once
     /// when nothing is owed). Stripe: the invoice and its overage and adjustment lines (as invoice items) are created
     /// there with idempotency keys derived from the local invoice and line ids, then finalized; the result mirrors it.
+    /// Issuing the same invoice again (a retry, even days later) finds the Stripe invoice made for it by its metadata
+    /// and completes or returns that one: an invoice is never created twice.
     /// </summary>
     Task<Result<IssuedInvoice>> IssueInvoiceAsync(Tenant tenant, Invoice invoice, CancellationToken cancellationToken);
 }

@@ -433,9 +433,12 @@ public sealed class StripePaymentGatewayTests : IDisposable
 
         Assert.True(result.IsSuccess, result.Error?.Message);
         Assert.Equal(new IssuedInvoice(InvoiceStatus.Open, "in_1", "https://invoice.stripe.test/i/1"), result.Value);
-        Assert.Equal(["/v1/invoices", "/v1/invoiceitems", "/v1/invoiceitems", "/v1/invoices/in_1/finalize"], _stripe.Calls.Select(c => c.Path));
+        // First a look for an invoice made for this one earlier (none), then the invoice, its items and the finalize.
+        Assert.Equal([("GET", "/v1/invoices"), ("POST", "/v1/invoices"), ("POST", "/v1/invoiceitems"), ("POST", "/v1/invoiceitems"), ("POST", "/v1/invoices/in_1/finalize")],
+            _stripe.Calls.Select(c => (c.Method, c.Path)));
+        Assert.Equal("cus_inv", _stripe.Calls[0].Query["customer"]);
 
-        var created = _stripe.Calls[0].Form;
+        var created = _stripe.Calls[1].Form;
         Assert.Equal("cus_inv", created["customer"]);
         Assert.Equal("charge_automatically", created["collection_method"]);
         Assert.Equal("true", created["auto_advance"]);
@@ -444,7 +447,7 @@ public sealed class StripePaymentGatewayTests : IDisposable
         Assert.Equal(tenant.Id.ToString(), created["metadata[tenant_id]"]);
         Assert.Equal(invoice.Id.ToString(), created["metadata[tenantportal_invoice_id]"]);
         Assert.Equal(invoice.Number, created["metadata[tenantportal_invoice_number]"]);
-        Assert.Equal($"tp-invoice-{invoice.Id}", _stripe.Calls[0].IdempotencyKey);
+        Assert.Equal($"tp-invoice-{invoice.Id}", _stripe.Calls[1].IdempotencyKey);
 
         var overage = invoice.Lines.Single(l => l.Kind == InvoiceLineKind.Overage);
         var credit = invoice.Lines.Single(l => l.Kind == InvoiceLineKind.Adjustment);
@@ -461,7 +464,7 @@ public sealed class StripePaymentGatewayTests : IDisposable
         Assert.Equal("-300", items[1].Form["amount"]);
         Assert.Equal("2026-09", items[1].Form["metadata[usage_period]"]);
 
-        Assert.Equal($"tp-invoice-finalize-{invoice.Id}", _stripe.Calls[3].IdempotencyKey);
+        Assert.Equal($"tp-invoice-finalize-{invoice.Id}", _stripe.Calls[4].IdempotencyKey);
     }
 
     [Fact]
@@ -491,8 +494,42 @@ public sealed class StripePaymentGatewayTests : IDisposable
         await gateway.IssueInvoiceAsync(tenant, invoice, default);
         var second = _stripe.Calls.Skip(first.Count).Select(c => (c.Path, c.IdempotencyKey)).ToList();
 
-        Assert.Equal(4, first.Count);
+        Assert.Equal(5, first.Count);
         Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public async Task IssueInvoiceAsync_CreatesNothing_WhenStripeAlreadyHasTheInvoice_EvenPastTheIdempotencyWindow()
+    {
+        var tenant = WithCustomer(NewTenant(), "cus_again");
+        var invoice = NewInvoice(tenant);
+        _stripe.On("GET", "/v1/invoices", $$$"""{"object":"list","has_more":false,"data":[{"id":"in_earlier","object":"invoice","status":"open","hosted_invoice_url":"https://invoice.stripe.test/i/earlier","metadata":{"tenantportal_invoice_id":"{{{invoice.Id}}}"}}]}""");
+
+        var result = await _stripe.CreateGateway().IssueInvoiceAsync(tenant, invoice, default);
+
+        Assert.Equal(new IssuedInvoice(InvoiceStatus.Open, "in_earlier", "https://invoice.stripe.test/i/earlier"), result.Value);
+        Assert.DoesNotContain(_stripe.Calls, c => c.Method == "POST");
+    }
+
+    [Fact]
+    public async Task IssueInvoiceAsync_CompletesADraftLeftBehind_AddingOnlyTheMissingItems()
+    {
+        var tenant = WithCustomer(NewTenant(), "cus_draft");
+        var invoice = NewInvoice(tenant);
+        var overage = invoice.Lines.Single(l => l.Kind == InvoiceLineKind.Overage);
+        var credit = invoice.Lines.Single(l => l.Kind == InvoiceLineKind.Adjustment);
+        _stripe.On("GET", "/v1/invoices", $$$"""{"object":"list","has_more":false,"data":[{"id":"in_left","object":"invoice","status":"draft","metadata":{"tenantportal_invoice_id":"{{{invoice.Id}}}"}}]}""")
+            .On("GET", "/v1/invoiceitems", $$$"""{"object":"list","has_more":false,"data":[{"id":"ii_1","object":"invoiceitem","metadata":{"tenantportal_line_id":"{{{overage.Id}}}"}}]}""")
+            .On("POST", "/v1/invoiceitems", """{"id":"ii_2","object":"invoiceitem"}""")
+            .On("POST", "/v1/invoices/in_left/finalize", """{"id":"in_left","object":"invoice","status":"open","hosted_invoice_url":"https://invoice.stripe.test/i/left"}""");
+
+        var result = await _stripe.CreateGateway().IssueInvoiceAsync(tenant, invoice, default);
+
+        Assert.Equal(new IssuedInvoice(InvoiceStatus.Open, "in_left", "https://invoice.stripe.test/i/left"), result.Value);
+        Assert.Empty(_stripe.CallsTo("POST", "/v1/invoices"));
+        var item = Assert.Single(_stripe.CallsTo("POST", "/v1/invoiceitems"));
+        Assert.Equal(($"tp-invoice-item-{credit.Id}", "in_left"), (item.IdempotencyKey, item.Form["invoice"]));
+        Assert.Equal("in_left", Assert.Single(_stripe.CallsTo("GET", "/v1/invoiceitems")).Query["invoice"]);
     }
 
     [Fact]

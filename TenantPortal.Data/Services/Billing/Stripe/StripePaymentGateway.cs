@@ -205,7 +205,15 @@ public sealed class StripePaymentGateway : IPaymentGateway
         {
             var customerId = await EnsureCustomerAsync(tenant, cancellationToken);
             var currency = invoice.Currency.ToLowerInvariant();
-            var draft = await _invoices.CreateAsync(new InvoiceCreateOptions
+            // Stripe keeps idempotency keys for 24 hours, and a draft left by a failure is issued again by the next daily
+            // run: so look for this invoice in Stripe first, and never create a second one.
+            var existing = await FindAsync(customerId, invoice, cancellationToken);
+            if (existing is not null && existing.Status != "draft")
+            {
+                issued = new IssuedInvoice(StatusOf(existing.Status), existing.Id, existing.HostedInvoiceUrl);
+                return null;
+            }
+            var draft = existing ?? await _invoices.CreateAsync(new InvoiceCreateOptions
             {
                 Customer = customerId,
                 Currency = currency,
@@ -222,7 +230,8 @@ public sealed class StripePaymentGateway : IPaymentGateway
                 },
             }, Key($"tp-invoice-{invoice.Id}"), cancellationToken);
 
-            foreach (var line in billable)
+            var present = existing is null ? [] : await ItemLineIdsAsync(draft.Id, cancellationToken);
+            foreach (var line in billable.Where(l => !present.Contains(l.Id.ToString())))
                 await _invoiceItems.CreateAsync(new InvoiceItemCreateOptions
                 {
                     Customer = customerId,
@@ -239,6 +248,27 @@ public sealed class StripePaymentGateway : IPaymentGateway
             return null;
         }, cancellationToken);
         return error ?? Result<IssuedInvoice>.Ok(issued!);
+    }
+
+    // The Stripe invoice made for a local one earlier, found by its metadata among the customer's recent invoices.
+    private async Task<global::Stripe.Invoice?> FindAsync(string customerId, Invoice invoice, CancellationToken cancellationToken)
+    {
+        var recent = await _invoices.ListAsync(new InvoiceListOptions
+        {
+            Customer = customerId,
+            Limit = 100,
+            // Issued after its period closed: nothing older can be it.
+            Created = new DateRangeOptions { GreaterThanOrEqual = invoice.PeriodEnd.UtcDateTime },
+        }, requestOptions: null, cancellationToken);
+        return recent.Data.FirstOrDefault(i => i.Metadata is { } m
+            && m.TryGetValue(StripeMetadata.InvoiceId, out var id) && id == invoice.Id.ToString());
+    }
+
+    // The local line ids of the items already on a Stripe invoice.
+    private async Task<HashSet<string>> ItemLineIdsAsync(string stripeInvoiceId, CancellationToken cancellationToken)
+    {
+        var items = await _invoiceItems.ListAsync(new InvoiceItemListOptions { Invoice = stripeInvoiceId, Limit = 100 }, requestOptions: null, cancellationToken);
+        return items.Data.Select(i => i.Metadata?.GetValueOrDefault(StripeMetadata.LineId)).OfType<string>().ToHashSet();
     }
 
     private async Task<string> EnsureCustomerAsync(Tenant tenant, CancellationToken cancellationToken)
