@@ -15,4 +15,10 @@ public sealed class OperatorOptions
 
     /// <summary>Its password; when empty a strong one is generated and printed once.</summary>
     public string? Password { get; set; }
+
+    /// <summary>
+    /// When true, <c>/ops</c> and <c>/hangfire</c> open only to operators who signed in with a second factor; an operator
+    /// without one is sent to set it up. Default: true outside Development.
+    /// </summary>
+    public bool? RequireTwoFactor { get; set; }
 }

@@ -24,6 +24,9 @@ public static class WebServiceExtensions
         services.AddSingleton(TimeProvider.System);
 
         AddValidatedOptions<OperatorOptions>(services, OperatorOptions.SectionName);
+        var development = builder.Environment.IsDevelopment();
+        services.PostConfigure<OperatorOptions>(o => o.RequireTwoFactor ??= !development);
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, OperatorTwoFactorRequirement.Handler>();
         AddValidatedOptions<DemoOptions>(services, DemoOptions.SectionName);
         AddValidatedOptions<BillingOptions>(services, BillingOptions.SectionName);
         AddValidatedOptions<StripeOptions>(services, StripeOptions.SectionName);
@@ -59,7 +62,8 @@ public static class WebServiceExtensions
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(PortalPolicies.Operator, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Operator))
+            .AddPolicy(PortalPolicies.Operator, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Operator)
+                .AddRequirements(new OperatorTwoFactorRequirement()))
             .AddPolicy(PortalPolicies.ApiKey, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         foreach (var scope in TenantPortal.Core.ApiKeys.ApiKeyScopes.All)
         {
