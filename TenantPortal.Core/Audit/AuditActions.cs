@@ -55,4 +55,8 @@ public static class AuditActions
     public const string InvoiceVoided = "invoice.voided";
     /// <summary>A trial ended without a subscription and the tenant was suspended.</summary>
     public const string TrialExpired = "trial.expired";
+    /// <summary>An operator made another user an operator (or invited a new one).</summary>
+    public const string OperatorInvited = "operator.invited";
+    /// <summary>An operator took the Operator role from another.</summary>
+    public const string OperatorRemoved = "operator.removed";
 }

@@ -100,6 +100,7 @@ public static class WebServiceExtensions
         services.AddSingleton<IEmailSender<PortalUser>, IdentityMailSender>();
 
         services.AddScoped<OperatorBootstrapper>();
+        services.AddScoped<OperatorAccountService>();
         services.AddScoped<DemoDataSeeder>();
 
         services.AddHealthChecks()
