@@ -81,3 +81,24 @@ public class OperatorAccessTests(PortalAppFactory portal)
         Assert.EndsWith("/t/acme/usage", response.Headers.Location!.ToString(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>The default of <c>Operator:RequireTwoFactor</c> follows the environment, and a setting overrides it.</summary>
+public class OperatorTwoFactorDefaultTests
+{
+    [Theory]
+    [InlineData("Production", null, true)]
+    [InlineData("Staging", null, true)]
+    [InlineData("Development", null, false)]
+    [InlineData("Production", "false", false)]
+    [InlineData("Development", "true", true)]
+    public void RequireTwoFactor_DefaultsToOnOutsideDevelopment(string environment, string? setting, bool expected)
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions { EnvironmentName = environment });
+        if (setting is not null)
+            builder.Configuration["Operator:RequireTwoFactor"] = setting;
+        TenantPortal.Web.Startup.WebServiceExtensions.AddWebServices(builder);
+        using var provider = builder.Services.BuildServiceProvider();
+
+        Assert.Equal(expected, provider.GetRequiredService<IOptions<OperatorOptions>>().Value.RequireTwoFactor);
+    }
+}
