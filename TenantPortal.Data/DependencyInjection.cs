@@ -16,6 +16,7 @@ using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Members;
 using TenantPortal.Data.Services.Metering;
+using TenantPortal.Data.Services.Operations;
 using TenantPortal.Data.Services.Notifications;
 using TenantPortal.Data.Services.Tenants;
 using TenantPortal.Data.Tenancy;
@@ -69,6 +70,7 @@ public static class DependencyInjection
         services.AddScoped<AuditQueryService>();
         services.AddScoped<TenantService>();
         services.AddScoped<MemberService>();
+        services.AddScoped<InvitationMailer>();
         services.AddScoped<InvitationService>();
         services.AddScoped<InvitationAcceptanceService>();
         services.AddScoped<InvitationCleanupService>();
@@ -89,6 +91,7 @@ public static class DependencyInjection
         services.AddScoped<TrialExpiryService>();
         services.AddScoped<DunningService>();
         services.AddScoped<InvoiceSettlementService>();
+        services.AddScoped<OperatorTenantService>();
         services.AddSingleton<TenantJobRunner>();
         // Stripe when a secret key is configured, else the local ledger; the gateway is a singleton (its price cache lives on).
         services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<IOptions<StripeOptions>>().Value.Enabled

@@ -59,4 +59,20 @@ public static class AuditActions
     public const string OperatorInvited = "operator.invited";
     /// <summary>An operator took the Operator role from another.</summary>
     public const string OperatorRemoved = "operator.removed";
+    /// <summary>An operator suspended a tenant.</summary>
+    public const string OperatorSuspended = "operator.tenant_suspended";
+    /// <summary>An operator ended a tenant's suspension.</summary>
+    public const string OperatorReactivated = "operator.tenant_reactivated";
+    /// <summary>An operator moved a tenant to another tier.</summary>
+    public const string OperatorTierChanged = "operator.tier_changed";
+    /// <summary>An operator extended a tenant's trial.</summary>
+    public const string OperatorTrialExtended = "operator.trial_extended";
+    /// <summary>An operator set a quota override.</summary>
+    public const string OperatorQuotaOverrideSet = "operator.quota_override_set";
+    /// <summary>An operator removed a quota override.</summary>
+    public const string OperatorQuotaOverrideCleared = "operator.quota_override_cleared";
+    /// <summary>An operator sent a tenant's invitation again.</summary>
+    public const string OperatorInvitationResent = "operator.invitation_resent";
+    /// <summary>An operator created a tenant on behalf of a customer.</summary>
+    public const string OperatorTenantCreated = "operator.tenant_created";
 }

@@ -10,7 +10,9 @@ using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Metering;
+using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Notifications;
+using TenantPortal.Data.Services.Operations;
 using TenantPortal.Data.Tenancy;
 
 namespace TenantPortal.Tests.Infrastructure;
@@ -47,6 +49,8 @@ public static class JobServices
         services.AddScoped<TrialExpiryService>();
         services.AddScoped<DunningService>();
         services.AddScoped<InvoiceSettlementService>();
+        services.AddScoped<InvitationMailer>();
+        services.AddScoped<OperatorTenantService>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 

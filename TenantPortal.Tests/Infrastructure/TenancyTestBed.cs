@@ -135,7 +135,7 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
         public TestContextFactory Contexts => _contexts;
         public TenantService Tenants => new(_contexts, tenant, _audit, Options.Create(new BillingOptions()), bed.Time);
         public MemberService Members => new(_contexts, _audit);
-        public InvitationService Invitations => new(_contexts, bed.Mail, _audit, bed.Time);
+        public InvitationService Invitations => new(_contexts, new InvitationMailer(bed.Mail, bed.Time), _audit, bed.Time);
         public InvitationAcceptanceService Acceptance => new(_contexts, tenant, _audit, bed.Time);
         public ApiKeyService ApiKeys => new(_contexts, _audit, bed.Time);
         public AuditQueryService Audit => new(_contexts);

@@ -39,6 +39,7 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["/ops"] = Access.Operator,
         ["/ops/invoices"] = Access.Operator,
         ["/ops/operators"] = Access.Operator,
+        ["/ops/tenants/{Id:guid}"] = Access.Operator,
     };
 
     /// <summary>Routes under /api: method, the scope they need, and a body that a caller with the scope may send.</summary>
@@ -206,15 +207,27 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         return await db.Invoices.Where(i => db.Tenants.Any(t => t.Id == i.TenantId && t.Slug == "acme")).Select(i => i.Number).FirstAsync();
     }
 
+    // Parameterised routes are requested for a real row: an unknown id would not reach the page's authorization.
+    private async Task<string> ConcreteAsync(string route) =>
+        route.Contains("{Id:guid}", StringComparison.Ordinal) ? route.Replace("{Id:guid}", (await AcmeIdAsync()).ToString()) : route;
+
+    private async Task<Guid> AcmeIdAsync()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TenantPortal.Data.PortalDbContext>();
+        return await db.Tenants.Where(t => t.Slug == "acme").Select(t => t.Id).SingleAsync();
+    }
+
     [Theory]
     [InlineData("/ops", "owner@acme.test", false)]
+    [InlineData("/ops/tenants/{Id:guid}", "owner@acme.test", false)]
     [InlineData("/tenants/new", "viewer@acme.test", true)]
     public async Task OtherPage_AnswersASignedInTenantUser(string route, string email, bool allowed)
     {
         using var client = portal.CreateBrowserLikeClient();
         await AccountClient.LogInAsync(client, email, PortalAppFactory.DemoPassword);
 
-        var response = await client.GetAsync(route);
+        var response = await client.GetAsync(await ConcreteAsync(route));
 
         if (allowed)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -228,7 +241,7 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         using var client = portal.CreateBrowserLikeClient();
         foreach (var (route, access) in OtherPages)
         {
-            var response = await client.GetAsync(route);
+            var response = await client.GetAsync(await ConcreteAsync(route));
             if (access == Access.Public)
                 Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{route}: {(int)response.StatusCode}");
             else

@@ -78,6 +78,15 @@ public class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Template te
         ["InvoiceSettlementService.MarkPaidAsync"] = "operators only, across tenants; checked against the Operator role (InvoiceSettlementServiceTests)",
         ["InvoiceSettlementService.ListOpenAsync"] = "operators only, across tenants; checked against the Operator role (BillingLifecycleTests)",
         ["InvoiceSettlementService.VoidAsync"] = "operators only, across tenants; checked against the Operator role (InvoiceSettlementServiceTests)",
+        ["OperatorTenantService.GetAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
+        ["OperatorTenantService.SuspendAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
+        ["OperatorTenantService.ReactivateAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
+        ["OperatorTenantService.ChangeTierAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
+        ["OperatorTenantService.ExtendTrialAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
+        ["OperatorTenantService.SetQuotaOverrideAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
+        ["OperatorTenantService.ClearQuotaOverrideAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
+        ["OperatorTenantService.ResendInvitationAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
+        ["OperatorTenantService.CreateTenantAsync"] = "operators create a tenant for a customer; checked against the Operator role (OperatorTenantServiceTests)",
         ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
     };
 

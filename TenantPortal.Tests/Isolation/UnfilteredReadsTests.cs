@@ -29,6 +29,7 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/Billing/InvoiceSettlementService.cs"] = "operators (checked against the Operator role) settle any tenant's ledger invoice",
         ["TenantPortal.Data/Services/Billing/Webhooks/StripeTenantResolver.cs"] = "a Stripe webhook names its tenant by metadata or Stripe ids; once found, the event is applied working for that tenant only",
         ["TenantPortal.Web/Security/OperatorAccountService.cs"] = "the fleet-level audit entry of an operator invited or removed (no tenant)",
+        ["TenantPortal.Data/Services/Operations/OperatorTenantService.cs"] = "operators (checked against the Operator role) read and act on any one tenant by its id",
         ["TenantPortal.Web/Startup/OperatorBootstrapper.cs"] = "the fleet-level audit entry of the bootstrap operator",
     };
 

@@ -15,7 +15,7 @@ namespace TenantPortal.Data.Services.Invitations;
 /// Invitations of the current tenant: create, resend, revoke, list. The token (256 random bits) is sent by
 /// email and only its SHA-256 hash is stored, so a resend issues a new token and the old link stops working.
 /// </summary>
-public sealed class InvitationService(IDbContextFactory<PortalDbContext> contexts, IMailSender mail, AuditWriter audit, TimeProvider time)
+public sealed class InvitationService(IDbContextFactory<PortalDbContext> contexts, InvitationMailer mailer, AuditWriter audit, TimeProvider time)
 {
     /// <summary>Pending invitations, newest first (Admin).</summary>
     public async Task<Result<IReadOnlyList<InvitationRow>>> ListPendingAsync(Actor actor, CancellationToken cancellationToken)
@@ -62,24 +62,20 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         if (!seats.IsSuccess)
             return seats.Error;
 
-        var token = SecretHasher.NewToken();
         var invitation = new Invitation
         {
             TenantId = gate.Value.TenantId,
             Email = email,
             Role = request.Role,
-            TokenHash = SecretHasher.Sha256Hex(token),
             Status = InvitationStatus.Pending,
-            CreatedAt = now,
-            ExpiresAt = now.AddDays(request.ExpiresInDays ?? (int)Invitation.DefaultLifetime.TotalDays),
             InvitedByUserId = actor.UserId,
-            LastSentAt = now,
-            SendCount = 1,
         };
+        var token = mailer.Issue(invitation);
+        invitation.ExpiresAt = now.AddDays(request.ExpiresInDays ?? (int)Invitation.DefaultLifetime.TotalDays);
         db.Invitations.Add(invitation);
         audit.Record(db, invitation.TenantId, actor, AuditActions.InvitationCreated, $"invitation:{email}", $"as {request.Role}, expires {invitation.ExpiresAt:yyyy-MM-dd HH:mm} UTC");
         await db.SaveChangesAsync(cancellationToken);
-        await SendAsync(db, invitation, token, actor, acceptUrl, cancellationToken);
+        await mailer.SendAsync(db, invitation, token, actor.Display, acceptUrl, cancellationToken);
         return ToRow(invitation);
     }
 
@@ -92,17 +88,10 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
             return found.Error;
         var invitation = found.Value;
 
-        var now = time.GetUtcNow();
-        var token = SecretHasher.NewToken();
-        var lifetime = invitation.ExpiresAt - invitation.CreatedAt;
-        invitation.TokenHash = SecretHasher.Sha256Hex(token);
-        invitation.CreatedAt = now;
-        invitation.ExpiresAt = now + lifetime;
-        invitation.LastSentAt = now;
-        invitation.SendCount++;
+        var token = mailer.Reissue(invitation);
         audit.Record(db, invitation.TenantId, actor, AuditActions.InvitationResent, $"invitation:{invitation.Email}", $"sent {invitation.SendCount} times");
         await db.SaveChangesAsync(cancellationToken);
-        await SendAsync(db, invitation, token, actor, acceptUrl, cancellationToken);
+        await mailer.SendAsync(db, invitation, token, actor.Display, acceptUrl, cancellationToken);
         return ToRow(invitation);
     }
 
@@ -134,18 +123,6 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
             return Error.Conflict($"That invitation is {invitation.Status.ToString().ToLowerInvariant()}; send a new one instead.");
         var allowed = RolePolicy.CanInvite(gate.Value.Role, invitation.Role);
         return allowed.IsSuccess ? invitation : allowed.Error;
-    }
-
-    private async Task SendAsync(PortalDbContext db, Invitation invitation, string token, Actor actor, Uri acceptUrl, CancellationToken cancellationToken)
-    {
-        var tenantName = await db.Tenants.Where(t => t.Id == invitation.TenantId).Select(t => t.Name).SingleAsync(cancellationToken);
-        var link = $"{acceptUrl.GetLeftPart(UriPartial.Path)}?token={Uri.EscapeDataString(token)}";
-        var text = $"{actor.Display} invited you to join {tenantName} on TenantPortal as {invitation.Role}.\n\n" +
-                   $"Accept the invitation: {link}\n\nThe link works until {invitation.ExpiresAt:d MMMM yyyy HH:mm} UTC.\n";
-        var html = $"<p>{System.Net.WebUtility.HtmlEncode(actor.Display)} invited you to join <b>{System.Net.WebUtility.HtmlEncode(tenantName)}</b> " +
-                   $"on TenantPortal as {invitation.Role}.</p><p><a href=\"{System.Net.WebUtility.HtmlEncode(link)}\">Accept the invitation</a></p>" +
-                   $"<p>The link works until {invitation.ExpiresAt:d MMMM yyyy HH:mm} UTC.</p>";
-        await mail.SendAsync(new OutgoingEmail(invitation.Email, $"You are invited to {tenantName} on TenantPortal", text, html), cancellationToken);
     }
 
     private static InvitationRow ToRow(Invitation i) => new(i.Id, i.Email, i.Role, i.CreatedAt, i.ExpiresAt, i.LastSentAt, i.SendCount);

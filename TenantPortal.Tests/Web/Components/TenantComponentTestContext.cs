@@ -44,6 +44,7 @@ public abstract class TenantComponentTestContext : BunitTestContext, IAsyncLifet
         Services.AddSingleton<AuditWriter>();
         Services.AddSingleton<IMailSender>(Mail);
         Services.AddScoped<MemberService>();
+        Services.AddScoped<InvitationMailer>();
         Services.AddScoped<InvitationService>();
         Services.AddScoped<TenantService>();
         Services.AddScoped<ApiKeyService>();

@@ -1,0 +1,164 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using TenantPortal.Core.Billing;
+using TenantPortal.Core.Common;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Core.Usage;
+using TenantPortal.Data.Services;
+using TenantPortal.Data.Services.Billing;
+using TenantPortal.Data.Services.Invitations;
+using TenantPortal.Data.Services.Operations;
+using TenantPortal.Web.Security;
+
+namespace TenantPortal.Web.Components.Ops;
+
+/// <summary>
+/// One tenant's health for operators: header, usage against plan limits and overrides, members, invitations, invoices
+/// and the audit log, with actions (suspend or reactivate, change tier, extend trial, quota overrides, resend an
+/// invitation, settle an invoice), each asking for a reason that goes into the tenant's audit log.
+/// </summary>
+public partial class OpsTenantPage
+{
+    [Inject] private OperatorTenantService Operations { get; set; } = default!;
+    [Inject] private InvoiceSettlementService Settlement { get; set; } = default!;
+    [Inject] private CurrentUser CurrentUser { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    /// <summary>The tenant's id, from the route.</summary>
+    [Parameter] public Guid Id { get; set; }
+
+    private OperatorTenantDetail? _detail;
+    private bool _notFound;
+    private string? _error;
+    private Actor? _actor;
+
+    private DateTimeOffset Now => Time.GetUtcNow();
+
+    private bool CanExtendTrial => _detail is { TrialEndsAt: not null } d
+        && (d.Status == TenantStatus.Trial || (d.Status == TenantStatus.Suspended && d.SubscriptionStartedAt is null && d.PastDueSince is null && d.TrialEndsAt <= Now));
+
+    private static readonly DialogOptions Options = new() { MaxWidth = MaxWidth.Small, FullWidth = true };
+
+    /// <inheritdoc />
+    protected override async Task OnParametersSetAsync()
+    {
+        _actor = await CurrentUser.GetActorAsync();
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        if (_actor is null)
+            return;
+        var result = await Operations.GetAsync(_actor, Id, CancellationToken.None);
+        _notFound = result.Error?.Code == ErrorCodes.NotFound;
+        _error = result.IsSuccess || _notFound ? null : result.Error!.Message;
+        _detail = result.IsSuccess ? result.Value : null;
+    }
+
+    private async Task SuspendAsync()
+    {
+        var reason = await AskReasonAsync($"Suspend {_detail!.Name}",
+            "Its users see the suspension and every quota check is denied until an operator reactivates it. Reported usage is still recorded.",
+            "Suspend", Color.Error);
+        if (reason is not null)
+            await ApplyAsync(Operations.SuspendAsync(_actor!, Id, reason, CancellationToken.None), $"{_detail.Name} is suspended.");
+    }
+
+    private async Task ReactivateAsync()
+    {
+        var reason = await AskReasonAsync($"Reactivate {_detail!.Name}",
+            "The tenant is back on its trial if the trial has not ended and it has no subscription, else active.", "Reactivate", Color.Primary);
+        if (reason is not null)
+            await ApplyAsync(Operations.ReactivateAsync(_actor!, Id, reason, CancellationToken.None), $"{_detail.Name} is active again.");
+    }
+
+    private async Task ChangeTierAsync()
+    {
+        var subscribed = _detail!.SubscriptionStartedAt is not null && _detail.Status != TenantStatus.Trial;
+        var choice = await ShowAsync<ChangeTierDialog, TierChangeChoice>(new DialogParameters<ChangeTierDialog>
+        {
+            { d => d.TenantName, _detail.Name }, { d => d.CurrentTier, _detail.Tier }, { d => d.Subscribed, subscribed },
+        });
+        if (choice is not null)
+            await ApplyAsync(Operations.ChangeTierAsync(_actor!, Id, choice.Tier, choice.Reason, CancellationToken.None), $"{_detail.Name} is on {choice.Tier} now.");
+    }
+
+    private async Task ExtendTrialAsync()
+    {
+        var choice = await ShowAsync<ExtendTrialDialog, TrialExtensionChoice>(new DialogParameters<ExtendTrialDialog>
+        {
+            { d => d.TenantName, _detail!.Name }, { d => d.TrialEndsAt, _detail.TrialEndsAt }, { d => d.Now, Now },
+        });
+        if (choice is not null)
+            await ApplyAsync(Operations.ExtendTrialAsync(_actor!, Id, choice.Days, choice.Reason, CancellationToken.None), $"Trial extended by {choice.Days} days.");
+    }
+
+    private async Task OverrideAsync(OperatorUsageRow usage)
+    {
+        var choice = await ShowAsync<QuotaOverrideDialog, QuotaOverrideChoice>(new DialogParameters<QuotaOverrideDialog>
+        {
+            { d => d.TenantName, _detail!.Name }, { d => d.Usage, usage },
+        });
+        if (choice is null)
+            return;
+        var name = UsageMetrics.DisplayName(choice.Metric);
+        if (choice.Limit is { } limit)
+            await ApplyAsync(Operations.SetQuotaOverrideAsync(_actor!, Id, choice.Metric, limit, choice.Reason, CancellationToken.None),
+                $"{name} quota is {(limit == PlanCatalog.Unlimited ? "unlimited" : limit.ToString("N0"))} now.");
+        else
+            await ApplyAsync(Operations.ClearQuotaOverrideAsync(_actor!, Id, choice.Metric, choice.Reason, CancellationToken.None),
+                $"{name} override cleared; the plan's quota applies.");
+    }
+
+    private async Task ResendAsync(InvitationRow invitation)
+    {
+        var reason = await AskReasonAsync($"Resend the invitation to {invitation.Email}",
+            "A new link is sent and the old one stops working; the invitation's validity starts again.", "Resend", Color.Primary);
+        if (reason is not null)
+            await ApplyAsync(Operations.ResendInvitationAsync(_actor!, Id, invitation.Id, Navigation.ToAbsoluteUri("invitations/accept"), reason, CancellationToken.None),
+                $"Invitation sent again to {invitation.Email}.");
+    }
+
+    private async Task SettleAsync(OperatorInvoiceRow invoice, bool @void)
+    {
+        var row = new OpenInvoiceRow(invoice.Id, _detail!.Slug, _detail.Name, invoice.Number, invoice.PeriodStart, invoice.Status, invoice.TotalCents, invoice.DueAt);
+        var reason = await ShowAsync<SettleInvoiceDialog, string>(new DialogParameters<SettleInvoiceDialog> { { d => d.Invoice, row }, { d => d.Void, @void } });
+        if (reason is null)
+            return;
+        var result = @void
+            ? Settlement.VoidAsync(_actor!, invoice.Id, reason, CancellationToken.None)
+            : Settlement.MarkPaidAsync(_actor!, invoice.Id, reason, CancellationToken.None);
+        await ApplyAsync(result, $"{invoice.Number} {(@void ? "voided" : "marked paid")}.");
+    }
+
+    private Task<string?> AskReasonAsync(string title, string message, string confirm, Color color) =>
+        ShowAsync<OperatorReasonDialog, string>(new DialogParameters<OperatorReasonDialog>
+        {
+            { d => d.Title, title }, { d => d.Message, message }, { d => d.ConfirmText, confirm }, { d => d.ConfirmColor, color },
+        });
+
+    private async Task<TResult?> ShowAsync<TDialog, TResult>(DialogParameters<TDialog> parameters) where TDialog : IComponent where TResult : class
+    {
+        if (_actor is null || _detail is null)
+            return null;
+        var dialog = await Dialogs.ShowAsync<TDialog>(null, parameters, Options);
+        var answer = await dialog.Result;
+        return answer is { Canceled: false, Data: TResult value } ? value : null;
+    }
+
+    private async Task ApplyAsync(Task<Result> action, string success)
+    {
+        var result = await action;
+        if (result.IsSuccess)
+            Snackbar.Add(success, Severity.Success);
+        else
+            Snackbar.Add(result.Error!.Message, Severity.Error);
+        await LoadAsync();
+    }
+
+    private static string Describe(decimal limit) => limit == PlanCatalog.Unlimited ? "unlimited" : limit.ToString("N0");
+}
