@@ -103,12 +103,13 @@ public partial class OpsTenantsPage
     private async Task ReloadAsync(Action change)
     {
         change();
-        // A filter change starts again from the first page.
-        if (_grid is not null)
-        {
+        if (_grid is null)
+            return;
+        // A filter change starts again from the first page; moving there loads it, so load only when already there.
+        if (_grid.CurrentPage != 0)
             _grid.NavigateTo(Page.First);
+        else
             await _grid.ReloadServerData();
-        }
     }
 
     private static string StatusLabel(TenantStatus status) => status == TenantStatus.PastDue ? "Past due" : status.ToString();

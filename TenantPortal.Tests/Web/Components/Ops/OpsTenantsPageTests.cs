@@ -98,6 +98,19 @@ public class OpsTenantsPageTests : BunitTestContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task FilterChange_StartsAgainFromTheFirstPage_WhenOnALaterPage()
+    {
+        var page = RenderPage();
+        page.WaitForAssertion(() => Assert.Equal(25, Rows(page).Count));
+        await page.InvokeAsync(() => page.FindComponent<MudDataGrid<FleetTenantRow>>().Instance.NavigateTo(Page.Next));
+        page.WaitForAssertion(() => Assert.Equal(5, Rows(page).Count));
+
+        await page.InvokeAsync(() => page.FindComponent<MudSelect<SubscriptionTier?>>().Instance.ValueChanged.InvokeAsync(SubscriptionTier.Enterprise));
+
+        page.WaitForAssertion(() => Assert.Equal(Enumerable.Range(0, 25).Select(i => $"Filler {i:D2}"), Names(page)));
+    }
+
+    [Fact]
     public async Task StatusSelect_ShowsOnlyThatStatus_WhenAStatusIsChosen()
     {
         var page = RenderPage();
