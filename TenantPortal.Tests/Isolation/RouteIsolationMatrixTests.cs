@@ -40,6 +40,7 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["/ops/invoices"] = Access.Operator,
         ["/ops/operators"] = Access.Operator,
         ["/ops/tenants/{Id:guid}"] = Access.Operator,
+        ["/ops/tenants"] = Access.Operator,
     };
 
     /// <summary>Routes under /api: method, the scope they need, and a body that a caller with the scope may send.</summary>

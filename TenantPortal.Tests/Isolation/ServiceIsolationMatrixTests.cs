@@ -77,6 +77,8 @@ public class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Template te
         ["InvitationAcceptanceService.AcceptAsync"] = "the invitee is not a member yet; checked by token and email (InvitationServiceTests)",
         ["InvoiceSettlementService.MarkPaidAsync"] = "operators only, across tenants; checked against the Operator role (InvoiceSettlementServiceTests)",
         ["InvoiceSettlementService.ListOpenAsync"] = "operators only, across tenants; checked against the Operator role (BillingLifecycleTests)",
+        ["FleetService.SummaryAsync"] = "operators only, across tenants; checked against the Operator role (FleetServiceTests)",
+        ["FleetService.ListAsync"] = "operators only, across tenants; checked against the Operator role (FleetServiceTests)",
         ["InvoiceSettlementService.VoidAsync"] = "operators only, across tenants; checked against the Operator role (InvoiceSettlementServiceTests)",
         ["OperatorTenantService.GetAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
         ["OperatorTenantService.SuspendAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",

@@ -39,6 +39,7 @@ public static class JobServiceExtensions
                 config.UseInMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
             }
         });
+        builder.Services.AddSingleton<FailedJobsCounter>();
         builder.Services.AddScoped<QuotaAlertsJob>();
         builder.Services.AddScoped<MeteringRollupJob>();
         builder.Services.AddScoped<InvitationCleanupJob>();
