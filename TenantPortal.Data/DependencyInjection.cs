@@ -67,6 +67,7 @@ public static class DependencyInjection
         services.AddScoped<FleetService>();
         services.AddSingleton<AuditWriter>();
         services.AddScoped<AuditQueryService>();
+        services.AddScoped<FleetAuditService>();
         services.AddScoped<TenantService>();
         services.AddScoped<MemberService>();
         services.AddScoped<InvitationService>();
@@ -80,6 +81,7 @@ public static class DependencyInjection
         services.AddScoped<UsageReportService>();
         services.AddScoped<UsageHistoryService>();
         services.AddScoped<NotificationService>();
+        services.AddScoped<OperatorNoticeService>();
         services.AddScoped<QuotaAlertService>();
         services.AddScoped<BillingNotifier>();
         services.AddScoped<BillingService>();
@@ -96,6 +98,7 @@ public static class DependencyInjection
                 sp.GetRequiredService<ILogger<StripePaymentGateway>>())
             : new LedgerGateway());
         services.AddScoped<StripeWebhookService>();
+        services.AddScoped<StripeInboxService>();
         services.AddScoped<BillingStatusService>();
         return builder;
     }

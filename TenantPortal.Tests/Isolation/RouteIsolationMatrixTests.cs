@@ -38,6 +38,7 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["/tenants/new"] = Access.SignedIn,
         ["/ops"] = Access.Operator,
         ["/ops/invoices"] = Access.Operator,
+        ["/ops/jobs"] = Access.Operator,
     };
 
     /// <summary>Routes under /api: method, the scope they need, and a body that a caller with the scope may send.</summary>

@@ -77,6 +77,11 @@ public class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Template te
         ["InvitationAcceptanceService.AcceptAsync"] = "the invitee is not a member yet; checked by token and email (InvitationServiceTests)",
         ["InvoiceSettlementService.MarkPaidAsync"] = "operators only, across tenants; checked against the Operator role (InvoiceSettlementServiceTests)",
         ["InvoiceSettlementService.ListOpenAsync"] = "operators only, across tenants; checked against the Operator role (BillingLifecycleTests)",
+        ["FleetAuditService.QueryAsync"] = "operators only, the whole fleet's log; checked against the Operator role (FleetAuditServiceTests)",
+        ["StripeInboxService.ListAsync"] = "operators only, the fleet-level webhook inbox; checked against the Operator role (StripeInboxServiceTests)",
+        ["StripeInboxService.PayloadAsync"] = "operators only, the fleet-level webhook inbox; checked against the Operator role (StripeInboxServiceTests)",
+        ["StripeInboxService.HealthAsync"] = "operators only, the fleet-level webhook inbox; checked against the Operator role (StripeInboxServiceTests)",
+        ["StripeInboxService.ProcessAgainAsync"] = "operators only, the fleet-level webhook inbox; checked against the Operator role (StripeInboxServiceTests)",
         ["InvoiceSettlementService.VoidAsync"] = "operators only, across tenants; checked against the Operator role (InvoiceSettlementServiceTests)",
         ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
     };

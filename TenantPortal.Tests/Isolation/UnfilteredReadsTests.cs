@@ -28,6 +28,8 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/Billing/DunningService.cs"] = "the dunning job lists tenants with overdue invoices, then handles each in a scope of its own",
         ["TenantPortal.Data/Services/Billing/InvoiceSettlementService.cs"] = "operators (checked against the Operator role) settle any tenant's ledger invoice",
         ["TenantPortal.Data/Services/Billing/Webhooks/StripeTenantResolver.cs"] = "a Stripe webhook names its tenant by metadata or Stripe ids; once found, the event is applied working for that tenant only",
+        ["TenantPortal.Data/Services/Audit/FleetAuditService.cs"] = "/ops/audit: operators (checked against the Operator role) read every tenant's audit log",
+        ["TenantPortal.Data/Services/Billing/Webhooks/StripeInboxService.cs"] = "/ops/billing/events: operators (checked against the Operator role) list the webhook inbox with each event's tenant",
         ["TenantPortal.Web/Startup/OperatorBootstrapper.cs"] = "the fleet-level audit entry of the bootstrap operator",
     };
 
