@@ -39,6 +39,7 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["/ops"] = Access.Operator,
         ["/ops/invoices"] = Access.Operator,
         ["/ops/jobs"] = Access.Operator,
+        ["/ops/audit"] = Access.Operator,
     };
 
     /// <summary>Routes under /api: method, the scope they need, and a body that a caller with the scope may send.</summary>
