@@ -68,6 +68,7 @@ public static class DependencyInjection
         services.AddScoped<FleetService>();
         services.AddSingleton<AuditWriter>();
         services.AddScoped<AuditQueryService>();
+        services.AddScoped<FleetAuditService>();
         services.AddScoped<TenantService>();
         services.AddScoped<MemberService>();
         services.AddScoped<InvitationMailer>();
@@ -82,6 +83,7 @@ public static class DependencyInjection
         services.AddScoped<UsageReportService>();
         services.AddScoped<UsageHistoryService>();
         services.AddScoped<NotificationService>();
+        services.AddScoped<OperatorNoticeService>();
         services.AddScoped<QuotaAlertService>();
         services.AddScoped<BillingNotifier>();
         services.AddScoped<BillingService>();
@@ -99,6 +101,7 @@ public static class DependencyInjection
                 sp.GetRequiredService<ILogger<StripePaymentGateway>>())
             : new LedgerGateway());
         services.AddScoped<StripeWebhookService>();
+        services.AddScoped<StripeInboxService>();
         services.AddScoped<BillingStatusService>();
         return builder;
     }

@@ -5,6 +5,7 @@ using TenantPortal.Core.Billing;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Services.Operations;
 
 namespace TenantPortal.Data.Services;
 
@@ -23,7 +24,7 @@ public sealed class FleetService(IDbContextFactory<PortalDbContext> contexts, IT
     {
         using var scope = tenantContext.BeginCrossTenantScope("operator fleet summary");
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (!await IsOperatorAsync(db, actor, cancellationToken))
+        if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
             return Error.Forbidden("Only operators can see the fleet.");
         var groups = await db.Tenants.GroupBy(t => new { t.Status, t.Tier, t.BillingCycle })
             .Select(g => new { g.Key.Status, g.Key.Tier, g.Key.BillingCycle, Count = g.Count() })
@@ -40,7 +41,7 @@ public sealed class FleetService(IDbContextFactory<PortalDbContext> contexts, IT
     {
         using var scope = tenantContext.BeginCrossTenantScope("operator fleet list");
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (!await IsOperatorAsync(db, actor, cancellationToken))
+        if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
             return Error.Forbidden("Only operators can see the fleet.");
         var now = time.GetUtcNow();
         var total = await Filtered(db, query, now).CountAsync(cancellationToken);
@@ -178,9 +179,4 @@ public sealed class FleetService(IDbContextFactory<PortalDbContext> contexts, IT
     private static long MonthlyRevenueCents(SubscriptionTier tier, BillingCycle cycle) =>
         cycle == BillingCycle.Annual ? PlanCatalog.For(tier).AnnualPriceCents / 12 : PlanCatalog.For(tier).MonthlyPriceCents;
 
-    private static Task<bool> IsOperatorAsync(PortalDbContext db, Actor actor, CancellationToken cancellationToken) =>
-        (from ur in db.UserRoles
-         join r in db.Roles on ur.RoleId equals r.Id
-         where ur.UserId == actor.UserId && r.Name == PortalRoles.Operator
-         select ur).AnyAsync(cancellationToken);
 }

@@ -41,6 +41,9 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["/ops/operators"] = Access.Operator,
         ["/ops/tenants/{Id:guid}"] = Access.Operator,
         ["/ops/tenants"] = Access.Operator,
+        ["/ops/jobs"] = Access.Operator,
+        ["/ops/audit"] = Access.Operator,
+        ["/ops/billing/events"] = Access.Operator,
     };
 
     /// <summary>Routes under /api: method, the scope they need, and a body that a caller with the scope may send.</summary>

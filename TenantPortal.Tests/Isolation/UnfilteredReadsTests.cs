@@ -30,6 +30,8 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/Billing/Webhooks/StripeTenantResolver.cs"] = "a Stripe webhook names its tenant by metadata or Stripe ids; once found, the event is applied working for that tenant only",
         ["TenantPortal.Web/Security/OperatorAccountService.cs"] = "the fleet-level audit entry of an operator invited or removed (no tenant)",
         ["TenantPortal.Data/Services/Operations/OperatorTenantService.cs"] = "operators (checked against the Operator role) read and act on any one tenant by its id",
+        ["TenantPortal.Data/Services/Audit/FleetAuditService.cs"] = "/ops/audit: operators (checked against the Operator role) read every tenant's audit log",
+        ["TenantPortal.Data/Services/Billing/Webhooks/StripeInboxService.cs"] = "/ops/billing/events: operators (checked against the Operator role) list the webhook inbox with each event's tenant",
         ["TenantPortal.Web/Startup/OperatorBootstrapper.cs"] = "the fleet-level audit entry of the bootstrap operator",
     };
 

@@ -3,6 +3,7 @@ using Hangfire.InMemory;
 using Hangfire.SqlServer;
 using TenantPortal.Data.Options;
 using TenantPortal.Web.Observability;
+using TenantPortal.Web.Operations;
 using TenantPortal.Web.Jobs;
 using TenantPortal.Web.Options;
 
@@ -22,7 +23,8 @@ public static class JobServiceExtensions
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings()
-                .UseFilter(new JobMetricsFilter(services.GetRequiredService<PortalMetrics>()));
+                .UseFilter(new JobMetricsFilter(services.GetRequiredService<PortalMetrics>()))
+                .UseFilter(new JobFailureNoticeFilter(services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<ILogger<JobFailureNoticeFilter>>()));
             if (options.Storage == JobStorageKind.SqlServer)
             {
                 config.UseSqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
@@ -48,6 +50,7 @@ public static class JobServiceExtensions
         builder.Services.AddScoped<DunningJob>();
         builder.Services.AddScoped<SubscriptionRenewalsJob>();
         builder.Services.AddScoped<StripeInboxRetryJob>();
+        builder.Services.AddScoped<JobMonitor>();
         builder.Services.AddHangfireServer(o =>
         {
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";

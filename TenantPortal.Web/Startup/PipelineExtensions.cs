@@ -35,10 +35,12 @@ public static class PipelineExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
 
         // Operators only: the policy answers anonymous users with the login page and others with 403.
-        // Authorization = [] drops Hangfire's default local-requests-only filter, the policy is the gate.
+        // Authorization = [] drops Hangfire's default local-requests-only filter; the dashboard's own filter checks the
+        // same policy again, so the dashboard stays operator-only however it is mapped.
         app.MapHangfireDashboardWithAuthorizationPolicy(PortalPolicies.Operator, "/hangfire", new DashboardOptions
         {
             Authorization = [],
+            AsyncAuthorization = [new OperatorDashboardAuthorizationFilter()],
             AppPath = "/ops",
             DashboardTitle = "TenantPortal jobs",
         });

@@ -5,6 +5,7 @@ using TenantPortal.Core.Billing;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Operations;
 
 namespace TenantPortal.Data.Services.Billing;
 
@@ -20,7 +21,7 @@ public sealed class InvoiceSettlementService(IDbContextFactory<PortalDbContext> 
     {
         using var scope = tenantContext.BeginCrossTenantScope("operators listing ledger invoices to settle");
         await using var db = contexts.CreateDbContext();
-        if (!await IsOperatorAsync(db, actor, cancellationToken))
+        if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
             return Error.Forbidden("Only operators can settle invoices.");
         var rows = await (from i in db.Invoices.AsNoTracking()
                           join t in db.Tenants on i.TenantId equals t.Id
@@ -44,7 +45,7 @@ public sealed class InvoiceSettlementService(IDbContextFactory<PortalDbContext> 
             return Error.Invalid("reason", "Give a reason; it goes into the tenant's audit log.");
         using var scope = tenantContext.BeginCrossTenantScope("operator settling a ledger invoice");
         await using var db = contexts.CreateDbContext();
-        if (!await IsOperatorAsync(db, actor, cancellationToken))
+        if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
             return Error.Forbidden("Only operators can settle invoices.");
         var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken);
         if (invoice is null)
@@ -78,9 +79,4 @@ public sealed class InvoiceSettlementService(IDbContextFactory<PortalDbContext> 
         return Result.Success();
     }
 
-    private static Task<bool> IsOperatorAsync(PortalDbContext db, Actor actor, CancellationToken cancellationToken) =>
-        (from ur in db.UserRoles
-         join r in db.Roles on ur.RoleId equals r.Id
-         where ur.UserId == actor.UserId && r.Name == PortalRoles.Operator
-         select ur).AnyAsync(cancellationToken);
 }

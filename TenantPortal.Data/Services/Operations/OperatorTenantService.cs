@@ -50,7 +50,7 @@ public sealed class OperatorTenantService(
         using (tenantContext.BeginCrossTenantScope("operator reading one tenant's detail"))
         {
             await using var db = contexts.CreateDbContext();
-            if (!await IsOperatorAsync(db, actor, cancellationToken))
+            if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
                 return Forbidden();
             var t = await db.Tenants.AsNoTracking().Include(x => x.QuotaOverrides).SingleOrDefaultAsync(x => x.Id == tenantId, cancellationToken);
             if (t is null)
@@ -227,7 +227,7 @@ public sealed class OperatorTenantService(
             return why.Error;
         using var scope = tenantContext.BeginCrossTenantScope("operator resending a tenant's invitation");
         await using var db = contexts.CreateDbContext();
-        if (!await IsOperatorAsync(db, actor, cancellationToken))
+        if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
             return Forbidden();
         var invitation = await db.Invitations.SingleOrDefaultAsync(i => i.Id == invitationId && i.TenantId == tenantId, cancellationToken);
         if (invitation is null)
@@ -268,7 +268,7 @@ public sealed class OperatorTenantService(
 
         using var scope = tenantContext.BeginCrossTenantScope("operator creating a tenant for a customer");
         await using var db = contexts.CreateDbContext();
-        if (!await IsOperatorAsync(db, actor, cancellationToken))
+        if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
             return Forbidden();
         if (await db.Tenants.AnyAsync(t => t.Slug == slug, cancellationToken))
             return new Error(ErrorCodes.SlugTaken, $"'{slug}' is taken; choose another slug.", "slug");
@@ -336,7 +336,7 @@ public sealed class OperatorTenantService(
             return why.Error;
         using var scope = tenantContext.BeginCrossTenantScope(scopeReason);
         await using var db = contexts.CreateDbContext();
-        if (!await IsOperatorAsync(db, actor, cancellationToken))
+        if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
             return Forbidden();
         var tenant = await db.Tenants.Include(t => t.QuotaOverrides).SingleOrDefaultAsync(t => t.Id == tenantId, cancellationToken);
         if (tenant is null)
@@ -370,9 +370,4 @@ public sealed class OperatorTenantService(
 
     private static Error Forbidden() => Error.Forbidden("Only operators can manage tenants.");
 
-    private static Task<bool> IsOperatorAsync(PortalDbContext db, Actor actor, CancellationToken cancellationToken) =>
-        (from ur in db.UserRoles
-         join r in db.Roles on ur.RoleId equals r.Id
-         where ur.UserId == actor.UserId && r.Name == PortalRoles.Operator
-         select ur).AnyAsync(cancellationToken);
 }

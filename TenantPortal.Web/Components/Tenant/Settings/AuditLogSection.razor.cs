@@ -1,24 +1,16 @@
-using System.Reflection;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using TenantPortal.Core.Audit;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Web.Components.Shared;
 
 namespace TenantPortal.Web.Components.Tenant.Settings;
 
 /// <summary>The audit log section of the Settings tab.</summary>
 public partial class AuditLogSection
 {
-    // Each group ("member.") followed by its actions ("member.removed"), from the names the services record.
-    private static readonly IReadOnlyList<string> ActionOptions = typeof(AuditActions)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-        .Select(f => (string)f.GetRawConstantValue()!)
-        .GroupBy(a => a[..(a.IndexOf('.') + 1)])
-        .OrderBy(g => g.Key, StringComparer.Ordinal)
-        .SelectMany(g => g.OrderBy(a => a, StringComparer.Ordinal).Prepend(g.Key))
-        .ToList();
+    private static readonly IReadOnlyList<string> ActionOptions = AuditActionOptions.All;
 
     private MudTable<AuditEntry>? _table;
     private string? _action;
