@@ -26,7 +26,7 @@ public sealed class BillingLifecycleTests : IAsyncLifetime
     public async Task TrialExpiry_RemindsOnce3DaysBefore_ThenSuspends_AndQuotaChecksSayTrialExpired()
     {
         var t = await _s.AddTenantAsync("tryout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial);
-        await SetTrialEndAsync(t.Id, _s.Bed.Time.GetUtcNow().AddDays(2.5));
+        await _s.SetTrialEndAsync(t.Id, _s.Bed.Time.GetUtcNow().AddDays(2.5));
 
         var first = await _s.Services.RunAsync<TrialExpiryService, (int, int)>(s => s.RunAsync(None));
         var second = await _s.Services.RunAsync<TrialExpiryService, (int, int)>(s => s.RunAsync(None));
@@ -82,7 +82,7 @@ public sealed class BillingLifecycleTests : IAsyncLifetime
         await _s.Services.RunAsync<DunningService, (int, int)>(d => d.RunAsync(None));
         await _s.Services.RunAsync<DunningService, (int, int)>(d => d.RunAsync(None));
         Assert.Equal(TenantStatus.Suspended, (await _s.TenantAsync(t.Id)).Status);
-        var op = await OperatorAsync();
+        var op = await _s.OperatorAsync();
 
         var listed = await _s.Services.RunAsync<InvoiceSettlementService, Result<IReadOnlyList<OpenInvoiceRow>>>(s => s.ListOpenAsync(op, None));
         Assert.Contains(listed.Value, r => r.Id == invoice.Id && r.TenantSlug == "settled" && r.TotalCents == 4_900);
@@ -114,7 +114,7 @@ public sealed class BillingLifecycleTests : IAsyncLifetime
         await _s.InvoiceAsync();
         var invoice = (await _s.InvoicesAsync(t.Id)).Single();
 
-        var voided = await _s.Services.RunAsync<InvoiceSettlementService, Result>(async s => await s.VoidAsync(await OperatorAsync(), invoice.Id, "goodwill", None));
+        var voided = await _s.Services.RunAsync<InvoiceSettlementService, Result>(async s => await s.VoidAsync(await _s.OperatorAsync(), invoice.Id, "goodwill", None));
 
         Assert.True(voided.IsSuccess);
         _s.Bed.Time.SetUtcNow(invoice.DueAt.AddDays(1));
@@ -150,25 +150,5 @@ public sealed class BillingLifecycleTests : IAsyncLifetime
         Assert.Equal("lineId", untraceable.Error?.Field);
     }
 
-    private async Task SetTrialEndAsync(Guid tenantId, DateTimeOffset end)
-    {
-        await using var db = _s.Bed.Database.CrossTenant();
-        var tenant = await db.Tenants.SingleAsync(t => t.Id == tenantId);
-        tenant.TrialEndsAt = end;
-        await db.SaveChangesAsync();
-    }
 
-    private async Task<Actor> OperatorAsync()
-    {
-        await using var db = _s.Bed.Database.CrossTenant();
-        var user = _s.Bed.Users["outsider"];
-        if (!await db.UserRoles.AnyAsync(r => r.UserId == user.Id))
-        {
-            var role = new Microsoft.AspNetCore.Identity.IdentityRole(PortalRoles.Operator) { NormalizedName = PortalRoles.Operator.ToUpperInvariant() };
-            db.Roles.Add(role);
-            db.UserRoles.Add(new Microsoft.AspNetCore.Identity.IdentityUserRole<string> { UserId = user.Id, RoleId = role.Id });
-            await db.SaveChangesAsync();
-        }
-        return _s.Bed.ActorOf("outsider");
-    }
 }

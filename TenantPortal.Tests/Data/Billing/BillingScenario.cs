@@ -1,10 +1,13 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using TenantPortal.Core.Authorization;
 using TenantPortal.Core.Billing;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Data.Options;
+using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Tests.Builders;
 using TenantPortal.Tests.Infrastructure;
@@ -89,4 +92,32 @@ public sealed class BillingScenario : IAsyncLifetime
 
     /// <summary>A billing service working for <paramref name="tenantId"/>, in a scope of its own.</summary>
     public Task<T> BillingAsync<T>(Guid tenantId, Func<BillingService, Task<T>> work) => Services.RunAsync(work, tenantId);
+
+    /// <summary>Sets a tenant's trial end directly.</summary>
+    public async Task SetTrialEndAsync(Guid tenantId, DateTimeOffset end)
+    {
+        await using var db = Bed.Database.CrossTenant();
+        var tenant = await db.Tenants.SingleAsync(t => t.Id == tenantId);
+        tenant.TrialEndsAt = end;
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The bed's "outsider", made an operator (the Operator role is created when missing).</summary>
+    public async Task<Actor> OperatorAsync()
+    {
+        await using var db = Bed.Database.CrossTenant();
+        var user = Bed.Users["outsider"];
+        if (!await db.UserRoles.AnyAsync(r => r.UserId == user.Id))
+        {
+            var role = await db.Roles.SingleOrDefaultAsync(r => r.Name == PortalRoles.Operator);
+            if (role is null)
+            {
+                role = new IdentityRole(PortalRoles.Operator) { NormalizedName = PortalRoles.Operator.ToUpperInvariant() };
+                db.Roles.Add(role);
+            }
+            db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = role.Id });
+            await db.SaveChangesAsync();
+        }
+        return Bed.ActorOf("outsider");
+    }
 }

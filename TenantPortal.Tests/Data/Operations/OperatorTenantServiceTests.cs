@@ -34,7 +34,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     public async Task GetAsync_ReturnsMembersInvitationsUsageAndAudit_ForAnOperator()
     {
         await _s.UseAsync(Alpha, UsageMetric.ApiCalls, 1_234, _s.Bed.Time.GetUtcNow().AddHours(-1));
-        var op = await OperatorAsync();
+        var op = await _s.OperatorAsync();
         Assert.True((await RunAsync(s => s.SetQuotaOverrideAsync(op, Alpha, UsageMetric.GpuHours, 75, "pilot project", None))).IsSuccess);
 
         var detail = (await RunAsync(s => s.GetAsync(op, Alpha, None))).Value;
@@ -55,7 +55,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     public async Task GetAsync_IsForbidden_ForTheTenantsOwner_AndNotFound_ForAnUnknownTenant()
     {
         var owner = await RunAsync(s => s.GetAsync(_s.Bed.ActorOf("owner"), Alpha, None));
-        var unknown = await RunAsync(async s => s.GetAsync(await OperatorAsync(), Guid.NewGuid(), None).Result);
+        var unknown = await RunAsync(async s => s.GetAsync(await _s.OperatorAsync(), Guid.NewGuid(), None).Result);
 
         Assert.Equal(ErrorCodes.Forbidden, owner.Error?.Code);
         Assert.Equal(ErrorCodes.NotFound, unknown.Error?.Code);
@@ -64,7 +64,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task SuspendAsync_SuspendsWithTheReasonAudited_AndQuotaChecksDenyWithSuspended()
     {
-        var op = await OperatorAsync();
+        var op = await _s.OperatorAsync();
 
         var result = await RunAsync(s => s.SuspendAsync(op, Alpha, "  abuse report #42 ", None));
 
@@ -83,7 +83,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [InlineData("   ")]
     public async Task SuspendAsync_ChangesNothing_WhenTheReasonIsMissing(string? reason)
     {
-        var result = await RunAsync(async s => await s.SuspendAsync(await OperatorAsync(), Alpha, reason, None));
+        var result = await RunAsync(async s => await s.SuspendAsync(await _s.OperatorAsync(), Alpha, reason, None));
 
         Assert.Equal((ErrorCodes.Invalid, "reason"), (result.Error?.Code, result.Error?.Field));
         Assert.Equal(TenantStatus.Active, (await _s.TenantAsync(Alpha)).Status);
@@ -93,7 +93,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task ReactivateAsync_MakesASuspendedSubscriberActive_WithTheReasonAudited()
     {
-        var op = await OperatorAsync();
+        var op = await _s.OperatorAsync();
         await RunAsync(s => s.SuspendAsync(op, Alpha, "abuse report", None));
 
         var result = await RunAsync(s => s.ReactivateAsync(op, Alpha, "resolved with the customer", None));
@@ -112,8 +112,8 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     public async Task ReactivateAsync_PutsATenantBackOnItsTrial_WhenTheTrialHasNotEnded()
     {
         var t = await _s.AddTenantAsync("tryout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial);
-        await SetTrialEndAsync(t.Id, _s.Bed.Time.GetUtcNow().AddDays(5));
-        var op = await OperatorAsync();
+        await _s.SetTrialEndAsync(t.Id, _s.Bed.Time.GetUtcNow().AddDays(5));
+        var op = await _s.OperatorAsync();
         await RunAsync(s => s.SuspendAsync(op, t.Id, "fraud check", None));
 
         await RunAsync(s => s.ReactivateAsync(op, t.Id, "fraud check passed", None));
@@ -124,7 +124,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task ReactivateAsync_IsAConflict_WhenTheTenantIsNotSuspended()
     {
-        var result = await RunAsync(async s => await s.ReactivateAsync(await OperatorAsync(), Alpha, "why not", None));
+        var result = await RunAsync(async s => await s.ReactivateAsync(await _s.OperatorAsync(), Alpha, "why not", None));
 
         Assert.Equal(ErrorCodes.Conflict, result.Error?.Code);
     }
@@ -133,7 +133,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     public async Task ChangeTierAsync_SwitchesThePlanAtOnce_ChargedForASubscriber()
     {
         var t = await _s.AddTenantAsync("payer", SubscriptionTier.Starter, BillingScenario.October);
-        var op = await OperatorAsync();
+        var op = await _s.OperatorAsync();
 
         var result = await RunAsync(s => s.ChangeTierAsync(op, t.Id, SubscriptionTier.Professional, "sales deal", None));
 
@@ -152,7 +152,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     {
         var t = await _s.AddTenantAsync("tryout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial);
 
-        await RunAsync(async s => await s.ChangeTierAsync(await OperatorAsync(), t.Id, SubscriptionTier.Enterprise, "evaluation", None));
+        await RunAsync(async s => await s.ChangeTierAsync(await _s.OperatorAsync(), t.Id, SubscriptionTier.Enterprise, "evaluation", None));
 
         var segments = await SegmentsAsync(t.Id);
         Assert.Equal((SubscriptionTier.Enterprise, false), (segments[^1].Tier, segments[^1].Charged));
@@ -162,7 +162,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task ChangeTierAsync_ChangesNothing_ForTheSameTier()
     {
-        var result = await RunAsync(async s => await s.ChangeTierAsync(await OperatorAsync(), Alpha, SubscriptionTier.Starter, "no-op", None));
+        var result = await RunAsync(async s => await s.ChangeTierAsync(await _s.OperatorAsync(), Alpha, SubscriptionTier.Starter, "no-op", None));
 
         Assert.Equal((ErrorCodes.Invalid, "tier"), (result.Error?.Code, result.Error?.Field));
         Assert.Empty(await SegmentsAsync(Alpha));
@@ -172,8 +172,8 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     public async Task ExtendTrialAsync_MovesTheEnd_AndPutsATenantSuspendedAfterItsTrialBackOnTrial()
     {
         var t = await _s.AddTenantAsync("lapsed", SubscriptionTier.Starter, BillingScenario.October, TenantStatus.Suspended, charged: false);
-        await SetTrialEndAsync(t.Id, _s.Bed.Time.GetUtcNow().AddDays(-2));
-        var op = await OperatorAsync();
+        await _s.SetTrialEndAsync(t.Id, _s.Bed.Time.GetUtcNow().AddDays(-2));
+        var op = await _s.OperatorAsync();
 
         var result = await RunAsync(s => s.ExtendTrialAsync(op, t.Id, 10, "customer asked for more time", None));
 
@@ -192,9 +192,9 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     {
         var t = await _s.AddTenantAsync("tryout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial);
         var end = _s.Bed.Time.GetUtcNow().AddDays(3);
-        await SetTrialEndAsync(t.Id, end);
+        await _s.SetTrialEndAsync(t.Id, end);
 
-        await RunAsync(async s => await s.ExtendTrialAsync(await OperatorAsync(), t.Id, 7, "conference", None));
+        await RunAsync(async s => await s.ExtendTrialAsync(await _s.OperatorAsync(), t.Id, 7, "conference", None));
 
         Assert.Equal(end.AddDays(7), (await _s.TenantAsync(t.Id)).TrialEndsAt);
     }
@@ -206,9 +206,9 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     {
         var t = await _s.AddTenantAsync("tryout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial);
         var end = _s.Bed.Time.GetUtcNow().AddDays(3);
-        await SetTrialEndAsync(t.Id, end);
+        await _s.SetTrialEndAsync(t.Id, end);
 
-        var result = await RunAsync(async s => await s.ExtendTrialAsync(await OperatorAsync(), t.Id, days, "conference", None));
+        var result = await RunAsync(async s => await s.ExtendTrialAsync(await _s.OperatorAsync(), t.Id, days, "conference", None));
 
         Assert.Equal((ErrorCodes.Invalid, "days"), (result.Error?.Code, result.Error?.Field));
         Assert.Equal(end, (await _s.TenantAsync(t.Id)).TrialEndsAt);
@@ -217,7 +217,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task ExtendTrialAsync_IsAConflict_ForAPayingTenant()
     {
-        var result = await RunAsync(async s => await s.ExtendTrialAsync(await OperatorAsync(), Alpha, 5, "mistake", None));
+        var result = await RunAsync(async s => await s.ExtendTrialAsync(await _s.OperatorAsync(), Alpha, 5, "mistake", None));
 
         Assert.Equal(ErrorCodes.Conflict, result.Error?.Code);
     }
@@ -225,7 +225,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task SetQuotaOverrideAsync_ChangesTheLimitOfTheTenantsUsageReport_AndClearingRestoresThePlan()
     {
-        var op = await OperatorAsync();
+        var op = await _s.OperatorAsync();
 
         var set = await RunAsync(s => s.SetQuotaOverrideAsync(op, Alpha, UsageMetric.ApiCalls, 250_000, "launch week", None));
         var again = await RunAsync(s => s.SetQuotaOverrideAsync(op, Alpha, UsageMetric.ApiCalls, PlanCatalog.Unlimited, "launch week, unlimited", None));
@@ -250,7 +250,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [InlineData(-0.5)]
     public async Task SetQuotaOverrideAsync_ChangesNothing_ForANegativeLimitOtherThanUnlimited(double limit)
     {
-        var result = await RunAsync(async s => await s.SetQuotaOverrideAsync(await OperatorAsync(), Alpha, UsageMetric.ApiCalls, (decimal)limit, "typo", None));
+        var result = await RunAsync(async s => await s.SetQuotaOverrideAsync(await _s.OperatorAsync(), Alpha, UsageMetric.ApiCalls, (decimal)limit, "typo", None));
 
         Assert.Equal((ErrorCodes.Invalid, "limit"), (result.Error?.Code, result.Error?.Field));
         await using var db = _s.Bed.Database.CrossTenant();
@@ -260,7 +260,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task ClearQuotaOverrideAsync_IsInvalid_WithoutAnOverride()
     {
-        var result = await RunAsync(async s => await s.ClearQuotaOverrideAsync(await OperatorAsync(), Alpha, UsageMetric.GpuHours, "cleanup", None));
+        var result = await RunAsync(async s => await s.ClearQuotaOverrideAsync(await _s.OperatorAsync(), Alpha, UsageMetric.GpuHours, "cleanup", None));
 
         Assert.Equal((ErrorCodes.Invalid, "metric"), (result.Error?.Code, result.Error?.Field));
     }
@@ -268,7 +268,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task ResendInvitationAsync_SendsANewLink_WithTheReasonAudited()
     {
-        var op = await OperatorAsync();
+        var op = await _s.OperatorAsync();
 
         var result = await RunAsync(s => s.ResendInvitationAsync(op, Alpha, _s.Bed.PendingInvitationId, _s.Bed.AcceptUrl, "customer lost the email", None));
 
@@ -289,7 +289,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task ResendInvitationAsync_IsNotFound_ForAnotherTenantsInvitation()
     {
-        var result = await RunAsync(async s => await s.ResendInvitationAsync(await OperatorAsync(), _s.Bed.BetaId, _s.Bed.PendingInvitationId, _s.Bed.AcceptUrl, "x", None));
+        var result = await RunAsync(async s => await s.ResendInvitationAsync(await _s.OperatorAsync(), _s.Bed.BetaId, _s.Bed.PendingInvitationId, _s.Bed.AcceptUrl, "x", None));
 
         Assert.Equal(ErrorCodes.NotFound, result.Error?.Code);
         Assert.Empty(_s.Bed.Mail.Sent);
@@ -298,7 +298,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task CreateTenantAsync_MakesAnExistingUserOwner_WithoutMakingTheOperatorAMember()
     {
-        var op = await OperatorAsync();
+        var op = await _s.OperatorAsync();
 
         var result = await RunAsync(s => s.CreateTenantAsync(op, new("Umbrella Corp", "umbrella", SubscriptionTier.Professional, "Beta-Owner@beta.test"),
             _s.Bed.AcceptUrl, "signed contract", None));
@@ -320,7 +320,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task CreateTenantAsync_SendsAnOwnerInvitation_ToSomeoneWithoutAnAccount()
     {
-        var result = await RunAsync(async s => await s.CreateTenantAsync(await OperatorAsync(), new("Hooli", "hooli", SubscriptionTier.Free, "gavin@hooli.test"),
+        var result = await RunAsync(async s => await s.CreateTenantAsync(await _s.OperatorAsync(), new("Hooli", "hooli", SubscriptionTier.Free, "gavin@hooli.test"),
             _s.Bed.AcceptUrl, "phone sale", None));
 
         Assert.True(result.Value.OwnerInvited);
@@ -339,7 +339,7 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [InlineData("Hooli", "hooli", "not-an-email", ErrorCodes.Invalid, "ownerEmail")]
     public async Task CreateTenantAsync_CreatesNothing_ForBadInput(string name, string slug, string email, string code, string field)
     {
-        var result = await RunAsync(async s => await s.CreateTenantAsync(await OperatorAsync(), new(name, slug, SubscriptionTier.Free, email), _s.Bed.AcceptUrl, "sale", None));
+        var result = await RunAsync(async s => await s.CreateTenantAsync(await _s.OperatorAsync(), new(name, slug, SubscriptionTier.Free, email), _s.Bed.AcceptUrl, "sale", None));
 
         Assert.Equal((code, field), (result.Error?.Code, result.Error?.Field));
         await using var db = _s.Bed.Database.CrossTenant();
@@ -397,25 +397,5 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
         return await db.PlanSegments.AsNoTracking().Where(s => s.TenantId == tenantId).OrderBy(s => s.StartsAt).ToListAsync();
     }
 
-    private async Task SetTrialEndAsync(Guid tenantId, DateTimeOffset end)
-    {
-        await using var db = _s.Bed.Database.CrossTenant();
-        var tenant = await db.Tenants.SingleAsync(t => t.Id == tenantId);
-        tenant.TrialEndsAt = end;
-        await db.SaveChangesAsync();
-    }
 
-    private async Task<Actor> OperatorAsync()
-    {
-        await using var db = _s.Bed.Database.CrossTenant();
-        var user = _s.Bed.Users["outsider"];
-        if (!await db.UserRoles.AnyAsync(r => r.UserId == user.Id))
-        {
-            var role = new Microsoft.AspNetCore.Identity.IdentityRole(PortalRoles.Operator) { NormalizedName = PortalRoles.Operator.ToUpperInvariant() };
-            db.Roles.Add(role);
-            db.UserRoles.Add(new Microsoft.AspNetCore.Identity.IdentityUserRole<string> { UserId = user.Id, RoleId = role.Id });
-            await db.SaveChangesAsync();
-        }
-        return _s.Bed.ActorOf("outsider");
-    }
 }
