@@ -66,6 +66,7 @@ public class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Template te
         ["InvoiceService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.ListAsync(a, None)),
         ["InvoiceService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.GetAsync(a, TenancyTestBed.AlphaInvoiceNumber, None)),
         ["InvoiceService.LineUsageAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.LineUsageAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, None)),
+        ["InvoiceService.LineEventsFileNameAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.LineEventsFileNameAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, None)),
         ["InvoiceService.WriteLineEventsCsvAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.WriteLineEventsCsvAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, new StringWriter(), None)),
         ["AuditQueryService.QueryAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.QueryAsync(a, new(), 0, 20, None)),
     };

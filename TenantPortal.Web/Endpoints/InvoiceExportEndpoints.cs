@@ -40,18 +40,12 @@ public static class InvoiceExportEndpoints
             return NotFound(access.Error);
         var actor = new Actor(userId, user.Identity?.Name ?? userId, http.Connection.RemoteIpAddress?.ToString());
 
-        // The file is named after the line before its first byte is sent; the same lookup refuses unknown invoices
-        // and lines, and roles below Admin, while the response can still say so.
-        var invoice = await invoices.GetAsync(actor, number, cancellationToken);
-        if (!invoice.IsSuccess)
-            return Failure(invoice.Error);
-        var line = invoice.Value.Lines.SingleOrDefault(l => l.Id == lineId);
-        if (line is not { Metric: { } metric, UsagePeriodStart: { } periodStart })
-            return NotFound(line is null
-                ? Error.NotFound($"That line was not found on invoice {number}.")
-                : Error.NotFound("Only overage and late-usage lines have usage behind them."));
-
-        var fileName = $"{number}-{UsageMetrics.Name(metric)}-{periodStart.UtcDateTime:yyyy-MM}.csv";
+        // The file is named before its first byte is sent, by the same checks as the export, while the response can still
+        // refuse an unknown invoice or line, or a role below Admin.
+        var named = await invoices.LineEventsFileNameAsync(actor, number, lineId, cancellationToken);
+        if (!named.IsSuccess)
+            return Failure(named.Error);
+        var fileName = named.Value;
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = fileName, FileName = fileName }.ToString();
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024, leaveOpen: true);
@@ -67,6 +61,8 @@ public static class InvoiceExportEndpoints
     private static Results<EmptyHttpResult, NotFound<ProblemDetails>, ProblemHttpResult> Failure(Error error) => error.Code switch
     {
         ErrorCodes.NotFound => NotFound(error),
+        // A line with no usage behind it has no usage.csv: the address names nothing.
+        ErrorCodes.Invalid when error.Field == "lineId" => NotFound(error),
         ErrorCodes.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: error.Message),
         _ => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: error.Message),
     };

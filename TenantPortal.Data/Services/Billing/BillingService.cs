@@ -39,8 +39,7 @@ public sealed class BillingService(
         var tenant = await LoadAsync(db, gate.Value.TenantId, cancellationToken);
         var now = time.GetUtcNow();
         var upcoming = await UpcomingAsync(db, tenant, now, cancellationToken);
-        int? daysLeft = tenant is { Status: TenantStatus.Trial, TrialEndsAt: { } end }
-            ? Math.Max(0, (int)Math.Ceiling((end - now).TotalDays)) : null;
+        int? daysLeft = tenant is { Status: TenantStatus.Trial, TrialEndsAt: { } end } ? BillingStatusRules.TrialDaysLeft(end, now) : null;
         return new BillingOverview(tenant.Tier, tenant.BillingCycle, tenant.Status, PlanCatalog.For(tenant.Tier).PriceCents(tenant.BillingCycle),
             PlanChangeRules.HasPaidSubscription(tenant), tenant.Status == TenantStatus.Trial ? tenant.TrialEndsAt : null, daysLeft,
             tenant.SubscriptionStartedAt, tenant.CurrentPeriodEndsAt, tenant.CancelAtPeriodEnd, tenant.PendingTier, tenant.PendingCycle,
@@ -59,7 +58,10 @@ public sealed class BillingService(
         if (!gate.IsSuccess)
             return gate.Error;
         var tenant = await LoadAsync(db, gate.Value.TenantId, cancellationToken);
-        return await PreviewAsync(db, tenant, tier, cycle, time.GetUtcNow(), cancellationToken);
+        var now = time.GetUtcNow();
+        var preview = await PreviewAsync(db, tenant, tier, cycle, now, cancellationToken);
+        var upcoming = await UpcomingAsync(db, tenant, now, cancellationToken);
+        return preview with { UpcomingTotalCents = upcoming.TotalCents + preview.ProrationCents };
     }
 
     /// <summary>
@@ -276,7 +278,6 @@ public sealed class BillingService(
         var after = kind == PlanChangeKind.Same
             ? before
             : BaseCharges.For(PlanHistory.Simulate(segments, tier, cycle, charged: tier != SubscriptionTier.Free, effectiveAt), periodStart).Sum(c => c.AmountCents);
-        var upcoming = await UpcomingAsync(db, tenant, now, cancellationToken);
         var proration = after - before;
         var price = PlanCatalog.For(tier).PriceCents(cycle);
         var checkout = kind == PlanChangeKind.Subscribe && gateway.IsExternal;
@@ -289,7 +290,8 @@ public sealed class BillingService(
             PlanChangeKind.Downgrade => $"{tier} starts on {Day(effectiveAt)}; until then you keep {tenant.Tier} and its quotas.",
             _ => "The trial ends now and the workspace moves to Free, with Free's limits and nothing to pay.",
         };
-        return new PlanChangePreview(tier, cycle, kind, effectiveAt, price, proration, upcoming.TotalCents + proration, blockers, checkout, summary);
+        // The upcoming total is added by the preview shown to the owner; a confirmed change does not need it.
+        return new PlanChangePreview(tier, cycle, kind, effectiveAt, price, proration, 0, blockers, checkout, summary);
     }
 
     private async Task<InvoicePreview> UpcomingAsync(PortalDbContext db, Tenant tenant, DateTimeOffset now, CancellationToken cancellationToken)

@@ -32,11 +32,9 @@ public sealed class BillingStatusService(IDbContextFactory<PortalDbContext> cont
             unpaid = open.OrderBy(i => i.PeriodStart).Select(i => i.Number).FirstOrDefault();
         }
         var now = time.GetUtcNow();
-        // As QuotaService decides trial_expired: a trial past its end, or a suspension of a trial that never subscribed.
-        var trialExpired = tenant.TrialEndsAt is { } end && end <= now && tenant.SubscriptionStartedAt is null
-            && tenant.Status is TenantStatus.Trial or TenantStatus.Suspended;
+        var trialExpired = BillingStatusRules.IsTrialExpired(tenant.Status, tenant.TrialEndsAt, tenant.SubscriptionStartedAt, now);
         int? daysLeft = tenant is { Status: TenantStatus.Trial, TrialEndsAt: { } trialEnd } && !trialExpired
-            ? Math.Max(0, (int)Math.Ceiling((trialEnd - now).TotalDays)) : null;
+            ? BillingStatusRules.TrialDaysLeft(trialEnd, now) : null;
         return new BillingStatus(tenant.Tier, tenant.Status, tenant.TrialEndsAt, daysLeft, trialExpired, tenant.PastDueSince,
             tenant.PastDueSince?.AddDays(billing.Value.DunningDays), tenant.SuspendedAt, unpaid);
     }

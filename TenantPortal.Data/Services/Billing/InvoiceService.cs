@@ -57,6 +57,16 @@ public sealed class InvoiceService(IDbContextFactory<PortalDbContext> contexts, 
     }
 
     /// <summary>
+    /// The file name of the CSV export of a line's events, after the same checks as the export: a caller that must
+    /// name the file before its first byte (an HTTP response) asks for it first.
+    /// </summary>
+    public async Task<Result<string>> LineEventsFileNameAsync(Actor actor, string number, Guid lineId, CancellationToken cancellationToken)
+    {
+        var line = await TraceableLineAsync(actor, number, lineId, cancellationToken);
+        return line.IsSuccess ? FileName(number, line.Value.Metric, line.Value.PeriodStart) : line.Error;
+    }
+
+    /// <summary>
     /// Writes the events behind an overage or late-usage line as CSV (every event of the metric in the billed period,
     /// oldest first), streamed in pages. Returns the file name.
     /// </summary>
@@ -88,8 +98,11 @@ public sealed class InvoiceService(IDbContextFactory<PortalDbContext> contexts, 
             after = rows[^1].Id;
         }
         await output.FlushAsync(cancellationToken);
-        return $"{number}-{UsageMetrics.Name(metric)}-{periodStart.UtcDateTime:yyyy-MM}.csv";
+        return FileName(number, metric, periodStart);
     }
+
+    private static string FileName(string number, UsageMetric metric, DateTimeOffset periodStart) =>
+        string.Create(CultureInfo.InvariantCulture, $"{number}-{UsageMetrics.Name(metric)}-{periodStart.UtcDateTime:yyyy-MM}.csv");
 
     private async Task<Result<(UsageMetric Metric, DateTimeOffset PeriodStart)>> TraceableLineAsync(Actor actor, string number, Guid lineId,
         CancellationToken cancellationToken)

@@ -66,13 +66,10 @@ public sealed class InvoiceSettlementService(IDbContextFactory<PortalDbContext> 
         var tenant = await db.Tenants.SingleAsync(t => t.Id == invoice.TenantId, cancellationToken);
         var stillOverdue = await db.Invoices.AnyAsync(i => i.TenantId == tenant.Id && i.Id != invoice.Id && i.Status == InvoiceStatus.Open
             && i.StripeInvoiceId == null && i.DueAt <= now, cancellationToken);
-        var unpaid = tenant.Status == TenantStatus.PastDue || (tenant.Status == TenantStatus.Suspended && tenant.PastDueSince is not null);
-        if (unpaid && !stillOverdue)
+        if (BillingStatusRules.IsUnpaid(tenant) && !stillOverdue)
         {
             audit.Record(db, tenant.Id, actor, AuditActions.BillingStatusChanged, $"tenant:{tenant.Slug}", $"Active again: {tenant.Status} settled with {invoice.Number}");
-            tenant.Status = TenantStatus.Active;
-            tenant.PastDueSince = null;
-            tenant.SuspendedAt = null;
+            BillingStatusRules.Activate(tenant, TenantStatus.Active, now);
             tenant.ConcurrencyStamp = Guid.NewGuid();
         }
         await db.SaveChangesAsync(cancellationToken);

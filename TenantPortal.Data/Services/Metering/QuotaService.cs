@@ -4,6 +4,8 @@ using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 
+using TenantPortal.Data.Services.Billing;
+
 namespace TenantPortal.Data.Services.Metering;
 
 /// <summary>
@@ -45,8 +47,7 @@ public sealed class QuotaService(IDbContextFactory<PortalDbContext> contexts, Ti
 
     private static string? StatusDenial(Tenant tenant, DateTimeOffset now) => tenant.Status switch
     {
-        TenantStatus.Trial when tenant.TrialEndsAt is { } end && now >= end => QuotaDenial.TrialExpired,
-        TenantStatus.Suspended when tenant.TrialEndsAt is { } end && end <= now && tenant.SubscriptionStartedAt is null => QuotaDenial.TrialExpired,
+        _ when BillingStatusRules.IsTrialExpired(tenant.Status, tenant.TrialEndsAt, tenant.SubscriptionStartedAt, now) => QuotaDenial.TrialExpired,
         TenantStatus.Suspended => QuotaDenial.Suspended,
         TenantStatus.Cancelled => QuotaDenial.Cancelled,
         _ => null,

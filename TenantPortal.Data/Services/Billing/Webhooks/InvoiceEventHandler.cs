@@ -63,7 +63,7 @@ internal sealed class InvoiceEventHandler(StripeTenantResolver resolver, AuditWr
                 Record(context, tenant, AuditActions.InvoicePaid, local.Number, $"Invoice {local.Number} paid in Stripe ({invoice.Id}): {before} → Paid");
         }
 
-        var unpaid = tenant.Status == TenantStatus.PastDue || BillingStatusRules.IsSuspendedForNonPayment(tenant);
+        var unpaid = BillingStatusRules.IsUnpaid(tenant);
         if (!unpaid)
             notes.Add($"the tenant is {tenant.Status}, not in dunning");
         else if (tenant.PastDueSince is { } since && since > context.Created)

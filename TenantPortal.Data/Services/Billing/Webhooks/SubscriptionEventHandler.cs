@@ -169,7 +169,7 @@ internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, Au
         if (tenant.Status == target)
             return null;
         // A payment failure newer than this snapshot still stands: only a newer event lifts it.
-        if ((tenant.Status == TenantStatus.PastDue || BillingStatusRules.IsSuspendedForNonPayment(tenant)) && tenant.PastDueSince > context.Created)
+        if (BillingStatusRules.IsUnpaid(tenant) && tenant.PastDueSince > context.Created)
             return null;
         return BillingStatusRules.Activate(tenant, target, context.Now)
             ? null
