@@ -26,7 +26,7 @@ public class IngestionBenchmarks
     public async Task SetupAsync()
     {
         _database = await BenchmarkDatabase.CreateAsync(TimeProvider.System.GetUtcNow(), CancellationToken.None);
-        _ingestion = new UsageIngestionService(new SqliteUsageEventStore(_database.Contexts), TimeProvider.System);
+        _ingestion = new UsageIngestionService(new SqliteUsageEventStore(_database.Contexts), [], TimeProvider.System);
     }
 
     // Ids are new on every call, so every event is inserted; building the batch is not measured.

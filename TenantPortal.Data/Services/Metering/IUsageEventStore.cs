@@ -8,6 +8,6 @@ namespace TenantPortal.Data.Services.Metering;
 /// </summary>
 public interface IUsageEventStore
 {
-    /// <summary>Inserts the events whose ids are new for the tenant; returns how many were inserted.</summary>
-    Task<int> InsertNewAsync(Guid tenantId, IReadOnlyList<UsageEventInput> events, DateTimeOffset receivedAt, CancellationToken cancellationToken);
+    /// <summary>Inserts the events whose ids are new for the tenant; returns those inserted, with their ids, once committed.</summary>
+    Task<IReadOnlyList<StoredUsageEvent>> InsertNewAsync(Guid tenantId, IReadOnlyList<UsageEventInput> events, DateTimeOffset receivedAt, CancellationToken cancellationToken);
 }

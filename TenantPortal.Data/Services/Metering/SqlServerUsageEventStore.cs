@@ -16,7 +16,7 @@ public sealed class SqlServerUsageEventStore(IDbContextFactory<PortalDbContext> 
     private const int RowsPerStatement = 400;
 
     /// <inheritdoc />
-    public async Task<int> InsertNewAsync(Guid tenantId, IReadOnlyList<UsageEventInput> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredUsageEvent>> InsertNewAsync(Guid tenantId, IReadOnlyList<UsageEventInput> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var strategy = db.Database.CreateExecutionStrategy();
@@ -25,12 +25,12 @@ public sealed class SqlServerUsageEventStore(IDbContextFactory<PortalDbContext> 
             await db.Database.OpenConnectionAsync(cancellationToken);
             var connection = (SqlConnection)db.Database.GetDbConnection();
             await using var transaction = (SqlTransaction)await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            var inserted = 0;
+            var inserted = new List<StoredUsageEvent>(events.Count);
             foreach (var chunk in events.Chunk(RowsPerStatement))
             {
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
-                var sql = new StringBuilder("INSERT INTO [UsageEvents] ([TenantId], [ClientEventId], [Metric], [Quantity], [Timestamp], [ReceivedAt]) SELECT @t, v.c, v.m, v.q, v.s, @r FROM (VALUES ");
+                var sql = new StringBuilder("INSERT INTO [UsageEvents] ([TenantId], [ClientEventId], [Metric], [Quantity], [Timestamp], [ReceivedAt]) OUTPUT inserted.[Id], inserted.[ClientEventId] SELECT @t, v.c, v.m, v.q, v.s, @r FROM (VALUES ");
                 for (var i = 0; i < chunk.Length; i++)
                 {
                     sql.Append(i == 0 ? "" : ",").Append($"(@c{i},@m{i},@q{i},@s{i})");
@@ -43,10 +43,16 @@ public sealed class SqlServerUsageEventStore(IDbContextFactory<PortalDbContext> 
                 command.Parameters.Add(new SqlParameter("@t", SqlDbType.UniqueIdentifier) { Value = tenantId });
                 command.Parameters.Add(new SqlParameter("@r", SqlDbType.DateTimeOffset) { Value = receivedAt.ToUniversalTime() });
                 command.CommandText = sql.ToString();
-                inserted += await command.ExecuteNonQueryAsync(cancellationToken);
+                var byId = chunk.ToDictionary(e => e.ClientEventId, StringComparer.Ordinal);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var e = byId[reader.GetString(1)];
+                    inserted.Add(new StoredUsageEvent(reader.GetInt64(0), e.Metric, e.Quantity, e.Timestamp));
+                }
             }
             await transaction.CommitAsync(cancellationToken);
-            return inserted;
+            return (IReadOnlyList<StoredUsageEvent>)inserted;
         });
     }
 }

@@ -8,7 +8,7 @@ namespace TenantPortal.Data.Services.Metering;
 /// inside the batch, or seen before for the tenant, is a duplicate and is not counted again. Suspended tenants'
 /// usage is recorded too: reported usage is never dropped.
 /// </summary>
-public sealed class UsageIngestionService(IUsageEventStore store, TimeProvider time)
+public sealed class UsageIngestionService(IUsageEventStore store, IEnumerable<IUsageIngestObserver> observers, TimeProvider time)
 {
     /// <summary>Validates and stores the batch; the result is returned only once the events are committed.</summary>
     public async Task<Result<IngestResult>> IngestAsync(Guid tenantId, IReadOnlyList<UsageEventInput> events, CancellationToken cancellationToken)
@@ -28,7 +28,12 @@ public sealed class UsageIngestionService(IUsageEventStore store, TimeProvider t
         // The first occurrence of an id in the batch wins; later ones are duplicates.
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var distinct = events.Where(e => seen.Add(e.ClientEventId)).ToList();
-        var inserted = await store.InsertNewAsync(tenantId, distinct, now, cancellationToken);
-        return new IngestResult(inserted, events.Count - inserted);
+        var stored = await store.InsertNewAsync(tenantId, distinct, now, cancellationToken);
+        if (stored.Count > 0)
+        {
+            foreach (var observer in observers)
+                observer.Stored(tenantId, stored);
+        }
+        return new IngestResult(stored.Count, events.Count - stored.Count);
     }
 }

@@ -1,0 +1,30 @@
+using System.Text;
+
+namespace TenantPortal.Benchmarks.Load;
+
+/// <summary>The run's report: one Markdown table of every line, the machine it ran on, and the verdict.</summary>
+public static class LoadReport
+{
+    /// <summary>The report as Markdown.</summary>
+    public static string Render(LoadRun run, TimeSpan elapsed, string command)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"# Load harness, {(run.Quick ? "quick" : "full")} run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine();
+        text.AppendLine($"Command: `{command}`  ");
+        text.AppendLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; run took {elapsed:mm\\:ss}.");
+        text.AppendLine();
+        text.AppendLine("| scenario | size | quantity | measured | target | met |");
+        text.AppendLine("|---|---|---|---:|---|---|");
+        foreach (var m in run.Measurements)
+        {
+            var met = m.Met switch { true => "yes", false => "**no**", null => "" };
+            var note = m.Note.Length == 0 ? "" : $" ({m.Note})";
+            text.AppendLine($"| {m.Scenario} | {m.Size} | {m.Quantity}{note} | {m.Formatted} | {m.Target} | {met} |");
+        }
+        var missed = run.Measurements.Count(m => m.Met is false);
+        text.AppendLine();
+        text.AppendLine(missed == 0 ? "Every target measured in this run is met." : $"{missed} target(s) not met in this run.");
+        return text.ToString();
+    }
+}

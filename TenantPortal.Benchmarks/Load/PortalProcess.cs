@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace TenantPortal.Benchmarks.Load;
+
+/// <summary>
+/// The real portal as a child process: <c>TenantPortal.Web.dll</c> of the same build configuration as the harness, in
+/// Production mode on the embedded default (a SQLite file of the scenario), on a free loopback port, jobs on. The API's
+/// rate limit is lifted (the harness measures the portal, not the limiter); everything else is as shipped.
+/// </summary>
+public sealed class PortalProcess : IAsyncDisposable
+{
+    /// <summary>The operator the portal bootstraps (login for the /ops scenarios).</summary>
+    public const string OperatorEmail = "operator@tenantportal.local";
+
+    /// <summary>The operator's password.</summary>
+    public const string OperatorPassword = "Load-Harness-Operator-2026";
+
+    private readonly Process _process;
+    private readonly string _logPath;
+
+    private PortalProcess(Process process, Uri baseAddress, string logPath)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        _logPath = logPath;
+    }
+
+    /// <summary>Where the portal listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The portal's process id.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>The portal's resident memory now, in bytes.</summary>
+    public long WorkingSetBytes()
+    {
+        _process.Refresh();
+        return _process.WorkingSet64;
+    }
+
+    /// <summary>An HTTP client for the portal: no cookies, loopback, connections reused.</summary>
+    public HttpClient CreateClient(int maxConnections = 64) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = maxConnections,
+        UseCookies = false,
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+    })
+    { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
+
+    /// <summary>
+    /// Starts the portal on <paramref name="databasePath"/> (migrated by the portal on start when new) and waits until
+    /// <c>/health/ready</c> answers 200. <paramref name="settings"/> are extra configuration keys (<c>Section:Key</c>).
+    /// </summary>
+    public static async Task<PortalProcess> StartAsync(string databasePath, string folder, IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
+    {
+        var webDll = LocateWebDll();
+        var port = FreePort();
+        var logPath = Path.Combine(folder, "portal.log");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(webDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(webDll);
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Portal"] = $"Data Source={databasePath}",
+            ["Demo:Seed"] = "false",
+            ["Operator:Email"] = OperatorEmail,
+            ["Operator:Password"] = OperatorPassword,
+            ["Operator:RequireTwoFactor"] = "false",
+            ["RateLimiting:RequestsPerSecond"] = "1000000",
+            ["Email:Mode"] = "Pickup",
+            ["Email:PickupDirectory"] = Path.Combine(folder, "mail"),
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            environment[key] = value;
+        foreach (var (key, value) in environment)
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var portal = new PortalProcess(process, new Uri($"http://127.0.0.1:{port}/"), logPath);
+        using var client = portal.CreateClient();
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"The portal exited with code {process.ExitCode}; its log: {logPath}\n{portal.LogTail()}");
+            try
+            {
+                using var response = await client.GetAsync("health/ready", cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return portal;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(200, cancellationToken);
+        }
+        await portal.DisposeAsync();
+        throw new TimeoutException($"The portal was not ready within 3 minutes; its log: {logPath}");
+    }
+
+    /// <summary>The last lines the portal wrote.</summary>
+    public string LogTail(int lines = 30)
+    {
+        try
+        {
+            using var stream = new FileStream(_logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var all = new StreamReader(stream).ReadToEnd().Split('\n');
+            return string.Join('\n', all.TakeLast(lines));
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    /// <summary>The portal's entry assembly, built with the harness (same configuration).</summary>
+    public static string LocateWebDll()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory);
+        // …/TenantPortal.Benchmarks/bin/<Configuration>/<tfm>/
+        var tfm = here.Name;
+        var configuration = here.Parent!.Name;
+        var root = RepositoryRoot();
+        var dll = Path.Combine(root, "TenantPortal.Web", "bin", configuration, tfm, "TenantPortal.Web.dll");
+        return File.Exists(dll)
+            ? dll
+            : throw new FileNotFoundException($"TenantPortal.Web.dll not found at {dll}: run the harness with 'dotnet run -c Release --project TenantPortal.Benchmarks -- load', which builds it.");
+    }
+
+    /// <summary>The folder holding TenantPortal.sln.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "TenantPortal.sln")))
+                return dir.FullName;
+        }
+        throw new DirectoryNotFoundException("TenantPortal.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
