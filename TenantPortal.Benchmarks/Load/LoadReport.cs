@@ -25,6 +25,10 @@ public static class LoadReport
         var missed = run.Measurements.Count(m => m.Met is false);
         text.AppendLine();
         text.AppendLine(missed == 0 ? "Every target measured in this run is met." : $"{missed} target(s) not met in this run.");
+        text.AppendLine();
+        text.AppendLine("## Against the references");
+        text.AppendLine();
+        text.Append(ReferenceComparison.Render(run.Measurements));
         return text.ToString();
     }
 }
