@@ -40,7 +40,7 @@ public class QuotaCheckBenchmarks
             await store.InsertNewAsync(_database.TenantId, batch, now, CancellationToken.None);
         }
 
-        _quotas = new QuotaService(_database.Contexts, TimeProvider.System);
+        _quotas = new QuotaService(_database.Contexts, _database.Contexts.Tenant, TimeProvider.System);
         var decision = await CheckGpuHours();
         const decimal expected = StoredEvents / 4 * Quantity;
         if (decision.Used != expected)
