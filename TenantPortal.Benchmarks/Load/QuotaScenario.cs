@@ -70,8 +70,8 @@ public sealed class QuotaScenario : ILoadScenario
         using var client = portal.CreateClient(maxConnections: 128);
         await DriveChecksAsync(run, client, keys, rate, TimeSpan.FromSeconds(quick ? 1 : 3), null, cancellationToken); // warm-up: JIT, caches loaded
         using var portalProcess = Process.GetProcessById(portal.ProcessId);
-        var idleCores = await IdleCoresAsync(portalProcess, cancellationToken);
-        run.Record(new Measurement(Name, size, "portal CPU when idle (background work)", idleCores * 100, "% of a core", "informative", null, "over 3 s without requests"));
+        var idleCores = await IdleCoresAsync(portalProcess, TimeSpan.FromSeconds(quick ? 1.5 : 3), cancellationToken);
+        run.Record(new Measurement(Name, size, "portal CPU when idle (background work)", idleCores * 100, "% of a core", "informative", null, "measured over a pause without requests"));
         portalProcess.Refresh();
         var cpuBefore = portalProcess.TotalProcessorTime;
         var sent = await DriveChecksAsync(run, client, keys, rate, duration, size, cancellationToken);
@@ -79,7 +79,7 @@ public sealed class QuotaScenario : ILoadScenario
         var cpuPerCheck = ((portalProcess.TotalProcessorTime - cpuBefore).TotalMilliseconds - idleCores * duration.TotalMilliseconds) / Math.Max(1, sent);
         run.Record(new Measurement(Name, size, "portal CPU time per HTTP check", cpuPerCheck * 1000, "µs", "informative", null,
             $"process CPU over the timed run less the idle rate, / requests; {rate:N0}/s needs {cpuPerCheck * rate / 1000:0.00} of the 2 cores"));
-        await MeasureFloorAsync(run, client, portalProcess, idleCores, rate, TimeSpan.FromSeconds(quick ? 2 : 5), size, cancellationToken);
+        await MeasureFloorAsync(run, client, portalProcess, idleCores, rate, TimeSpan.FromSeconds(quick ? 1 : 5), size, cancellationToken);
         await CheckVisibilityAsync(run, client, keys, visibilityRounds, size, cancellationToken);
         run.Record(new Measurement(Name, size, "portal resident memory after the run", portal.WorkingSetBytes() / 1_048_576.0, "MiB", "informative", null));
     }
@@ -119,7 +119,7 @@ public sealed class QuotaScenario : ILoadScenario
 
         var uncached = new QuotaService(contexts, contexts.Tenant, TimeProvider.System);
         await TimeChecksAsync(uncached, 20, cancellationToken);
-        var reads = await TimeChecksAsync(uncached, quick ? 100 : 400, cancellationToken);
+        var reads = await TimeChecksAsync(uncached, quick ? 40 : 400, cancellationToken);
         run.Record(new Measurement(Name, size, "in-process QuotaService.CheckAsync p99, QuotaCache=None", reads.Percentile(99), "ms", "informative", null,
             $"p50 {reads.Percentile(50):0.00} ms; reads the database every check"));
     }
@@ -172,12 +172,12 @@ public sealed class QuotaScenario : ILoadScenario
         return driver.Sent;
     }
 
-    private static async Task<double> IdleCoresAsync(Process portalProcess, CancellationToken cancellationToken)
+    private static async Task<double> IdleCoresAsync(Process portalProcess, TimeSpan pause, CancellationToken cancellationToken)
     {
         portalProcess.Refresh();
         var before = portalProcess.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+        await Task.Delay(pause, cancellationToken);
         portalProcess.Refresh();
         return (portalProcess.TotalProcessorTime - before).TotalMilliseconds / clock.Elapsed.TotalMilliseconds;
     }
@@ -205,7 +205,7 @@ public sealed class QuotaScenario : ILoadScenario
     {
         var keys = new ApiKeyService(new LoadContextFactory(database, null, "load harness: API key lookup"), new AuditWriter(TimeProvider.System), TimeProvider.System);
         var latencies = new LatencyRecorder();
-        for (var i = 0; i < (quick ? 2_000 : 10_000); i++)
+        for (var i = 0; i < (quick ? 1_000 : 10_000); i++)
         {
             var start = Stopwatch.GetTimestamp();
             _ = await keys.AuthenticateAsync(key, cancellationToken) ?? throw new InvalidOperationException("The API key did not authenticate.");
