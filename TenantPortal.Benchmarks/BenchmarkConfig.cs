@@ -20,9 +20,13 @@ public static class BenchmarkConfig
     /// <summary>The flag that selects the short job.</summary>
     public const string QuickFlag = "--quick";
 
+    /// <summary>Whether the run is the short one (benchmarks run in process, so their set-ups can size data by it).</summary>
+    public static bool Quick { get; private set; }
+
     /// <summary>The configuration; <paramref name="quick"/> takes 30 calls per benchmark instead of 200.</summary>
     public static IConfig Create(bool quick)
     {
+        Quick = quick;
         var job = Job.Default
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithLaunchCount(1)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Interceptors;
 using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.ApiKeys;
@@ -34,6 +35,15 @@ public static class DependencyInjection
         if (database.Provider == DatabaseProvider.Sqlite)
             database = database with { ConnectionString = ResolveSqlitePath(database.ConnectionString, builder.Environment.ContentRootPath) };
         services.AddSingleton(database);
+        var metering = MeteringOptions.Read(builder.Configuration, database.Provider);
+        services.AddSingleton(metering);
+        if (metering.QuotaCache == QuotaCacheMode.Local)
+        {
+            services.AddSingleton<QuotaUsageCache>();
+            services.AddSingleton<IUsageIngestObserver>(sp => sp.GetRequiredService<QuotaUsageCache>());
+            services.AddSingleton<TenantQuotaStateCache>();
+            services.AddSingleton<QuotaCacheInvalidationInterceptor>();
+        }
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
 
@@ -41,7 +51,7 @@ public static class DependencyInjection
         {
             case DatabaseProvider.Sqlite:
                 services.AddDbContextFactory<SqlitePortalDbContext>(
-                    o => o.UseSqlite(database.ConnectionString), ServiceLifetime.Scoped);
+                    (sp, o) => AddInterceptors(sp, o.UseSqlite(database.ConnectionString)), ServiceLifetime.Scoped);
                 services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
                     new PortalDbContextFactory<SqlitePortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlitePortalDbContext>>()));
                 services.AddScoped<IUsageEventStore, SqliteUsageEventStore>();
@@ -49,7 +59,7 @@ public static class DependencyInjection
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContextFactory<SqlServerPortalDbContext>(
-                    o => o.UseSqlServer(database.ConnectionString, sql => sql.EnableRetryOnFailure()), ServiceLifetime.Scoped);
+                    (sp, o) => AddInterceptors(sp, o.UseSqlServer(database.ConnectionString, sql => sql.EnableRetryOnFailure())), ServiceLifetime.Scoped);
                 services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
                     new PortalDbContextFactory<SqlServerPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerPortalDbContext>>()));
                 services.AddScoped<IUsageEventStore, SqlServerUsageEventStore>();
@@ -104,6 +114,13 @@ public static class DependencyInjection
         services.AddScoped<StripeInboxService>();
         services.AddScoped<BillingStatusService>();
         return builder;
+    }
+
+    // The quota cache's invalidation sees every save, when the cache is on.
+    private static void AddInterceptors(IServiceProvider services, DbContextOptionsBuilder options)
+    {
+        if (services.GetService<QuotaCacheInvalidationInterceptor>() is { } quotaCache)
+            options.AddInterceptors(quotaCache);
     }
 
     // A relative SQLite path is taken from the content root (not the working directory), and its folder is created.

@@ -19,5 +19,8 @@ internal sealed class TenantDbContextFactory : IDbContextFactory<PortalDbContext
         _tenant.SetTenant(tenantId);
     }
 
+    /// <summary>The tenant context the contexts work for.</summary>
+    public TenantContext Tenant => _tenant;
+
     public PortalDbContext CreateDbContext() => new SqlitePortalDbContext(_options, _tenant);
 }

@@ -12,8 +12,16 @@ namespace TenantPortal.Data.Services.Metering;
 /// Quota decisions for the current tenant, true at the moment they are asked: the period's use includes every event
 /// stored so far. Free tiers (and metrics without an overage price) are hard limits; paid tiers may go over, flagged as
 /// overage; operators' overrides replace the plan's quota; an expired trial, a suspension or a cancellation denies.
+/// With <c>Metering:QuotaCache=Local</c> the use and the tenant's state come from <see cref="QuotaUsageCache"/> and
+/// <see cref="TenantQuotaStateCache"/> once loaded; without them every check reads the database. Seats are always
+/// counted from the members (one indexed count): many paths add and remove members, and none of them is hot.
 /// </summary>
-public sealed class QuotaService(IDbContextFactory<PortalDbContext> contexts, TimeProvider time)
+public sealed class QuotaService(
+    IDbContextFactory<PortalDbContext> contexts,
+    ITenantContext tenantContext,
+    TimeProvider time,
+    QuotaUsageCache? usageCache = null,
+    TenantQuotaStateCache? stateCache = null)
 {
     /// <summary>Decides whether the current tenant may use <paramref name="amount"/> more of <paramref name="metric"/>.</summary>
     public async Task<Result<QuotaDecision>> CheckAsync(UsageMetric metric, decimal amount, CancellationToken cancellationToken)
@@ -22,13 +30,42 @@ public sealed class QuotaService(IDbContextFactory<PortalDbContext> contexts, Ti
             return Error.Invalid("amount", "The amount can't be negative.");
         if (amount > UsageBatchRules.MaxQuantity)
             return Error.Invalid("amount", $"The amount can be at most {UsageBatchRules.MaxQuantity:N0}.");
-        await using var db = contexts.CreateDbContext();
-        var tenantId = db.Tenant.TenantId ?? throw new InvalidOperationException("A quota check needs a current tenant.");
-        var tenant = await db.Tenants.AsNoTracking().Include(t => t.QuotaOverrides).SingleAsync(t => t.Id == tenantId, cancellationToken);
+        var tenantId = tenantContext.TenantId ?? throw new InvalidOperationException("A quota check needs a current tenant.");
         var now = time.GetUtcNow();
-        var periodStart = PeriodMath.MonthStart(now);
-        var used = (await UsageMeter.UsedAsync(db, periodStart, now, cancellationToken))[metric];
+        if (stateCache?.TryGet(tenantId) is { } cachedTenant && metric != UsageMetric.Users
+            && usageCache is not null && usageCache.TryGetUsed(tenantId, metric, now, out var cachedUsed))
+            return Decide(cachedTenant, metric, cachedUsed, amount, now);
+
+        await using var db = contexts.CreateDbContext();
+        var tenant = stateCache?.TryGet(tenantId) ?? await LoadTenantAsync(db, tenantId, cancellationToken);
+        var used = await UsedAsync(db, tenantId, metric, now, cancellationToken);
         return Decide(tenant, metric, used, amount, now);
+    }
+
+    private async Task<Tenant> LoadTenantAsync(PortalDbContext db, Guid tenantId, CancellationToken cancellationToken)
+    {
+        var ticket = stateCache?.BeginLoad(tenantId);
+        var tenant = await db.Tenants.AsNoTracking().Include(t => t.QuotaOverrides).SingleAsync(t => t.Id == tenantId, cancellationToken);
+        if (ticket is { } t)
+            stateCache!.CompleteLoad(tenantId, t, tenant);
+        return tenant;
+    }
+
+    private async Task<decimal> UsedAsync(PortalDbContext db, Guid tenantId, UsageMetric metric, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (metric == UsageMetric.Users)
+            return await db.Members.CountAsync(cancellationToken);
+        if (usageCache is null)
+            return await UsageMeter.UsedAsync(db, metric, PeriodMath.MonthStart(now), now, cancellationToken);
+        if (usageCache.TryGetUsed(tenantId, metric, now, out var used))
+            return used;
+        var ticket = usageCache.BeginLoad(tenantId);
+        var totals = await UsageMeter.TotalsAsync(db, PeriodMath.MonthStart(now), now, cancellationToken);
+        // Read before handing the totals over: once cached, ingestions update them under the cache's lock. Kept only if
+        // no ingestion for the tenant was stored meanwhile; either way this check answers from what it loaded.
+        var loaded = totals.Used(metric, now);
+        usageCache.CompleteLoad(tenantId, ticket, totals);
+        return loaded;
     }
 
     /// <summary>The decision for a tenant, its use so far and an amount (pure: no I/O).</summary>

@@ -24,6 +24,42 @@ internal static class UsageMeter
         return used;
     }
 
+    /// <summary>What the current tenant has used of one metric in the period (the uncached quota check).</summary>
+    public static async Task<decimal> UsedAsync(PortalDbContext db, UsageMetric metric, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken) =>
+        UsageMetrics.Kind(metric) switch
+        {
+            MetricKind.Seats => await db.Members.CountAsync(cancellationToken),
+            MetricKind.Gauge => await LatestLevelAsync(db, metric, now, cancellationToken),
+            _ => (await CountersAsync(db, periodStart, cancellationToken)).GetValueOrDefault(metric),
+        };
+
+    /// <summary>
+    /// The current tenant's running totals for the quota cache: the month's counters, each gauge's latest reading at or
+    /// before <paramref name="now"/> and the readings stamped after it (at most the ingestion's future tolerance ahead).
+    /// </summary>
+    public static async Task<UsageTotals> TotalsAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var counters = await CountersAsync(db, periodStart, cancellationToken);
+        var totals = new UsageTotals(periodStart, counters.GetValueOrDefault(UsageMetric.ApiCalls), counters.GetValueOrDefault(UsageMetric.GpuHours));
+        foreach (var gauge in new[] { UsageMetric.StorageGb, UsageMetric.Studies })
+        {
+            var latest = await db.UsageEvents
+                .Where(e => e.Metric == gauge && e.Timestamp <= now)
+                .OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id)
+                .Select(e => new { e.Timestamp, e.Id, e.Quantity })
+                .FirstOrDefaultAsync(cancellationToken);
+            if (latest is not null)
+                totals.AddReading(gauge, new GaugeReading(latest.Timestamp, latest.Id, latest.Quantity));
+            var ahead = await db.UsageEvents
+                .Where(e => e.Metric == gauge && e.Timestamp > now)
+                .Select(e => new { e.Timestamp, e.Id, e.Quantity })
+                .ToListAsync(cancellationToken);
+            foreach (var reading in ahead)
+                totals.AddReading(gauge, new GaugeReading(reading.Timestamp, reading.Id, reading.Quantity));
+        }
+        return totals;
+    }
+
     /// <summary>
     /// The counters (API calls, GPU hours) of the month starting at <paramref name="periodStart"/>: rolled-up months plus
     /// the events past the watermark, in one statement, so that a rollup committing meanwhile can't make an event count

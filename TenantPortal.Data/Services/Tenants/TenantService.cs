@@ -8,6 +8,7 @@ using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Metering;
 
 namespace TenantPortal.Data.Services.Tenants;
 
@@ -17,7 +18,9 @@ public sealed class TenantService(
     ITenantContext tenantContext,
     AuditWriter audit,
     IOptions<BillingOptions> billing,
-    TimeProvider time)
+    TimeProvider time,
+    QuotaUsageCache? quotaUsage = null,
+    TenantQuotaStateCache? quotaState = null)
 {
     /// <summary>Checks a slug for the create form: the rules, then whether it is free.</summary>
     public async Task<Result> CheckSlugAsync(string? slug, CancellationToken cancellationToken)
@@ -149,6 +152,9 @@ public sealed class TenantService(
         // Rows cascade from the tenant in the database; the audit log keeps its entries (no foreign key).
         await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        // A bulk delete passes no tracked entity by the save interceptor: the quota caches are told here.
+        quotaState?.Invalidate(tenant.Id);
+        quotaUsage?.Invalidate(tenant.Id);
         return Result.Success();
     }
 

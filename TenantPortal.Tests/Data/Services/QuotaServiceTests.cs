@@ -106,7 +106,7 @@ public class QuotaServiceTests : IAsyncLifetime
     {
         var scope = _bed.In(_bed.AlphaId);
         var ingestion = new UsageIngestionService(new SqliteUsageEventStore(scope.Contexts), [], _bed.Time);
-        var quotas = new QuotaService(scope.Contexts, _bed.Time);
+        var quotas = new QuotaService(scope.Contexts, scope.Tenant, _bed.Time);
         var before = await quotas.CheckAsync(UsageMetric.GpuHours, 1, CancellationToken.None);
 
         await ingestion.IngestAsync(_bed.AlphaId, [new("g1", UsageMetric.GpuHours, 30, _bed.Time.GetUtcNow().AddMinutes(-1)), new("g2", UsageMetric.GpuHours, 12.5m, _bed.Time.GetUtcNow())], CancellationToken.None);
@@ -120,7 +120,7 @@ public class QuotaServiceTests : IAsyncLifetime
     [Fact]
     public async Task Check_RefusesANegativeAmount()
     {
-        var result = await new QuotaService(_bed.In(_bed.AlphaId).Contexts, _bed.Time).CheckAsync(UsageMetric.ApiCalls, -1, CancellationToken.None);
+        var result = await new QuotaService(_bed.In(_bed.AlphaId).Contexts, _bed.In(_bed.AlphaId).Tenant, _bed.Time).CheckAsync(UsageMetric.ApiCalls, -1, CancellationToken.None);
 
         Assert.Equal("amount", result.Error?.Field);
     }
@@ -130,7 +130,7 @@ public class QuotaServiceTests : IAsyncLifetime
     {
         var scope = _bed.In(_bed.AlphaId);
         var ingestion = new UsageIngestionService(new SqliteUsageEventStore(scope.Contexts), [], _bed.Time);
-        var quotas = new QuotaService(scope.Contexts, _bed.Time);
+        var quotas = new QuotaService(scope.Contexts, scope.Tenant, _bed.Time);
         var rollupScope = _bed.In(null);
         var rollup = new MeteringRollupService(rollupScope.Contexts, new SqliteRollupStore(), rollupScope.Tenant, _bed.Time);
         await ingestion.IngestAsync(_bed.AlphaId, [new("r1", UsageMetric.ApiCalls, 1_000, _bed.Time.GetUtcNow().AddHours(-5))], CancellationToken.None);

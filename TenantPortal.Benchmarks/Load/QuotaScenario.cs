@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using TenantPortal.Core.Tenants;
+using TenantPortal.Core.Usage;
+using TenantPortal.Data.Services.ApiKeys;
+using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Metering;
+
+namespace TenantPortal.Benchmarks.Load;
+
+/// <summary>
+/// <c>POST /api/v1/quota/check</c> on a production-like database (10 M events over tenants and the last three months,
+/// rolled up by the portal's rollup with a fresh tail past the watermark): latency at a fixed 2,000 requests/s,
+/// open-loop; whether a batch is counted by the check right after its 202; and the in-process
+/// <see cref="QuotaService.CheckAsync"/> with the running totals (<c>Metering:QuotaCache=Local</c>) and without.
+/// </summary>
+public sealed class QuotaScenario : ILoadScenario
+{
+    private static readonly UsageMetric[] CheckedMetrics = [UsageMetric.ApiCalls, UsageMetric.GpuHours, UsageMetric.StorageGb, UsageMetric.Studies];
+
+    /// <inheritdoc />
+    public string Name => "quota";
+
+    /// <inheritdoc />
+    public async Task RunAsync(LoadRun run, CancellationToken cancellationToken)
+    {
+        var quick = run.Quick;
+        var events = quick ? 200_000 : 10_000_000;
+        var tenantCount = quick ? 8 : 20;
+        var rate = quick ? 500 : 2_000;
+        var duration = TimeSpan.FromSeconds(quick ? 5 : 20);
+        var visibilityRounds = quick ? 20 : 100;
+        var size = $"{events:N0} events, {tenantCount} tenants";
+
+        var folder = run.NewFolder(Name);
+        var database = await LoadDatabase.CreateAsync(folder, cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        var tenants = await database.AddTenantsAsync(
+            Enumerable.Range(0, tenantCount).Select(i => ($"quota-{i:D2}", i % 2 == 0 ? SubscriptionTier.Professional : SubscriptionTier.Enterprise)),
+            now.AddMonths(-4), now, cancellationToken);
+        var keys = new List<string>();
+        foreach (var tenant in tenants)
+            keys.Add(await database.AddApiKeyAsync(tenant, now, cancellationToken));
+
+        var clock = Stopwatch.StartNew();
+        var spreadFrom = PeriodMath.MonthStart(now).AddMonths(-2);
+        await database.InsertEventsAsync(Events(tenants, events, spreadFrom, now.AddMinutes(-10), "e", seed: 1), now, cancellationToken);
+        run.Log($"quota: {events:N0} events inserted in {clock.Elapsed.TotalSeconds:0.0} s");
+        clock.Restart();
+        var rollupContexts = new LoadContextFactory(database, null, "load harness: the metering rollup job");
+        var rollup = new MeteringRollupService(rollupContexts, new SqliteRollupStore(), rollupContexts.Tenant, TimeProvider.System);
+        while (true)
+        {
+            var step = await rollup.RunAsync(cancellationToken);
+            if (step.Events == 0)
+                break;
+        }
+        // A fresh tail past the watermark, as between two runs of the job.
+        var fresh = events / 100;
+        await database.InsertEventsAsync(Events(tenants, fresh, now.AddHours(-1), now.AddMinutes(-5), "f", seed: 2), now, cancellationToken);
+        run.Log($"quota: rolled up in {clock.Elapsed.TotalSeconds:0.0} s; {fresh:N0} events past the watermark");
+
+        await MeasureInProcessAsync(run, database, tenants[0], size, quick, cancellationToken);
+        await MeasureAuthenticationAsync(run, database, keys[0], size, quick, cancellationToken);
+
+        await using var portal = await PortalProcess.StartAsync(database.Path, folder, cancellationToken: cancellationToken);
+        using var client = portal.CreateClient(maxConnections: 128);
+        await DriveChecksAsync(run, client, keys, rate, TimeSpan.FromSeconds(quick ? 1 : 3), null, cancellationToken); // warm-up: JIT, caches loaded
+        using var portalProcess = Process.GetProcessById(portal.ProcessId);
+        var idleCores = await IdleCoresAsync(portalProcess, TimeSpan.FromSeconds(quick ? 1.5 : 3), cancellationToken);
+        run.Record(new Measurement(Name, size, "portal CPU when idle (background work)", idleCores * 100, "% of a core", "informative", null, "measured over a pause without requests"));
+        portalProcess.Refresh();
+        var cpuBefore = portalProcess.TotalProcessorTime;
+        var sent = await DriveChecksAsync(run, client, keys, rate, duration, size, cancellationToken);
+        portalProcess.Refresh();
+        var cpuPerCheck = ((portalProcess.TotalProcessorTime - cpuBefore).TotalMilliseconds - idleCores * duration.TotalMilliseconds) / Math.Max(1, sent);
+        run.Record(new Measurement(Name, size, "portal CPU time per HTTP check", cpuPerCheck * 1000, "µs", "informative", null,
+            $"process CPU over the timed run less the idle rate, / requests; {rate:N0}/s needs {cpuPerCheck * rate / 1000:0.00} of the 2 cores"));
+        await MeasureFloorAsync(run, client, portalProcess, idleCores, rate, TimeSpan.FromSeconds(quick ? 1 : 5), size, cancellationToken);
+        await CheckVisibilityAsync(run, client, keys, visibilityRounds, size, cancellationToken);
+        run.Record(new Measurement(Name, size, "portal resident memory after the run", portal.WorkingSetBytes() / 1_048_576.0, "MiB", "informative", null));
+    }
+
+    private static IEnumerable<(Guid, string, UsageMetric, decimal, DateTimeOffset)> Events(IReadOnlyList<Guid> tenants, int count, DateTimeOffset from, DateTimeOffset to, string prefix, int seed)
+    {
+        var random = new Random(seed);
+        var span = (to - from).Ticks;
+        for (var n = 0; n < count; n++)
+        {
+            var roll = random.Next(100);
+            var (metric, quantity) = roll switch
+            {
+                < 70 => (UsageMetric.ApiCalls, 1m),
+                < 90 => (UsageMetric.GpuHours, 0.1m),
+                < 97 => (UsageMetric.StorageGb, random.Next(1, 500)),
+                _ => (UsageMetric.Studies, (decimal)random.Next(1, 100)),
+            };
+            yield return (tenants[n % tenants.Count], $"{prefix}{n}", metric, quantity, from.AddTicks((long)(random.NextDouble() * span)));
+        }
+    }
+
+    // The portal's service in this process on the same file: the cached path after its one load, then the uncached one.
+    private async Task MeasureInProcessAsync(LoadRun run, LoadDatabase database, Guid tenantId, string size, bool quick, CancellationToken cancellationToken)
+    {
+        var contexts = new LoadContextFactory(database, tenantId);
+        var cached = new QuotaService(contexts, contexts.Tenant, TimeProvider.System, new QuotaUsageCache(TimeProvider.System), new TenantQuotaStateCache(TimeProvider.System));
+        var first = Stopwatch.StartNew();
+        await CheckAsync(cached, UsageMetric.ApiCalls, cancellationToken);
+        run.Record(new Measurement(Name, size, "in-process first check (loads the tenant's totals)", first.Elapsed.TotalMilliseconds, "ms", "informative", null));
+        var warm = await TimeChecksAsync(cached, quick ? 2_000 : 20_000, cancellationToken);
+        var timed = await TimeChecksAsync(cached, quick ? 20_000 : 200_000, cancellationToken);
+        run.Record(new Measurement(Name, size, "in-process QuotaService.CheckAsync p50, cached", timed.Percentile(50) * 1000, "µs", "informative", null));
+        var p99 = timed.Percentile(99) * 1000;
+        run.Record(new Measurement(Name, size, "in-process QuotaService.CheckAsync p99, cached", p99, "µs", "≤ 50 µs", p99 <= 50,
+            $"{timed.Count:N0} sequential checks after {warm.Count:N0} warm-up, Stopwatch per call"));
+
+        var uncached = new QuotaService(contexts, contexts.Tenant, TimeProvider.System);
+        await TimeChecksAsync(uncached, 20, cancellationToken);
+        var reads = await TimeChecksAsync(uncached, quick ? 40 : 400, cancellationToken);
+        run.Record(new Measurement(Name, size, "in-process QuotaService.CheckAsync p99, QuotaCache=None", reads.Percentile(99), "ms", "informative", null,
+            $"p50 {reads.Percentile(50):0.00} ms; reads the database every check"));
+    }
+
+    private static async Task<LatencyRecorder> TimeChecksAsync(QuotaService quotas, int count, CancellationToken cancellationToken)
+    {
+        var latencies = new LatencyRecorder();
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await CheckAsync(quotas, CheckedMetrics[i % CheckedMetrics.Length], cancellationToken);
+            latencies.Add(Stopwatch.GetElapsedTime(start));
+        }
+        return latencies;
+    }
+
+    private static async Task CheckAsync(QuotaService quotas, UsageMetric metric, CancellationToken cancellationToken)
+    {
+        var result = await quotas.CheckAsync(metric, 1, cancellationToken);
+        if (!result.IsSuccess)
+            throw new InvalidOperationException($"The quota check failed: {result.Error}.");
+    }
+
+    private async Task<int> DriveChecksAsync(LoadRun run, HttpClient client, IReadOnlyList<string> keys, int rate, TimeSpan duration, string? size, CancellationToken cancellationToken)
+    {
+        var bodies = CheckedMetrics.Select(m => Encoding.UTF8.GetBytes($"{{\"metric\":\"{UsageMetrics.Name(m)}\",\"amount\":1}}")).ToArray();
+        var driver = new FixedRateDriver(rate, duration, senders: 96);
+        var denied = 0;
+        await driver.RunAsync(async (i, ct) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/quota/check") { Content = new ByteArrayContent(bodies[i % bodies.Length]) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keys[(int)(i / bodies.Length % keys.Count)]);
+            using var response = await client.SendAsync(request, ct);
+            await response.Content.LoadIntoBufferAsync(ct);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                Interlocked.Increment(ref denied);
+            return response.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests;
+        }, cancellationToken);
+        if (size is null)
+            return driver.Sent;
+        var label = $"POST /api/v1/quota/check at {rate:N0}/s for {duration.TotalSeconds:0} s";
+        var p99 = driver.Latencies.Percentile(99);
+        run.Record(new Measurement(Name, size, $"{label}: p50", driver.Latencies.Percentile(50), "ms", "informative", null));
+        run.Record(new Measurement(Name, size, $"{label}: p99", p99, "ms", "≤ 2 ms", p99 <= 2,
+            $"open-loop, from each request's due time; harness lateness p99 {driver.Lateness.Percentile(99):0.00} ms; achieved {driver.AchievedRate:N0}/s"));
+        run.Record(new Measurement(Name, size, $"{label}: max", driver.Latencies.Percentile(100), "ms", "informative", null));
+        run.Record(new Measurement(Name, size, $"{label}: errors", driver.Errors, "requests", "0", driver.Errors == 0,
+            $"{driver.Sent:N0} sent; {denied:N0} answered 429 (quota refused), counted as right answers"));
+        return driver.Sent;
+    }
+
+    private static async Task<double> IdleCoresAsync(Process portalProcess, TimeSpan pause, CancellationToken cancellationToken)
+    {
+        portalProcess.Refresh();
+        var before = portalProcess.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(pause, cancellationToken);
+        portalProcess.Refresh();
+        return (portalProcess.TotalProcessorTime - before).TotalMilliseconds / clock.Elapsed.TotalMilliseconds;
+    }
+
+    // The same rate on GET /health/live (no authentication, no database): what the host and the harness cost by themselves.
+    private async Task MeasureFloorAsync(LoadRun run, HttpClient client, Process portalProcess, double idleCores, int rate, TimeSpan duration, string size, CancellationToken cancellationToken)
+    {
+        portalProcess.Refresh();
+        var cpuBefore = portalProcess.TotalProcessorTime;
+        var driver = new FixedRateDriver(rate, duration, senders: 96);
+        await driver.RunAsync(async (_, ct) =>
+        {
+            using var response = await client.GetAsync("health/live", ct);
+            await response.Content.LoadIntoBufferAsync(ct);
+            return response.StatusCode == HttpStatusCode.OK;
+        }, cancellationToken);
+        portalProcess.Refresh();
+        var cpu = ((portalProcess.TotalProcessorTime - cpuBefore).TotalMilliseconds - idleCores * duration.TotalMilliseconds) * 1000 / Math.Max(1, driver.Sent);
+        run.Record(new Measurement(Name, size, $"floor: GET /health/live at {rate:N0}/s, p99", driver.Latencies.Percentile(99), "ms", "informative", null,
+            $"p50 {driver.Latencies.Percentile(50):0.00} ms; portal CPU {cpu:N0} µs per request; harness lateness p99 {driver.Lateness.Percentile(99):0.00} ms"));
+    }
+
+    // The other database work on the route: the API key lookup each request does until keys are cached (branch perf-ingest).
+    private async Task MeasureAuthenticationAsync(LoadRun run, LoadDatabase database, string key, string size, bool quick, CancellationToken cancellationToken)
+    {
+        var keys = new ApiKeyService(new LoadContextFactory(database, null, "load harness: API key lookup"), new AuditWriter(TimeProvider.System), TimeProvider.System);
+        var latencies = new LatencyRecorder();
+        for (var i = 0; i < (quick ? 1_000 : 10_000); i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            _ = await keys.AuthenticateAsync(key, cancellationToken) ?? throw new InvalidOperationException("The API key did not authenticate.");
+            if (i >= 200)
+                latencies.Add(Stopwatch.GetElapsedTime(start));
+        }
+        run.Record(new Measurement(Name, size, "in-process ApiKeyService.AuthenticateAsync p99 (a DB query per request)", latencies.Percentile(99) * 1000, "µs", "informative", null,
+            $"p50 {latencies.Percentile(50) * 1000:0} µs; what each HTTP check pays before the quota check while keys are not cached"));
+    }
+
+    private async Task CheckVisibilityAsync(LoadRun run, HttpClient client, IReadOnlyList<string> keys, int rounds, string size, CancellationToken cancellationToken)
+    {
+        const int batch = 5;
+        var visible = 0;
+        for (var round = 0; round < rounds; round++)
+        {
+            var key = keys[round % keys.Count];
+            var before = await UsedApiCallsAsync(client, key, cancellationToken);
+            var at = DateTimeOffset.UtcNow.ToString("O");
+            var events = string.Join(",", Enumerable.Range(0, batch).Select(j => $"{{\"id\":\"vis-{round}-{j}\",\"metric\":\"api_calls\",\"quantity\":1,\"timestamp\":\"{at}\"}}"));
+            using var ingest = new HttpRequestMessage(HttpMethod.Post, "api/v1/usage") { Content = new StringContent($"{{\"events\":[{events}]}}", Encoding.UTF8, "application/json") };
+            ingest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            using var accepted = await client.SendAsync(ingest, cancellationToken);
+            if (accepted.StatusCode != HttpStatusCode.Accepted)
+                throw new InvalidOperationException($"The ingest answered {(int)accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync(cancellationToken)}");
+            var after = await UsedApiCallsAsync(client, key, cancellationToken);
+            if (after - before == batch)
+                visible++;
+        }
+        run.Record(new Measurement(Name, size, "ingest then check at once: batch counted", visible, $"of {rounds}", $"{rounds} of {rounds}", visible == rounds,
+            $"{batch} api_calls per batch; the check right after the 202 must include them"));
+    }
+
+    private static async Task<decimal> UsedApiCallsAsync(HttpClient client, string key, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/quota/check") { Content = new StringContent("{\"metric\":\"api_calls\",\"amount\":0}", Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await client.SendAsync(request, cancellationToken);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        return body.RootElement.GetProperty("used").GetDecimal();
+    }
+}
