@@ -27,7 +27,8 @@ public class QuotaCheckBenchmarks
     {
         var now = TimeProvider.System.GetUtcNow();
         _database = await BenchmarkDatabase.CreateAsync(now, CancellationToken.None);
-        var store = new SqliteUsageEventStore(_database.Contexts);
+        await using var writer = new SqliteUsageWriter(_database.ConnectionString, synchronousFull: false);
+        var store = new SqliteUsageEventStore(writer);
 
         // Spread evenly from the start of the month to a minute ago, so every event counts in this period.
         var start = PeriodMath.MonthStart(now);

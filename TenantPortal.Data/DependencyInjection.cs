@@ -44,6 +44,8 @@ public static class DependencyInjection
                     o => o.UseSqlite(database.ConnectionString), ServiceLifetime.Scoped);
                 services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
                     new PortalDbContextFactory<SqlitePortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlitePortalDbContext>>()));
+                // One writer per process: it groups concurrent batches into one transaction (group commit).
+                services.AddSingleton(sp => new SqliteUsageWriter(database.ConnectionString, sp.GetRequiredService<IOptions<MeteringOptions>>().Value.SynchronousFull));
                 services.AddScoped<IUsageEventStore, SqliteUsageEventStore>();
                 services.AddSingleton<IRollupStore, SqliteRollupStore>();
                 break;

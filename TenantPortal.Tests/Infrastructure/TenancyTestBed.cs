@@ -105,7 +105,17 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
         (AlphaId, BetaId, PendingInvitationId, AlphaKeyId, AlphaStamp) = (alpha.Id, beta.Id, invitation.Id, key.Id, alpha.ConcurrencyStamp);
     }
 
-    public Task DisposeAsync() => Database.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_usageWriter is not null)
+            await _usageWriter.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private SqliteUsageWriter? _usageWriter;
+
+    /// <summary>The usage writer of this database (one per database, as the portal has one per process); made on first use.</summary>
+    public SqliteUsageWriter UsageWriter => _usageWriter ??= new SqliteUsageWriter(Database.ConnectionString, synchronousFull: false);
 
     /// <summary>The same data in a fresh copy of the database (same ids and users), for one test case; dispose it after.</summary>
     public TenancyTestBed Clone()

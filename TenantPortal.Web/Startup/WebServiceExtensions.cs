@@ -29,6 +29,7 @@ public static class WebServiceExtensions
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, OperatorTwoFactorRequirement.Handler>();
         AddValidatedOptions<DemoOptions>(services, DemoOptions.SectionName);
         AddValidatedOptions<BillingOptions>(services, BillingOptions.SectionName);
+        AddValidatedOptions<MeteringOptions>(services, MeteringOptions.SectionName);
         AddValidatedOptions<StripeOptions>(services, StripeOptions.SectionName);
         AddValidatedOptions<EmailOptions>(services, EmailOptions.SectionName);
         AddValidatedOptions<SmtpOptions>(services, SmtpOptions.SectionName);
