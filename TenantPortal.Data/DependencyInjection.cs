@@ -77,6 +77,7 @@ public static class DependencyInjection
         services.AddScoped<InvitationService>();
         services.AddScoped<InvitationAcceptanceService>();
         services.AddScoped<InvitationCleanupService>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<UsageIngestionService>();
         services.AddScoped<MeteringRollupService>();
