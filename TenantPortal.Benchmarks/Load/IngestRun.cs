@@ -48,10 +48,10 @@ public sealed class IngestRun(HttpClient http, IReadOnlyList<string> apiKeys, st
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
         {
-            var builder = new UsageBatchBuilder(runId, client, TimeProvider.System);
+            var builder = new UsageBatchBuilder(runId, client, batchSize, TimeProvider.System);
             var key = apiKeys[client % apiKeys.Count];
             while (!cancellationToken.IsCancellationRequested && (duration is null || clock.Elapsed < duration) && Interlocked.Decrement(ref batchesLeft) >= 0)
-                await PostAsync(key, builder.Next(batchSize), cancellationToken);
+                await PostAsync(key, builder.Next(), cancellationToken);
         }, cancellationToken)));
         Elapsed = clock.Elapsed;
     }

@@ -21,8 +21,8 @@ public sealed class IngestScenario : ILoadScenario
     /// <inheritdoc />
     public async Task RunAsync(LoadRun run, CancellationToken cancellationToken)
     {
-        var sustained = run.Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(60);
-        long[] growthSizes = run.Quick ? [10_000, 40_000, 160_000] : [100_000, 1_000_000, 6_000_000];
+        var sustained = run.Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(60);
+        long[] growthSizes = run.Quick ? [5_000, 15_000, 45_000] : [100_000, 1_000_000, 6_000_000];
 
         var folder = run.NewFolder(Name);
         var database = await LoadDatabase.CreateAsync(folder, cancellationToken);
@@ -46,8 +46,14 @@ public sealed class IngestScenario : ILoadScenario
         var size = $"{Clients} clients x {BatchSize}/batch, {sustained.TotalSeconds:0} s";
         var main = new IngestRun(http, keys, $"{runId}m", BatchSize);
         run.Log($"ingest: sustained run, {size}");
+        var (portalCpu, harnessCpu) = (CpuTime(portal.ProcessId), CpuTime(Environment.ProcessId));
         await main.RunAsync(Clients, null, sustained, cancellationToken);
         var rate = main.Accepted / main.Elapsed.TotalSeconds;
+        // CPU spent per event: unlike events/s, it hardly depends on what else runs on the machine.
+        var portalPerEvent = (CpuTime(portal.ProcessId) - portalCpu).TotalMicroseconds / Math.Max(1, main.Accepted);
+        var harnessPerEvent = (CpuTime(Environment.ProcessId) - harnessCpu).TotalMicroseconds / Math.Max(1, main.Accepted);
+        run.Record(new Measurement(Name, size, "portal CPU per event (HTTP, auth, parse, validate, insert, commit)", portalPerEvent, "us", "informative", null,
+            $"the load clients used {harnessPerEvent:0.0} us/event; {Environment.ProcessorCount} cores alone would carry at most {Environment.ProcessorCount * 1_000_000 / (portalPerEvent + harnessPerEvent):N0} ev/s"));
         run.Record(new Measurement(Name, size, "events/s accepted (202, durable)", rate, "ev/s", $">= {TargetEventsPerSecond:N0}", rate >= TargetEventsPerSecond,
             $"{main.Accepted:N0} events in {main.Batches:N0} batches over {main.Elapsed.TotalSeconds:0.0} s"));
         run.Record(new Measurement(Name, size, "batch latency p50", main.Latency.Percentile(50), "ms", "informative", null));
@@ -75,6 +81,12 @@ public sealed class IngestScenario : ILoadScenario
         run.Record(new Measurement(Name, $"{smallest.Events:N0} -> {largest.Events:N0} events", "time growth / size growth", ratio, "",
             "<= 1.2 (linear or better)", ratio <= 1.2,
             $"{largest.Events / smallest.Events}x the events took {ratio * largest.Events / smallest.Events:0.0}x the time"));
+    }
+
+    private static TimeSpan CpuTime(int processId)
+    {
+        using var process = System.Diagnostics.Process.GetProcessById(processId);
+        return process.TotalProcessorTime;
     }
 
     // Every event accepted is stored once, and every error is a failure line.
