@@ -7,7 +7,8 @@ namespace TenantPortal.Benchmarks;
 
 /// <summary>
 /// One batch of 500 new events through <see cref="UsageIngestionService"/> into a SQLite file: validation, in-batch
-/// de-duplication and the one-transaction insert, without HTTP or JSON. The table grows by 500 rows a call.
+/// de-duplication and the usage writer's transaction (one batch alone in its group: no concurrency here), without HTTP
+/// or JSON. The table grows by 500 rows a call.
 /// </summary>
 [MemoryDiagnoser]
 public class IngestionBenchmarks
@@ -18,6 +19,7 @@ public class IngestionBenchmarks
     private static readonly UsageMetric[] Metrics = [UsageMetric.ApiCalls, UsageMetric.GpuHours, UsageMetric.StorageGb, UsageMetric.Studies];
 
     private BenchmarkDatabase _database = null!;
+    private SqliteUsageWriter _writer = null!;
     private UsageIngestionService _ingestion = null!;
     private IReadOnlyList<UsageEventInput> _batch = [];
     private long _nextEvent;
@@ -26,7 +28,8 @@ public class IngestionBenchmarks
     public async Task SetupAsync()
     {
         _database = await BenchmarkDatabase.CreateAsync(TimeProvider.System.GetUtcNow(), CancellationToken.None);
-        _ingestion = new UsageIngestionService(new SqliteUsageEventStore(_database.Contexts), [], TimeProvider.System);
+        _writer = new SqliteUsageWriter(_database.ConnectionString, synchronousFull: false);
+        _ingestion = new UsageIngestionService(new SqliteUsageEventStore(_writer), [], TimeProvider.System);
     }
 
     // Ids are new on every call, so every event is inserted; building the batch is not measured.
@@ -50,5 +53,9 @@ public class IngestionBenchmarks
     }
 
     [GlobalCleanup]
-    public async Task CleanupAsync() => await _database.DisposeAsync();
+    public async Task CleanupAsync()
+    {
+        await _writer.DisposeAsync();
+        await _database.DisposeAsync();
+    }
 }

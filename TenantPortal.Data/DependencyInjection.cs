@@ -54,6 +54,8 @@ public static class DependencyInjection
                     (sp, o) => AddInterceptors(sp, o.UseSqlite(database.ConnectionString)), ServiceLifetime.Scoped);
                 services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
                     new PortalDbContextFactory<SqlitePortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlitePortalDbContext>>()));
+                // One writer per process: it groups concurrent batches into one transaction (group commit).
+                services.AddSingleton(_ => new SqliteUsageWriter(database.ConnectionString, metering.SynchronousFull));
                 services.AddScoped<IUsageEventStore, SqliteUsageEventStore>();
                 services.AddSingleton<IRollupStore, SqliteRollupStore>();
                 break;
@@ -85,6 +87,7 @@ public static class DependencyInjection
         services.AddScoped<InvitationService>();
         services.AddScoped<InvitationAcceptanceService>();
         services.AddScoped<InvitationCleanupService>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<UsageIngestionService>();
         services.AddScoped<MeteringRollupService>();

@@ -15,6 +15,7 @@ public static class LoadProgram
     public static IReadOnlyList<ILoadScenario> Scenarios { get; } =
     [
         new StartupScenario(),
+        new IngestScenario(),
         new QuotaScenario(),
     ];
 

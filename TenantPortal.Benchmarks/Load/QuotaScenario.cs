@@ -200,10 +200,10 @@ public sealed class QuotaScenario : ILoadScenario
             $"p50 {driver.Latencies.Percentile(50):0.00} ms; portal CPU {cpu:N0} µs per request; harness lateness p99 {driver.Lateness.Percentile(99):0.00} ms"));
     }
 
-    // The other database work on the route: the API key lookup each request does until keys are cached (branch perf-ingest).
+    // The other work on the route: the API key lookup, answered from the key cache after the first call (as in the portal).
     private async Task MeasureAuthenticationAsync(LoadRun run, LoadDatabase database, string key, string size, bool quick, CancellationToken cancellationToken)
     {
-        var keys = new ApiKeyService(new LoadContextFactory(database, null, "load harness: API key lookup"), new AuditWriter(TimeProvider.System), TimeProvider.System);
+        var keys = new ApiKeyService(new LoadContextFactory(database, null, "load harness: API key lookup"), new AuditWriter(TimeProvider.System), new ApiKeyCache(TimeProvider.System), TimeProvider.System);
         var latencies = new LatencyRecorder();
         for (var i = 0; i < (quick ? 1_000 : 10_000); i++)
         {
@@ -212,8 +212,8 @@ public sealed class QuotaScenario : ILoadScenario
             if (i >= 200)
                 latencies.Add(Stopwatch.GetElapsedTime(start));
         }
-        run.Record(new Measurement(Name, size, "in-process ApiKeyService.AuthenticateAsync p99 (a DB query per request)", latencies.Percentile(99) * 1000, "µs", "informative", null,
-            $"p50 {latencies.Percentile(50) * 1000:0} µs; what each HTTP check pays before the quota check while keys are not cached"));
+        run.Record(new Measurement(Name, size, "in-process ApiKeyService.AuthenticateAsync p99 (key cache, a DB query every 5 s)", latencies.Percentile(99) * 1000, "µs", "informative", null,
+            $"p50 {latencies.Percentile(50) * 1000:0} µs; what each HTTP check pays to authenticate"));
     }
 
     private async Task CheckVisibilityAsync(LoadRun run, HttpClient client, IReadOnlyList<string> keys, int rounds, string size, CancellationToken cancellationToken)

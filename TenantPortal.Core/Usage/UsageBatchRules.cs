@@ -14,21 +14,23 @@ public static class UsageBatchRules
     /// <summary>Checks one event; <paramref name="index"/> names it in the error.</summary>
     public static Result Check(int index, UsageEventInput e, DateTimeOffset now)
     {
-        var at = $"events[{index}]";
         if (string.IsNullOrWhiteSpace(e.ClientEventId))
-            return Error.Invalid($"{at}.id", "The event id is required.");
+            return Error.Invalid(Field(index, "id"), "The event id is required.");
         if (e.ClientEventId.Length > FieldLengths.ClientEventId)
-            return Error.Invalid($"{at}.id", $"The event id can be at most {FieldLengths.ClientEventId} characters long.");
+            return Error.Invalid(Field(index, "id"), $"The event id can be at most {FieldLengths.ClientEventId} characters long.");
         if (UsageMetrics.Kind(e.Metric) == MetricKind.Seats)
-            return Error.Invalid($"{at}.metric", "'users' is not reported: seats are counted from the members.");
+            return Error.Invalid(Field(index, "metric"), "'users' is not reported: seats are counted from the members.");
         if (e.Quantity < 0)
-            return Error.Invalid($"{at}.quantity", "The quantity can't be negative.");
+            return Error.Invalid(Field(index, "quantity"), "The quantity can't be negative.");
         if (e.Quantity > MaxQuantity)
-            return Error.Invalid($"{at}.quantity", $"The quantity can be at most {MaxQuantity:N0}.");
+            return Error.Invalid(Field(index, "quantity"), $"The quantity can be at most {MaxQuantity:N0}.");
         if (e.Timestamp < now - UsageEvent.AcceptanceWindow)
-            return Error.Invalid($"{at}.timestamp", $"The timestamp is more than {UsageEvent.AcceptanceWindow.TotalDays:0} days old.");
+            return Error.Invalid(Field(index, "timestamp"), $"The timestamp is more than {UsageEvent.AcceptanceWindow.TotalDays:0} days old.");
         if (e.Timestamp > now + UsageEvent.FutureTolerance)
-            return Error.Invalid($"{at}.timestamp", $"The timestamp is more than {UsageEvent.FutureTolerance.TotalMinutes:0} minutes in the future.");
+            return Error.Invalid(Field(index, "timestamp"), $"The timestamp is more than {UsageEvent.FutureTolerance.TotalMinutes:0} minutes in the future.");
         return Result.Success();
     }
+
+    // The field's name in an error, built only when there is one (this runs for every event of every batch).
+    private static string Field(int index, string name) => $"events[{index}].{name}";
 }

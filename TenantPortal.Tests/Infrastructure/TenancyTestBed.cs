@@ -105,7 +105,22 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
         (AlphaId, BetaId, PendingInvitationId, AlphaKeyId, AlphaStamp) = (alpha.Id, beta.Id, invitation.Id, key.Id, alpha.ConcurrencyStamp);
     }
 
-    public Task DisposeAsync() => Database.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_usageWriter is not null)
+            await _usageWriter.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private SqliteUsageWriter? _usageWriter;
+
+    /// <summary>The API key cache of this bed (one per process in the portal), shared by every scope.</summary>
+    public ApiKeyCache ApiKeyCache => _apiKeyCache ??= new ApiKeyCache(Time);
+
+    private ApiKeyCache? _apiKeyCache;
+
+    /// <summary>The usage writer of this database (one per database, as the portal has one per process); made on first use.</summary>
+    public SqliteUsageWriter UsageWriter => _usageWriter ??= new SqliteUsageWriter(Database.ConnectionString, synchronousFull: false);
 
     /// <summary>The same data in a fresh copy of the database (same ids and users), for one test case; dispose it after.</summary>
     public TenancyTestBed Clone()
@@ -137,7 +152,7 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
         public MemberService Members => new(_contexts, _audit);
         public InvitationService Invitations => new(_contexts, new InvitationMailer(bed.Mail, bed.Time), _audit, bed.Time);
         public InvitationAcceptanceService Acceptance => new(_contexts, tenant, _audit, bed.Time);
-        public ApiKeyService ApiKeys => new(_contexts, _audit, bed.Time);
+        public ApiKeyService ApiKeys => new(_contexts, _audit, bed.ApiKeyCache, bed.Time);
         public AuditQueryService Audit => new(_contexts);
         public BillingService Billing => new(_contexts, new LedgerGateway(), _audit, Options.Create(new BillingOptions()), bed.Time, NullLogger<BillingService>.Instance);
         public InvoiceService Invoices => new(_contexts, new UsageHistoryService(_contexts));

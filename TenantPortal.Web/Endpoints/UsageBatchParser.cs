@@ -19,18 +19,26 @@ public static class UsageBatchParser
     {
         if (request.ContentLength > MaxBodyBytes)
             return (null, new BatchProblem(StatusCodes.Status413PayloadTooLarge, "body", $"The body can be at most {MaxBodyBytes / 1024 / 1024} MB."));
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        // One buffer sized from Content-Length when given; parsed in place (no copy of the body).
+        using var buffer = new MemoryStream(request.ContentLength is > 0 and var length ? (int)length : 16 * 1024);
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
         {
-            if (buffer.Length + read > MaxBodyBytes)
-                return (null, new BatchProblem(StatusCodes.Status413PayloadTooLarge, "body", $"The body can be at most {MaxBodyBytes / 1024 / 1024} MB."));
-            buffer.Write(chunk, 0, read);
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > MaxBodyBytes)
+                    return (null, new BatchProblem(StatusCodes.Status413PayloadTooLarge, "body", $"The body can be at most {MaxBodyBytes / 1024 / 1024} MB."));
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
         try
         {
-            using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+            using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 8 });
             return Parse(document.RootElement);
         }
         catch (JsonException ex)
@@ -64,28 +72,59 @@ public static class UsageBatchParser
 
     private static (UsageEventInput?, BatchProblem?) ParseEvent(int index, JsonElement e)
     {
-        var at = $"events[{index}]";
-        BatchProblem Bad(string field, string message, int status = StatusCodes.Status400BadRequest, string? id = null) =>
-            new(status, $"{at}.{field}", message, index, id);
-
         if (e.ValueKind != JsonValueKind.Object)
-            return (null, new BatchProblem(StatusCodes.Status400BadRequest, at, "Each event must be an object.", index));
+            return (null, new BatchProblem(StatusCodes.Status400BadRequest, $"events[{index}]", "Each event must be an object.", index));
         if (!e.TryGetProperty("id", out var idElement) || idElement.ValueKind != JsonValueKind.String)
-            return (null, Bad("id", "'id' is required and must be a string."));
+            return (null, Bad(index, "id", "'id' is required and must be a string."));
         var id = idElement.GetString()!;
         if (!e.TryGetProperty("metric", out var metricElement) || metricElement.ValueKind != JsonValueKind.String)
-            return (null, Bad("metric", "'metric' is required and must be a string.", id: id));
-        if (!UsageMetrics.TryParse(metricElement.GetString(), out var metric))
-            return (null, Bad("metric", $"Unknown metric '{metricElement.GetString()}'; use {string.Join(", ", UsageMetrics.Reported.Select(UsageMetrics.Name))}.",
+            return (null, Bad(index, "metric", "'metric' is required and must be a string.", id: id));
+        if (!TryParseMetric(metricElement, out var metric))
+            return (null, Bad(index, "metric", $"Unknown metric '{metricElement.GetString()}'; use {string.Join(", ", UsageMetrics.Reported.Select(UsageMetrics.Name))}.",
                 StatusCodes.Status422UnprocessableEntity, id));
         if (!e.TryGetProperty("quantity", out var quantityElement) || quantityElement.ValueKind != JsonValueKind.Number)
-            return (null, Bad("quantity", "'quantity' is required and must be a number.", id: id));
+            return (null, Bad(index, "quantity", "'quantity' is required and must be a number.", id: id));
         if (!quantityElement.TryGetDecimal(out var quantity))
-            return (null, Bad("quantity", $"The quantity {quantityElement.GetRawText()} is out of range.", StatusCodes.Status422UnprocessableEntity, id));
+            return (null, Bad(index, "quantity", $"The quantity {quantityElement.GetRawText()} is out of range.", StatusCodes.Status422UnprocessableEntity, id));
         if (!e.TryGetProperty("timestamp", out var timestampElement) || timestampElement.ValueKind != JsonValueKind.String)
-            return (null, Bad("timestamp", "'timestamp' is required and must be an ISO 8601 string such as 2026-11-22T10:00:00Z.", id: id));
-        if (!DateTimeOffset.TryParse(timestampElement.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var timestamp))
-            return (null, Bad("timestamp", $"'{timestampElement.GetString()}' is not an ISO 8601 time such as 2026-11-22T10:00:00Z.", id: id));
-        return (new UsageEventInput(id, metric.Value, quantity, timestamp.ToUniversalTime()), null);
+            return (null, Bad(index, "timestamp", "'timestamp' is required and must be an ISO 8601 string such as 2026-11-22T10:00:00Z.", id: id));
+        if (!TryParseTimestamp(timestampElement, out var timestamp))
+            return (null, Bad(index, "timestamp", $"'{timestampElement.GetString()}' is not an ISO 8601 time such as 2026-11-22T10:00:00Z.", id: id));
+        return (new UsageEventInput(id, metric, quantity, timestamp), null);
+    }
+
+    // The error names the event and field; built only when there is one.
+    private static BatchProblem Bad(int index, string field, string message, int status = StatusCodes.Status400BadRequest, string? id = null) =>
+        new(status, $"events[{index}].{field}", message, index, id);
+
+    // The metric names compared as UTF-8 without making a string; anything else goes through UsageMetrics.
+    private static bool TryParseMetric(JsonElement element, out UsageMetric metric)
+    {
+        foreach (var known in UsageMetrics.Reported)
+        {
+            if (element.ValueEquals(UsageMetrics.Name(known)))
+            {
+                metric = known;
+                return true;
+            }
+        }
+        var parsed = UsageMetrics.TryParse(element.GetString(), out var other);
+        metric = other ?? default;
+        return parsed;
+    }
+
+    // ISO 8601 is read by the JSON reader without culture rules; when it yields offset zero (a "Z" or "+00:00", or no
+    // offset on a UTC machine) that is the instant meant. Any other form goes through the lenient parse, which takes a
+    // time without offset as UTC.
+    private static bool TryParseTimestamp(JsonElement element, out DateTimeOffset timestamp)
+    {
+        if (element.TryGetDateTimeOffset(out timestamp) && timestamp.Offset == TimeSpan.Zero)
+            return true;
+        if (DateTimeOffset.TryParse(element.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp))
+        {
+            timestamp = timestamp.ToUniversalTime();
+            return true;
+        }
+        return false;
     }
 }

@@ -12,7 +12,7 @@ namespace TenantPortal.Data.Services.ApiKeys;
 /// API keys of the current tenant (Admin) and their authentication. A key is <c>tp_live_</c> plus 256 random bits;
 /// its first 16 characters are shown and index the lookup, and only the SHA-256 of the whole key is stored.
 /// </summary>
-public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, AuditWriter audit, TimeProvider time)
+public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, AuditWriter audit, ApiKeyCache cache, TimeProvider time)
 {
     /// <summary>The prefix every key starts with.</summary>
     public const string KeyPrefix = "tp_live_";
@@ -74,33 +74,57 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
         key.RevokedAt = time.GetUtcNow();
         audit.Record(db, key.TenantId, actor, AuditActions.ApiKeyRevoked, $"api_key:{key.Prefix}", key.Name);
         await db.SaveChangesAsync(cancellationToken);
+        // At once in this instance; other instances' caches expire within ApiKeyCache.TimeToLive.
+        cache.Forget(key.Id);
         return Result.Success();
     }
 
     /// <summary>
     /// Finds the live key a request presents, or null. Cross-tenant by design: the key is what tells the tenant.
-    /// The lookup is by prefix; the hash is then compared in constant time.
+    /// A key seen live within the last seconds is answered from <see cref="ApiKeyCache"/>; otherwise the lookup is by
+    /// prefix and the hash is then compared in constant time. <c>LastUsedAt</c> is written at most once a minute per key.
     /// </summary>
     public async Task<ApiKeyIdentity?> AuthenticateAsync(string? presented, CancellationToken cancellationToken)
     {
         if (presented is null || presented.Length < ApiKey.PrefixLength || presented.Length > 200)
             return null;
+        var hash = SecretHasher.Sha256Hex(presented);
+        var now = time.GetUtcNow();
+        if (cache.Find(hash) is { } cached)
+        {
+            if (IsDue(cached.LastUsedAt, now))
+            {
+                await using var writeDb = contexts.CreateDbContext();
+                await RecordUseAsync(writeDb, cached.Identity.KeyId, now, cancellationToken);
+                cache.Used(hash, now);
+            }
+            return cached.Identity;
+        }
+
         var prefix = presented[..ApiKey.PrefixLength];
         await using var db = contexts.CreateDbContext();
         var match = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
             .Where(k => k.Prefix == prefix && k.RevokedAt == null)
             .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new { Key = k, t.Slug, t.Tier })
             .SingleOrDefaultAsync(cancellationToken);
-        if (match is null || !SecretHasher.FixedTimeEquals(match.Key.SecretHash, SecretHasher.Sha256Hex(presented)))
+        if (match is null || !SecretHasher.FixedTimeEquals(match.Key.SecretHash, hash))
             return null;
 
-        var now = time.GetUtcNow();
-        if (match.Key.LastUsedAt is null || now - match.Key.LastUsedAt >= LastUsedResolution)
-        {
-            await db.ApiKeys.IgnoreQueryFilters().Where(k => k.Id == match.Key.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
-        }
         var k = match.Key;
-        return new ApiKeyIdentity(k.Id, k.TenantId, match.Slug, match.Tier, k.Name, k.Prefix, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.CreatedByUserId);
+        var lastUsedAt = k.LastUsedAt;
+        if (IsDue(lastUsedAt, now))
+        {
+            await RecordUseAsync(db, k.Id, now, cancellationToken);
+            lastUsedAt = now;
+        }
+        var identity = new ApiKeyIdentity(k.Id, k.TenantId, match.Slug, match.Tier, k.Name, k.Prefix, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.CreatedByUserId);
+        cache.Remember(hash, identity, lastUsedAt);
+        return identity;
     }
+
+    private static bool IsDue(DateTimeOffset? lastUsedAt, DateTimeOffset now) => lastUsedAt is null || now - lastUsedAt >= LastUsedResolution;
+
+    private static Task RecordUseAsync(PortalDbContext db, Guid keyId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.ApiKeys.IgnoreQueryFilters().Where(k => k.Id == keyId)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
 }

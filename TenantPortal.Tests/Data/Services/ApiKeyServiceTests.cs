@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Common;
+using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Services;
@@ -40,6 +41,49 @@ public class ApiKeyServiceTests : IAsyncLifetime
         Assert.Null(afterRevoke);
         await using var db = _bed.Database.CrossTenant();
         Assert.Equal(_bed.Time.GetUtcNow(), (await db.ApiKeys.SingleAsync(k => k.Id == created.Value.Id)).LastUsedAt);
+    }
+
+    [Fact]
+    public async Task Authenticate_SeesARevokeMadeElsewhere_OnceTheCacheExpires()
+    {
+        var created = await _bed.In(_bed.AlphaId).ApiKeys.CreateAsync(_bed.ActorOf("admin"), "script", CancellationToken.None);
+        var keys = _bed.In(null).ApiKeys;
+        Assert.NotNull(await keys.AuthenticateAsync(created.Value.Secret, CancellationToken.None));
+
+        // Another instance revokes it: this instance's cache does not know.
+        await using (var db = _bed.Database.CrossTenant())
+            await db.ApiKeys.Where(k => k.Id == created.Value.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, _bed.Time.GetUtcNow()));
+        var withinTtl = await keys.AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+        _bed.Time.Advance(ApiKeyCache.TimeToLive);
+        var afterTtl = await keys.AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+
+        Assert.Equal(created.Value.Id, withinTtl?.KeyId);
+        Assert.Null(afterTtl);
+    }
+
+    [Fact]
+    public async Task Authenticate_RecordsUseOncePerMinute_AlsoWhenAnsweredFromTheCache()
+    {
+        var created = await _bed.In(_bed.AlphaId).ApiKeys.CreateAsync(_bed.ActorOf("admin"), "script", CancellationToken.None);
+        var keys = _bed.In(null).ApiKeys;
+        var first = _bed.Time.GetUtcNow();
+        await keys.AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+        _bed.Time.Advance(TimeSpan.FromSeconds(2));
+        await keys.AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+        var afterSeconds = await LastUsedAsync(created.Value.Id);
+        _bed.Time.Advance(TimeSpan.FromMinutes(1));
+        await keys.AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+        _bed.Time.Advance(TimeSpan.FromSeconds(1));
+        await keys.AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+
+        Assert.Equal(first, afterSeconds);
+        Assert.Equal(first + TimeSpan.FromSeconds(62), await LastUsedAsync(created.Value.Id));
+    }
+
+    private async Task<DateTimeOffset?> LastUsedAsync(Guid keyId)
+    {
+        await using var db = _bed.Database.CrossTenant();
+        return (await db.ApiKeys.AsNoTracking().SingleAsync(k => k.Id == keyId)).LastUsedAt;
     }
 
     [Theory]

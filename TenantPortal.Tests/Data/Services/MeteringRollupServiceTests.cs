@@ -23,7 +23,7 @@ public class MeteringRollupServiceTests : IAsyncLifetime
 
     private async Task IngestAsync(Guid tenantId, params UsageEventInput[] events)
     {
-        var result = await new UsageIngestionService(new SqliteUsageEventStore(_bed.In(tenantId).Contexts), [], _bed.Time).IngestAsync(tenantId, events, CancellationToken.None);
+        var result = await new UsageIngestionService(new SqliteUsageEventStore(_bed.UsageWriter), [], _bed.Time).IngestAsync(tenantId, events, CancellationToken.None);
         Assert.True(result.IsSuccess, result.Error?.Message);
     }
 

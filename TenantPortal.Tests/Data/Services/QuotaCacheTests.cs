@@ -54,7 +54,7 @@ public class QuotaCacheTests : IAsyncLifetime
     }
 
     private UsageIngestionService Ingestion(Guid tenantId) =>
-        new(new SqliteUsageEventStore(ContextsFor(tenantId)), [_usage], _bed.Time);
+        new(new SqliteUsageEventStore(_bed.UsageWriter), [_usage], _bed.Time);
 
     private async Task<decimal> UsedAsync(QuotaService quotas, UsageMetric metric) =>
         (await quotas.CheckAsync(metric, 0, CancellationToken.None)).Value.Used;

@@ -105,7 +105,7 @@ public class QuotaServiceTests : IAsyncLifetime
     public async Task Check_CountsEventsTheMomentTheirIngestReturns()
     {
         var scope = _bed.In(_bed.AlphaId);
-        var ingestion = new UsageIngestionService(new SqliteUsageEventStore(scope.Contexts), [], _bed.Time);
+        var ingestion = new UsageIngestionService(new SqliteUsageEventStore(_bed.UsageWriter), [], _bed.Time);
         var quotas = new QuotaService(scope.Contexts, scope.Tenant, _bed.Time);
         var before = await quotas.CheckAsync(UsageMetric.GpuHours, 1, CancellationToken.None);
 
@@ -129,7 +129,7 @@ public class QuotaServiceTests : IAsyncLifetime
     public async Task Check_CountsRolledUpAndFreshEvents_OnceEach()
     {
         var scope = _bed.In(_bed.AlphaId);
-        var ingestion = new UsageIngestionService(new SqliteUsageEventStore(scope.Contexts), [], _bed.Time);
+        var ingestion = new UsageIngestionService(new SqliteUsageEventStore(_bed.UsageWriter), [], _bed.Time);
         var quotas = new QuotaService(scope.Contexts, scope.Tenant, _bed.Time);
         var rollupScope = _bed.In(null);
         var rollup = new MeteringRollupService(rollupScope.Contexts, new SqliteRollupStore(), rollupScope.Tenant, _bed.Time);

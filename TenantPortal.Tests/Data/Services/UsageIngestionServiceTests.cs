@@ -13,7 +13,7 @@ public class UsageIngestionServiceTests : IAsyncLifetime
     public Task DisposeAsync() => _bed.DisposeAsync();
 
     private UsageIngestionService Service(Guid tenantId) =>
-        new(new SqliteUsageEventStore(_bed.In(tenantId).Contexts), [], _bed.Time);
+        new(new SqliteUsageEventStore(_bed.UsageWriter), [], _bed.Time);
 
     private UsageEventInput Event(string id, UsageMetric metric = UsageMetric.ApiCalls, decimal quantity = 1, TimeSpan? ago = null) =>
         new(id, metric, quantity, _bed.Time.GetUtcNow() - (ago ?? TimeSpan.FromMinutes(1)));
