@@ -23,11 +23,12 @@ public sealed class CircuitScenario : ILoadScenario
     /// <inheritdoc />
     public async Task RunAsync(LoadRun run, CancellationToken cancellationToken)
     {
-        int[] steps = run.Quick ? [50] : [1_000, 2_000, 3_000, 5_000];
+        int[] steps = run.Quick ? [30] : [1_000, 2_000, 3_000, 5_000];
         var hold = run.Quick ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(40);
+        var historyDays = run.Quick ? 30 : 365;
         var folder = run.NewFolder(Name);
         var now = DateTimeOffset.UtcNow;
-        var arranged = await PortalFleetArrangement.CreateAsync(folder, run.Quick ? 200 : 1_000, historyDays: 365, now, cancellationToken);
+        var arranged = await PortalFleetArrangement.CreateAsync(folder, run.Quick ? 100 : 1_000, historyDays, now, cancellationToken);
         await using var portal = await PortalProcess.StartAsync(arranged.Database.Path, folder, cancellationToken: cancellationToken);
         using var login = await PortalLogin.SignInAsync(portal.BaseAddress, PortalFleetArrangement.OwnerEmail, PortalFleetArrangement.OwnerPassword, cancellationToken);
         var usagePath = $"t/{PortalFleetArrangement.HistorySlug}/usage";
