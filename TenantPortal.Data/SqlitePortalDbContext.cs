@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Tenancy;
 
 namespace TenantPortal.Data;
 
@@ -7,6 +8,14 @@ namespace TenantPortal.Data;
 public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext> options, ITenantContext tenant)
     : PortalDbContext(options, tenant)
 {
+    /// <inheritdoc />
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        base.OnConfiguring(optionsBuilder);
+        // Every SQLite context, however created (portal, jobs, tests, harness): tenant reads use the tenant indexes.
+        optionsBuilder.AddInterceptors(TenantFilterSqlInterceptor.Instance);
+    }
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

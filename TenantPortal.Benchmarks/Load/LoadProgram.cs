@@ -17,6 +17,8 @@ public static class LoadProgram
         new StartupScenario(),
         new IngestScenario(),
         new QuotaScenario(),
+        new PageRenderScenario(),
+        new CircuitScenario(),
     ];
 
     /// <summary>Runs the harness; the exit code is 0 when every scenario ran (targets missed are reported, not failures).</summary>

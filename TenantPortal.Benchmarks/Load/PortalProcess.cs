@@ -40,6 +40,13 @@ public sealed class PortalProcess : IAsyncDisposable
         return _process.WorkingSet64;
     }
 
+    /// <summary>The CPU time the portal's process has used so far (user and kernel, all threads).</summary>
+    public TimeSpan ProcessorTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>An HTTP client for the portal: no cookies, loopback, connections reused.</summary>
     public HttpClient CreateClient(int maxConnections = 64) => new(new SocketsHttpHandler
     {

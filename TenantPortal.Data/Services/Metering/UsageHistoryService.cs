@@ -18,11 +18,19 @@ public sealed class UsageHistoryService(IDbContextFactory<PortalDbContext> conte
         var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-        // One period of a tenant's events is small; the metering rollups will take this over for long ranges.
-        var events = await db.UsageEvents.AsNoTracking()
-            .Where(e => e.Timestamp >= start && e.Timestamp < end)
-            .Select(e => new { e.Metric, e.Quantity, e.Timestamp, e.Id })
-            .ToListAsync(cancellationToken);
+        // Rolled-up days plus the events past the rollup watermark, in one statement (as UsageMeter.CountersAsync reads
+        // them), so that a rollup committing meanwhile can't count an event twice or not at all. A day rollup is one row
+        // per metric instead of every event of the day: counters bring their sum (at the day's start), gauges their
+        // last reading of the day with its time. Rolled-up rows carry id 0: a fresh reading at the same instant is later.
+        var watermark = db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId);
+        var rolled = db.UsageRollups.AsNoTracking()
+            .Where(r => r.Granularity == RollupGranularity.Day && r.PeriodStart >= start && r.PeriodStart < end)
+            .Select(r => new HistoryRow { Metric = r.Metric, Timestamp = r.LastValueAt ?? r.PeriodStart, Quantity = r.LastValue ?? r.Sum, Id = 0 });
+        var fresh = db.UsageEvents.AsNoTracking()
+            .Where(e => e.Id > watermark.First() && e.Timestamp >= start && e.Timestamp < end)
+            .Select(e => new HistoryRow { Metric = e.Metric, Timestamp = e.Timestamp, Quantity = e.Quantity, Id = e.Id });
+        var rows = await rolled.Concat(fresh).ToListAsync(cancellationToken);
+        var byDay = rows.ToLookup(r => (r.Metric, Day: DateOnly.FromDateTime(r.Timestamp.UtcDateTime)));
         var gaugeStart = new Dictionary<UsageMetric, decimal>();
         foreach (var gauge in new[] { UsageMetric.StorageGb, UsageMetric.Studies })
             gaugeStart[gauge] = await UsageMeter.LatestLevelAsync(db, gauge, start.AddTicks(-1), cancellationToken);
@@ -33,17 +41,26 @@ public sealed class UsageHistoryService(IDbContextFactory<PortalDbContext> conte
             var level = gaugeStart.GetValueOrDefault(metric);
             for (var day = from; day <= to; day = day.AddDays(1))
             {
-                var ofDay = events.Where(e => e.Metric == metric && DateOnly.FromDateTime(e.Timestamp.UtcDateTime) == day).ToList();
+                var ofDay = byDay[(metric, day)];
                 if (UsageMetrics.Kind(metric) == MetricKind.Counter)
                 {
                     result.Add(new DailyUsage(day, metric, ofDay.Sum(e => e.Quantity)));
                     continue;
                 }
-                if (ofDay.Count > 0)
+                if (ofDay.Any())
                     level = ofDay.OrderBy(e => e.Timestamp).ThenBy(e => e.Id).Last().Quantity;
                 result.Add(new DailyUsage(day, metric, level));
             }
         }
         return result;
+    }
+
+    // One row of the history read: a day rollup or a fresh event.
+    private sealed class HistoryRow
+    {
+        public UsageMetric Metric { get; init; }
+        public DateTimeOffset Timestamp { get; init; }
+        public decimal Quantity { get; init; }
+        public long Id { get; init; }
     }
 }

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+
+namespace TenantPortal.Benchmarks.Load;
+
+/// <summary>
+/// Concurrent Blazor Server circuits on the Usage tab with its live refresh (re-read every 10 s), driven by
+/// <see cref="BlazorCircuitClient"/> over SignalR, in steps of circuits opened with limited concurrency. At each step every
+/// circuit navigates to the Overview tab and back once while the others stay open; the update round trip is from the
+/// <c>OnLocationChanged</c> sent to the render batch that shows the loaded tab. Memory per circuit is the portal's working
+/// set after the step's circuits opened and settled, less its working set before the first circuit, over the circuits open.
+/// The full run goes on (2,000, 3,000, 5,000) until circuits fail, the round trip exceeds a second or memory runs short.
+/// </summary>
+public sealed class CircuitScenario : ILoadScenario
+{
+    private const string UsageShows = "usage-bars";
+    private const string OverviewShows = "card-plan";
+    private const double TargetP95Ms = 150;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    /// <inheritdoc />
+    public string Name => "circuits";
+
+    /// <inheritdoc />
+    public async Task RunAsync(LoadRun run, CancellationToken cancellationToken)
+    {
+        int[] steps = run.Quick ? [30] : [1_000, 2_000, 3_000, 5_000];
+        var hold = run.Quick ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(40);
+        var historyDays = run.Quick ? 30 : 365;
+        var folder = run.NewFolder(Name);
+        var now = DateTimeOffset.UtcNow;
+        var arranged = await PortalFleetArrangement.CreateAsync(folder, run.Quick ? 100 : 1_000, historyDays, now, cancellationToken);
+        await using var portal = await PortalProcess.StartAsync(arranged.Database.Path, folder, cancellationToken: cancellationToken);
+        using var login = await PortalLogin.SignInAsync(portal.BaseAddress, PortalFleetArrangement.OwnerEmail, PortalFleetArrangement.OwnerPassword, cancellationToken);
+        var usagePath = $"t/{PortalFleetArrangement.HistorySlug}/usage";
+        var overviewPath = $"t/{PortalFleetArrangement.HistorySlug}";
+
+        // Warm the portal (JIT, pools) with one circuit, closed again, before the baseline.
+        await using (var warm = new BlazorCircuitClient(portal.BaseAddress))
+        {
+            await warm.StartAsync(login, usagePath, UsageShows, Timeout, cancellationToken);
+            await warm.NavigateAsync(overviewPath, OverviewShows, Timeout, cancellationToken);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+        var baseline = portal.WorkingSetBytes();
+
+        var circuits = new List<BlazorCircuitClient>();
+        try
+        {
+            foreach (var target in steps)
+            {
+                var size = $"{target:N0} circuits";
+                var opens = new LatencyRecorder();
+                var openErrors = new ConcurrentBag<string>();
+                var batchesBefore = circuits.Sum(c => c.LiveBatches);
+                run.Log($"{Name}: opening circuits {circuits.Count + 1:N0}–{target:N0}");
+                var opening = Enumerable.Range(circuits.Count, target - circuits.Count).Select(_ => new BlazorCircuitClient(portal.BaseAddress)).ToList();
+                circuits.AddRange(opening);
+                await Parallel.ForEachAsync(opening, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (circuit, ct) =>
+                {
+                    try
+                    {
+                        opens.Add(await circuit.StartAsync(login, usagePath, UsageShows, Timeout, ct));
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or IOException or System.Net.WebSockets.WebSocketException)
+                    {
+                        openErrors.Add(ex.Message);
+                    }
+                });
+                if (!openErrors.IsEmpty)
+                    run.Log($"{Name}: {openErrors.Count} circuit(s) failed to open, e.g. {openErrors.First()}");
+
+                // Hold: every circuit clicks to Overview and back once, spread over the hold, while live refresh runs.
+                var roundTrips = new LatencyRecorder();
+                var interactionErrors = new ConcurrentBag<string>();
+                var liveBefore = circuits.Sum(c => c.LiveBatches);
+                var holdStart = DateTimeOffset.UtcNow;
+                await Parallel.ForEachAsync(circuits.Where(c => c.Error is null), new ParallelOptions { MaxDegreeOfParallelism = circuits.Count, CancellationToken = cancellationToken }, async (circuit, ct) =>
+                {
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * hold.TotalMilliseconds * 0.6), ct);
+                        roundTrips.Add(await circuit.NavigateAsync(overviewPath, OverviewShows, Timeout, ct));
+                        await Task.Delay(TimeSpan.FromMilliseconds(1_000 + Random.Shared.NextDouble() * 2_000), ct);
+                        roundTrips.Add(await circuit.NavigateAsync(usagePath, UsageShows, Timeout, ct));
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException)
+                    {
+                        interactionErrors.Add(ex.Message);
+                    }
+                });
+                var rest = hold - (DateTimeOffset.UtcNow - holdStart);
+                if (rest > TimeSpan.Zero)
+                    await Task.Delay(rest, cancellationToken);
+                var held = DateTimeOffset.UtcNow - holdStart;
+                var live = circuits.Sum(c => c.LiveBatches) - liveBefore;
+                var broken = circuits.Count(c => c.Error is not null);
+                var errors = openErrors.Count + interactionErrors.Count + broken;
+                var memoryPerCircuit = (portal.WorkingSetBytes() - baseline) / 1024.0 / circuits.Count;
+                var p95 = roundTrips.Percentile(95);
+
+                run.Record(new Measurement(Name, size, "circuits open without error", circuits.Count - broken - openErrors.Count, "", $"{target:N0}, no errors", errors == 0 && circuits.Count == target,
+                    $"{openErrors.Count} failed to open, {interactionErrors.Count} interactions failed, {broken} circuits broke{(errors > 0 ? ": " + openErrors.Concat(interactionErrors).Concat(circuits.Where(c => c.Error is not null).Select(c => c.Error!)).First() : "")}"));
+                run.Record(new Measurement(Name, size, "circuit open (GET + start until the Usage tab shows) p95", opens.Percentile(95), "ms", "informative", null, $"{opens.Count} opened, 16 at a time; p50 {opens.Percentile(50):0} ms"));
+                run.Record(new Measurement(Name, size, "update round trip (tab navigation) p95", p95, "ms", $"≤ {TargetP95Ms} ms", p95 <= TargetP95Ms && roundTrips.Count > 0,
+                    $"{roundTrips.Count} navigations, p50 {roundTrips.Percentile(50):0} ms, max {roundTrips.Percentile(100):0} ms"));
+                run.Record(new Measurement(Name, size, "live refresh batches per circuit", live / (double)Math.Max(1, circuits.Count), "", "informative", null,
+                    $"{live:N0} pushed batches over {held.TotalSeconds:0} s (refresh every 10 s)"));
+                run.Record(new Measurement(Name, size, "portal memory per circuit", memoryPerCircuit, "KB", "informative (Microsoft: ~250–275 KB)", null,
+                    $"working set {portal.WorkingSetBytes() / 1_048_576.0:0} MiB vs {baseline / 1_048_576.0:0} MiB before the first circuit"));
+
+                if (errors > 0 || p95 > 1_000)
+                {
+                    run.Log($"{Name}: stopping at {target:N0} circuits ({errors} errors, p95 {p95:0} ms)");
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await Parallel.ForEachAsync(circuits, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (circuit, _) => await circuit.DisposeAsync());
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace TenantPortal.Data.Tenancy;
+
+/// <summary>
+/// SQLite: lets the tenant filter use the tenant indexes. The query filter <c>CrossTenant || e.TenantId == CurrentTenantId</c>
+/// becomes <c>(@ef_filter__CrossTenant OR "u"."TenantId" = @ef_filter__CurrentTenantId)</c>, and SQLite plans a statement
+/// without looking at parameter values: an OR with a parameter can't use an index, so every tenant's read scanned the
+/// whole table (a tenant's latest storage level: 8 ms over 38,000 events instead of 0.01 ms). When the cross-tenant
+/// parameter is false on this execution, <c>false OR x</c> is <c>x</c>: the term is dropped from the text sent, nothing
+/// else changes. A term is dropped only where it opens a group (after <c>(</c>, <c>WHERE</c> or <c>ON</c>), where the OR is
+/// its direct parent, so the rewrite is exact; in a cross-tenant scope the statement is left as it is.
+/// </summary>
+public sealed partial class TenantFilterSqlInterceptor : DbCommandInterceptor
+{
+    /// <summary>The one instance (the interceptor has no state but a cache of rewritten statements).</summary>
+    public static TenantFilterSqlInterceptor Instance { get; } = new();
+
+    private const int MaxCachedStatements = 2_000;
+    private readonly ConcurrentDictionary<string, Rewrite> _rewrites = new(StringComparer.Ordinal);
+
+    private TenantFilterSqlInterceptor()
+    {
+    }
+
+    /// <inheritdoc />
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Apply(command);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Apply(command);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc />
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        Apply(command);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        Apply(command);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc />
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        Apply(command);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Apply(command);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <summary>The statement as sent when the cross-tenant parameters named in it are all false; unchanged otherwise.</summary>
+    public static string Rewritten(string sql, Func<string, bool?> crossTenantValue)
+    {
+        var rewrite = Analyse(sql);
+        if (rewrite.Parameters.Length == 0 || rewrite.Parameters.Any(p => crossTenantValue(p) is not false))
+            return sql;
+        return rewrite.Sql;
+    }
+
+    private void Apply(DbCommand command)
+    {
+        var sql = command.CommandText;
+        if (!sql.Contains("@ef_filter__CrossTenant", StringComparison.Ordinal))
+            return;
+        if (!_rewrites.TryGetValue(sql, out var rewrite))
+        {
+            rewrite = Analyse(sql);
+            if (_rewrites.Count < MaxCachedStatements)
+                _rewrites.TryAdd(sql, rewrite);
+        }
+        if (rewrite.Parameters.Length == 0)
+            return;
+        foreach (var name in rewrite.Parameters)
+        {
+            if (!command.Parameters.Contains(name) || ValueOf(command.Parameters[name].Value) is not false)
+                return;
+        }
+        command.CommandText = rewrite.Sql;
+    }
+
+    private static bool? ValueOf(object? value) => value switch
+    {
+        bool b => b,
+        long l => l != 0,
+        int i => i != 0,
+        _ => null,
+    };
+
+    private static Rewrite Analyse(string sql)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var rewritten = CrossTenantTerm().Replace(sql, m =>
+        {
+            names.Add(m.Groups["name"].Value);
+            return m.Groups["open"].Value;
+        });
+        // Any other use of the parameter (e.g. not at the head of a group) keeps the statement as it is.
+        var remaining = CrossTenantParameter().IsMatch(rewritten);
+        return remaining || names.Count == 0 ? new Rewrite(sql, []) : new Rewrite(rewritten, [.. names]);
+    }
+
+    private sealed record Rewrite(string Sql, string[] Parameters);
+
+    [GeneratedRegex(@"(?<open>\(\s*|\bWHERE\s+|\bON\s+)(?<name>@ef_filter__CrossTenant\d*)\s+OR\s+", RegexOptions.CultureInvariant)]
+    private static partial Regex CrossTenantTerm();
+
+    [GeneratedRegex(@"@ef_filter__CrossTenant\d*\b", RegexOptions.CultureInvariant)]
+    private static partial Regex CrossTenantParameter();
+}
