@@ -15,6 +15,8 @@ public static class LoadProgram
     public static IReadOnlyList<ILoadScenario> Scenarios { get; } =
     [
         new StartupScenario(),
+        new RollupScenario(),
+        new InvoicingScenario(),
     ];
 
     /// <summary>Runs the harness; the exit code is 0 when every scenario ran (targets missed are reported, not failures).</summary>
