@@ -19,6 +19,8 @@ public static class LoadProgram
         new QuotaScenario(),
         new PageRenderScenario(),
         new CircuitScenario(),
+        new RollupScenario(),
+        new InvoicingScenario(),
     ];
 
     /// <summary>Runs the harness; the exit code is 0 when every scenario ran (targets missed are reported, not failures).</summary>
