@@ -20,6 +20,24 @@ public sealed class CircuitScenario : ILoadScenario
     /// <inheritdoc />
     public string Name => "circuits";
 
+    // The next step would need (memory per circuit so far) x (circuits more); it must fit in 70 % of what the machine has free.
+    private static bool MemoryAllows(PortalProcess portal, long baseline, int open, int target, out string reason)
+    {
+        var perCircuit = Math.Max(0, portal.WorkingSetBytes() - baseline) / (double)open;
+        var needed = perCircuit * (target - open);
+        var available = AvailableBytes();
+        reason = $"{target - open:N0} more circuits at {perCircuit / 1024:N0} KB each need {needed / 1_073_741_824:0.0} GiB; {available / 1_073_741_824.0:0.0} GiB available";
+        return needed < available * 0.7;
+    }
+
+    private static long AvailableBytes()
+    {
+        var line = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal)) : null;
+        return line is not null && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out var kb)
+            ? kb * 1024
+            : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+    }
+
     /// <inheritdoc />
     public async Task RunAsync(LoadRun run, CancellationToken cancellationToken)
     {
@@ -49,6 +67,11 @@ public sealed class CircuitScenario : ILoadScenario
             foreach (var target in steps)
             {
                 var size = $"{target:N0} circuits";
+                if (circuits.Count > 0 && !MemoryAllows(portal, baseline, circuits.Count, target, out var reason))
+                {
+                    run.Record(new Measurement(Name, size, "not attempted", 0, "", "informative", null, reason));
+                    break;
+                }
                 var opens = new LatencyRecorder();
                 var openErrors = new ConcurrentBag<string>();
                 var batchesBefore = circuits.Sum(c => c.LiveBatches);
