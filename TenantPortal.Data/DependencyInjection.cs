@@ -43,6 +43,10 @@ public static class DependencyInjection
             services.AddSingleton<IUsageIngestObserver>(sp => sp.GetRequiredService<QuotaUsageCache>());
             services.AddSingleton<TenantQuotaStateCache>();
             services.AddSingleton<QuotaCacheInvalidationInterceptor>();
+            // Live panels skip a refresh when nothing of the tenant changed: only exact while this process is the one writer.
+            services.AddSingleton<TenantDataVersions>();
+            services.AddSingleton<IUsageIngestObserver>(sp => sp.GetRequiredService<TenantDataVersions>());
+            services.AddSingleton<TenantDataVersionInterceptor>();
         }
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
@@ -119,11 +123,13 @@ public static class DependencyInjection
         return builder;
     }
 
-    // The quota cache's invalidation sees every save, when the cache is on.
+    // The quota cache's invalidation and the panels' change versions see every save, when the cache is on.
     private static void AddInterceptors(IServiceProvider services, DbContextOptionsBuilder options)
     {
         if (services.GetService<QuotaCacheInvalidationInterceptor>() is { } quotaCache)
             options.AddInterceptors(quotaCache);
+        if (services.GetService<TenantDataVersionInterceptor>() is { } versions)
+            options.AddInterceptors(versions);
     }
 
     // A relative SQLite path is taken from the content root (not the working directory), and its folder is created.

@@ -11,8 +11,9 @@ public sealed record MeteringOptions
     /// <summary>
     /// <c>Metering:QuotaCache</c>: <see cref="QuotaCacheMode.Local"/> (default with Sqlite) answers quota checks from
     /// in-memory running totals and cached tenant state, kept current by this process's ingestion and saves; it is exact
-    /// only when this process is the database's one writer. <see cref="QuotaCacheMode.None"/> (default with SqlServer,
-    /// where several instances ingest) reads the database on every check.
+    /// only when this process is the database's one writer; it also lets the tenant tabs' live refresh skip a tick when
+    /// nothing of the tenant changed (<see cref="Services.TenantDataVersions"/>). <see cref="QuotaCacheMode.None"/>
+    /// (default with SqlServer, where several instances ingest) reads the database on every check and every tick.
     /// </summary>
     public QuotaCacheMode QuotaCache { get; init; }
 

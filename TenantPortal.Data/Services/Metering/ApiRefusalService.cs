@@ -9,7 +9,7 @@ namespace TenantPortal.Data.Services.Metering;
 /// Refused API requests per tenant and day (rate-limited, quota-denied), so a tenant sees its own throttling, and the
 /// quota alerts of the period. Counts arrive in batches from each instance and are added, so instances don't collide.
 /// </summary>
-public sealed class ApiRefusalService(IDbContextFactory<PortalDbContext> contexts, ITenantContext tenantContext)
+public sealed class ApiRefusalService(IDbContextFactory<PortalDbContext> contexts, ITenantContext tenantContext, TenantDataVersions? versions = null)
 {
     /// <summary>Adds counts collected in memory (the rollup job flushes them every minute).</summary>
     public async Task AddAsync(IReadOnlyCollection<RefusalCount> counts, CancellationToken cancellationToken)
@@ -39,6 +39,7 @@ public sealed class ApiRefusalService(IDbContextFactory<PortalDbContext> context
                     db.ChangeTracker.Clear();
                 }
             }
+            versions?.Changed(c.TenantId);
         }
     }
 

@@ -12,7 +12,12 @@ namespace TenantPortal.Data.Services.Metering;
 /// Late events land in their own (earlier) bucket. Gauges also keep their time-weighted level (level-hours), recomputed
 /// for the tenant-months the new readings touch.
 /// </summary>
-public sealed class MeteringRollupService(IDbContextFactory<PortalDbContext> contexts, IRollupStore store, ITenantContext tenantContext, TimeProvider time)
+public sealed class MeteringRollupService(
+    IDbContextFactory<PortalDbContext> contexts,
+    IRollupStore store,
+    ITenantContext tenantContext,
+    TimeProvider time,
+    TenantDataVersions? versions = null)
 {
     /// <summary>Most events one run rolls up; a backlog takes several runs.</summary>
     public const int MaxEventsPerRun = 1_000_000;
@@ -41,6 +46,7 @@ public sealed class MeteringRollupService(IDbContextFactory<PortalDbContext> con
             await store.AggregateAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), from, to, now, cancellationToken);
             await RecomputeLevelHoursAsync(db, from, to, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            await MarkChangedAsync(db, from, to, cancellationToken);
             return new RollupRun(from, to);
         });
     }
@@ -53,6 +59,16 @@ public sealed class MeteringRollupService(IDbContextFactory<PortalDbContext> con
         var watermark = await db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId).SingleAsync(cancellationToken);
         var oldest = await db.UsageEvents.Where(e => e.Id > watermark).OrderBy(e => e.Id).Select(e => (DateTimeOffset?)e.ReceivedAt).FirstOrDefaultAsync(cancellationToken);
         return oldest is { } at ? time.GetUtcNow() - at : TimeSpan.Zero;
+    }
+
+    // The tenants whose events the run rolled up: their live panels read again (totals are unchanged, but cheap to be sure).
+    private async Task MarkChangedAsync(PortalDbContext db, long from, long to, CancellationToken cancellationToken)
+    {
+        if (versions is null)
+            return;
+        var tenants = await db.UsageEvents.Where(e => e.Id > from && e.Id <= to).Select(e => e.TenantId).Distinct().ToListAsync(cancellationToken);
+        foreach (var tenantId in tenants)
+            versions.Changed(tenantId);
     }
 
     // Gauge readings are few (a level every few minutes at most), so the tenant-months a run touches are recomputed whole.

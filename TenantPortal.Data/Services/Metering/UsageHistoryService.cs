@@ -22,12 +22,16 @@ public sealed class UsageHistoryService(IDbContextFactory<PortalDbContext> conte
         // them), so that a rollup committing meanwhile can't count an event twice or not at all. A day rollup is one row
         // per metric instead of every event of the day: counters bring their sum (at the day's start), gauges their
         // last reading of the day with its time. Rolled-up rows carry id 0: a fresh reading at the same instant is later.
+        // The reported metrics are named (as constants) so that both reads seek the (tenant, metric, ...) indexes for the
+        // range instead of walking every rollup hour and event of the tenant's history.
         var watermark = db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId);
         var rolled = db.UsageRollups.AsNoTracking()
-            .Where(r => r.Granularity == RollupGranularity.Day && r.PeriodStart >= start && r.PeriodStart < end)
+            .Where(r => (r.Metric == UsageMetric.ApiCalls || r.Metric == UsageMetric.StorageGb || r.Metric == UsageMetric.GpuHours || r.Metric == UsageMetric.Studies)
+                && r.Granularity == RollupGranularity.Day && r.PeriodStart >= start && r.PeriodStart < end)
             .Select(r => new HistoryRow { Metric = r.Metric, Timestamp = r.LastValueAt ?? r.PeriodStart, Quantity = r.LastValue ?? r.Sum, Id = 0 });
         var fresh = db.UsageEvents.AsNoTracking()
-            .Where(e => e.Id > watermark.First() && e.Timestamp >= start && e.Timestamp < end)
+            .Where(e => (e.Metric == UsageMetric.ApiCalls || e.Metric == UsageMetric.StorageGb || e.Metric == UsageMetric.GpuHours || e.Metric == UsageMetric.Studies)
+                && e.Id > watermark.First() && e.Timestamp >= start && e.Timestamp < end)
             .Select(e => new HistoryRow { Metric = e.Metric, Timestamp = e.Timestamp, Quantity = e.Quantity, Id = e.Id });
         var rows = await rolled.Concat(fresh).ToListAsync(cancellationToken);
         var byDay = rows.ToLookup(r => (r.Metric, Day: DateOnly.FromDateTime(r.Timestamp.UtcDateTime)));

@@ -57,8 +57,11 @@ public partial class TenantOverviewPanel
         if (_loadedFor == Access.TenantId && _overview is not null)
             return;
         _loadedFor = Access.TenantId;
-        await LoadAsync(Disposed);
+        await ReloadAsync(Disposed);
     }
+
+    /// <inheritdoc />
+    protected override Guid TenantId => Access.TenantId;
 
     /// <inheritdoc />
     protected override async Task LoadAsync(CancellationToken cancellationToken)

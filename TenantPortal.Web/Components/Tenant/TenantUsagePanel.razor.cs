@@ -81,8 +81,11 @@ public partial class TenantUsagePanel
         if (_loadedFor == Access.TenantId && _report is not null)
             return;
         _loadedFor = Access.TenantId;
-        await LoadAsync(Disposed);
+        await ReloadAsync(Disposed);
     }
+
+    /// <inheritdoc />
+    protected override Guid TenantId => Access.TenantId;
 
     /// <inheritdoc />
     protected override async Task LoadAsync(CancellationToken cancellationToken)
