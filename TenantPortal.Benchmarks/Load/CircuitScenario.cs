@@ -126,7 +126,7 @@ public sealed class CircuitScenario : ILoadScenario
                 run.Record(new Measurement(Name, size, "circuit open (GET + start until the Usage tab shows) p95", opens.Percentile(95), "ms", "informative", null, $"{opens.Count} opened, 16 at a time; p50 {opens.Percentile(50):0} ms"));
                 run.Record(new Measurement(Name, size, "update round trip (tab navigation) p95", p95, "ms", $"≤ {TargetP95Ms} ms", p95 <= TargetP95Ms && roundTrips.Count > 0,
                     $"{roundTrips.Count} navigations, p50 {roundTrips.Percentile(50):0} ms, max {roundTrips.Percentile(100):0} ms"));
-                run.Record(new Measurement(Name, size, "live refresh batches per circuit", live / (double)Math.Max(1, circuits.Count), "", "informative", null,
+                run.Record(new Measurement(Name, size, "render batches pushed per circuit outside navigations (start-up follow-ups, live refresh)", live / (double)Math.Max(1, circuits.Count), "", "informative", null,
                     $"{live:N0} pushed batches over {held.TotalSeconds:0} s (refresh every 10 s)"));
                 run.Record(new Measurement(Name, size, "portal memory per circuit", memoryPerCircuit, "KB", "informative (Microsoft: ~250–275 KB)", null,
                     $"working set {portal.WorkingSetBytes() / 1_048_576.0:0} MiB vs {baseline / 1_048_576.0:0} MiB before the first circuit"));
