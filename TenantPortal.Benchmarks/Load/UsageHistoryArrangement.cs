@@ -41,9 +41,4 @@ public static class UsageHistoryArrangement
         }
         return list.Count;
     }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }
