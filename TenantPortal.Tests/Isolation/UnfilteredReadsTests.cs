@@ -17,6 +17,7 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/Tenants/TenantService.cs"] = "creating a tenant: its first rows are written before it exists",
         ["TenantPortal.Web/Security/TenantHostMiddleware.cs"] = "routing a custom domain to its tenant before any tenant is known",
         ["TenantPortal.Web/Startup/DemoDataSeeder.cs"] = "seeding the demo tenants at start-up",
+        ["TenantPortal.Data/Services/Metering/UsageMeter.cs"] = "the quota totals' snapshot reads the highest event id of the whole table (a number, no tenant's data) to know which stored events it already counts",
         ["TenantPortal.Data/Services/Metering/MeteringRollupService.cs"] = "the metering-rollup job aggregates every tenant's events, keyed by tenant",
         ["TenantPortal.Data/Services/Invitations/InvitationCleanupService.cs"] = "the invitation-cleanup job expires overdue invitations of every tenant",
         ["TenantPortal.Data/Services/Metering/ApiRefusalService.cs"] = "the rollup job flushes every tenant's refused-request counts, keyed by tenant",

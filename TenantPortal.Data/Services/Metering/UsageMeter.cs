@@ -39,8 +39,12 @@ internal static class UsageMeter
     /// </summary>
     public static async Task<UsageTotals> TotalsAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // One read transaction: every statement sees the same snapshot, and the highest event id in it says which stored
+        // events the totals already hold (SQLite writes one at a time, so ids grow in commit order).
+        await using var snapshot = await db.Database.BeginTransactionAsync(cancellationToken);
+        var seenThroughId = await db.UsageEvents.IgnoreQueryFilters().MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
         var counters = await CountersAsync(db, periodStart, cancellationToken);
-        var totals = new UsageTotals(periodStart, counters.GetValueOrDefault(UsageMetric.ApiCalls), counters.GetValueOrDefault(UsageMetric.GpuHours));
+        var totals = new UsageTotals(periodStart, counters.GetValueOrDefault(UsageMetric.ApiCalls), counters.GetValueOrDefault(UsageMetric.GpuHours), seenThroughId);
         foreach (var gauge in new[] { UsageMetric.StorageGb, UsageMetric.Studies })
         {
             var latest = await db.UsageEvents
@@ -57,6 +61,7 @@ internal static class UsageMeter
             foreach (var reading in ahead)
                 totals.AddReading(gauge, new GaugeReading(reading.Timestamp, reading.Id, reading.Quantity));
         }
+        await snapshot.CommitAsync(cancellationToken);
         return totals;
     }
 

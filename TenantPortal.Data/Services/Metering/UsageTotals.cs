@@ -6,9 +6,11 @@ namespace TenantPortal.Data.Services.Metering;
 /// A tenant's running totals for one month, as the quota check reads them: the counters summed over the month's events,
 /// and each gauge's latest level at or before the moment asked (any time, as <see cref="UsageMeter.LatestLevelAsync"/>).
 /// Readings stamped in the future (within the ingestion's tolerance) wait until their time comes. Not thread-safe: the
-/// cache holding it serialises access.
+/// cache holding it serialises access. <paramref name="seenThroughId"/> is the highest event id of the snapshot the totals
+/// were read from: a stored event at or below it is already counted (its ingest committed before the load read), so
+/// applying it again is skipped — an ingest's notice may reach the cache after a load that already saw its events.
 /// </summary>
-internal sealed class UsageTotals(DateTimeOffset monthStart, decimal apiCalls, decimal gpuHours)
+internal sealed class UsageTotals(DateTimeOffset monthStart, decimal apiCalls, decimal gpuHours, long seenThroughId = 0)
 {
     private readonly DateTimeOffset _monthEnd = monthStart.AddMonths(1);
     private readonly GaugeState _storage = new();
@@ -27,6 +29,8 @@ internal sealed class UsageTotals(DateTimeOffset monthStart, decimal apiCalls, d
     {
         foreach (var e in events)
         {
+            if (e.Id <= seenThroughId)
+                continue;
             switch (e.Metric)
             {
                 case UsageMetric.ApiCalls when e.Timestamp >= MonthStart && e.Timestamp < _monthEnd:

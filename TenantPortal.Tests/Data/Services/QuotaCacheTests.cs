@@ -127,6 +127,29 @@ public class QuotaCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnIngestsNotice_ArrivingAfterALoadThatSawItsEvents_IsNotCountedTwice()
+    {
+        // The ingest commits; a check loads the totals (seeing the new events); only then does the ingest's notice arrive.
+        var now = _bed.Time.GetUtcNow();
+        var silent = new UsageIngestionService(new SqliteUsageEventStore(_bed.UsageWriter), [], _bed.Time);
+        await silent.IngestAsync(_bed.AlphaId, [new("late-notice-1", UsageMetric.ApiCalls, 7, now), new("late-notice-2", UsageMetric.StorageGb, 3, now)], CancellationToken.None);
+        var cached = Cached(_bed.AlphaId);
+        var loaded = await UsedAsync(cached, UsageMetric.ApiCalls);
+
+        List<StoredUsageEvent> stored;
+        await using (var db = ContextsFor(_bed.AlphaId).CreateDbContext())
+        {
+            stored = (await db.UsageEvents.Where(e => e.ClientEventId.StartsWith("late-notice-")).ToListAsync())
+                .Select(e => new StoredUsageEvent(e.Id, e.Metric, e.Quantity, e.Timestamp)).ToList();
+        }
+        _usage.Stored(_bed.AlphaId, stored);
+
+        Assert.Equal(loaded, await UsedAsync(cached, UsageMetric.ApiCalls));
+        Assert.Equal(await UsedAsync(Uncached(_bed.AlphaId), UsageMetric.ApiCalls), await UsedAsync(cached, UsageMetric.ApiCalls));
+        Assert.Equal(3m, await UsedAsync(cached, UsageMetric.StorageGb));
+    }
+
+    [Fact]
     public async Task ConcurrentLoadsAndIngests_EndEqualToTheDatabase()
     {
         var now = _bed.Time.GetUtcNow();
