@@ -59,7 +59,7 @@ public static class ReferenceComparison
             }
             var ours = reference.Convert(line);
             var ratio = reference.HigherIsBetter ? ours / reference.Figure : reference.Figure / ours;
-            text.AppendLine($"| {reference.Claim} | {reference.Source} | {Format(reference.Figure)} {reference.Unit} | {Format(ours)} {reference.Unit} | {ratio.ToString("N1", CultureInfo.InvariantCulture)}× |");
+            text.AppendLine($"| {reference.Claim} | {reference.Source} | {Format(reference.Figure)} {reference.Unit} | {Format(ours)} {reference.Unit} | {(ratio < 0.1 ? ratio.ToString("0.###", CultureInfo.InvariantCulture) : ratio.ToString("N1", CultureInfo.InvariantCulture))}× |");
         }
         return text.ToString();
     }
