@@ -57,5 +57,15 @@ public sealed class ApiKeyCache(TimeProvider time)
         }
     }
 
+    /// <summary>Forgets every key of a tenant (deleted): they authenticate nothing in this instance from now on.</summary>
+    public void ForgetTenant(Guid tenantId)
+    {
+        foreach (var (hash, entry) in _bySecretHash)
+        {
+            if (entry.Identity.TenantId == tenantId)
+                _bySecretHash.TryRemove(new KeyValuePair<string, Entry>(hash, entry));
+        }
+    }
+
     private sealed record Entry(ApiKeyIdentity Identity, DateTimeOffset ExpiresAt, DateTimeOffset? LastUsedAt);
 }

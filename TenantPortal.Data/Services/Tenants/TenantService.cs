@@ -8,6 +8,7 @@ using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Metering;
 
 namespace TenantPortal.Data.Services.Tenants;
@@ -20,7 +21,8 @@ public sealed class TenantService(
     IOptions<BillingOptions> billing,
     TimeProvider time,
     QuotaUsageCache? quotaUsage = null,
-    TenantQuotaStateCache? quotaState = null)
+    TenantQuotaStateCache? quotaState = null,
+    ApiKeyCache? apiKeys = null)
 {
     /// <summary>Checks a slug for the create form: the rules, then whether it is free.</summary>
     public async Task<Result> CheckSlugAsync(string? slug, CancellationToken cancellationToken)
@@ -152,9 +154,11 @@ public sealed class TenantService(
         // Rows cascade from the tenant in the database; the audit log keeps its entries (no foreign key).
         await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        // A bulk delete passes no tracked entity by the save interceptor: the quota caches are told here.
+        // A bulk delete passes no tracked entity by the save interceptor: the caches are told here (the tenant's keys are
+        // gone with it: a cached one must not let a request in to write for a tenant that no longer exists).
         quotaState?.Invalidate(tenant.Id);
         quotaUsage?.Invalidate(tenant.Id);
+        apiKeys?.ForgetTenant(tenant.Id);
         return Result.Success();
     }
 

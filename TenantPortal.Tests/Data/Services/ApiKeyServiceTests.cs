@@ -44,6 +44,22 @@ public class ApiKeyServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Authenticate_RefusesAKeyOfADeletedTenant_AtOnce_ThoughItWasCached()
+    {
+        var created = await _bed.In(_bed.AlphaId).ApiKeys.CreateAsync(_bed.ActorOf("admin"), "script", CancellationToken.None);
+        var keys = _bed.In(null).ApiKeys;
+        Assert.NotNull(await keys.AuthenticateAsync(created.Value.Secret, CancellationToken.None));
+        var scope = _bed.In(_bed.AlphaId);
+        var tenants = new TenantPortal.Data.Services.Tenants.TenantService(scope.Contexts, scope.Tenant, new TenantPortal.Data.Services.Audit.AuditWriter(_bed.Time),
+            Microsoft.Extensions.Options.Options.Create(new TenantPortal.Data.Options.BillingOptions()), _bed.Time, apiKeys: _bed.ApiKeyCache);
+
+        var deleted = await tenants.DeleteAsync(_bed.ActorOf("owner"), TenancyTestBed.AlphaSlug, CancellationToken.None);
+
+        Assert.True(deleted.IsSuccess);
+        Assert.Null(await keys.AuthenticateAsync(created.Value.Secret, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Authenticate_SeesARevokeMadeElsewhere_OnceTheCacheExpires()
     {
         var created = await _bed.In(_bed.AlphaId).ApiKeys.CreateAsync(_bed.ActorOf("admin"), "script", CancellationToken.None);
