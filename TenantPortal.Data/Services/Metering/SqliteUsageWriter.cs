@@ -157,7 +157,7 @@ public sealed class SqliteUsageWriter : IAsyncDisposable
             var wal = string.Equals(pragma.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase);
             // NORMAL is only safe (no corruption on power loss) in WAL mode; elsewhere keep FULL.
             var synchronous = wal && !_synchronousFull ? "NORMAL" : "FULL";
-            pragma.CommandText = $"PRAGMA foreign_keys=ON; PRAGMA synchronous={synchronous}; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+            pragma.CommandText = $"PRAGMA foreign_keys=ON; PRAGMA synchronous={synchronous}; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;";
             pragma.ExecuteNonQuery();
             opened = true;
             return connection;
