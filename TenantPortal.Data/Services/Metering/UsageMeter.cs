@@ -73,11 +73,11 @@ internal static class UsageMeter
     public static async Task<Dictionary<UsageMetric, decimal>> CountersAsync(PortalDbContext db, DateTimeOffset periodStart, CancellationToken cancellationToken)
     {
         var watermark = db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId);
-        var rolled = OfWorkingTenant(db, db.UsageRollups)
+        var rolled = db.UsageRollups
             .Where(r => r.Granularity == RollupGranularity.Month && r.PeriodStart == periodStart
                 && (r.Metric == UsageMetric.ApiCalls || r.Metric == UsageMetric.GpuHours))
             .Select(r => new { r.Metric, Quantity = r.Sum });
-        var fresh = OfWorkingTenant(db, db.UsageEvents)
+        var fresh = db.UsageEvents
             .Where(e => e.Id > watermark.First() && e.Timestamp >= periodStart && e.Timestamp < periodStart.AddMonths(1)
                 && (e.Metric == UsageMetric.ApiCalls || e.Metric == UsageMetric.GpuHours))
             .Select(e => new { e.Metric, e.Quantity });
@@ -100,7 +100,7 @@ internal static class UsageMeter
     }
 
     public static async Task<decimal> LatestLevelAsync(PortalDbContext db, UsageMetric gauge, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await OfWorkingTenant(db, db.UsageEvents)
+        await db.UsageEvents
             .Where(e => e.Metric == gauge && e.Timestamp <= now)
             .OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id)
             .Select(e => (decimal?)e.Quantity)
@@ -111,12 +111,12 @@ internal static class UsageMeter
     {
         if (now <= periodStart)
             return 0;
-        var before = await OfWorkingTenant(db, db.UsageEvents)
+        var before = await db.UsageEvents
             .Where(e => e.Metric == UsageMetric.StorageGb && e.Timestamp < periodStart)
             .OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id)
             .Select(e => new { e.Timestamp, e.Quantity })
             .FirstOrDefaultAsync(cancellationToken);
-        var readings = await OfWorkingTenant(db, db.UsageEvents)
+        var readings = await db.UsageEvents
             .Where(e => e.Metric == UsageMetric.StorageGb && e.Timestamp >= periodStart && e.Timestamp <= now)
             .OrderBy(e => e.Timestamp)
             .Select(e => new { e.Timestamp, e.Quantity })
@@ -126,15 +126,4 @@ internal static class UsageMeter
             all.Insert(0, (before.Timestamp, before.Quantity));
         return PeriodMath.TimeWeightedAverage(all, periodStart, now);
     }
-
-    // The tenant filter reads "cross-tenant OR TenantId = current": an OR on a parameter, which hides the tenant-leading
-    // indexes from SQLite's planner, so it scans every tenant's rows. The same condition spelled out as an equality
-    // (when the context works for one tenant) lets it seek; the filter still applies.
-    private static IQueryable<UsageEvent> OfWorkingTenant(PortalDbContext db, IQueryable<UsageEvent> events) =>
-        WorkingTenant(db) is { } tenantId ? events.Where(e => e.TenantId == tenantId) : events;
-
-    private static IQueryable<UsageRollup> OfWorkingTenant(PortalDbContext db, IQueryable<UsageRollup> rollups) =>
-        WorkingTenant(db) is { } tenantId ? rollups.Where(r => r.TenantId == tenantId) : rollups;
-
-    private static Guid? WorkingTenant(PortalDbContext db) => db.Tenant.IsCrossTenant ? null : db.Tenant.TenantId;
 }
