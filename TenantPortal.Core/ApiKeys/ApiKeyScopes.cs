@@ -17,10 +17,12 @@ public static class ApiKeyScopes
     public const string BillingWrite = "billing:write";
     /// <summary>Change tenant settings.</summary>
     public const string TenantWrite = "tenant:write";
+    /// <summary>Read the tenant's audit log.</summary>
+    public const string AuditRead = "audit:read";
 
     /// <summary>Every scope.</summary>
     public static readonly IReadOnlyList<string> All =
-        [UsageWrite, UsageRead, MembersRead, MembersWrite, BillingRead, BillingWrite, TenantWrite];
+        [UsageWrite, UsageRead, MembersRead, MembersWrite, BillingRead, BillingWrite, TenantWrite, AuditRead];
 
     /// <summary>The scopes of a key created without a choice.</summary>
     public const string Default = UsageWrite + " " + UsageRead;

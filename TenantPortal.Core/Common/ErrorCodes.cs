@@ -49,4 +49,8 @@ public static class ErrorCodes
     public const string NotAvailableInLedger = "not_available_in_ledger";
     /// <summary>The invoice's state does not allow the operation (e.g. paying a void invoice).</summary>
     public const string InvoiceState = "invoice_state";
+    /// <summary>The API key lacks the scope the call needs.</summary>
+    public const string MissingScope = "missing_scope";
+    /// <summary>The resource changed since the version the caller sent (If-Match).</summary>
+    public const string PreconditionFailed = "precondition_failed";
 }

@@ -11,20 +11,48 @@ namespace TenantPortal.Tests.Infrastructure;
 public static class ApiKeys
 {
     /// <summary>A new live key for the tenant with the given scopes; returns its secret.</summary>
-    public static async Task<string> CreateAsync(PortalAppFactory portal, string slug, params string[] scopes)
+    public static Task<string> CreateAsync(PortalAppFactory portal, string slug, params string[] scopes) =>
+        CreateByAsync(portal, slug, null, scopes);
+
+    /// <summary>A new live key for the tenant with the given scopes, created by the user with that email (null: no user).</summary>
+    public static async Task<string> CreateByAsync(PortalAppFactory portal, string slug, string? creatorEmail, params string[] scopes)
     {
         var secret = "tp_live_" + SecretHasher.NewToken();
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test arrangement");
         var tenant = await db.Tenants.SingleAsync(t => t.Slug == slug);
+        var creator = creatorEmail is null ? "test" : await db.Users.Where(u => u.Email == creatorEmail).Select(u => u.Id).SingleAsync();
         db.ApiKeys.Add(new ApiKey
         {
             TenantId = tenant.Id, Name = "test", Prefix = secret[..ApiKey.PrefixLength], SecretHash = SecretHasher.Sha256Hex(secret),
-            Scopes = string.Join(' ', scopes.Length == 0 ? ApiKeyScopes.All : scopes), CreatedAt = DateTimeOffset.UtcNow, CreatedByUserId = "test",
+            Scopes = string.Join(' ', scopes.Length == 0 ? ApiKeyScopes.All : scopes), CreatedAt = DateTimeOffset.UtcNow, CreatedByUserId = creator,
         });
         await db.SaveChangesAsync();
         return secret;
+    }
+
+    /// <summary>Revokes the key with this secret, as the portal does (the cache of this instance forgets it).</summary>
+    public static async Task RevokeAsync(PortalAppFactory portal, string secret)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test arrangement");
+        var key = await db.ApiKeys.SingleAsync(k => k.Prefix == secret.Substring(0, ApiKey.PrefixLength));
+        key.RevokedAt = DateTimeOffset.UtcNow;
+        await db.SaveChangesAsync();
+        scope.ServiceProvider.GetRequiredService<TenantPortal.Data.Services.ApiKeys.ApiKeyCache>().Forget(key.Id);
+    }
+
+    /// <summary>The tenant's audit entries, newest first.</summary>
+    public static async Task<IReadOnlyList<TenantPortal.Core.Audit.AuditEntry>> AuditAsync(PortalAppFactory portal, string slug)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test check");
+        var tenantId = await db.Tenants.Where(t => t.Slug == slug).Select(t => t.Id).SingleAsync();
+        var entries = await db.AuditEntries.Where(a => a.TenantId == tenantId).ToListAsync();
+        return entries.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id).ToList();
     }
 
     /// <summary>A new tenant of its own (no members) with the given tier and status; returns its slug.</summary>

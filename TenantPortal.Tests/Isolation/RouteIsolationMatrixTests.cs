@@ -46,14 +46,30 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["/ops/billing/events"] = Access.Operator,
     };
 
-    /// <summary>Routes under /api: method, the scope they need, and a body that a caller with the scope may send.</summary>
-    private static readonly Dictionary<string, (string Method, string Scope, string? Body)> ApiRoutes = new()
+    /// <summary>
+    /// Routes under /api, as "METHOD /pattern": the scope they need ("" = any key) and how to arrange a request a key of
+    /// the target tenant with that scope may make (a throwaway tenant for changes, so the demo data stays as it is).
+    /// </summary>
+    private static readonly Dictionary<string, ApiRoute> ApiRoutes = new()
     {
-        ["/api/v1/usage"] = ("POST", "usage:write",
-            "{\"events\":[{\"id\":\"matrix-" + Guid.NewGuid().ToString("N") + "\",\"metric\":\"api_calls\",\"quantity\":1,\"timestamp\":\"" + DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O") + "\"}]}"),
-        ["/api/v1/quota/check"] = ("POST", "usage:read", "{\"metric\":\"gpu_hours\",\"amount\":1}"),
-        ["/api/v1/usage/current"] = ("GET", "usage:read", null),
+        ["POST /api/v1/usage"] = new("usage:write", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/usage",
+            "{\"events\":[{\"id\":\"matrix-" + Guid.NewGuid().ToString("N") + "\",\"metric\":\"api_calls\",\"quantity\":1,\"timestamp\":\"" + DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O") + "\"}]}"))),
+        ["POST /api/v1/quota/check"] = new("usage:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/quota/check", "{\"metric\":\"gpu_hours\",\"amount\":1}"))),
+        ["GET /api/v1/usage/current"] = new("usage:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/usage/current"))),
+        ["GET /api/v1/tenant"] = new("", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/tenant"))),
+        ["PATCH /api/v1/tenant"] = new("tenant:write", async p => new ApiTarget(
+            await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active),
+            "/api/v1/tenant", "{\"name\":\"Matrix renamed\"}")),
     };
+
+    /// <summary>An API route of the matrix: its scope ("" = any key) and how to arrange a request to it.</summary>
+    private sealed record ApiRoute(string Scope, Func<PortalAppFactory, Task<ApiTarget>> Arrange);
+
+    /// <summary>
+    /// A concrete request: the tenant whose key may make it, the path, the body, and whether the path names rows of that
+    /// tenant (then another tenant's key with every scope gets 404).
+    /// </summary>
+    private sealed record ApiTarget(string Slug, string Path, string? Body = null, bool NamesTenantRows = false);
 
     /// <summary>
     /// Routes under /api that are not key-authenticated: the caller proves itself by a signature over the body. Each
@@ -97,18 +113,25 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
     public static TheoryData<string, string> ApiCases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var route in ApiRoutes.Keys)
-            foreach (var caller in new[] { "no key", "revoked-looking key", "signed-in user without key", "key without the scope", "key with the scope" })
+        foreach (var (route, entry) in ApiRoutes)
+        {
+            foreach (var caller in new[] { "no key", "revoked-looking key", "signed-in user without key", "key with the scope", "key of another tenant" })
                 data.Add(route, caller);
+            if (entry.Scope != "")
+                data.Add(route, "key without the scope");
+        }
         return data;
     }
 
     [Theory]
     [MemberData(nameof(ApiCases))]
-    public async Task ApiRoute_AnswersOnlyAKeyWithItsScope(string route, string caller)
+    public async Task ApiRoute_AnswersOnlyAKeyOfItsTenantWithItsScope(string route, string caller)
     {
-        var (method, scope, body) = ApiRoutes[route];
+        var entry = ApiRoutes[route];
+        var method = route[..route.IndexOf(' ')];
+        var target = await entry.Arrange(portal);
         using var client = portal.CreateBrowserLikeClient();
+        var scopes = entry.Scope == "" ? [TenantPortal.Core.ApiKeys.ApiKeyScopes.UsageWrite] : new[] { entry.Scope };
         switch (caller)
         {
             case "revoked-looking key":
@@ -118,29 +141,38 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
                 await AccountClient.LogInAsync(client, "owner@acme.test", PortalAppFactory.DemoPassword);
                 break;
             case "key without the scope":
-                client.DefaultRequestHeaders.Authorization = new("Bearer", await ApiKeys.CreateAsync(portal, "acme",
-                    TenantPortal.Core.ApiKeys.ApiKeyScopes.All.Where(s => s != scope).ToArray()));
+                client.DefaultRequestHeaders.Authorization = new("Bearer", await ApiKeys.CreateAsync(portal, target.Slug,
+                    TenantPortal.Core.ApiKeys.ApiKeyScopes.All.Where(s => s != entry.Scope).ToArray()));
                 break;
             case "key with the scope":
-                client.DefaultRequestHeaders.Authorization = new("Bearer", await ApiKeys.CreateAsync(portal, "acme", scope));
+                client.DefaultRequestHeaders.Authorization = new("Bearer", await ApiKeys.CreateAsync(portal, target.Slug, scopes));
+                break;
+            case "key of another tenant":
+                // A tenant of its own: a change made through the key stays there.
+                var other = await ApiKeys.CreateTenantAsync(portal, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active);
+                client.DefaultRequestHeaders.Authorization = new("Bearer", await ApiKeys.CreateAsync(portal, other, TenantPortal.Core.ApiKeys.ApiKeyScopes.All.ToArray()));
                 break;
         }
 
-        using var request = new HttpRequestMessage(new HttpMethod(method), route);
-        if (body is not null)
-            request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var request = new HttpRequestMessage(new HttpMethod(method), target.Path);
+        if (target.Body is not null)
+            request.Content = new StringContent(target.Body, System.Text.Encoding.UTF8, "application/json");
         var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
 
-        var expected = caller switch
+        HttpStatusCode? expected = caller switch
         {
             "key without the scope" => HttpStatusCode.Forbidden,
-            "key with the scope" => (HttpStatusCode?)null,
+            "key with the scope" => null,
+            "key of another tenant" => target.NamesTenantRows ? HttpStatusCode.NotFound : null,
             _ => HttpStatusCode.Unauthorized,
         };
         if (expected is null)
-            Assert.True(response.IsSuccessStatusCode, $"{caller}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.True(response.IsSuccessStatusCode, $"{caller}: {(int)response.StatusCode} {body}");
         else
-            Assert.Equal(expected, response.StatusCode);
+            Assert.True(expected == response.StatusCode, $"{caller}: expected {(int)expected}, got {(int)response.StatusCode} {body}");
+        if (caller == "key of another tenant")
+            Assert.DoesNotContain(target.Slug, body);
     }
 
     public enum Access { Public, SignedIn, Operator }
@@ -269,11 +301,11 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
     public void EveryApiRoute_IsListed()
     {
         var routes = portal.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Select(e => "/" + e.RoutePattern.RawText?.TrimStart('/'))
-            .Where(r => r.StartsWith("/api/", StringComparison.Ordinal))
+            .Where(e => ("/" + e.RoutePattern.RawText?.TrimStart('/')).StartsWith("/api/v1/", StringComparison.Ordinal))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} /{e.RoutePattern.RawText?.TrimStart('/')}"))
             .ToHashSet();
 
-        var listed = ApiRoutes.Keys.Concat(SignatureRoutes.Keys).ToHashSet();
+        var listed = ApiRoutes.Keys.Concat(SignatureRoutes.Select(r => $"{r.Value.Method} {r.Key}")).ToHashSet();
         Assert.True(routes.SetEquals(listed), $"API routes not in the isolation matrix: {string.Join(", ", routes.Except(listed))}; listed but gone: {string.Join(", ", listed.Except(routes))}");
     }
 }

@@ -1,3 +1,4 @@
+using TenantPortal.Web.Endpoints.Management;
 using TenantPortal.Web.Security;
 
 namespace TenantPortal.Web.Endpoints;
@@ -14,6 +15,7 @@ public static class ApiEndpoints
             .DisableAntiforgery();
         api.MapUsageEndpoints();
         api.MapQuotaEndpoints();
+        api.MapTenantApi();
         return app;
     }
 }

@@ -11,14 +11,9 @@ public static class ApiProblems
     /// <summary>A problem from a service error (422 for invalid input, 404, 403, 409).</summary>
     public static IResult From(Error error, IReadOnlyList<Core.Usage.UsageEventInput>? events = null)
     {
-        var status = error.Code switch
-        {
-            ErrorCodes.NotFound => StatusCodes.Status404NotFound,
-            ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
-            ErrorCodes.Conflict => StatusCodes.Status409Conflict,
-            _ when error.Field == "events" && events is { Count: > Core.Usage.UsageBatchRules.MaxEvents } => StatusCodes.Status413PayloadTooLarge,
-            _ => StatusCodes.Status422UnprocessableEntity,
-        };
+        var status = error.Field == "events" && events is { Count: > Core.Usage.UsageBatchRules.MaxEvents }
+            ? StatusCodes.Status413PayloadTooLarge
+            : StatusOf(error.Code);
         int? index = null;
         string? id = null;
         if (error.Field is { } field && field.StartsWith("events[", StringComparison.Ordinal)
@@ -29,6 +24,20 @@ public static class ApiProblems
         }
         return Build(status, error.Field ?? "", error.Message, index, id, error.Code);
     }
+
+    /// <summary>The HTTP status of a service error's code: each stable code has one status.</summary>
+    public static int StatusOf(string code) => code switch
+    {
+        ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.Forbidden or ErrorCodes.MissingScope or ErrorCodes.RoleEscalation => StatusCodes.Status403Forbidden,
+        ErrorCodes.PreconditionFailed or ErrorCodes.ConcurrencyConflict => StatusCodes.Status412PreconditionFailed,
+        ErrorCodes.Conflict or ErrorCodes.LastOwner or ErrorCodes.SeatLimitReached or ErrorCodes.AlreadyMember or ErrorCodes.AlreadyInvited
+            or ErrorCodes.SlugTaken or ErrorCodes.DowngradeBlocked or ErrorCodes.SamePlan or ErrorCodes.NoSubscription
+            or ErrorCodes.NotAvailableInLedger or ErrorCodes.InvoiceState or ErrorCodes.InvitationRevoked or ErrorCodes.InvitationUsed
+            or ErrorCodes.InvitationExpired or ErrorCodes.ConfirmationMismatch => StatusCodes.Status409Conflict,
+        ErrorCodes.PaymentProvider => StatusCodes.Status502BadGateway,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    };
 
     private static IResult Build(int status, string field, string message, int? eventIndex, string? eventId, string? code = null)
     {
@@ -53,6 +62,8 @@ public static class ApiProblems
         404 => "Not found",
         403 => "Forbidden",
         409 => "Conflict",
+        412 => "Precondition failed",
+        502 => "The payment provider failed",
         _ => "The request failed",
     };
 }

@@ -47,6 +47,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
 
         tenantContext.SetTenant(identity.TenantId);
+        Endpoints.Management.ApiCaller.Set(Context, identity);
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, $"api_key:{identity.KeyId}"),
@@ -71,5 +72,6 @@ public sealed class ApiKeyAuthenticationHandler(
 
     /// <inheritdoc />
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Results.Problem(statusCode: 403, title: "Forbidden", detail: "The API key does not have the scope this call needs.").ExecuteAsync(Context);
+        Results.Problem(statusCode: 403, title: "Forbidden", detail: "The API key does not have the scope this call needs.",
+            extensions: new Dictionary<string, object?> { ["code"] = Core.Common.ErrorCodes.MissingScope }).ExecuteAsync(Context);
 }

@@ -10,5 +10,8 @@ public static class PortalPolicies
     public const string ApiKey = "ApiKey";
 
     /// <summary>The policy of an API scope: an API key that carries <paramref name="scope"/>.</summary>
-    public static string Scope(string scope) => $"ApiScope:{scope}";
+    public static string Scope(string scope) => ScopePrefix + scope;
+
+    /// <summary>What the name of every scope policy starts with.</summary>
+    public const string ScopePrefix = "ApiScope:";
 }

@@ -47,6 +47,7 @@ public static class PipelineExtensions
         app.UseRecurringJobs();
 
         app.MapPortalApi();
+        app.MapPortalOpenApi();
         app.MapStripeWebhook();
         app.MapPortalMetrics();
         app.MapInvoiceExportEndpoints();

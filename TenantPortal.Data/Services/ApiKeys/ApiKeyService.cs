@@ -32,8 +32,15 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
             .Select(k => new ApiKeyRow(k.Id, k.Name, k.Prefix, k.Scopes, k.CreatedAt, k.LastUsedAt, k.RevokedAt)).ToList();
     }
 
-    /// <summary>Creates a named key (Admin) and returns its secret, shown once.</summary>
-    public async Task<Result<CreatedApiKey>> CreateAsync(Actor actor, string? name, CancellationToken cancellationToken)
+    /// <summary>Creates a named key with the usage scopes (Admin) and returns its secret, shown once.</summary>
+    public Task<Result<CreatedApiKey>> CreateAsync(Actor actor, string? name, CancellationToken cancellationToken) =>
+        CreateAsync(actor, name, null, cancellationToken);
+
+    /// <summary>
+    /// Creates a named key (Admin) with the chosen scopes (none chosen: the usage scopes) and returns its secret, shown
+    /// once. No one gives a key more than their role allows: only an Owner grants <c>billing:write</c>.
+    /// </summary>
+    public async Task<Result<CreatedApiKey>> CreateAsync(Actor actor, string? name, IReadOnlyCollection<string>? scopes, CancellationToken cancellationToken)
     {
         var validName = TenantInput.Name(name);
         if (!validName.IsSuccess)
@@ -42,6 +49,9 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
         var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageApiKeys, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
+        var validScopes = ApiKeyScopePolicy.Validate(scopes, gate.Value.Role);
+        if (!validScopes.IsSuccess)
+            return validScopes.Error;
         var secret = KeyPrefix + SecretHasher.NewToken();
         var key = new ApiKey
         {
@@ -49,14 +59,14 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
             Name = validName.Value,
             Prefix = secret[..ApiKey.PrefixLength],
             SecretHash = SecretHasher.Sha256Hex(secret),
-            Scopes = ApiKeyScopes.Default,
+            Scopes = validScopes.Value,
             CreatedAt = time.GetUtcNow(),
             CreatedByUserId = actor.UserId,
         };
         db.ApiKeys.Add(key);
-        audit.Record(db, key.TenantId, actor, AuditActions.ApiKeyCreated, $"api_key:{key.Prefix}", key.Name);
+        audit.Record(db, key.TenantId, actor, AuditActions.ApiKeyCreated, $"api_key:{key.Prefix}", $"{key.Name} ({key.Scopes})");
         await db.SaveChangesAsync(cancellationToken);
-        return new CreatedApiKey(key.Id, key.Name, key.Prefix, secret);
+        return new CreatedApiKey(key.Id, key.Name, key.Prefix, secret, ApiKeyScopePolicy.Parse(key.Scopes));
     }
 
     /// <summary>Revokes a key (Admin): it authenticates nothing from now on.</summary>
@@ -117,7 +127,8 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
             await RecordUseAsync(db, k.Id, now, cancellationToken);
             lastUsedAt = now;
         }
-        var identity = new ApiKeyIdentity(k.Id, k.TenantId, match.Slug, match.Tier, k.Name, k.Prefix, k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), k.CreatedByUserId);
+        var createdBy = await db.Users.Where(u => u.Id == k.CreatedByUserId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken);
+        var identity = new ApiKeyIdentity(k.Id, k.TenantId, match.Slug, match.Tier, k.Name, k.Prefix, ApiKeyScopePolicy.Parse(k.Scopes), k.CreatedByUserId, createdBy);
         cache.Remember(hash, identity, lastUsedAt);
         return identity;
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
+using TenantPortal.Core.ApiKeys;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.ApiKeys;
 
@@ -12,6 +13,8 @@ public partial class ApiKeysSection
     private IReadOnlyList<ApiKeyRow>? _keys;
     private string? _name;
     private string? _nameError;
+    private string? _scopesError;
+    private readonly HashSet<string> _scopes = [.. ApiKeyScopePolicy.Parse(ApiKeyScopes.Default)];
     private bool _busy;
 
     [Inject] private ApiKeyService ApiKeys { get; set; } = default!;
@@ -42,6 +45,15 @@ public partial class ApiKeysSection
         }
     }
 
+    private void ToggleScope(string scope, bool on)
+    {
+        _scopesError = null;
+        if (on)
+            _scopes.Add(scope);
+        else
+            _scopes.Remove(scope);
+    }
+
     private async Task OnNameKeyDownAsync(KeyboardEventArgs e)
     {
         if (e.Key == "Enter")
@@ -60,11 +72,13 @@ public partial class ApiKeysSection
         _busy = true;
         try
         {
-            var result = await ApiKeys.CreateAsync(Actor, _name, CancellationToken.None);
+            var result = await ApiKeys.CreateAsync(Actor, _name, _scopes.ToList(), CancellationToken.None);
             if (!result.IsSuccess)
             {
                 if (result.Error.Field == "name")
                     _nameError = result.Error.Message;
+                else if (result.Error.Field == "scopes")
+                    _scopesError = result.Error.Message;
                 else
                     Snackbar.Add(result.Error.Message, Severity.Error);
                 return;

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using TenantPortal.Core.Common;
+
+namespace TenantPortal.Web.Endpoints.Management;
+
+/// <summary>
+/// Reads a JSON object body strictly: malformed JSON or a body that isn't an object is a 400, a field the operation
+/// doesn't know is a 422 naming it, so a typo never passes silently as "nothing changed".
+/// </summary>
+public static class ApiBody
+{
+    /// <summary>The largest management request body.</summary>
+    public const int MaxBytes = 64 * 1024;
+
+    /// <summary>The body as a JSON object with only <paramref name="fields"/> (camelCase), or the problem to answer.</summary>
+    public static async Task<(JsonElement Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes)
+            return (default, Malformed(StatusCodes.Status413PayloadTooLarge, $"The body must be at most {MaxBytes / 1024} KiB."));
+        if (!request.HasJsonContentType())
+            return (default, Malformed(StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json."));
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            return (default, Malformed(StatusCodes.Status400BadRequest, $"The body is not valid JSON: {e.Message}"));
+        }
+        using (document)
+        {
+            var body = document.RootElement.Clone();
+            if (body.ValueKind != JsonValueKind.Object)
+                return (default, Malformed(StatusCodes.Status400BadRequest, "The body must be a JSON object."));
+            foreach (var property in body.EnumerateObject())
+            {
+                if (!fields.Contains(property.Name))
+                    return (default, ApiProblems.From(Error.Invalid(property.Name, $"'{property.Name}' is not a field of this request; use {string.Join(", ", fields)}.")));
+            }
+            return (body, null);
+        }
+    }
+
+    /// <summary>A string field: absent (keep), null (clear) or a string; anything else is an error naming it.</summary>
+    public static Result<Optional<string?>> String(JsonElement body, string field)
+    {
+        if (!body.TryGetProperty(field, out var value))
+            return Optional<string?>.Absent;
+        return value.ValueKind switch
+        {
+            JsonValueKind.Null => new Optional<string?>(null),
+            JsonValueKind.String => new Optional<string?>(value.GetString()),
+            _ => Error.Invalid(field, $"{field} must be a string or null."),
+        };
+    }
+
+    /// <summary>A required string field.</summary>
+    public static Result<string> RequiredString(JsonElement body, string field) =>
+        body.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : Error.Invalid(field, $"{field} is required and must be a string.");
+
+    private static IResult Malformed(int status, string message) =>
+        TypedResults.Problem(detail: message, statusCode: status, title: "The request is malformed",
+            extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.Invalid, ["errors"] = new Dictionary<string, string[]> { ["body"] = [message] } });
+}

@@ -1,0 +1,53 @@
+using System.Buffers.Text;
+using System.Text;
+using TenantPortal.Core.Common;
+
+namespace TenantPortal.Web.Endpoints.Management;
+
+/// <summary>
+/// Cursor paging for the API's lists: <c>limit</c> (1–100, default 50) and an opaque <c>cursor</c> that encodes the
+/// sort key of the last item returned, so pages neither skip nor repeat items when rows are added meanwhile.
+/// </summary>
+public static class ApiPaging
+{
+    /// <summary>The default page size.</summary>
+    public const int DefaultLimit = 50;
+
+    /// <summary>The largest page.</summary>
+    public const int MaxLimit = 100;
+
+    /// <summary>Checks <c>limit</c> and decodes <c>cursor</c> (null: the first page).</summary>
+    public static Result<PageRequest> Parse(int? limit, string? cursor)
+    {
+        var size = limit ?? DefaultLimit;
+        if (size is < 1 or > MaxLimit)
+            return Error.Invalid("limit", $"limit must be between 1 and {MaxLimit}.");
+        if (string.IsNullOrEmpty(cursor))
+            return new PageRequest(size, null);
+        if (cursor.Length > 512 || !Base64Url.IsValid(cursor))
+            return Error.Invalid("cursor", "cursor is not one this API returned; start again without it.");
+        return new PageRequest(size, Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)));
+    }
+
+    /// <summary>
+    /// Pages an ordered list in memory: the items after the one whose key is the cursor, at most the limit.
+    /// <paramref name="keyOf"/> must be unique and follow the list's order.
+    /// </summary>
+    public static Result<ApiPage<T>> Page<T>(IReadOnlyList<T> ordered, PageRequest request, Func<T, string> keyOf)
+    {
+        var start = 0;
+        if (request.After is { } after)
+        {
+            var index = ordered.ToList().FindIndex(i => keyOf(i) == after);
+            if (index < 0)
+                return Error.Invalid("cursor", "cursor is not one this API returned, or its item is gone; start again without it.");
+            start = index + 1;
+        }
+        var items = ordered.Skip(start).Take(request.Limit).ToList();
+        var next = start + items.Count < ordered.Count && items.Count > 0 ? Encode(keyOf(items[^1])) : null;
+        return new ApiPage<T>(items, next);
+    }
+
+    /// <summary>The cursor of an item's key.</summary>
+    public static string Encode(string key) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(key));
+}
