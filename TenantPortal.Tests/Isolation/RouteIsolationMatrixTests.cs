@@ -60,6 +60,7 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["PATCH /api/v1/tenant"] = new("tenant:write", async p => new ApiTarget(
             await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active),
             "/api/v1/tenant", "{\"name\":\"Matrix renamed\"}")),
+        ["GET /api/v1/audit"] = new("audit:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/audit?limit=5"))),
     };
 
     /// <summary>An API route of the matrix: its scope ("" = any key) and how to arrange a request to it.</summary>

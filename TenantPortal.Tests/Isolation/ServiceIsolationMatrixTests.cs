@@ -69,6 +69,7 @@ public class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Template te
         ["InvoiceService.LineEventsFileNameAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.LineEventsFileNameAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, None)),
         ["InvoiceService.WriteLineEventsCsvAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.WriteLineEventsCsvAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, new StringWriter(), None)),
         ["AuditQueryService.QueryAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.QueryAsync(a, new(), 0, 20, None)),
+        ["AuditQueryService.PageAfterAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.PageAfterAsync(a, new(), null, 20, None)),
     };
 
     /// <summary>Operations that take an actor but are not scoped to the current tenant, and why.</summary>

@@ -16,6 +16,7 @@ public static class ApiEndpoints
         api.MapUsageEndpoints();
         api.MapQuotaEndpoints();
         api.MapTenantApi();
+        api.MapAuditApi();
         return app;
     }
 }
