@@ -16,6 +16,9 @@ public static class ApiEndpoints
         api.MapUsageEndpoints();
         api.MapQuotaEndpoints();
         api.MapTenantApi();
+        api.MapUsageHistoryApi();
+        api.MapInvoicesApi();
+        api.MapSubscriptionApi();
         return app;
     }
 }
