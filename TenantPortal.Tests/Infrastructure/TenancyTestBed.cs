@@ -155,7 +155,8 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
         public ApiKeyService ApiKeys => new(_contexts, _audit, bed.ApiKeyCache, bed.Time);
         public AuditQueryService Audit => new(_contexts);
         public BillingService Billing => new(_contexts, new LedgerGateway(), _audit, Options.Create(new BillingOptions()), bed.Time, NullLogger<BillingService>.Instance);
-        public InvoiceService Invoices => new(_contexts, new UsageHistoryService(_contexts));
+        public InvoiceService Invoices => new(_contexts, History);
+        public UsageHistoryService History => new(_contexts, bed.Time);
         public TenantAccessService Access => new(_contexts, tenant);
     }
 }

@@ -61,16 +61,47 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
             await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active),
             "/api/v1/tenant", "{\"name\":\"Matrix renamed\"}")),
         ["GET /api/v1/audit"] = new("audit:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/audit?limit=5"))),
+        ["GET /api/v1/usage/history"] = new("usage:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/usage/history?granularity=day"))),
+        ["GET /api/v1/invoices"] = new("billing:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/invoices"))),
+        ["GET /api/v1/invoices/{number}"] = new("billing:read", async p => new ApiTarget("acme", $"/api/v1/invoices/{await AcmeInvoiceNumberAsync(p)}", NamesTenantRows: true)),
+        ["GET /api/v1/invoices/{number}/usage.csv"] = new("billing:read", async p =>
+            new ApiTarget("acme", $"/api/v1/invoices/{await AcmeInvoiceNumberAsync(p)}/usage.csv", NamesTenantRows: true)),
+        ["GET /api/v1/subscription"] = new("billing:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/subscription"))),
+        ["POST /api/v1/subscription"] = new("billing:write", async p => new ApiTarget(
+            await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active),
+            "/api/v1/subscription", "{\"tier\":\"Professional\",\"cycle\":\"Monthly\"}")),
+        // Another tenant's key acts on its own tenant, which has no subscription to cancel or reactivate.
+        ["POST /api/v1/subscription/cancel"] = new("billing:write", async p => new ApiTarget(
+            await SubscribedTenantAsync(p), "/api/v1/subscription/cancel", "{\"atPeriodEnd\":true}", OtherTenantStatus: HttpStatusCode.Conflict)),
+        ["POST /api/v1/subscription/reactivate"] = new("billing:write", async p => new ApiTarget(
+            await SubscribedTenantAsync(p, "/api/v1/subscription/cancel", "{\"atPeriodEnd\":true}"), "/api/v1/subscription/reactivate",
+            OtherTenantStatus: HttpStatusCode.Conflict)),
     };
+
+    // A throwaway Starter tenant subscribed to Professional through the API (then sent the follow-up request, if any); its slug.
+    private static async Task<string> SubscribedTenantAsync(PortalAppFactory portal, string? thenPath = null, string? thenBody = null)
+    {
+        var slug = await ApiKeys.CreateTenantAsync(portal, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active);
+        using var client = ApiKeys.ClientFor(portal, await ApiKeys.CreateAsync(portal, slug, TenantPortal.Core.ApiKeys.ApiKeyScopes.BillingWrite));
+        foreach (var (path, body) in new[] { ("/api/v1/subscription", "{\"tier\":\"Professional\",\"cycle\":\"Monthly\"}"), (thenPath, thenBody) })
+        {
+            if (path is null)
+                continue;
+            var response = await client.PostAsync(path, new StringContent(body!, System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+        return slug;
+    }
 
     /// <summary>An API route of the matrix: its scope ("" = any key) and how to arrange a request to it.</summary>
     private sealed record ApiRoute(string Scope, Func<PortalAppFactory, Task<ApiTarget>> Arrange);
 
     /// <summary>
     /// A concrete request: the tenant whose key may make it, the path, the body, and whether the path names rows of that
-    /// tenant (then another tenant's key with every scope gets 404).
+    /// tenant (then another tenant's key with every scope gets 404). A route that names no rows but needs state a fresh
+    /// tenant lacks gives <c>OtherTenantStatus</c>: what another tenant's key gets, acting on its own tenant (otherwise success).
     /// </summary>
-    private sealed record ApiTarget(string Slug, string Path, string? Body = null, bool NamesTenantRows = false);
+    private sealed record ApiTarget(string Slug, string Path, string? Body = null, bool NamesTenantRows = false, HttpStatusCode? OtherTenantStatus = null);
 
     /// <summary>
     /// Routes under /api that are not key-authenticated: the caller proves itself by a signature over the body. Each
@@ -165,7 +196,7 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         {
             "key without the scope" => HttpStatusCode.Forbidden,
             "key with the scope" => null,
-            "key of another tenant" => target.NamesTenantRows ? HttpStatusCode.NotFound : null,
+            "key of another tenant" => target.NamesTenantRows ? HttpStatusCode.NotFound : target.OtherTenantStatus,
             _ => HttpStatusCode.Unauthorized,
         };
         if (expected is null)
@@ -236,7 +267,9 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
     }
 
     // A real invoice of acme, for the pages of one invoice: an unknown number would be a 404 for everyone.
-    private async Task<string> AcmeInvoiceNumberAsync()
+    private Task<string> AcmeInvoiceNumberAsync() => AcmeInvoiceNumberAsync(portal);
+
+    private static async Task<string> AcmeInvoiceNumberAsync(PortalAppFactory portal)
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TenantPortal.Data.PortalDbContext>();

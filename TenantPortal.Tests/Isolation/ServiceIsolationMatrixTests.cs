@@ -52,6 +52,7 @@ public class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Template te
         ["ApiKeyService.CreateAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.CreateAsync(a, "matrix", None)),
         ["ApiKeyService.RevokeAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.RevokeAsync(a, b.AlphaKeyId, None)),
         ["BillingService.GetOverviewAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Billing.GetOverviewAsync(a, None)),
+        ["BillingService.GetOverviewToManageAsync"] = new(TenantRole.Owner, async (s, a, b) => await s.Billing.GetOverviewToManageAsync(a, None)),
         ["BillingService.PreviewChangeAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Billing.PreviewChangeAsync(a, SubscriptionTier.Professional, BillingCycle.Monthly, None)),
         ["BillingService.ChangePlanAsync"] = new(TenantRole.Owner, async (s, a, b) => await s.Billing.ChangePlanAsync(a, SubscriptionTier.Professional, BillingCycle.Monthly, ReturnUrl, None)),
         ["BillingService.CancelAsync"] = new(TenantRole.Owner, async (s, a, b) => await s.Billing.CancelAsync(a, atPeriodEnd: true, None)),
@@ -68,6 +69,10 @@ public class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Template te
         ["InvoiceService.LineUsageAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.LineUsageAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, None)),
         ["InvoiceService.LineEventsFileNameAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.LineEventsFileNameAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, None)),
         ["InvoiceService.WriteLineEventsCsvAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.WriteLineEventsCsvAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, new StringWriter(), None)),
+        ["InvoiceService.InvoiceEventsFileNameAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.InvoiceEventsFileNameAsync(a, TenancyTestBed.AlphaInvoiceNumber, None)),
+        ["InvoiceService.WriteInvoiceEventsCsvAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.WriteInvoiceEventsCsvAsync(a, TenancyTestBed.AlphaInvoiceNumber, new StringWriter(), None)),
+        ["UsageHistoryService.QueryAsync"] = new(TenantRole.Viewer, async (s, a, b) =>
+            await s.History.QueryAsync(a, new(null, TenantPortal.Core.Usage.RollupGranularity.Day, null, null, 10), None)),
         ["AuditQueryService.QueryAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.QueryAsync(a, new(), 0, 20, None)),
         ["AuditQueryService.PageAfterAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.PageAfterAsync(a, new(), null, 20, None)),
     };

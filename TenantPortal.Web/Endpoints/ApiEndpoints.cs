@@ -17,6 +17,9 @@ public static class ApiEndpoints
         api.MapQuotaEndpoints();
         api.MapTenantApi();
         api.MapAuditApi();
+        api.MapUsageHistoryApi();
+        api.MapInvoicesApi();
+        api.MapSubscriptionApi();
         return app;
     }
 }

@@ -30,10 +30,20 @@ public sealed class BillingService(
     ILogger<BillingService> logger)
 {
     /// <summary>The subscription and the running period's invoice so far (Admin).</summary>
-    public async Task<Result<BillingOverview>> GetOverviewAsync(Actor actor, CancellationToken cancellationToken)
+    public Task<Result<BillingOverview>> GetOverviewAsync(Actor actor, CancellationToken cancellationToken) =>
+        OverviewAsync(actor, TenantPermission.ViewBilling, cancellationToken);
+
+    /// <summary>
+    /// The same overview, read by whoever may change the subscription (Owner; an API key with billing:write): the state a
+    /// change is checked against (If-Match) and answered with, without also needing the right to view billing.
+    /// </summary>
+    public Task<Result<BillingOverview>> GetOverviewToManageAsync(Actor actor, CancellationToken cancellationToken) =>
+        OverviewAsync(actor, TenantPermission.ManageSubscription, cancellationToken);
+
+    private async Task<Result<BillingOverview>> OverviewAsync(Actor actor, TenantPermission permission, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ViewBilling, cancellationToken);
+        var gate = await TenantGate.RequireAsync(db, actor, permission, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
         var tenant = await LoadAsync(db, gate.Value.TenantId, cancellationToken);
@@ -164,7 +174,7 @@ public sealed class BillingService(
         var saved = await SaveAsync(db, tenant, cancellationToken);
         if (!saved.IsSuccess)
             return saved.Error;
-        return new PlanChangeOutcome(preview.Kind, preview.EffectiveAt, null, message);
+        return new PlanChangeOutcome(preview.Kind, preview.EffectiveAt, null, message, preview.ProrationCents);
     }
 
     /// <summary>Cancels the paid subscription at the period end, or at once (Owner).</summary>

@@ -12,9 +12,10 @@ namespace TenantPortal.Data.Services.Billing;
 /// <param name="DueAt">Due date.</param>
 /// <param name="PaidAt">When paid.</param>
 /// <param name="HostedUrl">Stripe's hosted invoice page, when billed through Stripe.</param>
+/// <param name="Currency">The ISO 4217 currency of the amounts, lower-case (e.g. <c>usd</c>).</param>
 public sealed record InvoiceRow(string Number, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, InvoiceStatus Status, long TotalCents,
-    DateTimeOffset IssuedAt, DateTimeOffset DueAt, DateTimeOffset? PaidAt, string? HostedUrl)
+    DateTimeOffset IssuedAt, DateTimeOffset DueAt, DateTimeOffset? PaidAt, string? HostedUrl, string Currency = "usd")
 {
     /// <summary>The row of a stored invoice.</summary>
-    public static InvoiceRow From(Invoice i) => new(i.Number, i.PeriodStart, i.PeriodEnd, i.Status, i.TotalCents, i.IssuedAt, i.DueAt, i.PaidAt, i.HostedUrl);
+    public static InvoiceRow From(Invoice i) => new(i.Number, i.PeriodStart, i.PeriodEnd, i.Status, i.TotalCents, i.IssuedAt, i.DueAt, i.PaidAt, i.HostedUrl, i.Currency);
 }

@@ -10,7 +10,7 @@ namespace TenantPortal.Data.Services.Billing;
 
 /// <summary>
 /// The current tenant's invoices (Admin): the list, one invoice with its lines, and the usage behind an overage or
-/// late-usage line: its days from the usage history, and its raw events as CSV.
+/// late-usage line: its days from the usage history, and its raw events as CSV (per line, or the whole invoice's).
 /// </summary>
 public sealed class InvoiceService(IDbContextFactory<PortalDbContext> contexts, UsageHistoryService history)
 {
@@ -25,7 +25,8 @@ public sealed class InvoiceService(IDbContextFactory<PortalDbContext> contexts, 
         if (!gate.IsSuccess)
             return gate.Error;
         var invoices = await db.Invoices.AsNoTracking().ToListAsync(cancellationToken);
-        return invoices.OrderByDescending(i => i.PeriodStart).Select(InvoiceRow.From).ToList();
+        return invoices.OrderByDescending(i => i.PeriodStart).ThenByDescending(i => i.IssuedAt).ThenBy(i => i.Number, StringComparer.Ordinal)
+            .Select(InvoiceRow.From).ToList();
     }
 
     /// <summary>One invoice with its lines, by number.</summary>
@@ -76,8 +77,43 @@ public sealed class InvoiceService(IDbContextFactory<PortalDbContext> contexts, 
         if (!line.IsSuccess)
             return line.Error;
         var (metric, periodStart) = line.Value;
-        var periodEnd = periodStart.AddMonths(1);
         await output.WriteLineAsync(CsvHeader);
+        await WriteEventsAsync(metric, periodStart, output, cancellationToken);
+        await output.FlushAsync(cancellationToken);
+        return FileName(number, metric, periodStart);
+    }
+
+    /// <summary>
+    /// The file name of the CSV export of a whole invoice's events, after the same checks as the export (the invoice
+    /// exists in this workspace and the caller may view billing).
+    /// </summary>
+    public async Task<Result<string>> InvoiceEventsFileNameAsync(Actor actor, string number, CancellationToken cancellationToken)
+    {
+        var lines = await TraceableLinesAsync(actor, number, cancellationToken);
+        return lines.IsSuccess ? FileName(number) : lines.Error;
+    }
+
+    /// <summary>
+    /// Writes the events behind every overage and late-usage line of an invoice as one CSV: for each line in invoice
+    /// order (a metric and billed period once, however many lines bill it), every event of the metric in that period,
+    /// oldest first. An invoice with no usage lines (a base charge only) gives the header alone. Returns the file name.
+    /// </summary>
+    public async Task<Result<string>> WriteInvoiceEventsCsvAsync(Actor actor, string number, TextWriter output, CancellationToken cancellationToken)
+    {
+        var lines = await TraceableLinesAsync(actor, number, cancellationToken);
+        if (!lines.IsSuccess)
+            return lines.Error;
+        await output.WriteLineAsync(CsvHeader);
+        foreach (var (metric, periodStart) in lines.Value)
+            await WriteEventsAsync(metric, periodStart, output, cancellationToken);
+        await output.FlushAsync(cancellationToken);
+        return FileName(number);
+    }
+
+    // Every event of the metric in the billed month, oldest first, streamed in pages.
+    private async Task WriteEventsAsync(UsageMetric metric, DateTimeOffset periodStart, TextWriter output, CancellationToken cancellationToken)
+    {
+        var periodEnd = periodStart.AddMonths(1);
         await using var db = contexts.CreateDbContext();
         const int page = 5_000;
         var after = 0L;
@@ -97,8 +133,27 @@ public sealed class InvoiceService(IDbContextFactory<PortalDbContext> contexts, 
                 break;
             after = rows[^1].Id;
         }
-        await output.FlushAsync(cancellationToken);
-        return FileName(number, metric, periodStart);
+    }
+
+    private static string FileName(string number) => $"{number}-usage.csv";
+
+    // The distinct (metric, billed period) pairs of the invoice's overage and late-usage lines, in line order.
+    private async Task<Result<IReadOnlyList<(UsageMetric Metric, DateTimeOffset PeriodStart)>>> TraceableLinesAsync(Actor actor, string number,
+        CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ViewBilling, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var invoiceId = await db.Invoices.Where(i => i.Number == number).Select(i => (Guid?)i.Id).SingleOrDefaultAsync(cancellationToken);
+        if (invoiceId is null)
+            return Error.NotFound($"Invoice {number} was not found in this workspace.");
+        var lines = await db.InvoiceLines.AsNoTracking()
+            .Where(l => l.InvoiceId == invoiceId && l.Metric != null && l.UsagePeriodStart != null)
+            .OrderBy(l => l.Position)
+            .Select(l => new { l.Metric, l.UsagePeriodStart })
+            .ToListAsync(cancellationToken);
+        return lines.Select(l => (l.Metric!.Value, l.UsagePeriodStart!.Value)).Distinct().ToList();
     }
 
     private static string FileName(string number, UsageMetric metric, DateTimeOffset periodStart) =>

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.Authorization;
+using TenantPortal.Core.Common;
 using TenantPortal.Core.Usage;
 
 namespace TenantPortal.Data.Services.Metering;
@@ -6,9 +8,87 @@ namespace TenantPortal.Data.Services.Metering;
 /// <summary>
 /// The current tenant's usage day by day over a range (UTC days): counters summed per day, gauges at their last level
 /// of the day (carried forward over days without a reading). Seats are not reported as events and have no history.
+/// Also the rolled-up history by hour, day or month, paged (<see cref="QueryAsync"/>).
 /// </summary>
-public sealed class UsageHistoryService(IDbContextFactory<PortalDbContext> contexts)
+public sealed class UsageHistoryService(IDbContextFactory<PortalDbContext> contexts, TimeProvider time)
 {
+    /// <summary>The longest range of an hourly history.</summary>
+    public static readonly TimeSpan MaxHourSpan = TimeSpan.FromDays(31);
+
+    /// <summary>The longest range of a daily history.</summary>
+    public static readonly TimeSpan MaxDaySpan = TimeSpan.FromDays(366);
+
+    /// <summary>The longest range of a monthly history, in months.</summary>
+    public const int MaxMonthSpan = 60;
+
+    /// <summary>
+    /// The rolled-up periods of <see cref="UsageHistoryQuery.Granularity"/> starting in [from, to), oldest first (then in
+    /// rollup order), after <see cref="UsageHistoryQuery.After"/>; periods with no rolled-up usage are not listed, and
+    /// events the rollup job has not reached yet appear after its next run. Needs the right to view usage (Viewer, or a
+    /// key with usage:read). Defaults: <c>to</c> is now; <c>from</c> is the start of the billing period (calendar month)
+    /// that <c>to</c> falls in for hours and days, and 11 months before it for months (a year of months). The range must
+    /// be non-empty and at most 31 days of hours, 366 days of days or 60 months.
+    /// </summary>
+    public async Task<Result<UsageHistoryPage>> QueryAsync(Actor actor, UsageHistoryQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        if (query.Metric is { } asked && !UsageMetrics.Reported.Contains(asked))
+            return Error.Invalid("metric", $"{UsageMetrics.Name(asked)} has no history (seats are counted from members); use one of {string.Join(", ", UsageMetrics.Reported.Select(UsageMetrics.Name))}.");
+        if (!Enum.IsDefined(query.Granularity))
+            return Error.Invalid("granularity", "granularity must be hour, day or month.");
+        var range = Range(query, time.GetUtcNow());
+        if (!range.IsSuccess)
+            return range.Error;
+        var (from, to) = range.Value;
+
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ViewUsage, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var rollups = db.UsageRollups.AsNoTracking()
+            .Where(r => r.Granularity == query.Granularity && r.PeriodStart >= from && r.PeriodStart < to);
+        // The metrics are named as constants so the read seeks the (tenant, metric, granularity, period) index.
+        rollups = query.Metric is { } metric
+            ? rollups.Where(r => r.Metric == metric)
+            : rollups.Where(r => r.Metric == UsageMetric.ApiCalls || r.Metric == UsageMetric.StorageGb || r.Metric == UsageMetric.GpuHours || r.Metric == UsageMetric.Studies);
+        if (query.After is { } after)
+            rollups = rollups.Where(r => r.PeriodStart > after.PeriodStart || (r.PeriodStart == after.PeriodStart && r.Id > after.RollupId));
+        var rows = await rollups.OrderBy(r => r.PeriodStart).ThenBy(r => r.Id).Take(query.Limit + 1)
+            .Select(r => new { r.Id, r.Metric, r.PeriodStart, r.Sum, r.LastValue })
+            .ToListAsync(cancellationToken);
+        var items = rows.Take(query.Limit).Select(r => new UsageHistoryPoint(r.Metric, query.Granularity, r.PeriodStart, End(query.Granularity, r.PeriodStart),
+            UsageMetrics.Kind(r.Metric) == MetricKind.Gauge ? r.LastValue ?? r.Sum : r.Sum, new UsageHistoryKey(r.PeriodStart, r.Id))).ToList();
+        return new UsageHistoryPage(items, rows.Count > query.Limit ? items[^1].Key : null, from, to);
+    }
+
+    // The range asked for, with the defaults filled in, or the error naming the bad bound.
+    private static Result<(DateTimeOffset From, DateTimeOffset To)> Range(UsageHistoryQuery query, DateTimeOffset now)
+    {
+        var to = (query.To ?? now).ToUniversalTime();
+        var from = (query.From ?? query.Granularity switch
+        {
+            RollupGranularity.Month => PeriodMath.MonthStart(to.AddTicks(-1)).AddMonths(-11),
+            _ => PeriodMath.MonthStart(to.AddTicks(-1)),
+        }).ToUniversalTime();
+        var culprit = query.To is not null ? "to" : "from";
+        if (to <= from)
+            return Error.Invalid(culprit, "to must be after from.");
+        var tooLong = query.Granularity switch
+        {
+            RollupGranularity.Hour => to - from > MaxHourSpan ? $"An hourly history spans at most {MaxHourSpan.TotalDays:0} days." : null,
+            RollupGranularity.Day => to - from > MaxDaySpan ? $"A daily history spans at most {MaxDaySpan.TotalDays:0} days." : null,
+            _ => to > from.AddMonths(MaxMonthSpan) ? $"A monthly history spans at most {MaxMonthSpan} months." : null,
+        };
+        return tooLong is null ? (from, to) : Error.Invalid(culprit, tooLong + " Narrow from and to, or use a coarser granularity.");
+    }
+
+    private static DateTimeOffset End(RollupGranularity granularity, DateTimeOffset start) => granularity switch
+    {
+        RollupGranularity.Hour => start.AddHours(1),
+        RollupGranularity.Day => start.AddDays(1),
+        _ => start.AddMonths(1),
+    };
+
     /// <summary>Every day in [<paramref name="from"/>, <paramref name="to"/>] for the reported metrics, oldest first.</summary>
     public async Task<IReadOnlyList<DailyUsage>> DailyAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {

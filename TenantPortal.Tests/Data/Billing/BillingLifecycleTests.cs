@@ -150,5 +150,46 @@ public sealed class BillingLifecycleTests : IAsyncLifetime
         Assert.Equal("lineId", untraceable.Error?.Field);
     }
 
+    [Fact]
+    public async Task WholeInvoiceCsv_HoldsTheEventsOfEveryUsageLine_AndOnlyThose()
+    {
+        var t = await _s.AddTenantAsync("whole", SubscriptionTier.Starter, BillingScenario.October);
+        await _s.UseAsync(t.Id, UsageMetric.ApiCalls, 70_000, BillingScenario.October.AddDays(1).AddHours(3));
+        await _s.UseAsync(t.Id, UsageMetric.ApiCalls, 40_000, BillingScenario.October.AddDays(8));
+        await _s.UseAsync(t.Id, UsageMetric.GpuHours, 60, BillingScenario.October.AddDays(9));
+        await _s.UseAsync(t.Id, UsageMetric.GpuHours, 1, BillingScenario.November.AddHours(1));
+        await _s.InvoiceAsync();
+        var invoice = (await _s.InvoicesAsync(t.Id)).Single();
+        var owner = _s.Bed.ActorOf("owner");
 
+        var csv = new StringWriter();
+        var file = await _s.Services.RunAsync<InvoiceService, Result<string>>(s => s.WriteInvoiceEventsCsvAsync(owner, invoice.Number, csv, None), t.Id);
+        var named = await _s.Services.RunAsync<InvoiceService, Result<string>>(s => s.InvoiceEventsFileNameAsync(owner, invoice.Number, None), t.Id);
+        var unknown = await _s.Services.RunAsync<InvoiceService, Result<string>>(s => s.WriteInvoiceEventsCsvAsync(owner, "NOPE-202610", new StringWriter(), None), t.Id);
+
+        Assert.Equal(2, invoice.Lines.Count(l => l.Kind == InvoiceLineKind.Overage));
+        var rows = csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.TrimEnd('\r')).ToList();
+        Assert.Equal(InvoiceService.CsvHeader, rows[0]);
+        Assert.Equal(3, rows.Count - 1);
+        Assert.Equal(2, rows.Count(r => r.Contains(",api_calls,", StringComparison.Ordinal)));
+        Assert.Single(rows, r => r.Contains(",gpu_hours,60,2026-10-10T00:00:00.000Z,", StringComparison.Ordinal));
+        Assert.Equal("WHOLE-202610-usage.csv", file.Value);
+        Assert.Equal(file.Value, named.Value);
+        Assert.Equal(ErrorCodes.NotFound, unknown.Error?.Code);
+    }
+
+    [Fact]
+    public async Task WholeInvoiceCsv_OfAnInvoiceWithoutUsageLines_IsTheHeaderAlone()
+    {
+        var t = await _s.AddTenantAsync("plain", SubscriptionTier.Starter, BillingScenario.October);
+        await _s.UseAsync(t.Id, UsageMetric.ApiCalls, 10, BillingScenario.October.AddDays(1));
+        await _s.InvoiceAsync();
+        var invoice = (await _s.InvoicesAsync(t.Id)).Single();
+
+        var csv = new StringWriter();
+        var file = await _s.Services.RunAsync<InvoiceService, Result<string>>(s => s.WriteInvoiceEventsCsvAsync(_s.Bed.ActorOf("owner"), invoice.Number, csv, None), t.Id);
+
+        Assert.True(file.IsSuccess);
+        Assert.Equal(InvoiceService.CsvHeader, csv.ToString().TrimEnd());
+    }
 }
