@@ -16,6 +16,8 @@ public static class ApiEndpoints
         api.MapUsageEndpoints();
         api.MapQuotaEndpoints();
         api.MapTenantApi();
+        api.MapMembersApi();
+        api.MapInvitationsApi();
         return app;
     }
 }
