@@ -91,6 +91,30 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         }
         return slug;
+        ["GET /api/v1/members"] = new("members:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/members"))),
+        ["PATCH /api/v1/members/{userId}"] = new("members:write", p => TeamMemberAsync(p, "{\"role\":\"Viewer\"}")),
+        ["DELETE /api/v1/members/{userId}"] = new("members:write", p => TeamMemberAsync(p, null)),
+        ["GET /api/v1/invitations"] = new("members:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/invitations"))),
+        ["POST /api/v1/invitations"] = new("members:write", async p => new ApiTarget(
+            await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active),
+            "/api/v1/invitations", "{\"email\":\"matrix-" + Guid.NewGuid().ToString("N") + "@example.test\",\"role\":\"Member\"}")),
+        ["POST /api/v1/invitations/{id}/resend"] = new("members:write", p => PendingInvitationAsync(p, "/resend")),
+        ["DELETE /api/v1/invitations/{id}"] = new("members:write", p => PendingInvitationAsync(p, "")),
+    };
+
+    // The member of a throwaway team, for the routes that change or remove a member.
+    private static async Task<ApiTarget> TeamMemberAsync(PortalAppFactory portal, string? body)
+    {
+        var team = await Teams.CreateAsync(portal);
+        return new ApiTarget(team.Slug, $"/api/v1/members/{team.Member.Id}", body, NamesTenantRows: true);
+    }
+
+    // A pending invitation of a throwaway tenant, for the routes that resend or revoke one.
+    private static async Task<ApiTarget> PendingInvitationAsync(PortalAppFactory portal, string suffix)
+    {
+        var slug = await ApiKeys.CreateTenantAsync(portal, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active);
+        var id = await Teams.InviteAsync(portal, slug, $"matrix-{Guid.NewGuid():N}@example.test");
+        return new ApiTarget(slug, $"/api/v1/invitations/{id}{suffix}", NamesTenantRows: true);
     }
 
     /// <summary>An API route of the matrix: its scope ("" = any key) and how to arrange a request to it.</summary>

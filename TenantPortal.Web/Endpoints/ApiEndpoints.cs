@@ -20,6 +20,8 @@ public static class ApiEndpoints
         api.MapUsageHistoryApi();
         api.MapInvoicesApi();
         api.MapSubscriptionApi();
+        api.MapMembersApi();
+        api.MapInvitationsApi();
         return app;
     }
 }

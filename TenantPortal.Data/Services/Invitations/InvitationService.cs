@@ -17,13 +17,16 @@ namespace TenantPortal.Data.Services.Invitations;
 /// </summary>
 public sealed class InvitationService(IDbContextFactory<PortalDbContext> contexts, InvitationMailer mailer, AuditWriter audit, TimeProvider time)
 {
-    /// <summary>Pending invitations, newest first (Admin).</summary>
+    /// <summary>Pending invitations, newest first (Admin; an API key needs <c>members:read</c>).</summary>
     public async Task<Result<IReadOnlyList<InvitationRow>>> ListPendingAsync(Actor actor, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.InviteMembers, cancellationToken);
+        // Reading the team is what this is (a key's members:read); who sees pending invitations is whoever may invite.
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ViewTeam, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
+        if (!RolePolicy.Allows(gate.Value.Role, TenantPermission.InviteMembers))
+            return Error.Forbidden($"Your role ({gate.Value.Role}) does not allow this; it needs {RolePolicy.MinimumRole(TenantPermission.InviteMembers)} or above.");
         var rows = await db.Invitations.AsNoTracking().Where(i => i.Status == InvitationStatus.Pending).ToListAsync(cancellationToken);
         return rows.OrderByDescending(i => i.CreatedAt)
             .Select(i => new InvitationRow(i.Id, i.Email, i.Role, i.CreatedAt, i.ExpiresAt, i.LastSentAt, i.SendCount)).ToList();
@@ -71,7 +74,8 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
             InvitedByUserId = actor.UserId,
         };
         var token = mailer.Issue(invitation);
-        invitation.ExpiresAt = now.AddDays(request.ExpiresInDays ?? (int)Invitation.DefaultLifetime.TotalDays);
+        // Counted from the sending the mailer stamped, so the invitation lives exactly the days chosen (and a resend keeps that lifetime).
+        invitation.ExpiresAt = invitation.CreatedAt.AddDays(request.ExpiresInDays ?? (int)Invitation.DefaultLifetime.TotalDays);
         db.Invitations.Add(invitation);
         audit.Record(db, invitation.TenantId, actor, AuditActions.InvitationCreated, $"invitation:{email}", $"as {request.Role}, expires {invitation.ExpiresAt:yyyy-MM-dd HH:mm} UTC");
         await db.SaveChangesAsync(cancellationToken);

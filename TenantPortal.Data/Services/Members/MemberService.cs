@@ -25,7 +25,20 @@ public sealed class MemberService(IDbContextFactory<PortalDbContext> contexts, A
     }
 
     /// <summary>Changes a member's role (Admin; never above your own; only an Owner touches an Owner; the last Owner stays).</summary>
-    public async Task<Result> ChangeRoleAsync(Actor actor, string userId, TenantRole role, CancellationToken cancellationToken)
+    public async Task<Result> ChangeRoleAsync(Actor actor, string userId, TenantRole role, CancellationToken cancellationToken) =>
+        await ChangeRoleAsync(actor, userId, role, null, cancellationToken);
+
+    /// <summary>
+    /// Changes a member's role as <see cref="ChangeRoleAsync(Actor, string, TenantRole, CancellationToken)"/> does, once
+    /// <paramref name="precondition"/> accepts the member as they are now (null: no check; its error is returned as is,
+    /// nothing changed). Returns the member as they are after the change.
+    /// </summary>
+    /// <param name="actor">Who changes the role.</param>
+    /// <param name="userId">The member's user id.</param>
+    /// <param name="role">The new role.</param>
+    /// <param name="precondition">A check of the member's current state, e.g. an API caller's If-Match.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    public async Task<Result<MemberRow>> ChangeRoleAsync(Actor actor, string userId, TenantRole role, Func<MemberRow, Error?>? precondition, CancellationToken cancellationToken)
     {
         if (!Enum.IsDefined(role))
             return Error.Invalid("role", "Choose Owner, Admin, Member or Viewer.");
@@ -36,17 +49,20 @@ public sealed class MemberService(IDbContextFactory<PortalDbContext> contexts, A
         var member = await db.Members.SingleOrDefaultAsync(m => m.UserId == userId, cancellationToken);
         if (member is null)
             return Error.NotFound("That person is not a member of this workspace.");
+        var user = await db.Users.Where(u => u.Id == userId).Select(u => new { u.Email, u.DisplayName }).SingleOrDefaultAsync(cancellationToken);
+        MemberRow RowOf(TenantRole r) => new(userId, user?.Email ?? "", user?.DisplayName, r, member.JoinedAt);
+        if (precondition?.Invoke(RowOf(member.Role)) is { } failed)
+            return failed;
         if (member.Role == role)
-            return Result.Success();
+            return RowOf(role);
         var owners = await db.Members.CountAsync(m => m.Role == TenantRole.Owner, cancellationToken);
         var allowed = RolePolicy.CanChangeRole(gate.Value.Role, member.Role, role, owners);
         if (!allowed.IsSuccess)
-            return allowed;
-        var email = await EmailOfAsync(db, userId, cancellationToken);
-        audit.Record(db, member.TenantId, actor, AuditActions.MemberRoleChanged, $"member:{email}", $"{member.Role} → {role}");
+            return allowed.Error;
+        audit.Record(db, member.TenantId, actor, AuditActions.MemberRoleChanged, $"member:{user?.Email ?? userId}", $"{member.Role} → {role}");
         member.Role = role;
         await db.SaveChangesAsync(cancellationToken);
-        return Result.Success();
+        return RowOf(role);
     }
 
     /// <summary>Removes a member (Admin; only an Owner removes an Owner; the last Owner stays).</summary>
@@ -56,7 +72,9 @@ public sealed class MemberService(IDbContextFactory<PortalDbContext> contexts, A
         var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.RemoveMembers, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
-        if (userId == actor.UserId)
+        // "Yourself" is the gate's member: for an API key that is the key's stand-in, so a key may remove the member who
+        // created it (within the role rules), as any admin could.
+        if (userId == gate.Value.UserId)
             return Error.Invalid("userId", "To remove yourself, leave the workspace instead.");
         var member = await db.Members.SingleOrDefaultAsync(m => m.UserId == userId, cancellationToken);
         if (member is null)

@@ -264,4 +264,18 @@ public class InvitationServiceTests : IAsyncLifetime
         Assert.DoesNotContain((await _bed.In(_bed.AlphaId).Invitations.ListPendingAsync(_bed.ActorOf("admin"), CancellationToken.None)).Value,
             i => i.Email == "soon@example.test");
     }
+
+    [Fact]
+    public async Task ListPending_ThroughAnApiKey_NeedsMembersRead_NotMembersWrite()
+    {
+        Actor Key(params string[] scopes) =>
+            Actor.ForApiKey(new ApiKeyActor(_bed.AlphaKeyId, _bed.AlphaId, "seeded", "tp_live_seeded00", scopes), _bed.Users["admin"].Id, "admin@alpha.test", null);
+        var invitations = _bed.In(_bed.AlphaId).Invitations;
+
+        var reader = await invitations.ListPendingAsync(Key(TenantPortal.Core.ApiKeys.ApiKeyScopes.MembersRead), CancellationToken.None);
+        var writer = await invitations.ListPendingAsync(Key(TenantPortal.Core.ApiKeys.ApiKeyScopes.MembersWrite), CancellationToken.None);
+
+        Assert.Contains(reader.Value, i => i.Id == _bed.PendingInvitationId);
+        Assert.Equal(ErrorCodes.MissingScope, writer.Error?.Code);
+    }
 }

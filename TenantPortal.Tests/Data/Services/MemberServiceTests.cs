@@ -1,5 +1,8 @@
+using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
+using TenantPortal.Data.Services;
+using TenantPortal.Data.Services.Members;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Services;
@@ -92,5 +95,58 @@ public class MemberServiceTests : IAsyncLifetime
 
         Assert.Equal(ErrorCodes.NotFound, result.Error?.Code);
         Assert.Equal(TenantRole.Viewer, await RoleOf("target"));
+    }
+
+    private Actor KeyCreatedBy(string creator, params string[] scopes) =>
+        Actor.ForApiKey(new ApiKeyActor(_bed.AlphaKeyId, _bed.AlphaId, "seeded", "tp_live_seeded00", scopes), _bed.Users[creator].Id, _bed.Users[creator].Email, null);
+
+    [Fact]
+    public async Task ChangeRole_WithAFailingPrecondition_ReturnsItsError_AndChangesNothing()
+    {
+        var stale = new Error(ErrorCodes.PreconditionFailed, "changed since");
+        MemberRow? seen = null;
+
+        var result = await _bed.In(_bed.AlphaId).Members.ChangeRoleAsync(_bed.ActorOf("admin"), _bed.Users["target"].Id, TenantRole.Member,
+            current => { seen = current; return stale; }, CancellationToken.None);
+
+        Assert.Equal(stale, result.Error);
+        Assert.Equal(("target@alpha.test", TenantRole.Viewer), (seen?.Email, seen?.Role));
+        Assert.Equal(TenantRole.Viewer, await RoleOf("target"));
+    }
+
+    [Fact]
+    public async Task ChangeRole_WithAPassingPrecondition_ReturnsTheMemberAsChanged()
+    {
+        var result = await _bed.In(_bed.AlphaId).Members.ChangeRoleAsync(_bed.ActorOf("admin"), _bed.Users["target"].Id, TenantRole.Member, _ => null, CancellationToken.None);
+
+        Assert.Equal((_bed.Users["target"].Id, "target@alpha.test", TenantRole.Member), (result.Value.UserId, result.Value.Email, result.Value.Role));
+        Assert.Equal(TenantRole.Member, await RoleOf("target"));
+    }
+
+    [Fact]
+    public async Task Remove_ThroughAnApiKey_MayRemoveTheKeysCreator_WhoIsNotAnOwner()
+    {
+        var result = await _bed.In(_bed.AlphaId).Members.RemoveAsync(KeyCreatedBy("admin", ApiKeyScopes.MembersWrite), _bed.Users["admin"].Id, CancellationToken.None);
+
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        Assert.Null(await RoleOf("admin"));
+    }
+
+    [Fact]
+    public async Task Remove_ThroughAnApiKey_OfAnOwner_IsForbidden_EvenWhenAnOwnerCreatedTheKey()
+    {
+        var result = await _bed.In(_bed.AlphaId).Members.RemoveAsync(KeyCreatedBy("owner", ApiKeyScopes.MembersWrite), _bed.Users["owner2"].Id, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.Forbidden, result.Error?.Code);
+        Assert.Equal(TenantRole.Owner, await RoleOf("owner2"));
+    }
+
+    [Fact]
+    public async Task Remove_OfYourself_IsStillRefused_ForASignedInAdmin()
+    {
+        var result = await _bed.In(_bed.AlphaId).Members.RemoveAsync(_bed.ActorOf("admin"), _bed.Users["admin"].Id, CancellationToken.None);
+
+        Assert.Equal(("invalid", "userId"), (result.Error?.Code, result.Error?.Field));
+        Assert.Equal(TenantRole.Admin, await RoleOf("admin"));
     }
 }
