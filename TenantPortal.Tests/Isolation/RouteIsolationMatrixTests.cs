@@ -76,6 +76,15 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["POST /api/v1/subscription/reactivate"] = new("billing:write", async p => new ApiTarget(
             await SubscribedTenantAsync(p, "/api/v1/subscription/cancel", "{\"atPeriodEnd\":true}"), "/api/v1/subscription/reactivate",
             OtherTenantStatus: HttpStatusCode.Conflict)),
+        ["GET /api/v1/members"] = new("members:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/members"))),
+        ["PATCH /api/v1/members/{userId}"] = new("members:write", p => TeamMemberAsync(p, "{\"role\":\"Viewer\"}")),
+        ["DELETE /api/v1/members/{userId}"] = new("members:write", p => TeamMemberAsync(p, null)),
+        ["GET /api/v1/invitations"] = new("members:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/invitations"))),
+        ["POST /api/v1/invitations"] = new("members:write", async p => new ApiTarget(
+            await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active),
+            "/api/v1/invitations", "{\"email\":\"matrix-" + Guid.NewGuid().ToString("N") + "@example.test\",\"role\":\"Member\"}")),
+        ["POST /api/v1/invitations/{id}/resend"] = new("members:write", p => PendingInvitationAsync(p, "/resend")),
+        ["DELETE /api/v1/invitations/{id}"] = new("members:write", p => PendingInvitationAsync(p, "")),
     };
 
     // A throwaway Starter tenant subscribed to Professional through the API (then sent the follow-up request, if any); its slug.
@@ -91,16 +100,7 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         }
         return slug;
-        ["GET /api/v1/members"] = new("members:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/members"))),
-        ["PATCH /api/v1/members/{userId}"] = new("members:write", p => TeamMemberAsync(p, "{\"role\":\"Viewer\"}")),
-        ["DELETE /api/v1/members/{userId}"] = new("members:write", p => TeamMemberAsync(p, null)),
-        ["GET /api/v1/invitations"] = new("members:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/invitations"))),
-        ["POST /api/v1/invitations"] = new("members:write", async p => new ApiTarget(
-            await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active),
-            "/api/v1/invitations", "{\"email\":\"matrix-" + Guid.NewGuid().ToString("N") + "@example.test\",\"role\":\"Member\"}")),
-        ["POST /api/v1/invitations/{id}/resend"] = new("members:write", p => PendingInvitationAsync(p, "/resend")),
-        ["DELETE /api/v1/invitations/{id}"] = new("members:write", p => PendingInvitationAsync(p, "")),
-    };
+    }
 
     // The member of a throwaway team, for the routes that change or remove a member.
     private static async Task<ApiTarget> TeamMemberAsync(PortalAppFactory portal, string? body)
