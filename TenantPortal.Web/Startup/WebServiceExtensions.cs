@@ -39,6 +39,7 @@ public static class WebServiceExtensions
         services.AddSingleton<TenantPortal.Web.Observability.ApiRefusalCounter>();
         services.AddSingleton<TenantPortal.Data.Services.Metering.IUsageReportObserver>(sp => sp.GetRequiredService<TenantPortal.Web.Observability.PortalMetrics>());
         services.AddTenantRateLimiting();
+        services.AddTrustedProxies();
         services.PostConfigure<DemoOptions>(o =>
         {
             // Demo data is on in Development unless switched off explicitly.
