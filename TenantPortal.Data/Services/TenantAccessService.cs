@@ -6,8 +6,8 @@ namespace TenantPortal.Data.Services;
 
 /// <summary>
 /// Resolves which tenants a user belongs to and whether they may enter one. Memberships are read by the
-/// user's own id across tenants (explicitly ignoring the tenant filter): that is the one cross-tenant
-/// read a tenant user needs, for the tenant switcher.
+/// user's own id across tenants (in a cross-tenant scope, so that the EF Core filter and SQL Server's row-level security
+/// agree): that is the one cross-tenant read a tenant user needs, for the tenant switcher.
 /// </summary>
 public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> contexts, ITenantContext tenantContext)
 {
@@ -16,7 +16,9 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
     {
         await using var db = contexts.CreateDbContext();
         // A user belongs to a handful of tenants: sorted here, as EF can't order by a member of the projected record.
-        var tenants = await MembershipsOf(db, userId, db.Tenants).ToListAsync(cancellationToken);
+        List<TenantAccess> tenants;
+        using (MembershipScope(db))
+            tenants = await MembershipsOf(db, userId, db.Tenants).ToListAsync(cancellationToken);
         return tenants.OrderBy(a => a.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
     }
 
@@ -27,7 +29,9 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
     public async Task<Result<TenantAccess>> EnterAsync(string slug, string userId, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var access = await MembershipsOf(db, userId, db.Tenants.Where(t => t.Slug == slug)).SingleOrDefaultAsync(cancellationToken);
+        TenantAccess? access;
+        using (MembershipScope(db))
+            access = await MembershipsOf(db, userId, db.Tenants.Where(t => t.Slug == slug)).SingleOrDefaultAsync(cancellationToken);
         if (access is null)
             return Error.NotFound($"No workspace '{slug}' was found among yours.");
         tenantContext.SetTenant(access.TenantId);
@@ -38,12 +42,16 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
     public async Task<TenantAccess?> CheckAsync(Guid tenantId, string userId, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        return await MembershipsOf(db, userId, db.Tenants.Where(t => t.Id == tenantId)).SingleOrDefaultAsync(cancellationToken);
+        using (MembershipScope(db))
+            return await MembershipsOf(db, userId, db.Tenants.Where(t => t.Id == tenantId)).SingleOrDefaultAsync(cancellationToken);
     }
 
-    // The user's own memberships across tenants, joined to the given tenants.
+    // Only around the membership reads: the rows selected are the user's own, by their user id.
+    private static IDisposable MembershipScope(PortalDbContext db) => db.BeginCrossTenantScope("a user's own memberships, by their user id");
+
+    // The user's own memberships across tenants, joined to the given tenants (run inside MembershipScope).
     private static IQueryable<TenantAccess> MembershipsOf(PortalDbContext db, string userId, IQueryable<Tenant> tenants) =>
-        db.Members.IgnoreQueryFilters()
+        db.Members
             .Where(m => m.UserId == userId)
             .Join(tenants, m => m.TenantId, t => t.Id, (m, t) => new TenantAccess(t.Id, t.Slug, t.Name, t.Tier, t.Status, m.Role));
 }

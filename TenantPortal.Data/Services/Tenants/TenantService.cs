@@ -148,12 +148,15 @@ public sealed class TenantService(
         if (!string.Equals(confirmation?.Trim(), tenant.Slug, StringComparison.Ordinal))
             return new Error(ErrorCodes.ConfirmationMismatch, $"Type the slug '{tenant.Slug}' exactly to confirm.", "confirmation");
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        audit.Record(db, tenant.Id, actor, AuditActions.TenantDeleted, $"tenant:{tenant.Slug}", $"'{tenant.Name}' and all its data deleted");
-        await db.SaveChangesAsync(cancellationToken);
-        // Rows cascade from the tenant in the database; the audit log keeps its entries (no foreign key).
-        await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteDeleteAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await db.InTransactionAsync(async (transaction, ct) =>
+        {
+            audit.Record(db, tenant.Id, actor, AuditActions.TenantDeleted, $"tenant:{tenant.Slug}", $"'{tenant.Name}' and all its data deleted");
+            await db.SaveChangesAsync(ct);
+            // Rows cascade from the tenant in the database; the audit log keeps its entries (no foreign key).
+            await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+            return true;
+        }, cancellationToken);
         // A bulk delete passes no tracked entity by the save interceptor: the caches are told here (the tenant's keys are
         // gone with it: a cached one must not let a request in to write for a tenant that no longer exists).
         quotaState?.Invalidate(tenant.Id);
