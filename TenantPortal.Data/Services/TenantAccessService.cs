@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Common;
+using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
 
 namespace TenantPortal.Data.Services;
@@ -24,9 +25,11 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
 
     /// <summary>
     /// Checks that the user is a member of the tenant with this slug and makes it the current tenant of the scope.
-    /// A tenant the user does not belong to is reported as not found, so that its existence is not revealed.
+    /// A tenant the user does not belong to is reported as not found, so that its existence is not revealed. An Owner
+    /// of a tenant that requires two-factor authentication for Owners is refused (<see cref="ErrorCodes.TwoFactorRequired"/>)
+    /// unless their account has it and <paramref name="signedInWithSecondFactor"/> (the sign-in used it).
     /// </summary>
-    public async Task<Result<TenantAccess>> EnterAsync(string slug, string userId, CancellationToken cancellationToken)
+    public async Task<Result<TenantAccess>> EnterAsync(string slug, string userId, bool signedInWithSecondFactor, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         TenantAccess? access;
@@ -34,8 +37,23 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
             access = await MembershipsOf(db, userId, db.Tenants.Where(t => t.Slug == slug)).SingleOrDefaultAsync(cancellationToken);
         if (access is null)
             return Error.NotFound($"No workspace '{slug}' was found among yours.");
+        if (await LacksRequiredSecondFactorAsync(db, access, userId, signedInWithSecondFactor, cancellationToken))
+            return new Error(ErrorCodes.TwoFactorRequired,
+                $"{access.Name} asks its owners to sign in with two-factor authentication. Set it up for your account, then log out and log in again with its code.");
         tenantContext.SetTenant(access.TenantId);
         return access;
+    }
+
+    /// <summary>
+    /// True when the user is an Owner of the tenant, the tenant requires two-factor authentication for Owners, and the
+    /// user's account has none or <paramref name="signedInWithSecondFactor"/> is false. Other roles are never affected.
+    /// </summary>
+    public async Task<bool> LacksRequiredSecondFactorAsync(TenantAccess access, string userId, bool signedInWithSecondFactor, CancellationToken cancellationToken)
+    {
+        if (access.Role != TenantRole.Owner)
+            return false;
+        await using var db = contexts.CreateDbContext();
+        return await LacksRequiredSecondFactorAsync(db, access, userId, signedInWithSecondFactor, cancellationToken);
     }
 
     /// <summary>The user's current access to a tenant (role and tenant status as stored now), or null when not a member.</summary>
@@ -44,6 +62,15 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
         await using var db = contexts.CreateDbContext();
         using (MembershipScope(db))
             return await MembershipsOf(db, userId, db.Tenants.Where(t => t.Id == tenantId)).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private static async Task<bool> LacksRequiredSecondFactorAsync(
+        PortalDbContext db, TenantAccess access, string userId, bool signedInWithSecondFactor, CancellationToken cancellationToken)
+    {
+        if (access.Role != TenantRole.Owner
+            || !await db.Tenants.AnyAsync(t => t.Id == access.TenantId && t.RequireOwnerTwoFactor, cancellationToken))
+            return false;
+        return !signedInWithSecondFactor || !await db.Users.AnyAsync(u => u.Id == userId && u.TwoFactorEnabled, cancellationToken);
     }
 
     // Only around the membership reads: the rows selected are the user's own, by their user id.

@@ -82,7 +82,13 @@ public static class WebServiceExtensions
             {
                 options.SignIn.RequireConfirmedAccount = false;
                 options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = 10;
+                // OWASP ASVS 6.2 / NIST SP 800-63B: length and a deny list (PortalPasswordValidator), no composition rules.
+                options.Password.RequiredLength = TenantPortal.Web.Security.Passwords.PortalPasswordValidator.MinimumLength;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 1;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
@@ -90,7 +96,9 @@ public static class WebServiceExtensions
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<TenantPortal.Web.Security.Passwords.PortalPasswordValidator>();
+        services.AddSingleton<TenantPortal.Web.Security.Passwords.CommonPasswords>();
 
         services.AddSingleton<PickupDirectoryMailSender>();
         services.AddSingleton<SmtpMailSender>();
