@@ -15,6 +15,7 @@ public static class PipelineExtensions
     /// <summary>Configures middleware and maps every endpoint.</summary>
     public static WebApplication UsePortal(this WebApplication app)
     {
+        app.UseHttpHardening();
         if (app.Environment.IsDevelopment())
             app.UseMigrationsEndPoint();
         else
