@@ -33,7 +33,8 @@ public static class ContentSecurityPolicy
     {
         if (context.Items[NonceItemKey] is string nonce)
             return nonce;
-        nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        // Hex: 128 random bits with nothing that HTML attribute encoding would change ('+', '/', '=').
+        nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         context.Items[NonceItemKey] = nonce;
         return nonce;
     }
