@@ -17,6 +17,7 @@ public static class PipelineExtensions
     {
         // First: everything after it sees the client's scheme and address, not the load balancer's.
         app.UseTrustedProxies();
+        app.UseHttpHardening();
         if (app.Environment.IsDevelopment())
             app.UseMigrationsEndPoint();
         else

@@ -77,6 +77,7 @@ public static class WebServiceExtensions
         services.AddScoped<TenantCircuitGuard>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<TenantCircuitGuard>());
         services.AddMemoryCache();
+        builder.AddHttpHardening();
 
         services.AddIdentityCore<PortalUser>(options =>
             {
