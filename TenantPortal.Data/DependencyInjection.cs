@@ -64,8 +64,11 @@ public static class DependencyInjection
                 services.AddSingleton<IRollupStore, SqliteRollupStore>();
                 break;
             case DatabaseProvider.SqlServer:
+                // Row-level security reads the session context this interceptor sets on every command.
+                services.AddSingleton<TenantSessionContextInterceptor>();
                 services.AddDbContextFactory<SqlServerPortalDbContext>(
-                    (sp, o) => AddInterceptors(sp, o.UseSqlServer(database.ConnectionString, sql => sql.EnableRetryOnFailure())), ServiceLifetime.Scoped);
+                    (sp, o) => AddInterceptors(sp, SqlServerContextOptions.Configure(o, database.ConnectionString,
+                        sp.GetRequiredService<TenantSessionContextInterceptor>())), ServiceLifetime.Scoped);
                 services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
                     new PortalDbContextFactory<SqlServerPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerPortalDbContext>>()));
                 services.AddScoped<IUsageEventStore, SqlServerUsageEventStore>();

@@ -24,13 +24,23 @@ namespace TenantPortal.Data;
 /// </summary>
 public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProtectionKeyContext
 {
-    private readonly ITenantContext _tenant;
+    private readonly ContextTenant _tenant;
 
     /// <summary>Creates the context for the given tenant context.</summary>
-    protected PortalDbContext(DbContextOptions options, ITenantContext tenant) : base(options) => _tenant = tenant;
+    protected PortalDbContext(DbContextOptions options, ITenantContext tenant) : base(options) => _tenant = new ContextTenant(tenant);
 
-    /// <summary>The tenant context this instance filters and guards with.</summary>
+    /// <summary>
+    /// The tenant context this instance filters and guards with (and, on SQL Server, sets as the session context of each
+    /// command): the scope's, plus the cross-tenant scopes opened on this instance with <see cref="BeginCrossTenantScope"/>.
+    /// </summary>
     public ITenantContext Tenant => _tenant;
+
+    /// <summary>
+    /// A cross-tenant scope for this context instance only (the request's or circuit's other contexts keep their tenant):
+    /// for one narrow read past the tenant, such as a user's own memberships or an API key by its prefix. The EF Core filters,
+    /// the save guard and SQL Server's row-level security all see it. Dispose to end it.
+    /// </summary>
+    public IDisposable BeginCrossTenantScope(string reason) => _tenant.BeginCrossTenantScope(reason);
 
     // Read by the query filters; EF Core evaluates them per query on this instance.
     private Guid? CurrentTenantId => _tenant.TenantId;
@@ -106,5 +116,37 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     {
         TenantSaveGuard.Apply(ChangeTracker, _tenant);
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    // The scope's tenant context seen through this instance: cross-tenant scopes opened here stay here.
+    private sealed class ContextTenant(ITenantContext shared) : ITenantContext
+    {
+        private int _depth;
+
+        public Guid? TenantId => shared.TenantId;
+
+        public bool IsCrossTenant => _depth > 0 || shared.IsCrossTenant;
+
+        public void SetTenant(Guid tenantId) => shared.SetTenant(tenantId);
+
+        public IDisposable BeginCrossTenantScope(string reason)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+            _depth++;
+            return new Scope(this);
+        }
+
+        private sealed class Scope(ContextTenant owner) : IDisposable
+        {
+            private bool _disposed;
+
+            public void Dispose()
+            {
+                if (_disposed)
+                    return;
+                _disposed = true;
+                owner._depth--;
+            }
+        }
     }
 }

@@ -14,6 +14,8 @@ public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext
         base.OnConfiguring(optionsBuilder);
         // Every SQLite context, however created (portal, jobs, tests, harness): tenant reads use the tenant indexes.
         optionsBuilder.AddInterceptors(TenantFilterSqlInterceptor.Instance);
+        // A retrying strategy, as on SQL Server: busy retries, and an unwrapped user transaction fails here before production.
+        optionsBuilder.UseSqlite(sqlite => sqlite.ExecutionStrategy(d => new SqliteRetryingExecutionStrategy(d)));
     }
 
     /// <inheritdoc />

@@ -6,12 +6,15 @@ if (HealthProbe.IsRequested(args))
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    var migrateOnly = MigrateOnly.IsRequested(args);
+    var builder = WebApplication.CreateBuilder(MigrateOnly.WithoutArgument(args));
     builder.AddDataServices();
     builder.AddWebServices();
     builder.AddJobs();
 
     var app = builder.Build();
+    if (migrateOnly)
+        return await MigrateOnly.RunAsync(app);
     app.UsePortal();
     await app.InitializeAsync();
     await app.RunAsync();

@@ -9,6 +9,8 @@ public static class AuditActions
     public const string TenantUpdated = "tenant.updated";
     /// <summary>A tenant was deleted with all its data.</summary>
     public const string TenantDeleted = "tenant.deleted";
+    /// <summary>An Owner switched the tenant's two-factor requirement for Owners on or off.</summary>
+    public const string OwnerTwoFactorChanged = "tenant.owner_two_factor_changed";
     /// <summary>Ownership moved to another member.</summary>
     public const string OwnershipTransferred = "tenant.ownership_transferred";
     /// <summary>A user joined a tenant.</summary>

@@ -19,7 +19,7 @@ public static class RolePolicy
             or TenantPermission.EditSettings or TenantPermission.ManageApiKeys
             or TenantPermission.ViewBilling or TenantPermission.ViewAuditLog => TenantRole.Admin,
         TenantPermission.ManageSubscription or TenantPermission.DeleteTenant
-            or TenantPermission.TransferOwnership => TenantRole.Owner,
+            or TenantPermission.TransferOwnership or TenantPermission.ManageSecurity => TenantRole.Owner,
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, null),
     };
 

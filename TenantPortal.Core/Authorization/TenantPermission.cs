@@ -29,4 +29,6 @@ public enum TenantPermission
     DeleteTenant,
     /// <summary>Transfer ownership.</summary>
     TransferOwnership,
+    /// <summary>Change the tenant's sign-in security (two-factor required for Owners).</summary>
+    ManageSecurity,
 }

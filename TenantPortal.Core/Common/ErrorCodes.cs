@@ -7,6 +7,8 @@ public static class ErrorCodes
     public const string NotFound = "not_found";
     /// <summary>The caller's role does not allow it.</summary>
     public const string Forbidden = "forbidden";
+    /// <summary>The tenant asks its Owners for two-factor authentication, and this sign-in has none.</summary>
+    public const string TwoFactorRequired = "two_factor_required";
     /// <summary>Bad input.</summary>
     public const string Invalid = "invalid";
     /// <summary>Conflicts with the current state.</summary>

@@ -72,6 +72,12 @@ public class Tenant
     /// <summary>Creation time (UTC).</summary>
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// When true, the tenant's Owners must have two-factor authentication and have signed in with it to use the tenant;
+    /// only an Owner switches it.
+    /// </summary>
+    public bool RequireOwnerTwoFactor { get; set; }
+
     /// <summary>Free-form tenant settings (time zone, locale, notification preferences).</summary>
     public TenantSettings Settings { get; set; } = new();
 

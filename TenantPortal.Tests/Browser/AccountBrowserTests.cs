@@ -37,7 +37,7 @@ public class AccountBrowserTests(PortalAppFactory portal)
         await page.FillAsync("[id='Input.ConfirmPassword']", "Short-1");
         await page.ClickAsync("#register-submit");
 
-        await Assertions.Expect(page.GetByText("at least 10")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".validation-message", new() { HasTextString = "at least 12" })).ToBeVisibleAsync();
         Assert.Contains("/Account/Register", page.Url);
     }
 

@@ -52,7 +52,7 @@ public class TenantAccessServiceTests : IAsyncLifetime
     [Fact]
     public async Task Enter_SetsTheCurrentTenant_ForAMember()
     {
-        var result = await _service.EnterAsync("zeta", _userId, CancellationToken.None);
+        var result = await _service.EnterAsync("zeta", _userId, signedInWithSecondFactor: false, CancellationToken.None);
 
         Assert.True(result.IsSuccess);
         Assert.Equal(TenantRole.Viewer, result.Value.Role);
@@ -64,7 +64,7 @@ public class TenantAccessServiceTests : IAsyncLifetime
     [InlineData("does-not-exist")]
     public async Task Enter_ReportsNotFound_AndSetsNoTenant_ForANonMemberOrUnknownSlug(string slug)
     {
-        var result = await _service.EnterAsync(slug, _userId, CancellationToken.None);
+        var result = await _service.EnterAsync(slug, _userId, signedInWithSecondFactor: false, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.NotFound, result.Error?.Code);
         Assert.Null(_tenant.TenantId);

@@ -21,6 +21,9 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLif
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"tenantportal-web-{Guid.NewGuid():N}");
 
+    /// <summary>Every log entry the app writes, for tests that check what is (not) logged.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
+
     /// <summary>The address Kestrel listens on, e.g. http://127.0.0.1:41234.</summary>
     public Uri ServerAddress { get; private set; } = default!;
 
@@ -35,7 +38,11 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("Stripe:WebhookSecret", StripeWebhookSecret);
         builder.UseSetting("Email:PickupDirectory", Path.Combine(DataDirectory, "mail"));
         builder.UseSetting("urls", "http://127.0.0.1:0");
-        builder.ConfigureServices(services => services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ApiKeyProbeStartupFilter>());
+        builder.ConfigureServices(services =>
+        {
+            services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ApiKeyProbeStartupFilter>();
+            services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
+        });
     }
 
     public Task InitializeAsync()

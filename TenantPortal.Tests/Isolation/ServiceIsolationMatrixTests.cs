@@ -40,6 +40,7 @@ public class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Template te
         ["TenantService.UpdateAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Tenants.UpdateAsync(a, new UpdateTenantRequest("Renamed", null, null, b.AlphaStamp), None)),
         ["TenantService.DeleteAsync"] = new(TenantRole.Owner, async (s, a, b) => await s.Tenants.DeleteAsync(a, TenancyTestBed.AlphaSlug, None)),
         ["TenantService.TransferOwnershipAsync"] = new(TenantRole.Owner, async (s, a, b) => await s.Tenants.TransferOwnershipAsync(a, b.Users["target"].Id, None)),
+        ["TenantService.SetOwnerTwoFactorAsync"] = new(TenantRole.Owner, async (s, a, b) => await s.Tenants.SetOwnerTwoFactorAsync(a, false, None)),
         ["MemberService.ListAsync"] = new(TenantRole.Member, async (s, a, b) => await s.Members.ListAsync(a, None)),
         ["MemberService.ChangeRoleAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Members.ChangeRoleAsync(a, b.Users["target"].Id, TenantRole.Member, None)),
         ["MemberService.RemoveAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Members.RemoveAsync(a, b.Users["target"].Id, None)),

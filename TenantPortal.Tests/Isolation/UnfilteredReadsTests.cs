@@ -11,18 +11,18 @@ public partial class UnfilteredReadsTests
     private static readonly Dictionary<string, string> Allowed = new()
     {
         ["TenantPortal.Data/Services/FleetService.cs"] = "/ops: the operators' fleet view (callers hold the Operator role)",
-        ["TenantPortal.Data/Services/TenantAccessService.cs"] = "a user's own memberships, by their user id, for the switcher and access checks",
-        ["TenantPortal.Data/Services/ApiKeys/ApiKeyService.cs"] = "authenticating an API key: the key tells the tenant",
-        ["TenantPortal.Data/Services/Invitations/InvitationAcceptanceService.cs"] = "an invitee is not a member yet: lookup by token hash, then the invitation's own tenant",
+        ["TenantPortal.Data/Services/TenantAccessService.cs"] = "a user's own memberships, by their user id, for the switcher and access checks (a scope on that context only)",
+        ["TenantPortal.Data/Services/ApiKeys/ApiKeyService.cs"] = "authenticating an API key: the key tells the tenant (a scope on that context only, for the lookup and the last-used stamp)",
+        ["TenantPortal.Data/Services/Invitations/InvitationAcceptanceService.cs"] = "an invitee is not a member yet: lookup by token hash (a scope on that context only), then the invitation's own tenant",
         ["TenantPortal.Data/Services/Tenants/TenantService.cs"] = "creating a tenant: its first rows are written before it exists",
         ["TenantPortal.Web/Security/TenantHostMiddleware.cs"] = "routing a custom domain to its tenant before any tenant is known",
         ["TenantPortal.Web/Startup/DemoDataSeeder.cs"] = "seeding the demo tenants at start-up",
-        ["TenantPortal.Data/Services/Metering/UsageMeter.cs"] = "the quota totals' snapshot reads the highest event id of the whole table (a number, no tenant's data) to know which stored events it already counts",
+        ["TenantPortal.Data/Services/Metering/UsageMeter.cs"] = "the quota totals' snapshot reads the highest event id of the whole table (a number, no tenant's data) to know which stored events it already counts (a scope on that context only)",
         ["TenantPortal.Data/Services/Metering/MeteringRollupService.cs"] = "the metering-rollup job aggregates every tenant's events, keyed by tenant",
         ["TenantPortal.Data/Services/Invitations/InvitationCleanupService.cs"] = "the invitation-cleanup job expires overdue invitations of every tenant",
         ["TenantPortal.Data/Services/Metering/ApiRefusalService.cs"] = "the rollup job flushes every tenant's refused-request counts, keyed by tenant",
         ["TenantPortal.Data/Services/Notifications/QuotaAlertService.cs"] = "the quota-alerts job lists every tenant, then checks each in a scope of its own",
-        ["TenantPortal.Data/Services/Billing/BillingNotifier.cs"] = "billing notices go to the owners of the tenant a job or webhook works on, selected by its id",
+        ["TenantPortal.Data/Services/Billing/BillingNotifier.cs"] = "billing notices go to the owners of the tenant a job or webhook works on, selected by its id (a scope on that context only)",
         ["TenantPortal.Data/Services/Billing/InvoicingService.cs"] = "the monthly-invoicing job lists every tenant, then invoices each in a scope of its own",
         ["TenantPortal.Data/Services/Billing/SubscriptionRenewalService.cs"] = "the subscription-renewals job lists tenants whose period ended, then renews each in a scope of its own",
         ["TenantPortal.Data/Services/Billing/TrialExpiryService.cs"] = "the trial-expiry job lists tenants whose trial ends soon, then handles each in a scope of its own",
@@ -37,12 +37,24 @@ public partial class UnfilteredReadsTests
     };
 
     [Fact]
+    public void NoCode_IgnoresQueryFilters_BecauseRowLevelSecurityWouldStillHideTheRows()
+    {
+        var root = FindRoot();
+        var found = SourceFiles(root)
+            .Where(f => File.ReadAllText(f).Contains(".IgnoreQueryFilters()", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .ToList();
+
+        Assert.True(found.Count == 0,
+            "IgnoreQueryFilters() turns off only the EF Core filter; on SQL Server row-level security still hides other tenants' rows. " +
+            $"Open a cross-tenant scope instead (PortalDbContext.BeginCrossTenantScope for one context): {string.Join(", ", found)}");
+    }
+
+    [Fact]
     public void OnlyListedCode_GoesPastTheTenantFilter()
     {
         var root = FindRoot();
-        var found = new[] { "TenantPortal.Core", "TenantPortal.Data", "TenantPortal.Web" }
-            .SelectMany(project => Directory.EnumerateFiles(Path.Combine(root, project), "*.*", SearchOption.AllDirectories))
-            .Where(f => (f.EndsWith(".cs") || f.EndsWith(".razor")) && !f.Contains("/bin/") && !f.Contains("/obj/"))
+        var found = SourceFiles(root)
             .Where(f => Bypass().IsMatch(File.ReadAllText(f)))
             .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
             .ToHashSet();
@@ -51,6 +63,11 @@ public partial class UnfilteredReadsTests
         Assert.True(unlisted.Count == 0, $"Code goes past the tenant filter without a listed reason: {string.Join(", ", unlisted)}");
         Assert.Empty(Allowed.Keys.Except(found));
     }
+
+    private static IEnumerable<string> SourceFiles(string root) =>
+        new[] { "TenantPortal.Core", "TenantPortal.Data", "TenantPortal.Web" }
+            .SelectMany(project => Directory.EnumerateFiles(Path.Combine(root, project), "*.*", SearchOption.AllDirectories))
+            .Where(f => (f.EndsWith(".cs") || f.EndsWith(".razor")) && !f.Contains("/bin/") && !f.Contains("/obj/"));
 
     // Calls, not the declarations in ITenantContext/TenantContext.
     [GeneratedRegex(@"\.IgnoreQueryFilters\(\)|\.BeginCrossTenantScope\(""")]

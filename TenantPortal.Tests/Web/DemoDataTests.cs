@@ -100,7 +100,7 @@ public class DemoDataTests(PortalAppFactory portal)
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var access = await scope.ServiceProvider.GetRequiredService<TenantAccessService>()
-            .EnterAsync("initech", await UserIdAsync(scope, "owner@initech.test"), CancellationToken.None);
+            .EnterAsync("initech", await UserIdAsync(scope, "owner@initech.test"), signedInWithSecondFactor: false, CancellationToken.None);
         Assert.True(access.IsSuccess);
 
         var report = await scope.ServiceProvider.GetRequiredService<TenantPortal.Data.Services.Metering.UsageReportService>().CurrentAsync(CancellationToken.None);

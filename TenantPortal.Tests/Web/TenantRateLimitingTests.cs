@@ -44,4 +44,38 @@ public class TenantRateLimitingTests
 
         Assert.Equal(3, granted);
     }
+
+    [Theory]
+    [InlineData(1, 200)]
+    [InlineData(2, 100)]
+    [InlineData(3, 67)]
+    public void WithSeveralInstances_EachEnforcesItsShareOfTheLimit_RoundedUp(int instances, int expected)
+    {
+        using var limiter = Limiter(new RateLimitingOptions { Instances = instances });
+        var tenant = RequestOf("tenant-a");
+
+        var granted = Enumerable.Range(0, 300).Count(_ => limiter.AttemptAcquire(tenant).IsAcquired);
+
+        Assert.Equal(expected, granted);
+    }
+
+    [Fact]
+    public void WithSeveralInstances_ATierOverrideIsSharedToo_AndNeverFallsBelowOne()
+    {
+        using var limiter = Limiter(new RateLimitingOptions { Instances = 4, Tiers = new() { ["Free"] = 2 } });
+
+        Assert.Equal(1, Enumerable.Range(0, 10).Count(_ => limiter.AttemptAcquire(RequestOf("free-tenant", "Free")).IsAcquired));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1_001)]
+    public void AnInstancesCountOutOfRange_IsRefused(int instances)
+    {
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        var options = new RateLimitingOptions { Instances = instances };
+
+        Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true));
+        Assert.Contains(results, r => r.ErrorMessage == "RateLimiting:Instances must be between 1 and 1,000.");
+    }
 }

@@ -35,9 +35,9 @@ public static class InvoiceExportEndpoints
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
         if (userId is null)
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in to download invoice data.");
-        var access = await tenants.EnterAsync(slug, userId, cancellationToken);
+        var access = await tenants.EnterAsync(slug, userId, TenantPortal.Web.Security.OperatorTwoFactorRequirement.SignedInWithSecondFactor(user), cancellationToken);
         if (!access.IsSuccess)
-            return NotFound(access.Error);
+            return access.Error.Code == ErrorCodes.TwoFactorRequired ? Failure(access.Error) : NotFound(access.Error);
         var actor = new Actor(userId, user.Identity?.Name ?? userId, http.Connection.RemoteIpAddress?.ToString());
 
         // The file is named before its first byte is sent, by the same checks as the export, while the response can still
@@ -63,7 +63,7 @@ public static class InvoiceExportEndpoints
         ErrorCodes.NotFound => NotFound(error),
         // A line with no usage behind it has no usage.csv: the address names nothing.
         ErrorCodes.Invalid when error.Field == "lineId" => NotFound(error),
-        ErrorCodes.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: error.Message),
+        ErrorCodes.Forbidden or ErrorCodes.TwoFactorRequired => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: error.Message),
         _ => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: error.Message),
     };
 

@@ -13,7 +13,7 @@ public static class StripeWebhookEndpoints
     public const string Route = "/api/v1/stripe/webhook";
 
     /// <summary>Largest body accepted; Stripe's events are a few kilobytes.</summary>
-    public const int MaxBodyBytes = 1024 * 1024;
+    public const int MaxBodyBytes = (int)Security.RequestBodyLimits.WebhookBytes;
 
     /// <summary>The 200 body: <c>outcome</c> is <c>processed</c>, <c>ignored</c> or <c>duplicate</c>.</summary>
     public sealed record WebhookResponse(bool Received, string Outcome);
@@ -35,7 +35,7 @@ public static class StripeWebhookEndpoints
     {
         var payload = await ReadBodyAsync(request, cancellationToken);
         if (payload is null)
-            return ApiProblems.From(new BatchProblem(StatusCodes.Status413PayloadTooLarge, "body", $"A webhook body can be at most {MaxBodyBytes / 1024 / 1024} MB."));
+            return ApiProblems.From(new BatchProblem(StatusCodes.Status413PayloadTooLarge, "body", $"The body can be at most {Security.RequestBodyLimits.Describe(MaxBodyBytes)} ({MaxBodyBytes:D} bytes)."));
 
         var received = await webhooks.ReceiveAsync(payload, request.Headers["Stripe-Signature"].FirstOrDefault(), cancellationToken);
         if (!received.IsSuccess)

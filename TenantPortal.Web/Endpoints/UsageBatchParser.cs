@@ -6,19 +6,19 @@ namespace TenantPortal.Web.Endpoints;
 
 /// <summary>
 /// Reads <c>{"events":[{"id","metric","quantity","timestamp"}]}</c> strictly: malformed JSON, missing fields and wrong
-/// types are 400, an unknown metric 422, more than 1,000 events or a body over 2 MB 413; every error names the event.
+/// types are 400, an unknown metric 422, more than 1,000 events or a body over 1 MiB 413; every error names the event.
 /// The range rules (negative, too old, future) are the ingestion service's.
 /// </summary>
 public static class UsageBatchParser
 {
     /// <summary>Largest body accepted (1,000 events fit in a fraction of it).</summary>
-    public const int MaxBodyBytes = 2 * 1024 * 1024;
+    public const int MaxBodyBytes = (int)Security.RequestBodyLimits.ApiBytes;
 
     /// <summary>Parses the body of a request.</summary>
     public static async Task<(IReadOnlyList<UsageEventInput>? Events, BatchProblem? Problem)> ParseAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes)
-            return (null, new BatchProblem(StatusCodes.Status413PayloadTooLarge, "body", $"The body can be at most {MaxBodyBytes / 1024 / 1024} MB."));
+            return (null, new BatchProblem(StatusCodes.Status413PayloadTooLarge, "body", $"The body can be at most {Security.RequestBodyLimits.Describe(MaxBodyBytes)} ({MaxBodyBytes:D} bytes)."));
         // One buffer sized from Content-Length when given; parsed in place (no copy of the body).
         using var buffer = new MemoryStream(request.ContentLength is > 0 and var length ? (int)length : 16 * 1024);
         var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -28,7 +28,7 @@ public static class UsageBatchParser
             while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
                 if (buffer.Length + read > MaxBodyBytes)
-                    return (null, new BatchProblem(StatusCodes.Status413PayloadTooLarge, "body", $"The body can be at most {MaxBodyBytes / 1024 / 1024} MB."));
+                    return (null, new BatchProblem(StatusCodes.Status413PayloadTooLarge, "body", $"The body can be at most {Security.RequestBodyLimits.Describe(MaxBodyBytes)} ({MaxBodyBytes:D} bytes)."));
                 buffer.Write(chunk, 0, read);
             }
         }

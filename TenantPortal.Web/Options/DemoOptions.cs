@@ -13,7 +13,7 @@ public sealed class DemoOptions
 
     /// <summary>Password of every demo user.</summary>
     [Required(ErrorMessage = "Demo:Password is required.")]
-    [MinLength(8, ErrorMessage = "Demo:Password must be at least 8 characters long.")]
+    [MinLength(12, ErrorMessage = "Demo:Password must be at least 12 characters long.")]
     public string Password { get; set; } = "Demo-Portal-2026";
 
     /// <summary>When set, the demo tenant <c>acme</c> gets this API key with every scope.</summary>

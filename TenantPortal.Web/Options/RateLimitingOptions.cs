@@ -16,9 +16,19 @@ public sealed class RateLimitingOptions : IValidatableObject
     /// <summary>Per-tier overrides, e.g. <c>RateLimiting:Tiers:Free = 20</c>.</summary>
     public Dictionary<string, int> Tiers { get; set; } = [];
 
+    /// <summary>
+    /// How many instances share the API behind a round-robin load balancer; each enforces its share of a tenant's
+    /// limit, rounded up (limits are kept in each instance's memory). 1, the default, enforces the whole limit.
+    /// </summary>
+    [Range(1, 1_000, ErrorMessage = "RateLimiting:Instances must be between 1 and 1,000.")]
+    public int Instances { get; set; } = 1;
+
     /// <summary>The limit of a tier.</summary>
     public int For(SubscriptionTier tier) =>
         Tiers.FirstOrDefault(t => string.Equals(t.Key, tier.ToString(), StringComparison.OrdinalIgnoreCase)) is { Key: not null } match ? match.Value : RequestsPerSecond;
+
+    /// <summary>This instance's share of a limit: <paramref name="limit"/> / <see cref="Instances"/>, rounded up.</summary>
+    public int PerInstance(int limit) => (limit + Instances - 1) / Instances;
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

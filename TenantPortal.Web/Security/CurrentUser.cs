@@ -21,6 +21,10 @@ public sealed class CurrentUser(AuthenticationStateProvider authentication)
         return id is null ? null : new Actor(id, user.Identity?.Name ?? id, ClientIp);
     }
 
+    /// <summary>True when the signed-in user's sign-in used a second factor (see <see cref="OperatorTwoFactorRequirement"/>).</summary>
+    public async Task<bool> SignedInWithSecondFactorAsync() =>
+        OperatorTwoFactorRequirement.SignedInWithSecondFactor((await authentication.GetAuthenticationStateAsync()).User);
+
     /// <summary>The signed-in user's email (the Identity user name), or null.</summary>
     public async Task<string?> GetEmailAsync() => (await authentication.GetAuthenticationStateAsync()).User.Identity?.Name;
 }

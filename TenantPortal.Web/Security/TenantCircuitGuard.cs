@@ -48,8 +48,10 @@ public sealed class TenantCircuitGuard(
         if (_known is not null && _known.TenantId != tenantId)
             _known = null;
         _known ??= now;
-        // Only what decides access counts: a renamed tenant is not a reason to reload.
-        if (now is not null && now.Role == _known?.Role && now.Status == _known.Status)
+        // Only what decides access counts: a renamed tenant is not a reason to reload. An Owner whose tenant has just
+        // started to require two-factor authentication is stopped too: the reload shows them how to set it up.
+        if (now is not null && now.Role == _known?.Role && now.Status == _known.Status
+            && !await access.LacksRequiredSecondFactorAsync(now, actor.UserId, await currentUser.SignedInWithSecondFactorAsync(), CancellationToken.None))
             return true;
 
         logger.LogInformation("Access of {User} to tenant {Tenant} changed ({Before} → {After})",

@@ -10,7 +10,8 @@ namespace TenantPortal.Web.Security;
 
 /// <summary>
 /// The API's rate limit: a one-second window per tenant (from the API key), <c>RateLimiting:RequestsPerSecond</c> by
-/// default or the tier's override. Limits are per instance (see README, Scaling out). Refusals answer 429 with
+/// default or the tier's override. Limits are kept per instance: with <c>RateLimiting:Instances</c> = N each instance
+/// enforces 1/N of the limit (see README, Scaling out). Refusals answer 429 with
 /// <c>Retry-After</c> and a problem body.
 /// </summary>
 public static class TenantRateLimiting
@@ -49,9 +50,9 @@ public static class TenantRateLimiting
     {
         var tenant = context.User.FindFirstValue(ApiKeyAuthenticationHandler.TenantClaim)
             ?? $"ip:{context.Connection.RemoteIpAddress}";
-        var limit = Enum.TryParse<SubscriptionTier>(context.User.FindFirstValue(ApiKeyAuthenticationHandler.TierClaim), out var tier)
+        var limit = options.PerInstance(Enum.TryParse<SubscriptionTier>(context.User.FindFirstValue(ApiKeyAuthenticationHandler.TierClaim), out var tier)
             ? options.For(tier)
-            : options.RequestsPerSecond;
+            : options.RequestsPerSecond);
         return RateLimitPartition.GetFixedWindowLimiter($"{tenant}:{limit}", _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = limit,

@@ -132,8 +132,10 @@ public sealed class DemoDataSeeder(
             return user;
         user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName, CreatedAt = now };
         var result = await users.CreateAsync(user, demo.Value.Password);
+        if (result.Errors.Any(e => e.Code.StartsWith("Password", StringComparison.Ordinal)))
+            throw new InvalidSettingException($"{DemoOptions.SectionName}:Password", string.Join(" ", result.Errors.Select(e => e.Description)));
         if (!result.Succeeded)
-            throw new InvalidOperationException($"Could not create demo user {email} (check Demo:Password): {string.Join(" ", result.Errors.Select(e => e.Description))}");
+            throw new InvalidOperationException($"Could not create demo user {email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
         return user;
     }
 

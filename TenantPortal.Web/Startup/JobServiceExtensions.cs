@@ -1,6 +1,5 @@
 using Hangfire;
 using Hangfire.InMemory;
-using Hangfire.SqlServer;
 using TenantPortal.Data.Options;
 using TenantPortal.Web.Observability;
 using TenantPortal.Web.Operations;
@@ -27,14 +26,7 @@ public static class JobServiceExtensions
                 .UseFilter(new JobFailureNoticeFilter(services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<ILogger<JobFailureNoticeFilter>>()));
             if (options.Storage == JobStorageKind.SqlServer)
             {
-                config.UseSqlServerStorage(database.ConnectionString, new SqlServerStorageOptions
-                {
-                    PrepareSchemaIfNecessary = true,
-                    QueuePollInterval = TimeSpan.Zero,
-                    UseRecommendedIsolationLevel = true,
-                    DisableGlobalLocks = true,
-                    SchemaName = "hangfire",
-                });
+                config.UseSqlServerStorage(database.ConnectionString, HangfireSqlServerStorageOptions.Create());
             }
             else
             {

@@ -15,6 +15,9 @@ public static class PipelineExtensions
     /// <summary>Configures middleware and maps every endpoint.</summary>
     public static WebApplication UsePortal(this WebApplication app)
     {
+        // First: everything after it sees the client's scheme and address, not the load balancer's.
+        app.UseTrustedProxies();
+        app.UseHttpHardening();
         if (app.Environment.IsDevelopment())
             app.UseMigrationsEndPoint();
         else

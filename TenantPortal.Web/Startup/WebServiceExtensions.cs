@@ -40,6 +40,7 @@ public static class WebServiceExtensions
         services.AddSingleton<TenantPortal.Data.Services.Metering.IUsageReportObserver>(sp => sp.GetRequiredService<TenantPortal.Web.Observability.PortalMetrics>());
         services.AddTenantRateLimiting();
         services.AddPortalOpenApi();
+        services.AddTrustedProxies();
         services.PostConfigure<DemoOptions>(o =>
         {
             // Demo data is on in Development unless switched off explicitly.
@@ -77,12 +78,19 @@ public static class WebServiceExtensions
         services.AddScoped<TenantCircuitGuard>();
         services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(sp => sp.GetRequiredService<TenantCircuitGuard>());
         services.AddMemoryCache();
+        builder.AddHttpHardening();
 
         services.AddIdentityCore<PortalUser>(options =>
             {
                 options.SignIn.RequireConfirmedAccount = false;
                 options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = 10;
+                // OWASP ASVS 6.2 / NIST SP 800-63B: length and a deny list (PortalPasswordValidator), no composition rules.
+                options.Password.RequiredLength = TenantPortal.Web.Security.Passwords.PortalPasswordValidator.MinimumLength;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 1;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
@@ -90,7 +98,9 @@ public static class WebServiceExtensions
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<TenantPortal.Web.Security.Passwords.PortalPasswordValidator>();
+        services.AddSingleton<TenantPortal.Web.Security.Passwords.CommonPasswords>();
 
         services.AddSingleton<PickupDirectoryMailSender>();
         services.AddSingleton<SmtpMailSender>();

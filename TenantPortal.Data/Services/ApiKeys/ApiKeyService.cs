@@ -113,10 +113,10 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
 
         var prefix = presented[..ApiKey.PrefixLength];
         await using var db = contexts.CreateDbContext();
-        var match = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
+        var match = await ApiKeyLookup(db, async () => await db.ApiKeys.AsNoTracking()
             .Where(k => k.Prefix == prefix && k.RevokedAt == null)
             .Join(db.Tenants, k => k.TenantId, t => t.Id, (k, t) => new { Key = k, t.Slug, t.Tier })
-            .SingleOrDefaultAsync(cancellationToken);
+            .SingleOrDefaultAsync(cancellationToken));
         if (match is null || !SecretHasher.FixedTimeEquals(match.Key.SecretHash, hash))
             return null;
 
@@ -135,7 +135,14 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
 
     private static bool IsDue(DateTimeOffset? lastUsedAt, DateTimeOffset now) => lastUsedAt is null || now - lastUsedAt >= LastUsedResolution;
 
-    private static Task RecordUseAsync(PortalDbContext db, Guid keyId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.ApiKeys.IgnoreQueryFilters().Where(k => k.Id == keyId)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
+    private static Task<int> RecordUseAsync(PortalDbContext db, Guid keyId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ApiKeyLookup(db, () => db.ApiKeys.Where(k => k.Id == keyId)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken));
+
+    // Authenticating a key comes before any tenant is known: the key (by its prefix, or its id once matched) tells the tenant.
+    private static async Task<T> ApiKeyLookup<T>(PortalDbContext db, Func<Task<T>> read)
+    {
+        using (db.BeginCrossTenantScope("authenticating an API key: the key tells the tenant"))
+            return await read();
+    }
 }

@@ -21,12 +21,14 @@ public sealed class BillingNotifier(IDbContextFactory<PortalDbContext> contexts,
         List<(string UserId, string? Email)> owners;
         await using (var db = contexts.CreateDbContext())
         {
-            owners = (await (
-                from member in db.Members.IgnoreQueryFilters()
-                where member.TenantId == tenant.Id && member.Role == TenantRole.Owner
-                join user in db.Users on member.UserId equals user.Id
-                orderby user.Email
-                select new { user.Id, user.Email }).ToListAsync(cancellationToken)).Select(o => (o.Id, (string?)o.Email)).ToList();
+            // Only the owners of the tenant selected by its id: a job or webhook may work with no tenant set.
+            using (db.BeginCrossTenantScope("billing notice: the owners of the tenant selected by its id"))
+                owners = (await (
+                    from member in db.Members
+                    where member.TenantId == tenant.Id && member.Role == TenantRole.Owner
+                    join user in db.Users on member.UserId equals user.Id
+                    orderby user.Email
+                    select new { user.Id, user.Email }).ToListAsync(cancellationToken)).Select(o => (o.Id, (string?)o.Email)).ToList();
             if (owners.Count == 0)
                 return 0;
             var now = time.GetUtcNow();

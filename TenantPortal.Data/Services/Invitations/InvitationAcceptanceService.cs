@@ -51,22 +51,27 @@ public sealed class InvitationAcceptanceService(
             return seats.Error;
 
         var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var claimed = await db.Invitations
-            .Where(i => i.Id == invitation.Id && i.Status == InvitationStatus.Pending)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(i => i.Status, InvitationStatus.Accepted)
-                .SetProperty(i => i.ClosedAt, now)
-                .SetProperty(i => i.AcceptedByUserId, user.UserId), cancellationToken);
-        if (claimed == 0)
-            return new Error(ErrorCodes.InvitationUsed, "This invitation has just been used.");
-        db.Members.Add(new TenantMember
+        var claimed = await db.InTransactionAsync(async (transaction, ct) =>
         {
-            TenantId = invitation.TenantId, UserId = user.UserId, Role = invitation.Role, JoinedAt = now, InvitedByUserId = invitation.InvitedByUserId,
-        });
-        audit.Record(db, invitation.TenantId, user, AuditActions.InvitationAccepted, $"member:{invitation.Email}", $"joined as {invitation.Role}");
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            var claimed = await db.Invitations
+                .Where(i => i.Id == invitation.Id && i.Status == InvitationStatus.Pending)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Status, InvitationStatus.Accepted)
+                    .SetProperty(i => i.ClosedAt, now)
+                    .SetProperty(i => i.AcceptedByUserId, user.UserId), ct);
+            if (claimed == 0)
+                return false;
+            db.Members.Add(new TenantMember
+            {
+                TenantId = invitation.TenantId, UserId = user.UserId, Role = invitation.Role, JoinedAt = now, InvitedByUserId = invitation.InvitedByUserId,
+            });
+            audit.Record(db, invitation.TenantId, user, AuditActions.InvitationAccepted, $"member:{invitation.Email}", $"joined as {invitation.Role}");
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return true;
+        }, cancellationToken);
+        if (!claimed)
+            return new Error(ErrorCodes.InvitationUsed, "This invitation has just been used.");
 
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == invitation.TenantId, cancellationToken);
         tenantContext.SetTenant(tenant.Id);
@@ -79,7 +84,9 @@ public sealed class InvitationAcceptanceService(
         if (string.IsNullOrWhiteSpace(token) || token.Length > 200)
             return new Error(ErrorCodes.InvitationInvalid, "This invitation link is not valid. Ask for a new invitation.");
         var hash = SecretHasher.Sha256Hex(token);
-        var invitation = await db.Invitations.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, cancellationToken);
+        Invitation? invitation;
+        using (db.BeginCrossTenantScope("an invitee is not a member yet: the invitation by its token hash"))
+            invitation = await db.Invitations.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, cancellationToken);
         if (invitation is null)
             return new Error(ErrorCodes.InvitationInvalid, "This invitation link is not valid (it may have been replaced by a newer one). Ask for a new invitation.");
         return invitation.Status switch

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using TenantPortal.Data.Tenancy;
 
 namespace TenantPortal.Data.Services.Metering;
 
@@ -44,6 +45,8 @@ public sealed class SqlServerRollupStore : IRollupStore
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
+        // Not an EF Core command, so not intercepted: the rollup reads and writes every tenant's rows (the job's cross-tenant scope).
+        TenantSessionContext.Apply(command, tenantId: null, crossTenant: true);
         foreach (var (name, value) in new (string, object)[] { ("@from", fromId), ("@to", toId), ("@now", now) })
         {
             var parameter = command.CreateParameter();

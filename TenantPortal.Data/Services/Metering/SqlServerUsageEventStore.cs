@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Tenancy;
 
 namespace TenantPortal.Data.Services.Metering;
 
@@ -43,6 +44,8 @@ public sealed class SqlServerUsageEventStore(IDbContextFactory<PortalDbContext> 
                 command.Parameters.Add(new SqlParameter("@t", SqlDbType.UniqueIdentifier) { Value = tenantId });
                 command.Parameters.Add(new SqlParameter("@r", SqlDbType.DateTimeOffset) { Value = receivedAt.ToUniversalTime() });
                 command.CommandText = sql.ToString();
+                // Not an EF Core command, so not intercepted: the row-level security policy gets the API key's tenant here.
+                TenantSessionContext.Apply(command, tenantId, crossTenant: false);
                 var byId = chunk.ToDictionary(e => e.ClientEventId, StringComparer.Ordinal);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))

@@ -41,8 +41,21 @@ internal static class UsageMeter
     {
         // One read transaction: every statement sees the same snapshot, and the highest event id in it says which stored
         // events the totals already hold (SQLite writes one at a time, so ids grow in commit order).
-        await using var snapshot = await db.Database.BeginTransactionAsync(cancellationToken);
-        var seenThroughId = await db.UsageEvents.IgnoreQueryFilters().MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+        return await db.InTransactionAsync(async (snapshot, ct) =>
+        {
+            var totals = await SnapshotTotalsAsync(db, periodStart, now, ct);
+            await snapshot.CommitAsync(ct);
+            return totals;
+        }, cancellationToken);
+    }
+
+    // The reads of TotalsAsync, inside its read transaction.
+    private static async Task<UsageTotals> SnapshotTotalsAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long seenThroughId;
+        // The highest event id of the whole table: a number, no tenant's data (row-level security would hide the others' ids).
+        using (db.BeginCrossTenantScope("quota totals: the highest stored event id of the whole table"))
+            seenThroughId = await db.UsageEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
         var counters = await CountersAsync(db, periodStart, cancellationToken);
         var totals = new UsageTotals(periodStart, counters.GetValueOrDefault(UsageMetric.ApiCalls), counters.GetValueOrDefault(UsageMetric.GpuHours), seenThroughId);
         foreach (var gauge in new[] { UsageMetric.StorageGb, UsageMetric.Studies })
@@ -61,7 +74,6 @@ internal static class UsageMeter
             foreach (var reading in ahead)
                 totals.AddReading(gauge, new GaugeReading(reading.Timestamp, reading.Id, reading.Quantity));
         }
-        await snapshot.CommitAsync(cancellationToken);
         return totals;
     }
 

@@ -30,4 +30,8 @@ public sealed record OperatorTenantDetail(
     DateTimeOffset CreatedAt, DateTimeOffset? TrialEndsAt, DateTimeOffset? SubscriptionStartedAt, DateTimeOffset? CurrentPeriodEndsAt,
     DateTimeOffset? SuspendedAt, DateTimeOffset? PastDueSince, bool BilledThroughStripe,
     IReadOnlyList<MemberRow> Members, IReadOnlyList<InvitationRow> Invitations, IReadOnlyList<OperatorUsageRow> Usage,
-    IReadOnlyList<OperatorInvoiceRow> Invoices, IReadOnlyList<AuditEntry> Audit);
+    IReadOnlyList<OperatorInvoiceRow> Invoices, IReadOnlyList<AuditEntry> Audit)
+{
+    /// <summary>True when the tenant's Owners must sign in with two-factor authentication.</summary>
+    public bool RequireOwnerTwoFactor { get; init; }
+}

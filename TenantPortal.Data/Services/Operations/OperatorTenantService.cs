@@ -74,7 +74,7 @@ public sealed class OperatorTenantService(
                 invoices.OrderByDescending(i => i.PeriodStart).ThenByDescending(i => i.IssuedAt)
                     .Select(i => new OperatorInvoiceRow(i.Id, i.Number, i.PeriodStart, i.Status, i.TotalCents, i.IssuedAt, i.DueAt, i.PaidAt, i.StripeInvoiceId is not null))
                     .ToList(),
-                entries);
+                entries) { RequireOwnerTwoFactor = t.RequireOwnerTwoFactor };
         }
         // Usage is read exactly as the tenant's own Usage tab reads it: through the tenant filter, in a scope working for it.
         var report = await UsageAsync(tenantId, cancellationToken);

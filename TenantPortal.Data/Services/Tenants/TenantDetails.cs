@@ -5,4 +5,8 @@ namespace TenantPortal.Data.Services.Tenants;
 /// <summary>A tenant's details as the Settings tab shows them.</summary>
 public sealed record TenantDetails(
     Guid Id, string Name, string Slug, string? BillingEmail, string? CustomDomain, SubscriptionTier Tier, TenantStatus Status,
-    DateTimeOffset CreatedAt, DateTimeOffset? TrialEndsAt, Guid ConcurrencyStamp);
+    DateTimeOffset CreatedAt, DateTimeOffset? TrialEndsAt, Guid ConcurrencyStamp)
+{
+    /// <summary>True when the tenant's Owners must sign in with two-factor authentication.</summary>
+    public bool RequireOwnerTwoFactor { get; init; }
+}

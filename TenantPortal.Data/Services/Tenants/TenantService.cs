@@ -92,7 +92,10 @@ public sealed class TenantService(
         if (!gate.IsSuccess)
             return gate.Error;
         var t = await db.Tenants.AsNoTracking().SingleAsync(x => x.Id == gate.Value.TenantId, cancellationToken);
-        return new TenantDetails(t.Id, t.Name, t.Slug, t.BillingEmail, t.CustomDomain, t.Tier, t.Status, t.CreatedAt, t.TrialEndsAt, t.ConcurrencyStamp);
+        return new TenantDetails(t.Id, t.Name, t.Slug, t.BillingEmail, t.CustomDomain, t.Tier, t.Status, t.CreatedAt, t.TrialEndsAt, t.ConcurrencyStamp)
+        {
+            RequireOwnerTwoFactor = t.RequireOwnerTwoFactor,
+        };
     }
 
     /// <summary>Updates name, billing email and custom domain (Admin). Refused when someone else saved since the stamp was read.</summary>
@@ -134,7 +137,31 @@ public sealed class TenantService(
             return new Error(ErrorCodes.ConcurrencyConflict, "Someone else changed these settings meanwhile. Reload to see their changes.");
         }
         return new TenantDetails(tenant.Id, tenant.Name, tenant.Slug, tenant.BillingEmail, tenant.CustomDomain, tenant.Tier, tenant.Status,
-            tenant.CreatedAt, tenant.TrialEndsAt, tenant.ConcurrencyStamp);
+            tenant.CreatedAt, tenant.TrialEndsAt, tenant.ConcurrencyStamp) { RequireOwnerTwoFactor = tenant.RequireOwnerTwoFactor };
+    }
+
+    /// <summary>
+    /// Switches whether the tenant's Owners must use two-factor authentication (Owner only). Switching it on is refused
+    /// unless the acting Owner has two-factor authentication set up, so that they do not shut themselves out.
+    /// </summary>
+    public async Task<Result> SetOwnerTwoFactorAsync(Actor actor, bool required, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageSecurity, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var tenant = await db.Tenants.SingleAsync(t => t.Id == gate.Value.TenantId, cancellationToken);
+        if (tenant.RequireOwnerTwoFactor == required)
+            return Result.Success();
+        if (required && !await db.Users.AnyAsync(u => u.Id == actor.UserId && u.TwoFactorEnabled, cancellationToken))
+            return new Error(ErrorCodes.TwoFactorRequired,
+                "Set up two-factor authentication for your own account first; otherwise this would lock you out.", "requireOwnerTwoFactor");
+        tenant.RequireOwnerTwoFactor = required;
+        tenant.ConcurrencyStamp = Guid.NewGuid();
+        audit.Record(db, tenant.Id, actor, AuditActions.OwnerTwoFactorChanged, $"tenant:{tenant.Slug}",
+            required ? "owners must use two-factor authentication" : "two-factor authentication optional for owners");
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Success();
     }
 
     /// <summary>Deletes the tenant and all its data (Owner), once the slug is typed to confirm. The audit entry survives.</summary>
@@ -148,12 +175,15 @@ public sealed class TenantService(
         if (!string.Equals(confirmation?.Trim(), tenant.Slug, StringComparison.Ordinal))
             return new Error(ErrorCodes.ConfirmationMismatch, $"Type the slug '{tenant.Slug}' exactly to confirm.", "confirmation");
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        audit.Record(db, tenant.Id, actor, AuditActions.TenantDeleted, $"tenant:{tenant.Slug}", $"'{tenant.Name}' and all its data deleted");
-        await db.SaveChangesAsync(cancellationToken);
-        // Rows cascade from the tenant in the database; the audit log keeps its entries (no foreign key).
-        await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteDeleteAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await db.InTransactionAsync(async (transaction, ct) =>
+        {
+            audit.Record(db, tenant.Id, actor, AuditActions.TenantDeleted, $"tenant:{tenant.Slug}", $"'{tenant.Name}' and all its data deleted");
+            await db.SaveChangesAsync(ct);
+            // Rows cascade from the tenant in the database; the audit log keeps its entries (no foreign key).
+            await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+            return true;
+        }, cancellationToken);
         // A bulk delete passes no tracked entity by the save interceptor: the caches are told here (the tenant's keys are
         // gone with it: a cached one must not let a request in to write for a tenant that no longer exists).
         quotaState?.Invalidate(tenant.Id);

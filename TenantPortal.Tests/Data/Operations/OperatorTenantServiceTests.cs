@@ -52,6 +52,17 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetAsync_ShowsTheTenantsOwnerTwoFactorRequirement()
+    {
+        var op = await _s.OperatorAsync();
+        Assert.False((await RunAsync(s => s.GetAsync(op, Alpha, None))).Value.RequireOwnerTwoFactor);
+        await using (var db = _s.Bed.Database.CrossTenant())
+            await db.Tenants.Where(t => t.Id == Alpha).ExecuteUpdateAsync(x => x.SetProperty(t => t.RequireOwnerTwoFactor, true));
+
+        Assert.True((await RunAsync(s => s.GetAsync(op, Alpha, None))).Value.RequireOwnerTwoFactor);
+    }
+
+    [Fact]
     public async Task GetAsync_IsForbidden_ForTheTenantsOwner_AndNotFound_ForAnUnknownTenant()
     {
         var owner = await RunAsync(s => s.GetAsync(_s.Bed.ActorOf("owner"), Alpha, None));

@@ -190,13 +190,16 @@ public class QuotaCacheTests : IAsyncLifetime
 
         await using (var db = ContextsFor(null).CreateDbContext())
         {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            var tenant = await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId);
-            tenant.Tier = SubscriptionTier.Professional;
-            await db.SaveChangesAsync();
-            // A check between the save and the commit reads the old tier; the commit must not leave it cached.
-            Assert.Equal(100_000m, (await quotas.CheckAsync(UsageMetric.ApiCalls, 1, CancellationToken.None)).Value.Limit);
-            await transaction.CommitAsync();
+            await db.InTransactionAsync(async (transaction, ct) =>
+            {
+                var tenant = await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId, ct);
+                tenant.Tier = SubscriptionTier.Professional;
+                await db.SaveChangesAsync(ct);
+                // A check between the save and the commit reads the old tier; the commit must not leave it cached.
+                Assert.Equal(100_000m, (await quotas.CheckAsync(UsageMetric.ApiCalls, 1, CancellationToken.None)).Value.Limit);
+                await transaction.CommitAsync(ct);
+                return true;
+            }, CancellationToken.None);
         }
 
         var limit = (await quotas.CheckAsync(UsageMetric.ApiCalls, 1, CancellationToken.None)).Value.Limit;

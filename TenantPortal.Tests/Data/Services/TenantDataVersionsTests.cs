@@ -62,12 +62,14 @@ public class TenantDataVersionsTests : IAsyncLifetime
     public async Task AQuotaOverrideSavedInATransaction_MovesTheVersionAgainAtCommit()
     {
         await using var db = CrossTenant();
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        db.QuotaOverrides.Add(new QuotaOverride { TenantId = _bed.AlphaId, Metric = UsageMetric.ApiCalls, Limit = 5 });
-        await db.SaveChangesAsync();
-        var afterSave = _versions.Current(_bed.AlphaId);
-
-        await transaction.CommitAsync();
+        var afterSave = await db.InTransactionAsync(async (transaction, ct) =>
+        {
+            db.QuotaOverrides.Add(new QuotaOverride { TenantId = _bed.AlphaId, Metric = UsageMetric.ApiCalls, Limit = 5 });
+            await db.SaveChangesAsync(ct);
+            var afterSave = _versions.Current(_bed.AlphaId);
+            await transaction.CommitAsync(ct);
+            return afterSave;
+        }, CancellationToken.None);
 
         Assert.NotEqual(afterSave, _versions.Current(_bed.AlphaId));
     }

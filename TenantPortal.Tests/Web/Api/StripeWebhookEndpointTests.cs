@@ -86,9 +86,9 @@ public class StripeWebhookEndpointTests(PortalAppFactory portal)
     }
 
     [Fact]
-    public async Task Post_Answers413_WhenTheBodyIsOverOneMegabyte()
+    public async Task Post_Answers413_WhenTheBodyIsOverItsLimit()
     {
-        var payload = new string(' ', 1024 * 1024 + 1);
+        var payload = new string(' ', (int)TenantPortal.Web.Security.RequestBodyLimits.WebhookBytes + 1);
         using var client = portal.CreateBrowserLikeClient();
 
         var response = await PostAsync(client, payload, Sign(payload, DateTimeOffset.UtcNow));

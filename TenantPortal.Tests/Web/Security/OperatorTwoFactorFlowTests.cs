@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Net;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -49,7 +47,7 @@ public class OperatorTwoFactorFlowTests(PortalAppFactory portal)
             Assert.Contains("LoginWith2fa", login.Headers.Location!.ToString());
             var second = await AccountClient.PostFormAsync(withCode, login.Headers.Location!.ToString(), "login-with-2fa", new()
             {
-                ["Input.TwoFactorCode"] = Totp(key, DateTimeOffset.UtcNow),
+                ["Input.TwoFactorCode"] = Totp.Code(key, DateTimeOffset.UtcNow),
                 ["Input.RememberMachine"] = "false",
             });
             Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
@@ -73,35 +71,5 @@ public class OperatorTwoFactorFlowTests(PortalAppFactory portal)
             await users.ResetAuthenticatorKeyAsync(op);
         await users.SetTwoFactorEnabledAsync(op, enable);
         return (await users.GetAuthenticatorKeyAsync(op))!;
-    }
-
-    // RFC 6238 with Identity's parameters: HMAC-SHA1 over 30-second steps, 6 digits, Base32 key.
-    private static string Totp(string base32Key, DateTimeOffset at)
-    {
-        var key = Base32(base32Key);
-        Span<byte> step = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(step, at.ToUnixTimeSeconds() / 30);
-        var hash = HMACSHA1.HashData(key, step);
-        var offset = hash[^1] & 0x0F;
-        var value = (BinaryPrimitives.ReadInt32BigEndian(hash.AsSpan(offset)) & 0x7FFFFFFF) % 1_000_000;
-        return value.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static byte[] Base32(string text)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bits = 0;
-        var buffer = 0;
-        var bytes = new List<byte>();
-        foreach (var c in text.TrimEnd('=').ToUpperInvariant())
-        {
-            buffer = (buffer << 5) | alphabet.IndexOf(c);
-            bits += 5;
-            if (bits < 8)
-                continue;
-            bytes.Add((byte)(buffer >> (bits - 8)));
-            bits -= 8;
-        }
-        return [.. bytes];
     }
 }

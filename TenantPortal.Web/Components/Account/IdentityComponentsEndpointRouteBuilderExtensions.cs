@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Primitives;
 using TenantPortal.Data.Identity;
+using TenantPortal.Web.Security;
 using TenantPortal.Web.Components.Account.Pages;
 using TenantPortal.Web.Components.Account.Pages.Manage;
 
@@ -109,7 +110,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
 
             context.Response.Headers.TryAdd("Content-Disposition", "attachment; filename=PersonalData.json");
             return TypedResults.File(fileBytes, contentType: "application/json", fileDownloadName: "PersonalData.json");
-        });
+        }).RequireAntiforgery(); // No form fields to bind, so nothing else would check the token.
 
         return accountGroup;
     }

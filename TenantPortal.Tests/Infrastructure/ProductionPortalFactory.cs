@@ -1,0 +1,51 @@
+using Hangfire;
+using Hangfire.InMemory;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace TenantPortal.Tests.Infrastructure;
+
+/// <summary>
+/// The portal in the Production environment (in-memory test server, its own SQLite file), to see what production
+/// shows: error bodies, HSTS, secure cookies. Its jobs get their own in-memory storage and it never touches Hangfire's
+/// process-wide configuration, which belongs to <see cref="PortalAppFactory"/>.
+/// </summary>
+public sealed class ProductionPortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"tenantportal-prod-{Guid.NewGuid():N}");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Directory.CreateDirectory(DataDirectory);
+        builder.UseEnvironment("Production");
+        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={Path.Combine(DataDirectory, "portal.db")}");
+        builder.UseSetting("Operator:Password", PortalAppFactory.OperatorPassword);
+        builder.UseSetting("Demo:Seed", "false");
+        builder.UseSetting("Email:PickupDirectory", Path.Combine(DataDirectory, "mail"));
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<JobStorage>();
+            services.AddSingleton<JobStorage>(new InMemoryStorage());
+            services.RemoveAll<IGlobalConfiguration>();
+            services.AddSingleton<IGlobalConfiguration>(GlobalConfiguration.Configuration);
+            services.AddTransient<IStartupFilter, ProductionProbeStartupFilter>();
+        });
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file for a moment; the temp folder is cleaned by the system.
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.Data.SqlClient;
+using Microsoft.Extensions.Configuration;
+using TenantPortal.Data.Options;
+using TenantPortal.Tests.Infrastructure;
+using TenantPortal.Web.Startup;
+using YamlDotNet.Serialization;
+
+namespace TenantPortal.Tests.Web.Deployment;
+
+/// <summary>docker-compose.yml read as Compose would read it, and checked against the portal's real settings.</summary>
+public partial class DockerComposeTests
+{
+    private static readonly Dictionary<object, object> Services = (Dictionary<object, object>)
+        new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(File.ReadAllText(RepositoryRoot.Combine("docker-compose.yml")))["services"];
+
+    [Fact]
+    public void SqlServer_Is2022_WithItsPasswordFromTheEnvironment_AndAHealthCheckUsingSqlcmd()
+    {
+        var sql = Service("sqlserver");
+        var environment = Environment(sql);
+
+        Assert.Matches(@"^mcr\.microsoft\.com/mssql/server:2022-", (string)sql["image"]);
+        Assert.Equal("Y", environment["ACCEPT_EULA"]);
+        Assert.Matches(@"^\$\{MSSQL_SA_PASSWORD:\?[^}]+\}$", environment["MSSQL_SA_PASSWORD"]);
+        var test = string.Join(" ", ((List<object>)((Dictionary<object, object>)sql["healthcheck"])["test"]).Cast<string>());
+        Assert.Contains("/opt/mssql-tools18/bin/sqlcmd -C", test);
+        Assert.Contains("$${MSSQL_SA_PASSWORD}", test); // expanded by the container's shell, not written into the file
+        Assert.NotEmpty((List<object>)sql["volumes"]);
+    }
+
+    [Fact]
+    public void Portal_BuildsTheDockerfile_OnSqlServer_AfterTheDatabaseIsHealthyAndMigrated()
+    {
+        var portal = Service("portal");
+        var environment = Environment(portal);
+
+        Assert.Equal(".", (string)portal["build"]);
+        Assert.True(File.Exists(RepositoryRoot.Combine("Dockerfile")));
+        Assert.Equal("SqlServer", environment["Database__Provider"]);
+        Assert.Contains("8080:8080", ((List<object>)portal["ports"]).Cast<string>());
+        Assert.Contains(((List<object>)portal["volumes"]).Cast<string>(), v => v.EndsWith(":/app/App_Data", StringComparison.Ordinal));
+        var dependsOn = (Dictionary<object, object>)portal["depends_on"];
+        Assert.Equal("service_healthy", ((Dictionary<object, object>)dependsOn["sqlserver"])["condition"]);
+        Assert.Equal("service_completed_successfully", ((Dictionary<object, object>)dependsOn["migrate"])["condition"]);
+
+        // The one-shot step runs the same image in the portal's migrate-only mode, on the same database.
+        var migrate = Service("migrate");
+        Assert.Equal(".", (string)migrate["build"]);
+        Assert.Equal([MigrateOnly.Argument], ((List<object>)migrate["command"]).Cast<string>());
+        Assert.Equal(environment["ConnectionStrings__Portal"], Environment(migrate)["ConnectionStrings__Portal"]);
+        Assert.Equal("SqlServer", Environment(migrate)["Database__Provider"]);
+    }
+
+    [Fact]
+    public void ThePortalsConnectionString_PointsAtTheSqlServerService_WithTheSamePasswordVariable()
+    {
+        var connection = new SqlConnectionStringBuilder(Environment(Service("portal"))["ConnectionStrings__Portal"]);
+
+        Assert.Equal("sqlserver,1433", connection.DataSource);
+        Assert.Equal("sa", connection.UserID);
+        Assert.Equal(Environment(Service("sqlserver"))["MSSQL_SA_PASSWORD"], connection.Password);
+    }
+
+    [Fact]
+    public void EveryEnvironmentKeyOfThePortal_IsARealSetting_DocumentedInTheReadme_AndReadsAsIntended()
+    {
+        var environment = Environment(Service("portal")).Concat(Environment(Service("migrate"))).DistinctBy(e => e.Key).ToList();
+        var readme = File.ReadAllText(RepositoryRoot.Combine("README.md"));
+
+        foreach (var (key, _) in environment)
+        {
+            var setting = key.Replace("__", ":", StringComparison.Ordinal);
+            Assert.True(IsRealSetting(setting), $"{key}: the portal has no setting {setting}.");
+            Assert.Contains($"`{setting}`", readme);
+        }
+
+        // Read by the portal's own option readers, with the variables substituted as Compose would.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(environment.Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), (string?)Substitute(e.Value))))
+            .Build();
+        var database = DatabaseOptions.Read(configuration);
+        Assert.Equal(DatabaseProvider.SqlServer, database.Provider);
+        Assert.False(database.AutoMigrate); // the migrate service does it, once
+        Assert.Equal(QuotaCacheMode.None, MeteringOptions.Read(configuration, database.Provider).QuotaCache);
+        Assert.Equal("Server=sqlserver,1433;Database=TenantPortal;User Id=sa;Password=sample-value;TrustServerCertificate=True", database.ConnectionString);
+    }
+
+    [Fact]
+    public void TheFileHoldsNoSecret_EveryPasswordComesFromTheEnvironment()
+    {
+        foreach (var (name, _) in Services)
+        {
+            foreach (var (key, value) in Environment(Service((string)name)))
+            {
+                if (SecretKey().IsMatch(key))
+                    Assert.Matches(@"^\$\{[A-Z_]+(:[-?][^}]*)?\}$", value);
+                foreach (Match password in PasswordInConnectionString().Matches(value))
+                    Assert.Matches(@"^\$\{[A-Z_]+(:[-?][^}]*)?\}$", password.Groups[1].Value);
+            }
+        }
+        // A ${VAR:-default} must not default a secret.
+        Assert.DoesNotMatch(@"PASSWORD:-[^}]", File.ReadAllText(RepositoryRoot.Combine("docker-compose.yml")));
+    }
+
+    // A setting is real when an options type binds it: "Section:Property" against the type whose SectionName is Section.
+    private static bool IsRealSetting(string setting)
+    {
+        if (setting == $"ConnectionStrings:{DatabaseOptions.ConnectionStringName}")
+            return true;
+        var optionTypes = new[] { typeof(DatabaseOptions).Assembly, typeof(MigrateOnly).Assembly }
+            .SelectMany(a => a.GetTypes())
+            .Select(t => (Type: t, Section: t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string))
+            .Where(t => t.Section is not null);
+        return optionTypes.Any(t =>
+            setting.StartsWith(t.Section + ":", StringComparison.OrdinalIgnoreCase)
+            && t.Type.GetProperty(setting[(t.Section!.Length + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null);
+    }
+
+    private static string Substitute(string value) => Variable().Replace(value, "sample-value");
+
+    private static Dictionary<object, object> Service(string name) => (Dictionary<object, object>)Services[name];
+
+    private static Dictionary<string, string> Environment(Dictionary<object, object> service) =>
+        ((Dictionary<object, object>)service["environment"]).ToDictionary(e => (string)e.Key, e => (string)e.Value);
+
+    [GeneratedRegex(@"password|secret|token|apikey", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretKey();
+
+    [GeneratedRegex(@"Password=([^;]*)", RegexOptions.IgnoreCase)]
+    private static partial Regex PasswordInConnectionString();
+
+    [GeneratedRegex(@"\$\{[A-Z_]+(:[-?][^}]*)?\}")]
+    private static partial Regex Variable();
+}

@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+
+namespace TenantPortal.Web.Security;
+
+/// <summary>
+/// The portal's Content-Security-Policy. Scripts come from the portal only, plus the one inline script Blazor renders
+/// (the <c>&lt;ImportMap /&gt;</c> that maps module names to fingerprinted files), allowed by a nonce made per request.
+/// Styles allow inline: MudBlazor writes <c>style</c> attributes and a theme <c>&lt;style&gt;</c> element at run time,
+/// which no nonce or hash can cover. Connections go to the portal only ('self' covers the SignalR WebSocket to the same
+/// host: CSP level 3 matches ws:/wss: of the page's own origin). Stripe's Checkout and Customer Portal are navigations
+/// (<c>location</c> changes from the circuit), which no directive here governs.
+/// </summary>
+public static class ContentSecurityPolicy
+{
+    /// <summary>The <see cref="HttpContext.Items"/> key holding the request's nonce.</summary>
+    public const string NonceItemKey = "TenantPortal.CspNonce";
+
+    /// <summary>The policy for one response, with its script nonce.</summary>
+    public static string Build(string nonce) =>
+        "default-src 'self'; " +
+        $"script-src 'self' 'nonce-{nonce}'; " +
+        "style-src 'self' 'unsafe-inline'; " +
+        "img-src 'self' data:; " +
+        "font-src 'self' data:; " +
+        "connect-src 'self'; " +
+        "frame-ancestors 'none'; " +
+        "base-uri 'self'; " +
+        "form-action 'self'; " +
+        "object-src 'none'";
+
+    /// <summary>The request's nonce (made on first use), for the <c>nonce</c> attribute of an inline script.</summary>
+    public static string NonceFor(HttpContext context)
+    {
+        if (context.Items[NonceItemKey] is string nonce)
+            return nonce;
+        // Hex: 128 random bits with nothing that HTML attribute encoding would change ('+', '/', '=').
+        nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        context.Items[NonceItemKey] = nonce;
+        return nonce;
+    }
+}
