@@ -61,6 +61,19 @@ public class CspBrowserTests(PortalAppFactory portal)
     }
 
     [Fact]
+    public async Task ApiReference_RendersTheDocument_WithoutCspViolations()
+    {
+        await using var session = await BrowserSession.StartAsync(portal);
+        var violations = await WatchAsync(session.Page);
+
+        await session.Page.GotoAsync("/api/docs/");
+
+        // Scalar fetched /openapi/v1.json and rendered its operations.
+        await Assertions.Expect(session.Page.GetByText("Change the tenant's name, billing email or custom domain").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await AssertNoneAsync(session.Page, violations);
+    }
+
+    [Fact]
     public async Task AnInjectedInlineScript_IsBlockedAndReported()
     {
         await using var session = await BrowserSession.StartAsync(portal);

@@ -28,6 +28,29 @@ public static class ContentSecurityPolicy
         "form-action 'self'; " +
         "object-src 'none'";
 
+    /// <summary>
+    /// The policy of the API reference (<c>/api/docs</c>): Scalar's page starts itself with an inline module script that
+    /// carries no nonce, so scripts may be inline there. The page shows only the public OpenAPI document (no user data,
+    /// no cookie-authenticated actions: its "try it" calls send an API key the reader types), and it may not be framed.
+    /// </summary>
+    public static string BuildForApiReference() =>
+        "default-src 'self'; " +
+        "script-src 'self' 'unsafe-inline'; " +
+        "style-src 'self' 'unsafe-inline'; " +
+        "img-src 'self' data:; " +
+        "font-src 'self' data:; " +
+        "connect-src 'self'; " +
+        "frame-ancestors 'none'; " +
+        "base-uri 'self'; " +
+        "form-action 'self'; " +
+        "object-src 'none'";
+
+    /// <summary>The policy for a request: the API reference's own, or the portal's with the request's nonce.</summary>
+    public static string For(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(Startup.OpenApiExtensions.ReferencePath, StringComparison.OrdinalIgnoreCase)
+            ? BuildForApiReference()
+            : Build(NonceFor(context));
+
     /// <summary>The request's nonce (made on first use), for the <c>nonce</c> attribute of an inline script.</summary>
     public static string NonceFor(HttpContext context)
     {

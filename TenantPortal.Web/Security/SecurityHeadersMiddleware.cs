@@ -18,7 +18,7 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
         {
             var http = (HttpContext)state;
             var headers = http.Response.Headers;
-            headers[HeaderNames.ContentSecurityPolicy] = ContentSecurityPolicy.Build(ContentSecurityPolicy.NonceFor(http));
+            headers[HeaderNames.ContentSecurityPolicy] = ContentSecurityPolicy.For(http);
             headers[HeaderNames.XContentTypeOptions] = "nosniff";
             headers[HeaderNames.XFrameOptions] = "DENY";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";

@@ -36,6 +36,19 @@ public partial class SecurityHeadersTests(PortalAppFactory portal)
     }
 
     [Fact]
+    public async Task ApiReference_HasItsOwnPolicy_WithInlineScriptsOnlyThere()
+    {
+        using var client = portal.CreateBrowserLikeClient();
+
+        using var reference = await client.GetAsync("/api/docs/");
+        using var document = await client.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(ContentSecurityPolicy.BuildForApiReference(), Header(reference, "Content-Security-Policy"));
+        Assert.Equal(ExpectedCsp.Replace("'nonce-NONCE'", "'unsafe-inline'"), Header(reference, "Content-Security-Policy"));
+        AssertSecurityHeaders(document);
+    }
+
+    [Fact]
     public async Task Page_ImportMapCarriesTheNonceOfItsOwnResponse()
     {
         using var client = portal.CreateBrowserLikeClient();
