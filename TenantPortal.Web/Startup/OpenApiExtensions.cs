@@ -87,6 +87,8 @@ public static class OpenApiExtensions
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference(ReferencePath, o => o
             .WithTitle("TenantPortal API")
+            // The portal serves everything itself: no fonts from Scalar's CDN (the CSP would refuse them anyway).
+            .DisableDefaultFonts()
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .AddDocument(DocumentName)).AllowAnonymous();
         return app;
