@@ -3,6 +3,7 @@ using System.Text.Json;
 using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Usage;
 using TenantPortal.Data.Services.Metering;
+using TenantPortal.Web.Endpoints.Management;
 using TenantPortal.Web.Security;
 
 namespace TenantPortal.Web.Endpoints;
@@ -20,11 +21,24 @@ public static class QuotaEndpoints
     /// <summary>The body of <c>GET /usage/current</c>; money in integer cents.</summary>
     public sealed record CurrentUsageResponse(DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, IReadOnlyList<MetricUsageResponse> Metrics, long BaseCents, long EstimatedCostCents);
 
+    /// <summary>The body of <c>POST /quota/check</c> (documentation; the parser reads it strictly).</summary>
+    /// <param name="Metric">api_calls, gpu_hours, storage_gb, studies or users.</param>
+    /// <param name="Amount">How much the caller is about to use (≥ 0).</param>
+    public sealed record QuotaCheckBody(string Metric, decimal Amount);
+
     /// <summary>Maps the routes on the API group.</summary>
     public static RouteGroupBuilder MapQuotaEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/quota/check", CheckAsync).RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.UsageRead));
-        api.MapGet("/usage/current", CurrentAsync).RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.UsageRead));
+        api.MapPost("/quota/check", CheckAsync).WithTags("Usage").WithName("CheckQuota").WithSummary("May the tenant use this much now?")
+            .WithDescription("200 when allowed; 429 with the same body plus reason and a Retry-After header (seconds to the period's reset) when not. Reflects usage ingested up to the moment of the call.")
+            .Accepts<QuotaCheckBody>("application/json").Produces<QuotaCheckResponse>().Produces<QuotaCheckResponse>(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesApiErrors(Core.Common.ErrorCodes.Invalid, Core.Common.ErrorCodes.MissingScope)
+            .WithMetadata(new ApiExample("""{"metric":"gpu_hours","amount":1.5}"""))
+            .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.UsageRead));
+        api.MapGet("/usage/current", CurrentAsync).WithTags("Usage").WithName("CurrentUsage").WithSummary("This period's usage per metric")
+            .WithDescription("Usage, limits, percentages and the estimated cost (integer cents) of the current billing period.")
+            .Produces<CurrentUsageResponse>().ProducesApiErrors(Core.Common.ErrorCodes.MissingScope)
+            .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.UsageRead));
         return api;
     }
 

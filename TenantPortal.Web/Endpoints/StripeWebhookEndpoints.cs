@@ -25,7 +25,9 @@ public static class StripeWebhookEndpoints
             .AllowAnonymous()
             .DisableAntiforgery()
             .DisableRateLimiting()
-            .WithName("StripeWebhook");
+            .WithName("StripeWebhook").WithTags("Stripe").WithSummary("Stripe events (signed by Stripe, not called with an API key)")
+            .WithDescription("Verified with the Stripe-Signature header and Stripe:WebhookSecret; each event id is applied once. 400 for a bad or missing signature, 413 for an oversized body.")
+            .Produces<WebhookResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;
     }
 

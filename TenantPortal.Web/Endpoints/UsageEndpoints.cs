@@ -1,6 +1,7 @@
 using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Services.Metering;
+using TenantPortal.Web.Endpoints.Management;
 using TenantPortal.Web.Security;
 
 namespace TenantPortal.Web.Endpoints;
@@ -11,10 +12,27 @@ public static class UsageEndpoints
     /// <summary>The 202 body.</summary>
     public sealed record IngestResponse(int Accepted, int Duplicates);
 
+    /// <summary>One usage event (documentation of the body; the parser reads it strictly).</summary>
+    /// <param name="Id">The client's id of the event: unique per tenant, a retry with the same id is a duplicate.</param>
+    /// <param name="Metric">api_calls, gpu_hours, storage_gb or studies.</param>
+    /// <param name="Quantity">How much (≥ 0, finite).</param>
+    /// <param name="Timestamp">When it happened (UTC, at most 35 days old and 5 minutes ahead).</param>
+    public sealed record UsageEventBody(string Id, string Metric, decimal Quantity, DateTimeOffset Timestamp);
+
+    /// <summary>The body of <c>POST /usage</c>: 1 to 1,000 events, stored all or none.</summary>
+    /// <param name="Events">The events.</param>
+    public sealed record UsageBatchBody(IReadOnlyList<UsageEventBody> Events);
+
     /// <summary>Maps the usage routes on the API group.</summary>
     public static RouteGroupBuilder MapUsageEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/usage", IngestAsync).RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.UsageWrite));
+        api.MapPost("/usage", IngestAsync).WithTags("Usage").WithName("ReportUsage").WithSummary("Report usage events")
+            .WithDescription("202 once the batch is durably stored. An id seen before for the tenant is a duplicate and not counted again. A bad event refuses the whole batch with a problem naming the event (eventIndex, eventId) and field: 400 malformed, 413 too large, 422 invalid.")
+            .Accepts<UsageBatchBody>("application/json").Produces<IngestResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesApiErrors(Core.Common.ErrorCodes.Invalid, Core.Common.ErrorCodes.MissingScope)
+            .WithMetadata(new ApiExample("""{"events":[{"id":"job-42","metric":"gpu_hours","quantity":1.5,"timestamp":"2026-11-22T10:00:00Z"}]}"""))
+            .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.UsageWrite));
         return api;
     }
 

@@ -39,6 +39,7 @@ public static class TenantApiEndpoints
             .WithDescription("Needs tenant:write. Send only the fields to change (null clears billingEmail or customDomain). With If-Match, refused with 412 when the tenant changed since that ETag.")
             .Accepts<TenantPatch>("application/json").Produces<TenantResponse>()
             .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.PreconditionFailed, ErrorCodes.MissingScope)
+            .WithMetadata(new ApiExample("""{"billingEmail":"ap@example.com","customDomain":null}"""))
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.TenantWrite));
         return api;
     }

@@ -53,6 +53,34 @@ public class OpenApiDocumentTests(PortalAppFactory portal)
     }
 
     [Fact]
+    public async Task Document_GivesEveryOperationASummaryAndResponses_AndEveryRequestBodyASchemaAndAnExample()
+    {
+        var paths = (await DocumentAsync()).GetProperty("paths");
+
+        var gaps = new List<string>();
+        foreach (var path in paths.EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var name = $"{operation.Name.ToUpperInvariant()} {path.Name}";
+                if (!operation.Value.TryGetProperty("summary", out var summary) || string.IsNullOrWhiteSpace(summary.GetString()))
+                    gaps.Add($"{name}: no summary");
+                if (!operation.Value.GetProperty("responses").EnumerateObject().Any(r => r.Name.StartsWith('2')))
+                    gaps.Add($"{name}: no success response");
+                if (path.Name.EndsWith("/webhook", StringComparison.Ordinal) || !operation.Value.TryGetProperty("requestBody", out var body))
+                    continue;
+                var json = body.GetProperty("content").GetProperty("application/json");
+                if (!json.TryGetProperty("schema", out _))
+                    gaps.Add($"{name}: body without a schema");
+                if (!json.TryGetProperty("example", out _))
+                    gaps.Add($"{name}: body without an example");
+            }
+        }
+
+        Assert.True(gaps.Count == 0, string.Join("; ", gaps));
+    }
+
+    [Fact]
     public async Task ReferencePage_IsServedAtApiDocs_AndLoadsTheDocument()
     {
         using var client = portal.CreateBrowserLikeClient();
