@@ -31,6 +31,35 @@ public class TenantSettingsBrowserTests(PortalAppFactory portal)
     }
 
     [Fact]
+    public async Task CreateApiKey_WithChosenScopes_GivesAKeyThatCanDoExactlyThat()
+    {
+        await using var session = await BrowserSession.StartAsync(portal);
+        var page = session.Page;
+        var slug = await CreateWorkspaceAsync(session, "Scoped");
+        await page.ClickAsync("#tab-settings");
+        await page.WaitForURLAsync($"**/t/{slug}/settings");
+
+        await page.FillAsync("#api-key-name", "Team sync");
+        var scopes = page.Locator("#api-key-scopes");
+        // The usage scopes are ticked by default: swap them for reading the team.
+        await scopes.GetByText("usage:write", new() { Exact = true }).ClickAsync();
+        await scopes.GetByText("usage:read", new() { Exact = true }).ClickAsync();
+        await scopes.GetByText("members:read", new() { Exact = true }).ClickAsync();
+        await page.ClickAsync("#api-key-create");
+        var secret = await page.Locator("#api-key-secret").InputValueAsync();
+        await page.ClickAsync("#api-key-done");
+
+        var row = page.Locator("#api-keys-table tbody tr").Filter(new() { HasText = "Team sync" });
+        await Assertions.Expect(row).ToContainTextAsync("members:read");
+        await Assertions.Expect(row).Not.ToContainTextAsync("usage:write");
+        using var client = ApiKeys.ClientFor(portal, secret);
+        var members = await client.GetAsync("/api/v1/members");
+        Assert.Equal(System.Net.HttpStatusCode.OK, members.StatusCode);
+        Assert.Contains("owner@acme.test", await members.Content.ReadAsStringAsync());
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/usage/current")).StatusCode);
+    }
+
+    [Fact]
     public async Task DeleteWorkspace_AfterTypingItsSlug_GoesHome_AndTheWorkspaceIsGone()
     {
         await using var session = await BrowserSession.StartAsync(portal);
