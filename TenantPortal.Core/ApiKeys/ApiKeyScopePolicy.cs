@@ -27,7 +27,8 @@ public static class ApiKeyScopePolicy
         TenantPermission.ViewBilling => ApiKeyScopes.BillingRead,
         TenantPermission.ManageSubscription => ApiKeyScopes.BillingWrite,
         TenantPermission.ViewAuditLog => ApiKeyScopes.AuditRead,
-        TenantPermission.ManageApiKeys or TenantPermission.DeleteTenant or TenantPermission.TransferOwnership => null,
+        TenantPermission.ManageApiKeys or TenantPermission.DeleteTenant or TenantPermission.TransferOwnership
+            or TenantPermission.ManageSecurity => null,
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, null),
     };
 

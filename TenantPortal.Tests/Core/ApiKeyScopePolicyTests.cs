@@ -27,6 +27,7 @@ public class ApiKeyScopePolicyTests
     [InlineData(TenantPermission.ManageApiKeys)]
     [InlineData(TenantPermission.DeleteTenant)]
     [InlineData(TenantPermission.TransferOwnership)]
+    [InlineData(TenantPermission.ManageSecurity)]
     public void Allows_NeverGivesAKeyTheOwnersAndKeyManagementRights_WhateverItsScopes(TenantPermission permission) =>
         Assert.False(ApiKeyScopePolicy.Allows(ApiKeyScopes.All, permission));
 
