@@ -4,14 +4,13 @@ using System.Text.Json;
 using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Tests.Infrastructure;
+using static TenantPortal.Tests.Infrastructure.ApiResponses;
 
 namespace TenantPortal.Tests.Web.Api.Management;
 
 [Collection(PortalCollection.Name)]
 public class AuditApiTests(PortalAppFactory portal)
 {
-    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     // A throwaway tenant renamed n times through the API, so its log holds n tenant.updated entries by the key.
     private async Task<(string Slug, HttpClient Client, string Secret)> TenantWithRenamesAsync(int renames)
@@ -86,8 +85,7 @@ public class AuditApiTests(PortalAppFactory portal)
 
         var response = await client.GetAsync("/api/v1/audit?" + query);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.True((await BodyAsync(response)).GetProperty("errors").TryGetProperty(field, out _), await response.Content.ReadAsStringAsync());
+        await AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, "invalid", field);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using TenantPortal.Core.Invitations;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Tests.Infrastructure;
+using static TenantPortal.Tests.Infrastructure.ApiResponses;
 
 namespace TenantPortal.Tests.Web.Api.Management;
 
@@ -14,8 +15,6 @@ public class InvitationsApiTests(PortalAppFactory portal)
 {
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     private static string NewEmail() => $"invitee-{Guid.NewGuid():N}@example.test";
 
@@ -39,16 +38,6 @@ public class InvitationsApiTests(PortalAppFactory portal)
         return (await BodyAsync(response)).GetProperty("id").GetGuid();
     }
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code, string? field = null)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode} {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(body).RootElement;
-        Assert.Equal(code, problem.GetProperty("code").GetString());
-        if (field is not null)
-            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), body);
-    }
 
     // The pickup sender writes one .eml per message; the link is in a quoted-printable body (soft line breaks, =3D).
     private async Task<string> MailTextToAsync(string email)
@@ -153,8 +142,7 @@ public class InvitationsApiTests(PortalAppFactory portal)
 
         var response = await client.PostAsync("/api/v1/invitations", Json(body));
 
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.True((await BodyAsync(response)).GetProperty("errors").TryGetProperty(field, out _), await response.Content.ReadAsStringAsync());
+        await AssertProblemAsync(response, (HttpStatusCode)status, null, field);
         Assert.Empty(await Teams.InvitationsAsync(portal, team.Slug));
     }
 

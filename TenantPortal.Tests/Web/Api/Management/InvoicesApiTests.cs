@@ -5,6 +5,7 @@ using TenantPortal.Core.Billing;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Tests.Infrastructure;
+using static TenantPortal.Tests.Infrastructure.ApiResponses;
 
 namespace TenantPortal.Tests.Web.Api.Management;
 
@@ -13,8 +14,6 @@ public class InvoicesApiTests(PortalAppFactory portal)
 {
     private static readonly DateTimeOffset October = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     // A Starter tenant of its own with an October invoice (100,500 API calls: 500 over the quota), the events behind it and a billing:read key.
     private async Task<(string Slug, string Number, HttpClient Client)> InvoicedTenantAsync()
@@ -83,8 +82,7 @@ public class InvoicesApiTests(PortalAppFactory portal)
 
         var response = await client.GetAsync($"/api/v1/invoices?{query}");
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.True((await BodyAsync(response)).GetProperty("errors").TryGetProperty(parameter, out _));
+        await AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, "invalid", parameter);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text.Json;
 using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Members;
 using TenantPortal.Tests.Infrastructure;
+using static TenantPortal.Tests.Infrastructure.ApiResponses;
 
 namespace TenantPortal.Tests.Web.Api.Management;
 
@@ -12,8 +13,6 @@ public class MembersApiTests(PortalAppFactory portal)
 {
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     // A throwaway team and a key of it created by its admin.
     private async Task<(Teams.Team Team, string Secret, HttpClient Client)> TeamAsync(params string[] scopes)
@@ -35,16 +34,6 @@ public class MembersApiTests(PortalAppFactory portal)
         (await BodyAsync(await client.GetAsync("/api/v1/members?limit=100"))).GetProperty("items").EnumerateArray()
         .Single(m => m.GetProperty("userId").GetString() == userId);
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code, string? field = null)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode} {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(body).RootElement;
-        Assert.Equal(code, problem.GetProperty("code").GetString());
-        if (field is not null)
-            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), body);
-    }
 
     [Fact]
     public async Task List_ShowsTheTeam_InJoiningOrder_WithEmailRoleAndETag()
@@ -177,8 +166,7 @@ public class MembersApiTests(PortalAppFactory portal)
 
         var response = await PatchAsync(client, team.Member.Id, body);
 
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.True((await BodyAsync(response)).GetProperty("errors").TryGetProperty(field, out _), await response.Content.ReadAsStringAsync());
+        await AssertProblemAsync(response, (HttpStatusCode)status, null, field);
         Assert.Equal(TenantRole.Member, await Teams.RoleAsync(portal, team.Slug, team.Member.Id));
     }
 

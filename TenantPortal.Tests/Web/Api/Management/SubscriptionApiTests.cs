@@ -5,6 +5,7 @@ using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Tests.Infrastructure;
+using static TenantPortal.Tests.Infrastructure.ApiResponses;
 
 namespace TenantPortal.Tests.Web.Api.Management;
 
@@ -13,8 +14,6 @@ public class SubscriptionApiTests(PortalAppFactory portal)
 {
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     private async Task<(string Slug, HttpClient Client)> ThrowawayAsync(SubscriptionTier tier, TenantStatus status, params string[] scopes)
     {
@@ -42,13 +41,6 @@ public class SubscriptionApiTests(PortalAppFactory portal)
         var subscribed = await ChangeAsync(client, "Professional");
         Assert.True(subscribed.IsSuccessStatusCode, await subscribed.Content.ReadAsStringAsync());
         return (slug, client);
-    }
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode} {body}");
-        Assert.Equal(code, JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
     }
 
     [Fact]
@@ -187,9 +179,7 @@ public class SubscriptionApiTests(PortalAppFactory portal)
 
         var response = await PostAsync(client, path, body);
 
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.True((await BodyAsync(response)).GetProperty("errors").TryGetProperty(field, out _), await response.Content.ReadAsStringAsync());
+        await AssertProblemAsync(response, (HttpStatusCode)status, null, field);
         Assert.Equal(before, await (await client.GetAsync("/api/v1/subscription")).Content.ReadAsStringAsync());
         Assert.Equal(audited, (await ApiKeys.AuditAsync(portal, slug)).Count);
     }

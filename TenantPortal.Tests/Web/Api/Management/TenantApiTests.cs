@@ -4,6 +4,7 @@ using System.Text.Json;
 using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Tests.Infrastructure;
+using static TenantPortal.Tests.Infrastructure.ApiResponses;
 
 namespace TenantPortal.Tests.Web.Api.Management;
 
@@ -26,8 +27,6 @@ public class TenantApiTests(PortalAppFactory portal)
         return await client.SendAsync(request);
     }
 
-    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     [Fact]
     public async Task Get_ReturnsTheKeysOwnTenant_WithAnETag_ForAKeyOfAnyScope()
@@ -108,9 +107,7 @@ public class TenantApiTests(PortalAppFactory portal)
 
         var response = await PatchAsync(client, body);
 
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.True((await BodyAsync(response)).GetProperty("errors").TryGetProperty(field, out _), await response.Content.ReadAsStringAsync());
+        await AssertProblemAsync(response, (HttpStatusCode)status, null, field);
         Assert.Equal(before, await (await client.GetAsync("/api/v1/tenant")).Content.ReadAsStringAsync());
         Assert.DoesNotContain(await ApiKeys.AuditAsync(portal, slug), a => a.Action == "tenant.updated");
     }

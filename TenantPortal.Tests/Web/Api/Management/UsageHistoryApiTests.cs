@@ -4,6 +4,7 @@ using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Tests.Infrastructure;
+using static TenantPortal.Tests.Infrastructure.ApiResponses;
 
 namespace TenantPortal.Tests.Web.Api.Management;
 
@@ -13,8 +14,6 @@ public class UsageHistoryApiTests(PortalAppFactory portal)
     private static readonly DateTimeOffset October = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
     private const string OctoberRange = "from=2026-10-01T00:00:00Z&to=2026-10-04T00:00:00Z";
 
-    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     // A tenant of its own with a few rollups of early October 2026, and a usage:read key of it.
     private async Task<(string Slug, HttpClient Client)> TenantWithRollupsAsync()
