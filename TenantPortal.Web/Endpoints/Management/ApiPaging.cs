@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text;
 using TenantPortal.Core.Common;
 
@@ -16,10 +17,15 @@ public static class ApiPaging
     /// <summary>The largest page.</summary>
     public const int MaxLimit = 100;
 
-    /// <summary>Checks <c>limit</c> and decodes <c>cursor</c> (null: the first page).</summary>
-    public static Result<PageRequest> Parse(int? limit, string? cursor)
+    /// <summary>
+    /// Checks <c>limit</c> and decodes <c>cursor</c> (null: the first page). Both arrive as text, so that a value the
+    /// framework couldn't bind (<c>limit=ten</c>) is a 422 naming the parameter too, not a bare 400.
+    /// </summary>
+    public static Result<PageRequest> Parse(string? limit, string? cursor)
     {
-        var size = limit ?? DefaultLimit;
+        var size = DefaultLimit;
+        if (limit is not null && !int.TryParse(limit, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out size))
+            return Error.Invalid("limit", $"limit must be a whole number between 1 and {MaxLimit}.");
         if (size is < 1 or > MaxLimit)
             return Error.Invalid("limit", $"limit must be between 1 and {MaxLimit}.");
         if (string.IsNullOrEmpty(cursor))

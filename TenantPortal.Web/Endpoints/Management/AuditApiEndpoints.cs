@@ -33,7 +33,7 @@ public static class AuditApiEndpoints
 
     /// <summary><c>GET /api/v1/audit?action=&amp;actor=&amp;from=&amp;to=&amp;limit=&amp;cursor=</c>.</summary>
     public static async Task<IResult> ListAsync(HttpContext http, AuditQueryService audit, string? action, string? actor, string? from, string? to,
-        int? limit, string? cursor, CancellationToken cancellationToken)
+        string? limit, string? cursor, CancellationToken cancellationToken)
     {
         var page = ApiPaging.Parse(limit, cursor);
         if (!page.IsSuccess)

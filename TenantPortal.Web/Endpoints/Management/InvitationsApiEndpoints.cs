@@ -61,7 +61,7 @@ public static class InvitationsApiEndpoints
     }
 
     /// <summary><c>GET /api/v1/invitations</c>.</summary>
-    public static async Task<IResult> ListAsync(HttpContext http, InvitationService invitations, int? limit, string? cursor, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAsync(HttpContext http, InvitationService invitations, string? limit, string? cursor, CancellationToken cancellationToken)
     {
         var page = ApiPaging.Parse(limit, cursor);
         if (!page.IsSuccess)

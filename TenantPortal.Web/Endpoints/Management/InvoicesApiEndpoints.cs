@@ -76,7 +76,7 @@ public static class InvoicesApiEndpoints
     /// <summary><c>GET /api/v1/invoices</c>.</summary>
     public static async Task<IResult> ListAsync(HttpContext http, InvoiceService invoices, string? limit, string? cursor, CancellationToken cancellationToken)
     {
-        var request = ApiQueryValues.Page(limit, cursor);
+        var request = ApiPaging.Parse(limit, cursor);
         if (!request.IsSuccess)
             return ApiProblems.From(request.Error);
         var list = await invoices.ListAsync(ApiCaller.Actor(http), cancellationToken);

@@ -50,7 +50,7 @@ public static class MembersApiEndpoints
     }
 
     /// <summary><c>GET /api/v1/members</c>.</summary>
-    public static async Task<IResult> ListAsync(HttpContext http, MemberService members, int? limit, string? cursor, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAsync(HttpContext http, MemberService members, string? limit, string? cursor, CancellationToken cancellationToken)
     {
         var page = ApiPaging.Parse(limit, cursor);
         if (!page.IsSuccess)

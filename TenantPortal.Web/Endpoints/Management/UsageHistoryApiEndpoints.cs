@@ -79,7 +79,7 @@ public static class UsageHistoryApiEndpoints
         var end = Instant(to, "to");
         if (!end.IsSuccess)
             return end.Error;
-        var paging = ApiQueryValues.Page(limit, cursor);
+        var paging = ApiPaging.Parse(limit, cursor);
         if (!paging.IsSuccess)
             return paging.Error;
         UsageHistoryKey? after = null;

@@ -75,6 +75,7 @@ public class AuditApiTests(PortalAppFactory portal)
     [Theory]
     [InlineData("limit=101", "limit")]
     [InlineData("limit=0", "limit")]
+    [InlineData("limit=ten", "limit")]
     [InlineData("cursor=bm90LWEtY3Vyc29y", "cursor")]
     [InlineData("cursor=%%%", "cursor")]
     [InlineData("from=yesterday", "from")]

@@ -190,6 +190,7 @@ public class InvitationsApiTests(PortalAppFactory portal)
 
     [Theory]
     [InlineData("limit=101", "limit")]
+    [InlineData("limit=ten", "limit")]
     [InlineData("cursor=bm8tc3VjaC1pbnZpdGF0aW9u", "cursor")]
     public async Task List_WithABadLimitOrCursor_Is422NamingIt(string query, string field)
     {

@@ -77,6 +77,7 @@ public class MembersApiTests(PortalAppFactory portal)
 
     [Theory]
     [InlineData("limit=101", "limit")]
+    [InlineData("limit=ten", "limit")]
     [InlineData("limit=0", "limit")]
     [InlineData("cursor=bm90LWEtbWVtYmVy", "cursor")]
     [InlineData("cursor=%25%25%25", "cursor")]
