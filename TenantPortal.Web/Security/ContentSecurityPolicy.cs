@@ -16,26 +16,19 @@ public static class ContentSecurityPolicy
     public const string NonceItemKey = "TenantPortal.CspNonce";
 
     /// <summary>The policy for one response, with its script nonce.</summary>
-    public static string Build(string nonce) =>
-        "default-src 'self'; " +
-        $"script-src 'self' 'nonce-{nonce}'; " +
-        "style-src 'self' 'unsafe-inline'; " +
-        "img-src 'self' data:; " +
-        "font-src 'self' data:; " +
-        "connect-src 'self'; " +
-        "frame-ancestors 'none'; " +
-        "base-uri 'self'; " +
-        "form-action 'self'; " +
-        "object-src 'none'";
+    public static string Build(string nonce) => WithScripts($"'self' 'nonce-{nonce}'");
 
     /// <summary>
     /// The policy of the API reference (<c>/api/docs</c>): Scalar's page starts itself with an inline module script that
     /// carries no nonce, so scripts may be inline there. The page shows only the public OpenAPI document (no user data,
     /// no cookie-authenticated actions: its "try it" calls send an API key the reader types), and it may not be framed.
     /// </summary>
-    public static string BuildForApiReference() =>
+    public static string BuildForApiReference() => WithScripts("'self' 'unsafe-inline'");
+
+    // One list of directives; only where scripts may come from differs between the portal and the API reference.
+    private static string WithScripts(string scriptSources) =>
         "default-src 'self'; " +
-        "script-src 'self' 'unsafe-inline'; " +
+        $"script-src {scriptSources}; " +
         "style-src 'self' 'unsafe-inline'; " +
         "img-src 'self' data:; " +
         "font-src 'self' data:; " +
