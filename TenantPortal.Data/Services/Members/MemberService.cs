@@ -66,7 +66,19 @@ public sealed class MemberService(IDbContextFactory<PortalDbContext> contexts, A
     }
 
     /// <summary>Removes a member (Admin; only an Owner removes an Owner; the last Owner stays).</summary>
-    public async Task<Result> RemoveAsync(Actor actor, string userId, CancellationToken cancellationToken)
+    public Task<Result> RemoveAsync(Actor actor, string userId, CancellationToken cancellationToken) =>
+        RemoveAsync(actor, userId, null, cancellationToken);
+
+    /// <summary>
+    /// Removes a member as <see cref="RemoveAsync(Actor, string, CancellationToken)"/> does, once
+    /// <paramref name="precondition"/> accepts the member as they are now (null: no check; its error is returned as is,
+    /// nothing removed).
+    /// </summary>
+    /// <param name="actor">Who removes the member.</param>
+    /// <param name="userId">The member's user id.</param>
+    /// <param name="precondition">A check of the member's current state, e.g. an API caller's If-Match.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    public async Task<Result> RemoveAsync(Actor actor, string userId, Func<MemberRow, Error?>? precondition, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.RemoveMembers, cancellationToken);
@@ -79,11 +91,14 @@ public sealed class MemberService(IDbContextFactory<PortalDbContext> contexts, A
         var member = await db.Members.SingleOrDefaultAsync(m => m.UserId == userId, cancellationToken);
         if (member is null)
             return Error.NotFound("That person is not a member of this workspace.");
+        var user = await db.Users.Where(u => u.Id == userId).Select(u => new { u.Email, u.DisplayName }).SingleOrDefaultAsync(cancellationToken);
+        if (precondition?.Invoke(new MemberRow(userId, user?.Email ?? "", user?.DisplayName, member.Role, member.JoinedAt)) is { } failed)
+            return failed;
         var owners = await db.Members.CountAsync(m => m.Role == TenantRole.Owner, cancellationToken);
         var allowed = RolePolicy.CanRemove(gate.Value.Role, member.Role, owners);
         if (!allowed.IsSuccess)
             return allowed;
-        var email = await EmailOfAsync(db, userId, cancellationToken);
+        var email = user?.Email ?? userId;
         audit.Record(db, member.TenantId, actor, AuditActions.MemberRemoved, $"member:{email}", $"was {member.Role}");
         db.Members.Remove(member);
         await db.SaveChangesAsync(cancellationToken);
@@ -106,7 +121,4 @@ public sealed class MemberService(IDbContextFactory<PortalDbContext> contexts, A
         await db.SaveChangesAsync(cancellationToken);
         return Result.Success();
     }
-
-    private static async Task<string> EmailOfAsync(PortalDbContext db, string userId, CancellationToken cancellationToken) =>
-        await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken) ?? userId;
 }

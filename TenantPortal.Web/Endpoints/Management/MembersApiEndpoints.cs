@@ -42,9 +42,9 @@ public static class MembersApiEndpoints
             .WithMetadata(new ApiExample("{\"role\":\"Admin\"}"))
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.MembersWrite));
         api.MapDelete("/members/{userId}", DeleteAsync).WithTags("Members").WithName("RemoveMember").WithSummary("Remove a member")
-            .WithDescription("Needs members:write. A key acts as an Admin: it can't remove an Owner (forbidden). The member who created the key may be removed by it like anyone else.")
+            .WithDescription("Needs members:write. A key acts as an Admin: it can't remove an Owner (forbidden). The member who created the key may be removed by it like anyone else. With If-Match, refused with 412 when the member changed since that ETag.")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.MissingScope)
+            .ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.PreconditionFailed, ErrorCodes.MissingScope)
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.MembersWrite));
         return api;
     }
@@ -84,7 +84,8 @@ public static class MembersApiEndpoints
     /// <summary><c>DELETE /api/v1/members/{userId}</c>.</summary>
     public static async Task<IResult> DeleteAsync(HttpContext http, MemberService members, string userId, CancellationToken cancellationToken)
     {
-        var removed = await members.RemoveAsync(ApiCaller.Actor(http), userId, cancellationToken);
+        var removed = await members.RemoveAsync(ApiCaller.Actor(http), userId,
+            current => ApiETag.Check(http.Request, ToResponse(current).ETag), cancellationToken);
         return removed.IsSuccess ? TypedResults.NoContent() : ApiProblems.From(removed.Error);
     }
 

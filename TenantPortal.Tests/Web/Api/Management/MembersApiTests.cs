@@ -137,6 +137,25 @@ public class MembersApiTests(PortalAppFactory portal)
         Assert.Equal(TenantRole.Viewer, await Teams.RoleAsync(portal, team.Slug, team.Member.Id));
     }
 
+    [Fact]
+    public async Task Delete_WithAStaleETag_Is412_AndRemovesNoOne_WithTheCurrentOne_Removes()
+    {
+        var (team, _, client) = await TeamAsync(ApiKeyScopes.MembersRead, ApiKeyScopes.MembersWrite);
+        using var _c = client;
+        var etag = (await MemberAsync(client, team.Member.Id)).GetProperty("etag").GetString();
+        var changed = await PatchAsync(client, team.Member.Id, "{\"role\":\"Viewer\"}", etag);
+
+        using var stale = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/members/{team.Member.Id}");
+        stale.Headers.TryAddWithoutValidation("If-Match", etag);
+        await AssertProblemAsync(await client.SendAsync(stale), HttpStatusCode.PreconditionFailed, "precondition_failed", "If-Match");
+        Assert.Equal(TenantRole.Viewer, await Teams.RoleAsync(portal, team.Slug, team.Member.Id));
+
+        using var current = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/members/{team.Member.Id}");
+        current.Headers.TryAddWithoutValidation("If-Match", changed.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(current)).StatusCode);
+        Assert.Null(await Teams.RoleAsync(portal, team.Slug, team.Member.Id));
+    }
+
     [Theory]
     [InlineData("Owner", "member", HttpStatusCode.Forbidden, "role_escalation")]
     [InlineData("Admin", "owner", HttpStatusCode.Forbidden, "forbidden")]
