@@ -37,7 +37,9 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
             access = await MembershipsOf(db, userId, db.Tenants.Where(t => t.Slug == slug)).SingleOrDefaultAsync(cancellationToken);
         if (access is null)
             return Error.NotFound($"No workspace '{slug}' was found among yours.");
-        if (await LacksRequiredSecondFactorAsync(db, access, userId, signedInWithSecondFactor, cancellationToken))
+        // The tenant's requirement came with the membership read: only an Owner of a tenant that asks has the account looked at.
+        if (access is { Role: TenantRole.Owner, OwnersNeedTwoFactor: true }
+            && await AccountLacksSecondFactorAsync(db, userId, signedInWithSecondFactor, cancellationToken))
             return new Error(ErrorCodes.TwoFactorRequired,
                 $"{access.Name} asks its owners to sign in with two-factor authentication. Set it up for your account, then log out and log in again with its code.");
         tenantContext.SetTenant(access.TenantId);
@@ -48,12 +50,14 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
     /// True when the user is an Owner of the tenant, the tenant requires two-factor authentication for Owners, and the
     /// user's account has none or <paramref name="signedInWithSecondFactor"/> is false. Other roles are never affected.
     /// </summary>
+    /// <remarks>The tenant's requirement is read now, whatever <paramref name="access"/> says.</remarks>
     public async Task<bool> LacksRequiredSecondFactorAsync(TenantAccess access, string userId, bool signedInWithSecondFactor, CancellationToken cancellationToken)
     {
         if (access.Role != TenantRole.Owner)
             return false;
         await using var db = contexts.CreateDbContext();
-        return await LacksRequiredSecondFactorAsync(db, access, userId, signedInWithSecondFactor, cancellationToken);
+        return await db.Tenants.AnyAsync(t => t.Id == access.TenantId && t.RequireOwnerTwoFactor, cancellationToken)
+            && await AccountLacksSecondFactorAsync(db, userId, signedInWithSecondFactor, cancellationToken);
     }
 
     /// <summary>The user's current access to a tenant (role and tenant status as stored now), or null when not a member.</summary>
@@ -64,14 +68,8 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
             return await MembershipsOf(db, userId, db.Tenants.Where(t => t.Id == tenantId)).SingleOrDefaultAsync(cancellationToken);
     }
 
-    private static async Task<bool> LacksRequiredSecondFactorAsync(
-        PortalDbContext db, TenantAccess access, string userId, bool signedInWithSecondFactor, CancellationToken cancellationToken)
-    {
-        if (access.Role != TenantRole.Owner
-            || !await db.Tenants.AnyAsync(t => t.Id == access.TenantId && t.RequireOwnerTwoFactor, cancellationToken))
-            return false;
-        return !signedInWithSecondFactor || !await db.Users.AnyAsync(u => u.Id == userId && u.TwoFactorEnabled, cancellationToken);
-    }
+    private static async Task<bool> AccountLacksSecondFactorAsync(PortalDbContext db, string userId, bool signedInWithSecondFactor, CancellationToken cancellationToken) =>
+        !signedInWithSecondFactor || !await db.Users.AnyAsync(u => u.Id == userId && u.TwoFactorEnabled, cancellationToken);
 
     // Only around the membership reads: the rows selected are the user's own, by their user id.
     private static IDisposable MembershipScope(PortalDbContext db) => db.BeginCrossTenantScope("a user's own memberships, by their user id");
@@ -80,5 +78,5 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
     private static IQueryable<TenantAccess> MembershipsOf(PortalDbContext db, string userId, IQueryable<Tenant> tenants) =>
         db.Members
             .Where(m => m.UserId == userId)
-            .Join(tenants, m => m.TenantId, t => t.Id, (m, t) => new TenantAccess(t.Id, t.Slug, t.Name, t.Tier, t.Status, m.Role));
+            .Join(tenants, m => m.TenantId, t => t.Id, (m, t) => new TenantAccess(t.Id, t.Slug, t.Name, t.Tier, t.Status, m.Role, t.RequireOwnerTwoFactor));
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using TenantPortal.Core.Members;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Tenancy;
 
@@ -51,7 +52,9 @@ public sealed class TenantCircuitGuard(
         // Only what decides access counts: a renamed tenant is not a reason to reload. An Owner whose tenant has just
         // started to require two-factor authentication is stopped too: the reload shows them how to set it up.
         if (now is not null && now.Role == _known?.Role && now.Status == _known.Status
-            && !await access.LacksRequiredSecondFactorAsync(now, actor.UserId, await currentUser.SignedInWithSecondFactorAsync(), CancellationToken.None))
+            // The membership read says whether the tenant asks, so other members and tenants cost no query more per event.
+            && !(now is { Role: TenantRole.Owner, OwnersNeedTwoFactor: true }
+                && await access.LacksRequiredSecondFactorAsync(now, actor.UserId, await currentUser.SignedInWithSecondFactorAsync(), CancellationToken.None)))
             return true;
 
         logger.LogInformation("Access of {User} to tenant {Tenant} changed ({Before} → {After})",
