@@ -61,6 +61,20 @@ public static class ApiBody
             ? value.GetString()!
             : Error.Invalid(field, $"{field} is required and must be a string.");
 
+    /// <summary>
+    /// A required enum field given by one name (e.g. "Professional"), case-insensitively; numbers are not names, and
+    /// neither are lists ("Admin,Viewer", which <see cref="Enum.TryParse{TEnum}(string, bool, out TEnum)"/> would combine).
+    /// </summary>
+    public static Result<T> Choice<T>(JsonElement body, string field, string names) where T : struct, Enum
+    {
+        if (!body.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String)
+            return Error.Invalid(field, $"{field} is required: one of {names}.");
+        var text = value.GetString()!;
+        if (text.Length == 0 || !char.IsLetter(text[0]) || text.Contains(',') || !Enum.TryParse<T>(text, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            return Error.Invalid(field, $"'{text}' is not one of {names}.");
+        return parsed;
+    }
+
     private static IResult Malformed(int status, string message) =>
         TypedResults.Problem(detail: message, statusCode: status, title: "The request is malformed",
             extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.Invalid, ["errors"] = new Dictionary<string, string[]> { ["body"] = [message] } });

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Common;
+using TenantPortal.Core.Members;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Web.Security;
 
@@ -83,7 +84,7 @@ public static class InvitationsApiEndpoints
         var email = ApiBody.RequiredString(body, "email");
         if (!email.IsSuccess)
             return ApiProblems.From(email.Error);
-        var role = ApiRole.Required(body, "role");
+        var role = ApiBody.Choice<TenantRole>(body, "role", "Owner, Admin, Member or Viewer");
         if (!role.IsSuccess)
             return ApiProblems.From(role.Error);
         var days = ExpiresInDays(body);

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Common;
+using TenantPortal.Core.Members;
 using TenantPortal.Data.Services.Members;
 using TenantPortal.Web.Security;
 
@@ -69,7 +70,7 @@ public static class MembersApiEndpoints
         var (body, problem) = await ApiBody.ReadObjectAsync(http.Request, PatchFields, cancellationToken);
         if (problem is not null)
             return problem;
-        var role = ApiRole.Required(body, "role");
+        var role = ApiBody.Choice<TenantRole>(body, "role", "Owner, Admin, Member or Viewer");
         if (!role.IsSuccess)
             return ApiProblems.From(role.Error);
         var changed = await members.ChangeRoleAsync(ApiCaller.Actor(http), userId, role.Value,

@@ -122,10 +122,10 @@ public static class SubscriptionApiEndpoints
         var (body, problem) = await ApiBody.ReadObjectAsync(http.Request, ChangeFields, cancellationToken);
         if (problem is not null)
             return problem;
-        var tier = Choice<SubscriptionTier>(body, "tier", "Free, Starter, Professional or Enterprise");
+        var tier = ApiBody.Choice<SubscriptionTier>(body, "tier", "Free, Starter, Professional or Enterprise");
         if (!tier.IsSuccess)
             return ApiProblems.From(tier.Error);
-        var cycle = Choice<BillingCycle>(body, "cycle", "Monthly or Annual");
+        var cycle = ApiBody.Choice<BillingCycle>(body, "cycle", "Monthly or Annual");
         if (!cycle.IsSuccess)
             return ApiProblems.From(cycle.Error);
 
@@ -185,17 +185,6 @@ public static class SubscriptionApiEndpoints
         if (!current.IsSuccess)
             return ApiProblems.From(current.Error);
         return ApiETag.Check(http.Request, ETagOf(current.Value)) is { } stale ? ApiProblems.From(stale) : null;
-    }
-
-    // A required enum field given by name (e.g. "Professional"), case-insensitively; numbers are not names.
-    private static Result<T> Choice<T>(JsonElement body, string field, string names) where T : struct, Enum
-    {
-        if (!body.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String)
-            return Error.Invalid(field, $"{field} is required: one of {names}.");
-        var text = value.GetString()!;
-        if (text.Length == 0 || !char.IsLetter(text[0]) || !Enum.TryParse<T>(text, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
-            return Error.Invalid(field, $"'{text}' is not one of {names}.");
-        return parsed;
     }
 
     // Where Stripe Checkout sends the owner back: the tenant's Billing tab in the portal.

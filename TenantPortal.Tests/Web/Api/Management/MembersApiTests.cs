@@ -176,6 +176,7 @@ public class MembersApiTests(PortalAppFactory portal)
     [Theory]
     [InlineData("{\"role\":\"Emperor\"}", 422, "role")]
     [InlineData("{\"role\":2}", 422, "role")]
+    [InlineData("{\"role\":\"Viewer,Member\"}", 422, "role")]
     [InlineData("{}", 422, "role")]
     [InlineData("{\"rol\":\"Admin\"}", 422, "rol")]
     [InlineData("{\"role\":", 400, "body")]
