@@ -76,6 +76,8 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<Notification> Notifications => Set<Notification>();
     /// <summary>The audit log.</summary>
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    /// <summary>Server-side sign-in sessions (per user, not per tenant).</summary>
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
     /// <inheritdoc />
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

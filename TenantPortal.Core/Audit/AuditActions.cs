@@ -77,4 +77,14 @@ public static class AuditActions
     public const string OperatorInvitationResent = "operator.invitation_resent";
     /// <summary>An operator created a tenant on behalf of a customer.</summary>
     public const string OperatorTenantCreated = "operator.tenant_created";
+    /// <summary>An operator locked a user's account (every session of it ended).</summary>
+    public const string OperatorAccountLocked = "operator.account_locked";
+    /// <summary>An operator unlocked a user's account.</summary>
+    public const string OperatorAccountUnlocked = "operator.account_unlocked";
+    /// <summary>A user ended one of their sessions (Account → Sessions).</summary>
+    public const string SessionRevoked = "session.revoked";
+    /// <summary>A user signed out everywhere but the browser they used.</summary>
+    public const string SessionsRevokedElsewhere = "session.revoked_elsewhere";
+    /// <summary>A user signed out everywhere, the browser they used included.</summary>
+    public const string SessionsRevokedEverywhere = "session.revoked_everywhere";
 }
