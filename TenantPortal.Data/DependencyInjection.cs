@@ -19,6 +19,7 @@ using TenantPortal.Data.Services.Members;
 using TenantPortal.Data.Services.Metering;
 using TenantPortal.Data.Services.Operations;
 using TenantPortal.Data.Services.Notifications;
+using TenantPortal.Data.Services.Sessions;
 using TenantPortal.Data.Services.Tenants;
 using TenantPortal.Data.Tenancy;
 
@@ -78,8 +79,20 @@ public static class DependencyInjection
         // Identity's stores and request-scoped code take the base context; the scope disposes it.
         services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
 
-        // Keys in the database: cookies and antiforgery tokens stay valid across restarts and instances.
-        services.AddDataProtection().SetApplicationName("TenantPortal").PersistKeysToDbContext<PortalDbContext>();
+        // Keys in the database: cookies and antiforgery tokens stay valid across restarts and instances. Encrypted there
+        // with a certificate from configuration, so that the table (or a backup of it) can't be used to forge a cookie.
+        var dataProtection = services.AddDataProtection().SetApplicationName("TenantPortal").PersistKeysToDbContext<PortalDbContext>();
+        if (DataProtectionCertificates.Load(builder.Configuration, builder.Environment.ContentRootPath) is { } certificates)
+        {
+            dataProtection.ProtectKeysWithCertificate(certificates.Current);
+            dataProtection.UnprotectKeysWithAnyCertificate([.. certificates.All]);
+        }
+        // Optional in Development (keys stay plain XML there); required everywhere else, checked when the portal starts
+        // (not in --migrate-only, which touches no key).
+        var development = builder.Environment.IsDevelopment();
+        services.AddOptions<DataProtectionCertificateOptions>().BindConfiguration(DataProtectionCertificateOptions.SectionName)
+            .Validate(o => development || !string.IsNullOrWhiteSpace(o.Path), DataProtectionCertificates.RequiredMessage)
+            .ValidateOnStart();
 
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<TenantAccessService>();
@@ -123,6 +136,8 @@ public static class DependencyInjection
         services.AddScoped<StripeWebhookService>();
         services.AddScoped<StripeInboxService>();
         services.AddScoped<BillingStatusService>();
+        services.AddScoped<IUserSessionStore, DatabaseUserSessionStore>();
+        services.AddScoped<UserSessionService>();
         return builder;
     }
 

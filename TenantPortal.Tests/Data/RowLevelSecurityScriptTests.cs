@@ -23,6 +23,14 @@ public class RowLevelSecurityScriptTests
         ["Notifications"] = "per user (a notice may name a tenant for its link); filtered by the user's id",
     };
 
+    // Tables that belong to a user rather than a tenant: no TenantId, never under the policy (a session or an account
+    // spans every workspace its user belongs to; the services filter them by user id).
+    private static readonly Dictionary<string, string> UserOwned = new()
+    {
+        ["UserSessions"] = "a user's sign-in sessions, valid in every workspace of the user; read by session id or the user's own id",
+        ["AspNetUsers"] = "accounts: a user may belong to many tenants, or none (operators)",
+    };
+
     private static readonly SecurityPredicateOperation[] BlockOperations =
     [
         SecurityPredicateOperation.AfterInsert, SecurityPredicateOperation.AfterUpdate,
@@ -79,6 +87,21 @@ public class RowLevelSecurityScriptTests
 
         Assert.True(undecided.Count == 0,
             $"Tables with a TenantId that are neither filtered by tenant (ITenantOwned, under the RLS policy) nor listed as not tenant-owned: {string.Join(", ", undecided)}");
+    }
+
+    [Fact]
+    public void UserOwnedTables_HaveNoTenant_AndStayOutsideThePolicy()
+    {
+        using var db = new SqlServerDesignTimeFactory().CreateDbContext([]);
+        var tables = db.Model.GetEntityTypes().Where(e => !e.IsOwned() && e.GetTableName() is not null).ToDictionary(e => e.GetTableName()!);
+        var underPolicy = PolicyPredicates().Select(p => p.Table).ToHashSet();
+
+        foreach (var (table, reason) in UserOwned)
+        {
+            Assert.True(tables.TryGetValue(table, out var entity), $"{table} ({reason}) is not in the model.");
+            Assert.Null(entity.FindProperty("TenantId"));
+            Assert.DoesNotContain(table, underPolicy);
+        }
     }
 
     [Fact]

@@ -26,6 +26,19 @@ public static partial class AccountClient
         return await client.PostAsync(path, new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>Posts the log-out form as the account pages show it (its antiforgery token taken from <c>/Account/Manage</c>).</summary>
+    public static async Task<HttpResponseMessage> LogOutAsync(HttpClient client, string returnUrl = "/")
+    {
+        var page = await client.GetStringAsync("/Account/Manage");
+        var token = AntiforgeryToken().Match(page);
+        Assert.True(token.Success, "/Account/Manage has no antiforgery token.");
+        return await client.PostAsync("/Account/Logout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
+            ["ReturnUrl"] = returnUrl,
+        }));
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
 }

@@ -24,6 +24,9 @@ public sealed class ProductionPortalFactory : WebApplicationFactory<Program>, IA
         builder.UseSetting("Operator:Password", PortalAppFactory.OperatorPassword);
         builder.UseSetting("Demo:Seed", "false");
         builder.UseSetting("Email:PickupDirectory", Path.Combine(DataDirectory, "mail"));
+        // Production requires the certificate that encrypts the Data Protection keys at rest.
+        foreach (var (key, value) in TestCertificates.Settings())
+            builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<JobStorage>();

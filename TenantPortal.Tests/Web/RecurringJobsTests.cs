@@ -29,6 +29,7 @@ public class RecurringJobsTests(PortalAppFactory portal)
         Assert.Equal("0 5 * * *", jobs[DunningJob.Id].Cron);
         Assert.Equal("*/15 * * * *", jobs[SubscriptionRenewalsJob.Id].Cron);
         Assert.Equal("*/10 * * * *", jobs[StripeInboxRetryJob.Id].Cron);
+        Assert.Equal("40 * * * *", jobs[SessionCleanupJob.Id].Cron);
         Assert.All(jobs.Values, j => Assert.Equal("UTC", j.TimeZoneId));
     }
 
@@ -50,6 +51,24 @@ public class RecurringJobsTests(PortalAppFactory portal)
 
         Assert.Equal(TimeSpan.Zero, lag);
         Assert.Equal(raw, rolled.Sum);
+    }
+
+    [Fact]
+    public async Task TheSessionCleanupJob_DeletesSessionsThatEnded_AndKeepsActiveOnes()
+    {
+        var member = await SessionAccounts.MemberAsync(portal);
+        var signedOut = await SessionAccounts.SignInAsync(portal, member);
+        var active = await SessionAccounts.SignInAsync(portal, member);
+        using (var client = SessionAccounts.Client(portal, signedOut))
+            await AccountClient.LogOutAsync(client);
+
+        await using var scope = portal.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<SessionCleanupJob>().RunAsync(CancellationToken.None);
+
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var left = await db.UserSessions.Where(s => s.UserId == member.UserId).ToListAsync();
+        Assert.Null(Assert.Single(left).RevokedAt);
+        Assert.True(await SessionAccounts.OpensAsync(portal, active, $"/t/{member.Slug}"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Web;
 
@@ -19,7 +20,41 @@ public class StartupSettingsTests
     [InlineData("--Demo:Password=Demo-2026", "Demo:Password")]
     public async Task Start_StopsWithOneLineNamingTheKey_WhenASettingIsBad(string argument, string key)
     {
-        var (exitCode, stdout, stderr) = await RunPortalAsync(argument);
+        // Everything else is in order, the Data Protection certificate included.
+        await AssertStopsNamingAsync(key, [argument, .. CertificateArguments(TestCertificates.SharedPath, TestCertificates.Password)]);
+    }
+
+    [Fact]
+    public async Task Start_InProduction_StopsNamingTheKey_WhenTheDataProtectionCertificateIsMissing()
+    {
+        await AssertStopsNamingAsync("DataProtection:Certificate:Path");
+    }
+
+    [Fact]
+    public async Task Start_StopsNamingTheKey_WhenTheCertificateFileDoesNotExist()
+    {
+        await AssertStopsNamingAsync("DataProtection:Certificate:Path", CertificateArguments(TestCertificates.SharedPath + ".missing", TestCertificates.Password));
+    }
+
+    [Fact]
+    public async Task Start_StopsNamingThePassword_WhenTheCertificateDoesNotOpenWithIt()
+    {
+        await AssertStopsNamingAsync("DataProtection:Certificate:Password", CertificateArguments(TestCertificates.SharedPath, "wrong-password"));
+    }
+
+    [Fact]
+    public async Task Start_StopsNamingTheKey_WhenAPreviousCertificateDoesNotExist()
+    {
+        await AssertStopsNamingAsync("DataProtection:Certificate:PreviousPaths:0",
+            [.. CertificateArguments(TestCertificates.SharedPath, TestCertificates.Password), "--DataProtection:Certificate:PreviousPaths:0=/nowhere/old.pfx"]);
+    }
+
+    private static string[] CertificateArguments(string path, string password) =>
+        [$"--DataProtection:Certificate:Path={path}", $"--DataProtection:Certificate:Password={password}"];
+
+    private static async Task AssertStopsNamingAsync(string key, params string[] arguments)
+    {
+        var (exitCode, stdout, stderr) = await RunPortalAsync(arguments);
 
         Assert.Equal(1, exitCode);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -28,7 +63,7 @@ public class StartupSettingsTests
         Assert.DoesNotContain("Now listening", stdout);
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunPortalAsync(string argument)
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunPortalAsync(string[] arguments)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"tenantportal-settings-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
@@ -36,13 +71,15 @@ public class StartupSettingsTests
         {
             var start = new ProcessStartInfo("dotnet")
             {
-                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "TenantPortal.Web.dll"), argument,
+                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "TenantPortal.Web.dll"),
                     $"--ConnectionStrings:Portal=Data Source={Path.Combine(directory, "portal.db")}", "--urls=http://127.0.0.1:0" },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 WorkingDirectory = directory,
                 Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["DOTNET_CONTENTROOT"] = directory },
             };
+            foreach (var argument in arguments)
+                start.ArgumentList.Add(argument);
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
@@ -54,7 +91,7 @@ public class StartupSettingsTests
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
-                Assert.Fail($"The portal did not stop on the bad setting {argument}.");
+                Assert.Fail($"The portal did not stop on the bad setting {string.Join(" ", arguments)}.");
             }
             return (process.ExitCode, await stdout, await stderr);
         }

@@ -25,6 +25,8 @@ public static class RecurringJobs
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         jobs.AddOrUpdate<StripeInboxRetryJob>(StripeInboxRetryJob.Id, j => j.RunAsync(CancellationToken.None), StripeInboxRetryJob.Cron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        jobs.AddOrUpdate<SessionCleanupJob>(SessionCleanupJob.Id, j => j.RunAsync(CancellationToken.None), SessionCleanupJob.Cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         return app;
     }
 }

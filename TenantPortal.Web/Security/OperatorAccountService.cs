@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
@@ -10,6 +11,7 @@ using TenantPortal.Data;
 using TenantPortal.Data.Identity;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Sessions;
 
 namespace TenantPortal.Web.Security;
 
@@ -21,9 +23,11 @@ namespace TenantPortal.Web.Security;
 public sealed record OperatorAccount(string UserId, string Email, bool TwoFactorEnabled, bool HasPassword);
 
 /// <summary>
-/// Operators invite other operators and take the role back. An invitee with an account gets the Operator role; a new
-/// person gets an account without a password and an email with a link to choose one. Only operators may do either; the
-/// last operator, and yourself, can't be removed. Each change goes into the fleet audit log.
+/// Operators invite other operators and take the role back, and lock and unlock anyone's account. An invitee with an
+/// account gets the Operator role; a new person gets an account without a password and an email with a link to choose
+/// one. Only operators may do any of it; the last operator, and yourself, can't be removed; you can't lock yourself.
+/// Removing an operator or locking an account ends every session of that user at once. Each change goes into the fleet
+/// audit log.
 /// </summary>
 public sealed class OperatorAccountService(
     UserManager<PortalUser> users,
@@ -31,8 +35,11 @@ public sealed class OperatorAccountService(
     PortalDbContext db,
     ITenantContext tenantContext,
     AuditWriter audit,
+    UserSessionService sessions,
     TimeProvider time)
 {
+    // Identity locks until a date; an operator's lock has no end.
+    private static readonly DateTimeOffset LockedByOperator = DateTimeOffset.MaxValue;
     /// <summary>Every operator, by email.</summary>
     public async Task<Result<IReadOnlyList<OperatorAccount>>> ListAsync(Actor actor)
     {
@@ -89,10 +96,61 @@ public sealed class OperatorAccountService(
         if ((await users.GetUsersInRoleAsync(PortalRoles.Operator)).Count <= 1)
             return Error.Conflict("The last operator can't be removed.");
         await users.RemoveFromRoleAsync(user, PortalRoles.Operator);
-        // Signs them out everywhere at the next cookie validation.
+        // Their sessions (and open circuits) end now; the new stamp refuses anything issued under the old one.
         await users.UpdateSecurityStampAsync(user);
+        await sessions.EndAllAsync(user.Id, null, "Operator role removed", CancellationToken.None);
         await RecordAsync(actor, AuditActions.OperatorRemoved, user.Email ?? userId, "Operator role removed");
         return Result.Success();
+    }
+
+    /// <summary>
+    /// Locks <paramref name="userId"/>'s account until an operator unlocks it: every session of theirs ends at once
+    /// (open pages stop at their next click) and signing in is refused, the right password included.
+    /// </summary>
+    public async Task<Result> LockAsync(Actor actor, string userId, string? reason, CancellationToken cancellationToken)
+    {
+        if (!await IsOperatorAsync(actor.UserId))
+            return Error.Forbidden("Only operators can lock accounts.");
+        if (string.IsNullOrWhiteSpace(reason))
+            return Error.Invalid("reason", "Give a reason; it goes into the audit log.");
+        if (userId == actor.UserId)
+            return Error.Conflict("You can't lock your own account.");
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+            return Error.NotFound("That account was not found.");
+        await users.SetLockoutEnabledAsync(user, true);
+        await users.SetLockoutEndDateAsync(user, LockedByOperator);
+        await users.UpdateSecurityStampAsync(user);
+        await sessions.EndAllAsync(user.Id, null, "locked by an operator", cancellationToken);
+        await RecordAsync(actor, AuditActions.OperatorAccountLocked, user.Email ?? userId, reason.Trim());
+        return Result.Success();
+    }
+
+    /// <summary>Unlocks <paramref name="userId"/>'s account (also a lockout after failed sign-ins).</summary>
+    public async Task<Result> UnlockAsync(Actor actor, string userId, string? reason, CancellationToken cancellationToken)
+    {
+        if (!await IsOperatorAsync(actor.UserId))
+            return Error.Forbidden("Only operators can unlock accounts.");
+        if (string.IsNullOrWhiteSpace(reason))
+            return Error.Invalid("reason", "Give a reason; it goes into the audit log.");
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+            return Error.NotFound("That account was not found.");
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        await RecordAsync(actor, AuditActions.OperatorAccountUnlocked, user.Email ?? userId, reason.Trim());
+        return Result.Success();
+    }
+
+    /// <summary>Which of <paramref name="userIds"/> can't sign in now (locked by an operator or after failed attempts).</summary>
+    public async Task<Result<IReadOnlySet<string>>> LockedAsync(Actor actor, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
+    {
+        if (!await IsOperatorAsync(actor.UserId))
+            return Error.Forbidden("Only operators can see account locks.");
+        var now = time.GetUtcNow();
+        var ends = await db.Users.Where(u => userIds.Contains(u.Id) && u.LockoutEnd != null)
+            .Select(u => new { u.Id, u.LockoutEnd }).ToListAsync(cancellationToken);
+        return Result.Success<IReadOnlySet<string>>(ends.Where(u => u.LockoutEnd > now).Select(u => u.Id).ToHashSet());
     }
 
     private async Task<bool> IsOperatorAsync(string userId) =>

@@ -42,6 +42,7 @@ public static class JobServiceExtensions
         builder.Services.AddScoped<DunningJob>();
         builder.Services.AddScoped<SubscriptionRenewalsJob>();
         builder.Services.AddScoped<StripeInboxRetryJob>();
+        builder.Services.AddScoped<SessionCleanupJob>();
         builder.Services.AddScoped<JobMonitor>();
         builder.Services.AddHangfireServer(o =>
         {

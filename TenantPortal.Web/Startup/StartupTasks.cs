@@ -21,6 +21,7 @@ public static class StartupTasks
         _ = app.Services.GetRequiredService<IOptions<EmailOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<TenancyOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<DataProtectionCertificateOptions>>().Value;
         var database = app.Services.GetRequiredService<DatabaseOptions>();
 
         string? generatedPassword;

@@ -11,6 +11,7 @@ using TenantPortal.Web.Health;
 using TenantPortal.Web.Options;
 using TenantPortal.Data.Options;
 using TenantPortal.Web.Security;
+using TenantPortal.Web.Security.Sessions;
 
 namespace TenantPortal.Web.Startup;
 
@@ -61,6 +62,8 @@ public static class WebServiceExtensions
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddIdentityCookies();
+        // Sign-in tickets live on the server (Identity's application cookie holds a session id), so that sessions can end.
+        services.AddServerSideSessions();
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -40,11 +40,10 @@ public partial class DockerPublishTests
             // The published portal starts as the image would (Production), and the health check's command says so.
             var directory = Path.Combine(output, "run");
             Directory.CreateDirectory(directory);
-            var portal = await PortalProcess.StartAsync(directory, new Dictionary<string, string>
-            {
-                ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(directory, "portal.db")}",
-                ["Email:PickupDirectory"] = Path.Combine(directory, "mail"),
-            }, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, dll);
+            var settings = TestCertificates.Settings();
+            settings["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(directory, "portal.db")}";
+            settings["Email:PickupDirectory"] = Path.Combine(directory, "mail");
+            var portal = await PortalProcess.StartAsync(directory, settings, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, dll);
             var liveUrl = new Uri(portal.Address, new Uri(healthCheck.Groups[2].Value).PathAndQuery).ToString();
             try
             {

@@ -8,7 +8,8 @@ namespace TenantPortal.Tests.Web.Deployment;
 
 /// <summary>
 /// Two instances of the portal (two processes) on one database, as behind a load balancer: what one issues, the other
-/// accepts, because the Data Protection keys are in the database and not in each instance's home folder.
+/// accepts, because the Data Protection keys are in the database (encrypted with the certificate both are given) and not
+/// in each instance's home folder, and the sessions too.
 /// </summary>
 public class MultiInstanceTests
 {
@@ -57,10 +58,20 @@ public class MultiInstanceTests
             Assert.Equal("/ops", posted.Headers.Location is { IsAbsoluteUri: true } location ? location.AbsolutePath : posted.Headers.Location?.OriginalString);
             Assert.Equal(HttpStatusCode.OK, (await formClient.GetAsync("/ops")).StatusCode);
 
-            // One key ring, in the database; neither instance wrote keys to its home folder.
+            // Signed out on the second instance: the session ends on the first as well, for a copy of the cookie too.
+            var captured = SessionAccounts.Capture(signedIn);
+            using (var secondClient = second.CreateClient(signedIn))
+                Assert.Equal(HttpStatusCode.Redirect, (await AccountClient.LogOutAsync(secondClient)).StatusCode);
+            using (var firstClient = first.CreateClient(captured))
+                Assert.Equal(HttpStatusCode.Redirect, (await firstClient.GetAsync("/ops")).StatusCode);
+
+            // One key ring, in the database, with no plain key material in it; neither instance wrote keys to its home folder.
             await using var db = new SqlitePortalDbContext(
                 new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite($"Data Source={database};Pooling=False").Options, new TenantContext());
-            Assert.NotEmpty(await db.DataProtectionKeys.ToListAsync());
+            var keys = await db.DataProtectionKeys.Select(k => k.Xml!).ToListAsync();
+            Assert.NotEmpty(keys);
+            Assert.All(keys, key => Assert.Contains("<encryptedSecret", key));
+            Assert.All(keys, key => Assert.DoesNotContain("<masterKey", key));
             Assert.False(Directory.Exists(Path.Combine(directory, "home-a", ".aspnet", "DataProtection-Keys")));
             Assert.False(Directory.Exists(Path.Combine(directory, "home-b", ".aspnet", "DataProtection-Keys")));
         }
@@ -77,19 +88,19 @@ public class MultiInstanceTests
         }
     }
 
-    // Development keeps cookies usable over plain HTTP and needs no operator second factor; no demo data.
+    // Development keeps cookies usable over plain HTTP and needs no operator second factor; no demo data. Both get the
+    // same certificate for the Data Protection keys (optional in Development, as the production instances need it).
     // Each instance has its own home folder, where Data Protection would keep keys if they were not in the database.
     private static Task<PortalProcess> StartInstanceAsync(string directory, string database, string name)
     {
         var home = Path.Combine(directory, $"home-{name}");
         Directory.CreateDirectory(home);
-        return PortalProcess.StartAsync(directory, new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Portal"] = $"Data Source={database}",
-            ["Operator:Password"] = OperatorPassword,
-            ["Demo:Seed"] = "false",
-            ["Email:PickupDirectory"] = Path.Combine(directory, "mail"),
-        }, new Dictionary<string, string>
+        var settings = TestCertificates.Settings();
+        settings["ConnectionStrings:Portal"] = $"Data Source={database}";
+        settings["Operator:Password"] = OperatorPassword;
+        settings["Demo:Seed"] = "false";
+        settings["Email:PickupDirectory"] = Path.Combine(directory, "mail");
+        return PortalProcess.StartAsync(directory, settings, new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["HOME"] = home,

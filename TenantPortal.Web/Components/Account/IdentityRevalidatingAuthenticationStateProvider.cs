@@ -4,11 +4,13 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using TenantPortal.Data.Identity;
+using TenantPortal.Data.Services.Sessions;
+using TenantPortal.Web.Security.Sessions;
 
 namespace TenantPortal.Web.Components.Account;
 
-// Circuits live long: re-checking the security stamp every 30 minutes signs out a circuit whose user
-// was deleted, changed their password, or was signed out everywhere.
+// Circuits live long: re-checking every 30 minutes signs out a circuit whose user was deleted or whose security stamp
+// changed, and one whose session ended, even while it sends no events (SessionCircuitGuard stops it at its next event).
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
@@ -23,6 +25,9 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         // A new scope, so that the user manager (and its DbContext) reads fresh data.
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        if (SessionClaims.Id(authenticationState.User) is { } sessionId
+            && !await scope.ServiceProvider.GetRequiredService<IUserSessionStore>().SeenAsync(sessionId, null, cancellationToken))
+            return false;
         return await ValidateSecurityStampAsync(userManager, authenticationState.User);
     }
 

@@ -7,6 +7,7 @@ using TenantPortal.Core.Usage;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Invitations;
+using TenantPortal.Data.Services.Members;
 using TenantPortal.Data.Services.Operations;
 using TenantPortal.Web.Security;
 
@@ -21,6 +22,7 @@ public partial class OpsTenantPage
 {
     [Inject] private OperatorTenantService Operations { get; set; } = default!;
     [Inject] private InvoiceSettlementService Settlement { get; set; } = default!;
+    [Inject] private OperatorAccountService Accounts { get; set; } = default!;
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -34,6 +36,7 @@ public partial class OpsTenantPage
     private bool _notFound;
     private string? _error;
     private Actor? _actor;
+    private IReadOnlySet<string> _locked = new HashSet<string>();
 
     private DateTimeOffset Now => Time.GetUtcNow();
 
@@ -57,6 +60,8 @@ public partial class OpsTenantPage
         _notFound = result.Error?.Code == ErrorCodes.NotFound;
         _error = result.IsSuccess || _notFound ? null : result.Error!.Message;
         _detail = result.IsSuccess ? result.Value : null;
+        if (_detail is not null && await Accounts.LockedAsync(_actor, [.. _detail.Members.Select(m => m.UserId)], CancellationToken.None) is { IsSuccess: true } locked)
+            _locked = locked.Value;
     }
 
     private async Task SuspendAsync()
@@ -121,6 +126,22 @@ public partial class OpsTenantPage
         if (reason is not null)
             await ApplyAsync(Operations.ResendInvitationAsync(_actor!, Id, invitation.Id, Navigation.ToAbsoluteUri("invitations/accept"), reason, CancellationToken.None),
                 $"Invitation sent again to {invitation.Email}.");
+    }
+
+    private async Task LockAsync(MemberRow member)
+    {
+        var reason = await AskReasonAsync($"Lock the account of {member.Email}",
+            "Every session of theirs ends now, in every workspace and browser, and they can't sign in until an operator unlocks the account.",
+            "Lock account", Color.Error);
+        if (reason is not null)
+            await ApplyAsync(Accounts.LockAsync(_actor!, member.UserId, reason, CancellationToken.None), $"{member.Email} is locked out and signed out everywhere.");
+    }
+
+    private async Task UnlockAsync(MemberRow member)
+    {
+        var reason = await AskReasonAsync($"Unlock the account of {member.Email}", "They can sign in again.", "Unlock account", Color.Primary);
+        if (reason is not null)
+            await ApplyAsync(Accounts.UnlockAsync(_actor!, member.UserId, reason, CancellationToken.None), $"{member.Email} can sign in again.");
     }
 
     private async Task SettleAsync(OperatorInvoiceRow invoice, bool @void)
