@@ -1,4 +1,7 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using TenantPortal.Data;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Browser;
@@ -54,5 +57,35 @@ public class SessionBrowserTests(PortalAppFactory portal)
         await desk.ClickAsync("#dark-mode-toggle");
         await desk.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/Account/Login", new() { Timeout = BrowserSession.GenerousTimeout });
         Assert.Contains("ReturnUrl=ops", desk.Url);
+    }
+
+    [Fact]
+    public async Task AnOperatorLocksAMember_FromTheOpsTenantPage_AndTheMembersOpenPageGoesToLogIn()
+    {
+        var member = await SessionAccounts.MemberAsync(portal);
+        var op = await SessionAccounts.OperatorAsync(portal);
+        Guid tenantId;
+        await using (var scope = portal.Services.CreateAsyncScope())
+            tenantId = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Tenants.Where(t => t.Slug == member.Slug).Select(t => t.Id).SingleAsync();
+        await using var session = await BrowserSession.StartAsync(portal);
+        var memberPage = session.Page;
+        await session.LogInAsync(member.Email, SessionAccounts.Password, $"/t/{member.Slug}");
+
+        var opsPage = await session.NewIsolatedPageAsync();
+        await BrowserSession.LogInAsync(opsPage, op.Email, SessionAccounts.Password, $"/ops/tenants/{tenantId}");
+        await opsPage.Locator("#ops-tenant-header[data-interactive='True']").WaitForAsync(new() { Timeout = BrowserSession.GenerousTimeout });
+        await opsPage.Locator(".mud-tab", new() { HasText = "Members" }).ClickAsync();
+        await opsPage.Locator($".account-lock[data-email='{member.Email}']").ClickAsync();
+        await opsPage.FillAsync("#action-reason", "Reported stolen laptop");
+        await opsPage.ClickAsync("#action-confirm");
+        await Assertions.Expect(opsPage.Locator($".account-unlock[data-email='{member.Email}']")).ToBeVisibleAsync(new() { Timeout = BrowserSession.GenerousTimeout });
+
+        await memberPage.ClickAsync("#dark-mode-toggle");
+        await memberPage.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/Account/Login", new() { Timeout = BrowserSession.GenerousTimeout });
+        await memberPage.FillAsync("[id='Input.Email']", member.Email);
+        await memberPage.FillAsync("[id='Input.Password']", SessionAccounts.Password);
+        await memberPage.ClickAsync("#login-submit");
+        await memberPage.WaitForURLAsync("**/Account/Lockout", new() { Timeout = BrowserSession.GenerousTimeout });
+        await Assertions.Expect(memberPage.Locator("#lockout-by-operator")).ToBeVisibleAsync();
     }
 }

@@ -69,6 +69,39 @@ public class OperatorAccountServiceTests(PortalAppFactory portal)
         Assert.Equal(ErrorCodes.Forbidden, (await accounts.ListAsync(new Actor(owner.Id, "owner@acme.test"))).Error?.Code);
     }
 
+    [Fact]
+    public async Task Locking_IsForOperatorsOnly_WithAReason_NeverYourself_AndIsAuditedWithoutATenant()
+    {
+        var member = await SessionAccounts.MemberAsync(portal);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<OperatorAccountService>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var me = await OperatorAsync(users);
+        var owner = (await users.FindByEmailAsync("owner@acme.test"))!;
+
+        Assert.Equal(ErrorCodes.Forbidden, (await accounts.LockAsync(new Actor(owner.Id, "owner@acme.test"), member.UserId, "no", CancellationToken.None)).Error?.Code);
+        Assert.Equal(("invalid", "reason"), ((await accounts.LockAsync(me, member.UserId, "  ", CancellationToken.None)).Error?.Code, (await accounts.LockAsync(me, member.UserId, null, CancellationToken.None)).Error?.Field));
+        Assert.Equal(ErrorCodes.Conflict, (await accounts.LockAsync(me, me.UserId, "testing", CancellationToken.None)).Error?.Code);
+        Assert.Equal(ErrorCodes.NotFound, (await accounts.LockAsync(me, "no-such-user", "testing", CancellationToken.None)).Error?.Code);
+        Assert.Empty((await accounts.LockedAsync(me, [member.UserId], CancellationToken.None)).Value);
+        Assert.False(await users.IsLockedOutAsync((await users.FindByIdAsync(member.UserId))!));
+
+        Assert.True((await accounts.LockAsync(me, member.UserId, "Reported stolen laptop", CancellationToken.None)).IsSuccess);
+        Assert.True(await users.IsLockedOutAsync((await users.FindByIdAsync(member.UserId))!));
+        Assert.Equal([member.UserId], (await accounts.LockedAsync(me, [member.UserId, me.UserId], CancellationToken.None)).Value);
+        Assert.Equal(ErrorCodes.Forbidden, (await accounts.LockedAsync(new Actor(owner.Id, "owner@acme.test"), [member.UserId], CancellationToken.None)).Error?.Code);
+
+        Assert.True((await accounts.UnlockAsync(me, member.UserId, "Laptop found", CancellationToken.None)).IsSuccess);
+        Assert.False(await users.IsLockedOutAsync((await users.FindByIdAsync(member.UserId))!));
+
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test check");
+        var entries = await db.AuditEntries.Where(a => a.Target == $"user:{member.Email}").OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal([(AuditActions.OperatorAccountLocked, "Reported stolen laptop"), (AuditActions.OperatorAccountUnlocked, "Laptop found")],
+            entries.Select(e => (e.Action, e.Details!)));
+        Assert.All(entries, e => Assert.Null(e.TenantId));
+    }
+
     private static async Task<Actor> OperatorAsync(UserManager<PortalUser> users)
     {
         var op = (await users.FindByEmailAsync(PortalAppFactory.OperatorEmail))!;
