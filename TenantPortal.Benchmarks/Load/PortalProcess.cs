@@ -6,8 +6,9 @@ namespace TenantPortal.Benchmarks.Load;
 
 /// <summary>
 /// The real portal as a child process: <c>TenantPortal.Web.dll</c> of the same build configuration as the harness, in
-/// Production mode on the embedded default (a SQLite file of the scenario), on a free loopback port, jobs on. The API's
-/// rate limit is lifted (the harness measures the portal, not the limiter); everything else is as shipped.
+/// Production mode on the embedded default (a SQLite file of the scenario), on a free loopback port, jobs on, with a
+/// Data Protection certificate of its own. The API's rate limit is lifted (the harness measures the portal, not the
+/// limiter); everything else is as shipped.
 /// </summary>
 public sealed class PortalProcess : IAsyncDisposable
 {
@@ -90,6 +91,9 @@ public sealed class PortalProcess : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         };
+        // Production requires the certificate that encrypts the Data Protection keys at rest.
+        foreach (var (key, value) in HarnessCertificate.Create(folder))
+            environment[key] = value;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             environment[key] = value;
         foreach (var (key, value) in environment)

@@ -88,6 +88,21 @@ public partial class DockerComposeTests
     }
 
     [Fact]
+    public void Portal_GetsTheDataProtectionCertificate_AsASecretFile_WithItsPasswordFromTheEnvironment()
+    {
+        var portal = Service("portal");
+        var environment = Environment(portal);
+        var secrets = (Dictionary<object, object>)new DeserializerBuilder().Build()
+            .Deserialize<Dictionary<object, object>>(File.ReadAllText(RepositoryRoot.Combine("docker-compose.yml")))["secrets"];
+
+        var secret = Assert.Single(((List<object>)portal["secrets"]).Cast<string>());
+        Assert.Equal($"/run/secrets/{secret}", environment["DataProtection__Certificate__Path"]);
+        Assert.Matches(@"^\$\{DATAPROTECTION_CERT_PASSWORD:\?[^}]+\}$", environment["DataProtection__Certificate__Password"]);
+        Assert.Equal("${DATAPROTECTION_CERT_FILE:-./dataprotection.pfx}", ((Dictionary<object, object>)secrets[secret])["file"]);
+        Assert.Contains("*.pfx", File.ReadAllLines(RepositoryRoot.Combine(".gitignore")));
+    }
+
+    [Fact]
     public void TheFileHoldsNoSecret_EveryPasswordComesFromTheEnvironment()
     {
         foreach (var (name, _) in Services)
