@@ -152,12 +152,13 @@ public sealed class DatabaseUserSessionStore(IDbContextFactory<PortalDbContext> 
         }, cancellationToken);
     }
 
-    // Header values are the client's to choose: kept short and without control characters.
+    // Header values are the client's to choose: kept short, without control characters or invisible formatting (such as
+    // bidirectional overrides) that would make a list of sessions read differently from what was sent.
     private static string? Shorten(string? value, int length)
     {
         if (string.IsNullOrWhiteSpace(value))
             return null;
-        var clean = new string([.. value.Where(c => !char.IsControl(c))]).Trim();
+        var clean = new string([.. value.Where(c => !char.IsControl(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format)]).Trim();
         return clean.Length == 0 ? null : clean.Length > length ? clean[..length] : clean;
     }
 }
