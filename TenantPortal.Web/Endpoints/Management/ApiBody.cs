@@ -35,6 +35,9 @@ public static class ApiBody
                 return (default, Malformed(StatusCodes.Status400BadRequest, "The body must be a JSON object."));
             foreach (var property in body.EnumerateObject())
             {
+                // The field's name would be echoed as the key of the problem's errors: one that the text rule refuses is not.
+                if (PlainText.IndexOfRefused(property.Name) is var refused and >= 0)
+                    return (default, ApiProblems.From(PlainText.Refusal("body", "A field name", property.Name, refused)));
                 if (!fields.Contains(property.Name))
                     return (default, ApiProblems.From(Error.Invalid(property.Name, $"'{property.Name}' is not a field of this request; use {string.Join(", ", fields)}.")));
             }
@@ -70,6 +73,9 @@ public static class ApiBody
         if (!body.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String)
             return Error.Invalid(field, $"{field} is required: one of {names}.");
         var text = value.GetString()!;
+        var clean = PlainText.Check(text, field, $"The {field}");
+        if (!clean.IsSuccess)
+            return clean.Error;
         if (text.Length == 0 || !char.IsLetter(text[0]) || text.Contains(',') || !Enum.TryParse<T>(text, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
             return Error.Invalid(field, $"'{text}' is not one of {names}.");
         return parsed;
