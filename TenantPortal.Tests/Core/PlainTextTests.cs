@@ -13,11 +13,11 @@ public class PlainTextTests
         { 0x0020, false }, { 0x0041, false }, { 0x007E, false },
         { 0x007F, true }, { 0x0080, true }, { 0x0085, true }, { 0x009F, true },
         { 0x00A0, false }, { 0x00E9, false }, { 0x2028, false }, { 0x2029, false },
-        { 0x2029 + 1, true }, // U+202A, the first override
         { 0x202A, true }, { 0x202B, true }, { 0x202C, true }, { 0x202D, true }, { 0x202E, true },
         { 0x202F, false }, { 0x2065, false },
         { 0x2066, true }, { 0x2067, true }, { 0x2068, true }, { 0x2069, true },
-        { 0x2069 + 1, false }, { 0x200E, false }, { 0x200F, false }, { 0xFEFF, false }, { 0xFFFF, false },
+        { 0x2069 + 1, false }, // U+206A, the first character after the isolates
+        { 0x200E, false }, { 0x200F, false }, { 0xFEFF, false }, { 0xFFFF, false },
     };
 
     [Theory]
