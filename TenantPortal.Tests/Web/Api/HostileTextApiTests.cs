@@ -53,7 +53,30 @@ public class HostileTextApiTests(PortalAppFactory portal)
         await AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, code: null, name);
         var problem = await BodyAsync(response);
         Assert.Contains(HostileText.CodePoint(character), problem.GetProperty("detail").GetString());
+        AssertNoRefusedText(problem);
         Assert.Equal(before, await SnapshotAsync(slug));
+    }
+
+    // The problem never carries the refused character back, in a value or a key (e.g. the event's id).
+    private static void AssertNoRefusedText(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                Assert.True(PlainText.IsClean(element.GetString()), element.GetRawText());
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                    AssertNoRefusedText(item);
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    Assert.True(PlainText.IsClean(property.Name), property.Name);
+                    AssertNoRefusedText(property.Value);
+                }
+                break;
+        }
     }
 
     private static Task<HttpResponseMessage> PatchTenantAsync(HttpClient client, object body) =>
