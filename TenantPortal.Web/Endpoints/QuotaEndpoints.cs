@@ -95,5 +95,9 @@ public static class QuotaEndpoints
         {
             return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "body", $"The body is not valid JSON: {ex.Message}"));
         }
+        catch (InvalidOperationException)
+        {
+            return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "metric", ApiBody.UnpairedSurrogate));
+        }
     }
 }

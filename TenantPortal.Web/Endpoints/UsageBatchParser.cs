@@ -62,13 +62,27 @@ public static class UsageBatchParser
         var index = 0;
         foreach (var element in array.EnumerateArray())
         {
-            var (parsed, problem) = ParseEvent(index, element);
+            var (parsed, problem) = ParseEventReadingStrings(index, element);
             if (problem is not null)
                 return (null, problem);
             events.Add(parsed!);
             index++;
         }
         return (events, null);
+    }
+
+    // A string that escapes half a surrogate pair can't be read (GetString throws): a 400 naming the event. The try
+    // costs nothing while nothing throws.
+    private static (UsageEventInput?, BatchProblem?) ParseEventReadingStrings(int index, JsonElement e)
+    {
+        try
+        {
+            return ParseEvent(index, e);
+        }
+        catch (InvalidOperationException)
+        {
+            return (null, new BatchProblem(StatusCodes.Status400BadRequest, $"events[{index}]", Management.ApiBody.UnpairedSurrogate, index));
+        }
     }
 
     private static (UsageEventInput?, BatchProblem?) ParseEvent(int index, JsonElement e)

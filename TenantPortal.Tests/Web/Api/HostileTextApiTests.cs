@@ -57,6 +57,37 @@ public class HostileTextApiTests(PortalAppFactory portal)
         Assert.Equal(before, await SnapshotAsync(slug));
     }
 
+    // Raw JSON with an escaped lone surrogate (\ud800), which no serializer writes and System.Text.Json can't turn into a string.
+    public static TheoryData<string, string, string> UnpairedSurrogates() => new()
+    {
+        { "PATCH", "/api/v1/tenant", """{"name":"Acme\ud800"}""" },
+        { "PATCH", "/api/v1/tenant", """{"na\ud800me":"Acme"}""" },
+        { "POST", "/api/v1/invitations", """{"email":"ann\udc00@example.com","role":"Member"}""" },
+        { "POST", "/api/v1/invitations", """{"email":"ann@example.com","role":"Mem\ud800ber"}""" },
+        { "POST", "/api/v1/usage", """{"events":[{"id":"a\ud800b","metric":"api_calls","quantity":1,"timestamp":"2026-01-01T00:00:00Z"}]}""" },
+        { "POST", "/api/v1/usage", """{"events":[{"id":"ok","metric":"api\ud800calls","quantity":1,"timestamp":"2026-01-01T00:00:00Z"}]}""" },
+        { "POST", "/api/v1/usage", """{"events":[{"id":"ok","metric":"api_calls","quantity":1,"timestamp":"2026\ud800"}]}""" },
+        { "POST", "/api/v1/quota/check", """{"metric":"gpu\ud800hours","amount":1}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnpairedSurrogates))]
+    public async Task AnUnpairedSurrogateEscape_IsA400_NeverA500_AndStoresNothing(string method, string path, string json)
+    {
+        var slug = await ApiKeys.CreateTenantAsync(portal, SubscriptionTier.Starter, TenantStatus.Active);
+        using var client = ApiKeys.ClientFor(portal, await ApiKeys.CreateAsync(portal, slug));
+        var before = await SnapshotAsync(slug);
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        });
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, code: null);
+        Assert.Contains("surrogate", (await BodyAsync(response)).GetProperty("detail").GetString());
+        Assert.Equal(before, await SnapshotAsync(slug));
+    }
+
     // The problem never carries the refused character back, in a value or a key (e.g. the event's id).
     private static void AssertNoRefusedText(JsonElement element)
     {
