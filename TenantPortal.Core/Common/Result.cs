@@ -15,8 +15,11 @@ public class Result
     [MemberNotNullWhen(false, nameof(Error))]
     public bool IsSuccess => Error is null;
 
+    // A success carries nothing, so one instance serves every caller (validators run it per event of a batch).
+    private static readonly Result Succeeded = new(null);
+
     /// <summary>A success.</summary>
-    public static Result Success() => new(null);
+    public static Result Success() => Succeeded;
 
     /// <summary>A failure.</summary>
     public static Result Failure(Error error) => new(error);

@@ -25,6 +25,8 @@ public static class TenantSlug
     {
         if (string.IsNullOrEmpty(slug))
             return Error.Invalid("slug", "The slug is required.");
+        if (PlainText.IndexOfRefused(slug) is var refused and >= 0)
+            return PlainText.Refusal("slug", "The slug", slug, refused);
         if (slug.Length is < MinLength or > MaxLength)
             return Error.Invalid("slug", $"The slug must be {MinLength} to {MaxLength} characters long.");
         foreach (var c in slug)

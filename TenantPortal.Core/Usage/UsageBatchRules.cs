@@ -18,6 +18,9 @@ public static class UsageBatchRules
             return Error.Invalid(Field(index, "id"), "The event id is required.");
         if (e.ClientEventId.Length > FieldLengths.ClientEventId)
             return Error.Invalid(Field(index, "id"), $"The event id can be at most {FieldLengths.ClientEventId} characters long.");
+        // One vectorised scan of the id, no allocation: ids are printable ASCII in practice.
+        if (PlainText.IndexOfRefused(e.ClientEventId) is var refused and >= 0)
+            return PlainText.Refusal(Field(index, "id"), "The event id", e.ClientEventId, refused);
         if (UsageMetrics.Kind(e.Metric) == MetricKind.Seats)
             return Error.Invalid(Field(index, "metric"), "'users' is not reported: seats are counted from the members.");
         if (e.Quantity < 0)

@@ -49,7 +49,8 @@ public static class ApiProblems
             extensions["code"] = code;
         if (eventIndex is not null)
             extensions["eventIndex"] = eventIndex;
-        if (eventId is not null)
+        // The event's id helps the client find it, unless it is the very text the rule refused: never echoed.
+        if (eventId is not null && PlainText.IsClean(eventId))
             extensions["eventId"] = eventId;
         return TypedResults.Problem(detail: message, statusCode: status, title: TitleOf(status), extensions: extensions);
     }

@@ -83,7 +83,8 @@ public static class QuotaEndpoints
             if (!root.TryGetProperty("metric", out var m) || m.ValueKind != JsonValueKind.String)
                 return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "metric", "'metric' is required and must be a string."));
             if (!UsageMetrics.TryParse(m.GetString(), out var metric))
-                return (default, 0, new BatchProblem(StatusCodes.Status422UnprocessableEntity, "metric", $"Unknown metric '{m.GetString()}'."));
+                return (default, 0, new BatchProblem(StatusCodes.Status422UnprocessableEntity, "metric",
+                    Core.Common.PlainText.Problem(m.GetString(), "The metric") ?? $"Unknown metric '{m.GetString()}'."));
             if (!root.TryGetProperty("amount", out var a) || a.ValueKind != JsonValueKind.Number)
                 return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "amount", "'amount' is required and must be a number."));
             if (!a.TryGetDecimal(out var amount))
@@ -93,6 +94,10 @@ public static class QuotaEndpoints
         catch (JsonException ex)
         {
             return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "body", $"The body is not valid JSON: {ex.Message}"));
+        }
+        catch (InvalidOperationException)
+        {
+            return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "metric", ApiBody.UnpairedSurrogate));
         }
     }
 }

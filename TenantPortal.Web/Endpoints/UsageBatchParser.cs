@@ -7,7 +7,8 @@ namespace TenantPortal.Web.Endpoints;
 /// <summary>
 /// Reads <c>{"events":[{"id","metric","quantity","timestamp"}]}</c> strictly: malformed JSON, missing fields and wrong
 /// types are 400, an unknown metric 422, more than 1,000 events or a body over 1 MiB 413; every error names the event.
-/// The range rules (negative, too old, future) are the ingestion service's.
+/// The range rules (negative, too old, future) and the text rule of the id are the ingestion service's
+/// (<see cref="UsageBatchRules"/>).
 /// </summary>
 public static class UsageBatchParser
 {
@@ -61,13 +62,27 @@ public static class UsageBatchParser
         var index = 0;
         foreach (var element in array.EnumerateArray())
         {
-            var (parsed, problem) = ParseEvent(index, element);
+            var (parsed, problem) = ParseEventReadingStrings(index, element);
             if (problem is not null)
                 return (null, problem);
             events.Add(parsed!);
             index++;
         }
         return (events, null);
+    }
+
+    // A string that escapes half a surrogate pair can't be read (GetString throws): a 400 naming the event. The try
+    // costs nothing while nothing throws.
+    private static (UsageEventInput?, BatchProblem?) ParseEventReadingStrings(int index, JsonElement e)
+    {
+        try
+        {
+            return ParseEvent(index, e);
+        }
+        catch (InvalidOperationException)
+        {
+            return (null, new BatchProblem(StatusCodes.Status400BadRequest, $"events[{index}]", Management.ApiBody.UnpairedSurrogate, index));
+        }
     }
 
     private static (UsageEventInput?, BatchProblem?) ParseEvent(int index, JsonElement e)
@@ -80,8 +95,7 @@ public static class UsageBatchParser
         if (!e.TryGetProperty("metric", out var metricElement) || metricElement.ValueKind != JsonValueKind.String)
             return (null, Bad(index, "metric", "'metric' is required and must be a string.", id: id));
         if (!TryParseMetric(metricElement, out var metric))
-            return (null, Bad(index, "metric", $"Unknown metric '{metricElement.GetString()}'; use {string.Join(", ", UsageMetrics.Reported.Select(UsageMetrics.Name))}.",
-                StatusCodes.Status422UnprocessableEntity, id));
+            return (null, UnknownMetric(index, metricElement.GetString()!, id));
         if (!e.TryGetProperty("quantity", out var quantityElement) || quantityElement.ValueKind != JsonValueKind.Number)
             return (null, Bad(index, "quantity", "'quantity' is required and must be a number.", id: id));
         if (!quantityElement.TryGetDecimal(out var quantity))
@@ -92,6 +106,14 @@ public static class UsageBatchParser
             return (null, Bad(index, "timestamp", $"'{timestampElement.GetString()}' is not an ISO 8601 time such as 2026-11-22T10:00:00Z.", id: id));
         return (new UsageEventInput(id, metric, quantity, timestamp), null);
     }
+
+    // A known metric never holds a refused character, so the text rule is looked at only here, on the way to an error:
+    // the message then names the character instead of repeating it.
+    private static BatchProblem UnknownMetric(int index, string metric, string id) =>
+        Core.Common.PlainText.Problem(metric, "The metric") is { } refused
+            ? Bad(index, "metric", refused, StatusCodes.Status422UnprocessableEntity, id)
+            : Bad(index, "metric", $"Unknown metric '{metric}'; use {string.Join(", ", UsageMetrics.Reported.Select(UsageMetrics.Name))}.",
+                StatusCodes.Status422UnprocessableEntity, id);
 
     // The error names the event and field; built only when there is one.
     private static BatchProblem Bad(int index, string field, string message, int status = StatusCodes.Status400BadRequest, string? id = null) =>

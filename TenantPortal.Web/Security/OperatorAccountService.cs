@@ -55,6 +55,9 @@ public sealed class OperatorAccountService(
     {
         if (!await IsOperatorAsync(actor.UserId))
             return Error.Forbidden("Only operators can invite operators.");
+        var clean = PlainText.Check(email, "email", "The email address");
+        if (!clean.IsSuccess)
+            return clean.Error;
         email = email?.Trim();
         if (string.IsNullOrEmpty(email) || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email))
             return Error.Invalid("email", "Enter the email address of the person to invite.");

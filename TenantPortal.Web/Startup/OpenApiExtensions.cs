@@ -109,6 +109,10 @@ public static class OpenApiExtensions
         `last_owner`/`seat_limit_reached`/`already_member`/`already_invited`/`downgrade_blocked`/`same_plan`/…, 412
         `precondition_failed` (If-Match), 413 too large, 422 `invalid`, 429 rate limited or quota denied (with Retry-After).
 
+        **Text**: no text field (names, emails, domains, event ids, metrics, filters) may hold a control character
+        (U+0000–U+001F, U+007F–U+009F, so no line breaks or tabs) or a bidirectional override or isolate (U+202A–U+202E,
+        U+2066–U+2069): 422 `invalid` naming the field (e.g. `events[3].id`), and nothing is stored.
+
         **Updates**: a GET returns an `ETag`; send it as `If-Match` and the update is refused with 412 when someone
         changed the resource since. **Lists** take `limit` (1–100, default 50) and return `nextCursor`; pass it as
         `cursor` for the next page.

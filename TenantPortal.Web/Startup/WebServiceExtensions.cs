@@ -102,7 +102,8 @@ public static class WebServiceExtensions
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
-            .AddPasswordValidator<TenantPortal.Web.Security.Passwords.PortalPasswordValidator>();
+            .AddPasswordValidator<TenantPortal.Web.Security.Passwords.PortalPasswordValidator>()
+            .AddUserValidator<TenantPortal.Data.Identity.PlainTextUserValidator>();
         services.AddSingleton<TenantPortal.Web.Security.Passwords.CommonPasswords>();
 
         services.AddSingleton<PickupDirectoryMailSender>();

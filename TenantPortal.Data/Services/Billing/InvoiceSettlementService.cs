@@ -41,8 +41,9 @@ public sealed class InvoiceSettlementService(IDbContextFactory<PortalDbContext> 
 
     private async Task<Result> SettleAsync(Actor actor, Guid invoiceId, string? reason, InvoiceStatus target, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(reason))
-            return Error.Invalid("reason", "Give a reason; it goes into the tenant's audit log.");
+        var why = OperatorReason.Validate(reason);
+        if (!why.IsSuccess)
+            return why.Error;
         using var scope = tenantContext.BeginCrossTenantScope("operator settling a ledger invoice");
         await using var db = contexts.CreateDbContext();
         if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
@@ -61,7 +62,7 @@ public sealed class InvoiceSettlementService(IDbContextFactory<PortalDbContext> 
         if (target == InvoiceStatus.Paid)
             invoice.PaidAt = now;
         audit.Record(db, invoice.TenantId, actor, target == InvoiceStatus.Paid ? AuditActions.InvoicePaid : AuditActions.InvoiceVoided,
-            $"invoice:{invoice.Number}", $"{Money.Format(invoice.TotalCents)}; reason: {reason.Trim()}");
+            $"invoice:{invoice.Number}", $"{Money.Format(invoice.TotalCents)}; reason: {why.Value}");
 
         var tenant = await db.Tenants.SingleAsync(t => t.Id == invoice.TenantId, cancellationToken);
         var stillOverdue = await db.Invoices.AnyAsync(i => i.TenantId == tenant.Id && i.Id != invoice.Id && i.Status == InvoiceStatus.Open

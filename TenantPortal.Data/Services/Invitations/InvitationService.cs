@@ -39,9 +39,10 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
     /// <param name="cancellationToken">Cancels the operation.</param>
     public async Task<Result<InvitationRow>> CreateAsync(Actor actor, InviteRequest request, Uri acceptUrl, CancellationToken cancellationToken)
     {
-        var email = request.Email?.Trim() ?? "";
-        if (!TenantInput.IsEmail(email))
-            return Error.Invalid("email", "Enter the email address of the person to invite.");
+        var validEmail = TenantInput.Email(request.Email, "email", "Enter the email address of the person to invite.");
+        if (!validEmail.IsSuccess)
+            return validEmail.Error;
+        var email = validEmail.Value;
         if (request.ExpiresInDays is < 1 or > InviteRequest.MaxDays)
             return Error.Invalid("expiresInDays", $"An invitation can be valid for 1 to {InviteRequest.MaxDays} days.");
         if (!Enum.IsDefined(request.Role))

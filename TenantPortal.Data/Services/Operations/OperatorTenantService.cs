@@ -40,8 +40,6 @@ public sealed class OperatorTenantService(
     /// <summary>How many of the newest audit entries the detail shows.</summary>
     public const int RecentAuditEntries = 50;
 
-    private const int MaxReasonLength = 500;
-
     /// <summary>A tenant's detail: fields, members, pending invitations, this period's usage, invoices and recent audit entries (Operator).</summary>
     public async Task<Result<OperatorTenantDetail>> GetAsync(Actor actor, Guid tenantId, CancellationToken cancellationToken)
     {
@@ -222,7 +220,7 @@ public sealed class OperatorTenantService(
     /// <param name="cancellationToken">Cancels the operation.</param>
     public async Task<Result> ResendInvitationAsync(Actor actor, Guid tenantId, Guid invitationId, Uri acceptUrl, string? reason, CancellationToken cancellationToken)
     {
-        var why = Reason(reason);
+        var why = OperatorReason.Validate(reason);
         if (!why.IsSuccess)
             return why.Error;
         using var scope = tenantContext.BeginCrossTenantScope("operator resending a tenant's invitation");
@@ -253,16 +251,21 @@ public sealed class OperatorTenantService(
         var name = TenantInput.Name(request.Name);
         if (!name.IsSuccess)
             return name.Error;
+        // Held to the rule as sent: a line break around the slug is refused, not trimmed away.
+        var sentSlug = PlainText.Check(request.Slug, "slug", "The slug");
+        if (!sentSlug.IsSuccess)
+            return sentSlug.Error;
         var slug = request.Slug?.Trim() ?? "";
         var validSlug = TenantSlug.Validate(slug);
         if (!validSlug.IsSuccess)
             return validSlug.Error!;
         if (!Enum.IsDefined(request.Tier))
             return Error.Invalid("tier", "Choose one of the plans.");
-        var email = request.OwnerEmail?.Trim() ?? "";
-        if (!TenantInput.IsEmail(email))
-            return Error.Invalid("ownerEmail", "Enter the email address of the customer who will own the tenant.");
-        var why = Reason(reason);
+        var ownerEmail = TenantInput.Email(request.OwnerEmail, "ownerEmail", "Enter the email address of the customer who will own the tenant.");
+        if (!ownerEmail.IsSuccess)
+            return ownerEmail.Error;
+        var email = ownerEmail.Value;
+        var why = OperatorReason.Validate(reason);
         if (!why.IsSuccess)
             return why.Error;
 
@@ -331,7 +334,7 @@ public sealed class OperatorTenantService(
     private async Task<Result> ActAsync(Actor actor, Guid tenantId, string? reason, string scopeReason,
         Func<PortalDbContext, Tenant, string, DateTimeOffset, Task<Result>> change, CancellationToken cancellationToken)
     {
-        var why = Reason(reason);
+        var why = OperatorReason.Validate(reason);
         if (!why.IsSuccess)
             return why.Error;
         using var scope = tenantContext.BeginCrossTenantScope(scopeReason);
@@ -354,16 +357,6 @@ public sealed class OperatorTenantService(
             return new Error(ErrorCodes.ConcurrencyConflict, "The tenant changed meanwhile. Reload and try again.");
         }
         return Result.Success();
-    }
-
-    private static Result<string> Reason(string? reason)
-    {
-        var trimmed = reason?.Trim() ?? "";
-        if (trimmed.Length == 0)
-            return Error.Invalid("reason", "Give a reason; it goes into the tenant's audit log.");
-        if (trimmed.Length > MaxReasonLength)
-            return Error.Invalid("reason", $"Keep the reason to {MaxReasonLength} characters.");
-        return trimmed;
     }
 
     private static string Describe(decimal limit) => limit == PlanCatalog.Unlimited ? "unlimited" : limit.ToString("#,0.######", System.Globalization.CultureInfo.InvariantCulture);

@@ -4,12 +4,18 @@ using TenantPortal.Core.Common;
 
 namespace TenantPortal.Data.Services.Tenants;
 
-/// <summary>Checks and normalises the free-text fields of a tenant; errors name the field.</summary>
+/// <summary>
+/// Checks and normalises the free-text fields of a tenant; errors name the field. Every value is first held to
+/// <see cref="PlainText"/> as sent (no control characters or bidirectional controls), then trimmed.
+/// </summary>
 public static partial class TenantInput
 {
     /// <summary>A display name: required, at most 100 characters, trimmed.</summary>
     public static Result<string> Name(string? name)
     {
+        var clean = PlainText.Check(name, "name", "The name");
+        if (!clean.IsSuccess)
+            return clean.Error;
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length == 0)
             return Error.Invalid("name", "The name is required.");
@@ -21,19 +27,34 @@ public static partial class TenantInput
     /// <summary>An optional email address, trimmed; empty becomes null.</summary>
     public static Result<string?> OptionalEmail(string? email, string field)
     {
+        var clean = PlainText.Check(email, field, "The email address");
+        if (!clean.IsSuccess)
+            return clean.Error;
         var trimmed = email?.Trim();
         if (string.IsNullOrEmpty(trimmed))
             return Result<string?>.Ok(null);
         return IsEmail(trimmed) ? Result<string?>.Ok(trimmed) : Error.Invalid(field, $"'{trimmed}' is not an email address.");
     }
 
-    /// <summary>True for a single plain address such as <c>a@b.c</c>.</summary>
+    /// <summary>A required email address, trimmed; <paramref name="missing"/> is the message when it is absent or not an address.</summary>
+    public static Result<string> Email(string? email, string field, string missing)
+    {
+        var clean = PlainText.Check(email, field, "The email address");
+        if (!clean.IsSuccess)
+            return clean.Error;
+        var trimmed = email?.Trim() ?? "";
+        return IsEmail(trimmed) ? trimmed : Error.Invalid(field, missing);
+    }
+
+    /// <summary>True for a single plain address such as <c>a@b.c</c> (never one holding a character <see cref="PlainText"/> refuses).</summary>
     public static bool IsEmail(string value) =>
-        value.Length <= FieldLengths.Email && MailAddress.TryCreate(value, out var parsed) && parsed.Address == value && value.Contains('.', StringComparison.Ordinal);
+        PlainText.IsClean(value) && value.Length <= FieldLengths.Email && MailAddress.TryCreate(value, out var parsed) && parsed.Address == value && value.Contains('.', StringComparison.Ordinal);
 
     /// <summary>An optional custom domain (a host name such as <c>portal.acme.com</c>), lower-cased; empty becomes null.</summary>
     public static Result<string?> OptionalDomain(string? domain)
     {
+        if (PlainText.Check(domain, "customDomain", "The custom domain") is { IsSuccess: false } refused)
+            return refused.Error;
         var trimmed = domain?.Trim().TrimEnd('.').ToLowerInvariant();
         if (string.IsNullOrEmpty(trimmed))
             return Result<string?>.Ok(null);

@@ -63,13 +63,6 @@ public class SecuritySectionTests : TenantComponentTestContext
         Assert.Equal(2, await check.AuditEntries.CountAsync(e => e.Action == AuditActions.OwnerTwoFactorChanged));
     }
 
-    private TenantPortal.Data.Services.Actor ActorOf(TenantRole role)
-    {
-        using var db = Database.CrossTenant();
-        var id = db.Users.Where(u => u.Email == EmailOf(role)).Select(u => u.Id).Single();
-        return new TenantPortal.Data.Services.Actor(id, EmailOf(role));
-    }
-
     private async Task<bool> RequiredAsync()
     {
         await using var db = Database.CrossTenant();

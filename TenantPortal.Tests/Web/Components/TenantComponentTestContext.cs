@@ -55,6 +55,9 @@ public abstract class TenantComponentTestContext : BunitTestContext, IAsyncLifet
     /// <summary>The email of the demo user with a role.</summary>
     protected static string EmailOf(TenantRole role) => $"{role.ToString().ToLowerInvariant()}@t.test";
 
+    /// <summary>The demo user with a role, as the services' actor.</summary>
+    protected Actor ActorOf(TenantRole role) => new(_userIds[role], EmailOf(role));
+
     /// <summary>Signs in the user with the role and returns their access to the tenant.</summary>
     protected TenantAccess SignInAs(TenantRole role)
     {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Invitations;
@@ -67,7 +68,9 @@ public partial class InviteDialog
     {
         var email = _email?.Trim() ?? "";
         _errors.Remove(EmailField);
-        if (email.Length == 0)
+        if (PlainText.Problem(_email, "The email address") is { } refused)
+            _errors[EmailField] = refused;
+        else if (email.Length == 0)
             _errors[EmailField] = "Enter the email address of the person to invite.";
         else if (!TenantInput.IsEmail(email))
             _errors[EmailField] = $"'{email}' is not an email address, such as name@example.com.";

@@ -12,6 +12,13 @@ public static class ApiBody
     /// <summary>The largest management request body.</summary>
     public const int MaxBytes = 64 * 1024;
 
+    /// <summary>
+    /// Why a body whose strings can't be read is refused: JSON lets a string escape half of a surrogate pair
+    /// (<c>\ud800</c>), which is no text at all, and System.Text.Json throws when asked for such a string.
+    /// </summary>
+    public const string UnpairedSurrogate =
+        "A string holds an unpaired surrogate escape (\\uD800-\\uDFFF without its other half), which is not text.";
+
     /// <summary>The body as a JSON object with only <paramref name="fields"/> (camelCase), or the problem to answer.</summary>
     public static async Task<(JsonElement Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
     {
@@ -33,8 +40,14 @@ public static class ApiBody
             var body = document.RootElement.Clone();
             if (body.ValueKind != JsonValueKind.Object)
                 return (default, Malformed(StatusCodes.Status400BadRequest, "The body must be a JSON object."));
+            // Every name and string is read once here, so that the fields read later can't throw.
+            if (!AllStringsReadable(body))
+                return (default, Malformed(StatusCodes.Status400BadRequest, UnpairedSurrogate));
             foreach (var property in body.EnumerateObject())
             {
+                // The field's name would be echoed as the key of the problem's errors: one that the text rule refuses is not.
+                if (PlainText.IndexOfRefused(property.Name) is var refused and >= 0)
+                    return (default, ApiProblems.From(PlainText.Refusal("body", "A field name", property.Name, refused)));
                 if (!fields.Contains(property.Name))
                     return (default, ApiProblems.From(Error.Invalid(property.Name, $"'{property.Name}' is not a field of this request; use {string.Join(", ", fields)}.")));
             }
@@ -70,9 +83,41 @@ public static class ApiBody
         if (!body.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String)
             return Error.Invalid(field, $"{field} is required: one of {names}.");
         var text = value.GetString()!;
+        var clean = PlainText.Check(text, field, $"The {field}");
+        if (!clean.IsSuccess)
+            return clean.Error;
         if (text.Length == 0 || !char.IsLetter(text[0]) || text.Contains(',') || !Enum.TryParse<T>(text, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
             return Error.Invalid(field, $"'{text}' is not one of {names}.");
         return parsed;
+    }
+
+    private static bool AllStringsReadable(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(AllStringsReadable);
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        if (!AllStringsReadable(property.Value))
+                            return false;
+                    }
+                    return true;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static IResult Malformed(int status, string message) =>

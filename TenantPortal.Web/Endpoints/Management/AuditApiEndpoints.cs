@@ -41,6 +41,9 @@ public static class AuditApiEndpoints
         var after = page.Value.After is { } key ? ParsePosition(key) : null;
         if (page.Value.After is not null && after is null)
             return ApiProblems.From(Error.Invalid("cursor", "cursor is not one this API returned; start again without it."));
+        var filters = new[] { PlainText.Check(action, "action", "The action filter"), PlainText.Check(actor, "actor", "The actor filter") };
+        if (filters.FirstOrDefault(r => !r.IsSuccess) is { } refused)
+            return ApiProblems.From(refused.Error!);
         var fromTime = ParseTime(from, "from");
         var toTime = ParseTime(to, "to");
         if (new Result[] { fromTime, toTime }.FirstOrDefault(r => !r.IsSuccess) is { } invalid)

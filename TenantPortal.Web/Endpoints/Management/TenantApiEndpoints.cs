@@ -24,7 +24,7 @@ public static class TenantApiEndpoints
         DateTimeOffset CreatedAt, DateTimeOffset? TrialEndsAt);
 
     /// <summary>The body of <c>PATCH /tenant</c>: send only the fields to change; null clears an optional one.</summary>
-    /// <param name="Name">The new name (1–100 characters).</param>
+    /// <param name="Name">The new name (1–100 characters, no control characters or bidirectional controls).</param>
     /// <param name="BillingEmail">The new billing email, or null to clear it.</param>
     /// <param name="CustomDomain">The new custom domain, or null to clear it.</param>
     public sealed record TenantPatch(string? Name, string? BillingEmail, string? CustomDomain);
@@ -36,7 +36,7 @@ public static class TenantApiEndpoints
             .WithDescription("Any key may read its own tenant. The ETag header is the version to send as If-Match when patching.")
             .Produces<TenantResponse>().ProducesApiErrors();
         api.MapPatch("/tenant", PatchAsync).WithTags("Tenant").WithName("UpdateTenant").WithSummary("Change the tenant's name, billing email or custom domain")
-            .WithDescription("Needs tenant:write. Send only the fields to change (null clears billingEmail or customDomain). With If-Match, refused with 412 when the tenant changed since that ETag.")
+            .WithDescription("Needs tenant:write. Send only the fields to change (null clears billingEmail or customDomain). With If-Match, refused with 412 when the tenant changed since that ETag. A value holding a control character or a bidirectional control is a 422 naming the field.")
             .Accepts<TenantPatch>("application/json").Produces<TenantResponse>()
             .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.PreconditionFailed, ErrorCodes.MissingScope)
             .WithMetadata(new ApiExample("""{"billingEmail":"ap@example.com","customDomain":null}"""))

@@ -61,6 +61,9 @@ public static class UsageHistoryApiEndpoints
         UsageMetric? chosen = null;
         if (metric is not null)
         {
+            var clean = PlainText.Check(metric, "metric", "The metric");
+            if (!clean.IsSuccess)
+                return clean.Error;
             if (!UsageMetrics.TryParse(metric, out var parsed))
                 return Error.Invalid("metric", $"'{metric}' is not a metric; use api_calls, storage_gb, gpu_hours or studies.");
             chosen = parsed;

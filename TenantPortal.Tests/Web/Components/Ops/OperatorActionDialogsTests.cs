@@ -104,6 +104,48 @@ public class OperatorActionDialogsTests : BunitTestContext
         Assert.Equal(new QuotaOverrideChoice(UsageMetric.ApiCalls, null, "launch over"), result!.Data);
     }
 
+    [Theory]
+    [InlineData("RLO")]
+    [InlineData("NUL")]
+    [InlineData("NEL")]
+    public async Task ReasonDialog_ShowsTheTextRuleUnderTheReason_AndCantBeConfirmed(string character)
+    {
+        var provider = await OpenAsync<OperatorReasonDialog>(new DialogParameters<OperatorReasonDialog>
+        {
+            { d => d.Title, "Suspend Initech" }, { d => d.ConfirmText, "Suspend" },
+        }, "#action-reason");
+
+        provider.Find("#action-reason").Input($"abuse{HostileText.Characters[character]}report");
+
+        provider.WaitForAssertion(() => Assert.Contains(HostileText.CodePoint(character), ErrorUnder(provider.Find("#action-reason"))));
+        Assert.Contains("The reason contains", ErrorUnder(provider.Find("#action-reason")));
+        Assert.True(provider.Find("#action-confirm").HasAttribute("disabled"));
+
+        provider.Find("#action-reason").Input("abuse report");
+
+        provider.WaitForAssertion(() => Assert.False(provider.Find("#action-confirm").HasAttribute("disabled")));
+        Assert.Equal("", ErrorUnder(provider.Find("#action-reason")));
+    }
+
+    [Fact]
+    public async Task ChangeTierDialog_ShowsTheTextRuleUnderTheReason_AndCantBeConfirmed()
+    {
+        var provider = await OpenAsync<ChangeTierDialog>(new DialogParameters<ChangeTierDialog>
+        {
+            { d => d.TenantName, "Initech" }, { d => d.CurrentTier, SubscriptionTier.Free },
+        }, "#tier-options");
+        provider.Find("#tier-option-starter").Click();
+
+        provider.Find("#tier-reason").Input("sales\u2066deal");
+
+        provider.WaitForAssertion(() => Assert.Contains("(U+2066)", ErrorUnder(provider.Find("#tier-reason"))));
+        Assert.True(provider.Find("#tier-confirm").HasAttribute("disabled"));
+    }
+
+    // The error text MudBlazor renders under an input: the helper line of the input's control.
+    private static string ErrorUnder(AngleSharp.Dom.IElement input) =>
+        input.Closest(".mud-input-control")?.QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent ?? "";
+
     private async Task<IRenderedComponent<MudDialogProvider>> OpenAsync<TDialog>(DialogParameters<TDialog> parameters, string ready) where TDialog : Microsoft.AspNetCore.Components.IComponent
     {
         Render<MudPopoverProvider>();
