@@ -63,17 +63,16 @@ internal sealed class InvoiceEventHandler(StripeTenantResolver resolver, AuditWr
                 Record(context, tenant, AuditActions.InvoicePaid, local.Number, $"Invoice {local.Number} paid in Stripe ({invoice.Id}): {before} → Paid");
         }
 
-        var unpaid = BillingStatusRules.IsUnpaid(tenant);
-        if (!unpaid)
-            notes.Add($"the tenant is {tenant.Status}, not in dunning");
-        else if (tenant.PastDueSince is { } since && since > context.Created)
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"the tenant became past due at {since:O}, after this payment"));
+        var status = tenant.Status;
+        var payment = tenant.RecordPayment(context.Created, context.Now);
+        if (!payment.IsSuccess)
+            notes.Add(payment.Error.Message);
         else
         {
-            var before = tenant.Status;
-            BillingStatusRules.Activate(tenant, TenantStatus.Active, context.Now);
             changed = true;
-            Record(context, tenant, AuditActions.BillingStatusChanged, invoice.Id, $"Status {before} → Active: invoice {invoice.Number ?? invoice.Id} paid");
+            Record(context, tenant, AuditActions.BillingStatusChanged, invoice.Id, tenant.Status == status
+                ? $"Dunning ended: invoice {invoice.Number ?? invoice.Id} paid; still {tenant.Status}: an operator suspended it"
+                : $"Status {status} → {tenant.Status}: invoice {invoice.Number ?? invoice.Id} paid");
         }
         return changed ? HandlerResult.Processed(tenant.Id) : HandlerResult.Ignored(tenant.Id, $"Nothing to change: {string.Join("; ", notes)}.");
     }
@@ -90,7 +89,7 @@ internal sealed class InvoiceEventHandler(StripeTenantResolver resolver, AuditWr
             return HandlerResult.Ignored(tenant.Id, $"The local invoice {local.Number} is {local.Status}: the failure is past.");
 
         var before = tenant.Status;
-        if (BillingStatusRules.MarkPastDue(tenant, context.Created) && before != tenant.Status)
+        if (tenant.MarkPastDue(context.Created, context.Now).IsSuccess && before != tenant.Status)
             Record(context, tenant, AuditActions.BillingStatusChanged, invoice.Id, $"Status {before} → PastDue: the payment of invoice {invoice.Number ?? invoice.Id} failed");
 
         var name = local?.Number ?? invoice.Number ?? invoice.Id;
