@@ -459,6 +459,7 @@ public partial class Tenant
             return Error.Conflict($"Subscription {subscription.Id} has ended already.");
         LinkStripeCustomer(subscription.CustomerId);
         StripeSubscriptionId = subscription.Id;
+        SubscriptionStartedAt = subscription.StartedAt ?? SubscriptionStartedAt;
         var endedAt = subscription.EndedAt ?? at;
         if (endedAt > now)
             endedAt = now;
@@ -467,6 +468,9 @@ public partial class Tenant
             MoveToFree();
             return new PlanSwitch(SubscriptionTier.Free, BillingCycle.Monthly, Charged: false, endedAt);
         }
+        // The report is the subscription's last state: it ended on the plan it names.
+        if (subscription is { Tier: { } tier and not SubscriptionTier.Free, Cycle: { } cycle })
+            (Tier, BillingCycle) = (tier, cycle);
         CurrentPeriodEndsAt = endedAt;
         EndSubscription();
         return new PlanSwitch(Tier, BillingCycle, Charged: false, endedAt);

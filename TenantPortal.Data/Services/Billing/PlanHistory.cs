@@ -19,8 +19,7 @@ public static class PlanHistory
     public static async Task<bool> RecordAsync(PortalDbContext db, Guid tenantId, PlanSwitch change, CancellationToken cancellationToken)
     {
         var (tier, cycle, charged, at) = change;
-        var segments = await db.PlanSegments.Where(s => s.TenantId == tenantId && (s.EndsAt == null || s.EndsAt > at))
-            .ToListAsync(cancellationToken);
+        var segments = (await TrackedAsync(db, tenantId, cancellationToken)).Where(s => s.EndsAt == null || s.EndsAt > at).ToList();
         var current = segments.Where(s => s.StartsAt <= at).MaxBy(s => s.StartsAt);
         var later = segments.Where(s => s.StartsAt > at).ToList();
         if (current is not null && later.Count == 0 && current.EndsAt is null
@@ -44,10 +43,18 @@ public static class PlanHistory
     /// </summary>
     public static async Task DropScheduledAsync(PortalDbContext db, Tenant tenant, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var segments = await db.PlanSegments.Where(s => s.TenantId == tenant.Id && (s.EndsAt == null || s.EndsAt > now)).ToListAsync(cancellationToken);
+        var segments = (await TrackedAsync(db, tenant.Id, cancellationToken)).Where(s => s.EndsAt == null || s.EndsAt > now).ToList();
         db.PlanSegments.RemoveRange(segments.Where(s => s.StartsAt > now));
         if (segments.Where(s => s.StartsAt <= now).MaxBy(s => s.StartsAt) is { } current)
             current.EndsAt = null;
+    }
+
+    // The tenant's segments as this context holds them: stored ones (loaded and tracked) with the changes not saved yet,
+    // and those added since, so that two switches in one unit of work see each other.
+    private static async Task<List<PlanSegment>> TrackedAsync(PortalDbContext db, Guid tenantId, CancellationToken cancellationToken)
+    {
+        await db.PlanSegments.Where(s => s.TenantId == tenantId).LoadAsync(cancellationToken);
+        return db.PlanSegments.Local.Where(s => s.TenantId == tenantId).ToList();
     }
 
     /// <summary>The in-memory twin of <see cref="RecordAsync"/>: the history as it would be after the switch (for previews).</summary>

@@ -44,6 +44,8 @@ internal sealed class InvoiceEventHandler(StripeTenantResolver resolver, AuditWr
         var resolution = await ResolveAsync(context, invoice, cancellationToken);
         if (resolution.Tenant is not { } tenant)
             return resolution.Unresolved();
+        if (await WaitsForItsSubscriptionAsync(context, tenant, invoice, cancellationToken) is { } waiting)
+            return waiting;
 
         var changed = false;
         var notes = new List<string>();
@@ -82,6 +84,8 @@ internal sealed class InvoiceEventHandler(StripeTenantResolver resolver, AuditWr
         var resolution = await ResolveAsync(context, invoice, cancellationToken);
         if (resolution.Tenant is not { } tenant)
             return resolution.Unresolved();
+        if (await WaitsForItsSubscriptionAsync(context, tenant, invoice, cancellationToken) is { } waiting)
+            return waiting;
         if (await StripeInboxFacts.InvoicePaidAsync(context.Db, invoice.Id, context.InboxId, cancellationToken))
             return HandlerResult.Ignored(tenant.Id, $"Invoice {invoice.Id} has been paid since this payment failed.");
         var local = await FindLocalAsync(context, invoice, cancellationToken);
@@ -103,6 +107,20 @@ internal sealed class InvoiceEventHandler(StripeTenantResolver resolver, AuditWr
             $"The payment of invoice {name}{amount} failed. Please update the payment method on the billing page.{dunning}",
             NotificationSeverity.Error);
         return HandlerResult.Processed(tenant.Id, new PendingNotice(tenant, notice));
+    }
+
+    // A payment (or a failure) of a subscription's invoice says something about that subscription: when it is newer than the
+    // tenant's Stripe state and about a subscription the tenant does not know yet, the events that create the subscription
+    // are still on their way, and it waits for them. An older one is about the past and applies as it is.
+    private static async Task<HandlerResult?> WaitsForItsSubscriptionAsync(WebhookEventContext context, Tenant tenant, StripeInvoice invoice,
+        CancellationToken cancellationToken)
+    {
+        var subscriptionId = invoice.Parent?.SubscriptionDetails?.SubscriptionId;
+        if (string.IsNullOrEmpty(subscriptionId) || tenant.StripeSubscriptionId == subscriptionId
+            || (tenant.StripeStateAt is { } state && context.Created < state)
+            || await StripeInboxFacts.SubscriptionKnownAsync(context.Db, tenant.Id, subscriptionId, context.InboxId, cancellationToken))
+            return null;
+        return HandlerResult.Waiting(tenant.Id, subscriptionId);
     }
 
     private Task<TenantResolution> ResolveAsync(WebhookEventContext context, StripeInvoice invoice, CancellationToken cancellationToken)

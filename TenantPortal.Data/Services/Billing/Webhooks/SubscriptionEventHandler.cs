@@ -14,8 +14,11 @@ namespace TenantPortal.Data.Services.Billing.Webhooks;
 /// <c>checkout.session.completed</c> and <c>customer.subscription.created|updated|deleted</c>: the tenant's status,
 /// plan and subscription dates mirror Stripe's subscription, through the tenant's own transitions
 /// (<see cref="Tenant.ApplyProviderSubscription"/>, <see cref="Tenant.EndProviderSubscription"/>). Each event is a
-/// snapshot, applied only when it is not older than the tenant's <see cref="Tenant.StripeStateAt"/>; a deleted
-/// (cancelled) subscription is final.
+/// snapshot of the subscription at its creation time, and the newest wins whatever the order of arrival: one older than
+/// the tenant's <see cref="Tenant.StripeStateAt"/> changes nothing, and a deleted (cancelled) subscription is final. A
+/// deletion is never lost for arriving before the events that create its subscription: it ends the subscription then
+/// and there when the tenant has no live one, and waits for the subscription to be known when the tenant has another
+/// live subscription (docs/decisions/0003-billing-ledger-and-stripe.md).
 /// </summary>
 internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, AuditWriter audit)
 {
@@ -55,7 +58,7 @@ internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, Au
                 (tenant.IsHeldByOperator ? " (kept: suspended by an operator)" : ""));
         else if (plan is not null)
             Record(context, tenant, AuditActions.PlanChanged, session.SubscriptionId, plan);
-        return HandlerResult.Processed(tenant.Id);
+        return HandlerResult.Processed(tenant.Id) with { Linked = Linked(before, tenant) };
     }
 
     public async Task<HandlerResult> SubscriptionChangedAsync(WebhookEventContext context, Subscription subscription, CancellationToken cancellationToken)
@@ -63,18 +66,16 @@ internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, Au
         var resolution = await ResolveAsync(context, subscription, cancellationToken);
         if (resolution.Tenant is not { } tenant)
             return resolution.Unresolved();
+        // An update reporting the subscription ended is its deletion.
+        if (subscription.Status is "canceled" or "incomplete_expired")
+            return await EndedAsync(context, tenant, subscription, cancellationToken);
         if (OlderThanState(context, tenant) is { } older)
             return older;
         if (tenant.HasEnded(subscription.Id))
             return Ended(context, tenant, subscription.Id);
-        var isCurrent = tenant.StripeSubscriptionId is null || tenant.StripeSubscriptionId == subscription.Id;
         ProviderSubscriptionStatus status;
         switch (subscription.Status)
         {
-            case "canceled" or "incomplete_expired":
-                return isCurrent
-                    ? await EndAsync(context, tenant, subscription, cancellationToken)
-                    : HandlerResult.Ignored(tenant.Id, $"Subscription {subscription.Id} ended, but the tenant's subscription is {tenant.StripeSubscriptionId}.");
             case "active":
                 status = ProviderSubscriptionStatus.Active;
                 break;
@@ -117,7 +118,7 @@ internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, Au
         if (status != ProviderSubscriptionStatus.PastDue && tenant.Status == TenantStatus.Suspended && tenant.IsHeldByOperator && before.Status == TenantStatus.Suspended)
             Record(context, tenant, AuditActions.BillingStatusChanged, subscription.Id,
                 $"Subscription is {subscription.Status}, but the tenant stays Suspended: an operator suspended it");
-        return HandlerResult.Processed(tenant.Id);
+        return HandlerResult.Processed(tenant.Id) with { Linked = Linked(before, tenant) };
     }
 
     public async Task<HandlerResult> SubscriptionDeletedAsync(WebhookEventContext context, Subscription subscription, CancellationToken cancellationToken)
@@ -125,18 +126,32 @@ internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, Au
         var resolution = await ResolveAsync(context, subscription, cancellationToken);
         if (resolution.Tenant is not { } tenant)
             return resolution.Unresolved();
-        // No age check: nothing of a subscription comes after its deletion, so the deletion always applies.
-        if (tenant.StripeSubscriptionId is { } current && current != subscription.Id)
-            return HandlerResult.Ignored(tenant.Id, $"Subscription {subscription.Id} was deleted, but the tenant's subscription is {current}.");
-        if (tenant.HasEnded(subscription.Id))
-            return Ended(context, tenant, subscription.Id);
-        return await EndAsync(context, tenant, subscription, cancellationToken);
+        return await EndedAsync(context, tenant, subscription, cancellationToken);
     }
 
     private Task<TenantResolution> ResolveAsync(WebhookEventContext context, Subscription subscription, CancellationToken cancellationToken) =>
         resolver.ResolveAsync(context.Db,
             new TenantReferences(TenantReferences.ParseId(subscription.Metadata, StripeMetadata.TenantId), subscription.CustomerId, subscription.Id),
             cancellationToken);
+
+    // A deletion (or a snapshot saying the subscription ended). No age check for the tenant's own subscription: nothing of a
+    // subscription comes after its end, so the end always applies, and is final.
+    private async Task<HandlerResult> EndedAsync(WebhookEventContext context, Tenant tenant, Subscription subscription, CancellationToken cancellationToken)
+    {
+        if (tenant.HasEnded(subscription.Id))
+            return Ended(context, tenant, subscription.Id);
+        if (tenant.StripeSubscriptionId is { } current && current != subscription.Id)
+        {
+            if (await StripeInboxFacts.SubscriptionKnownAsync(context.Db, tenant.Id, subscription.Id, context.InboxId, cancellationToken))
+                return HandlerResult.Ignored(tenant.Id, $"Subscription {subscription.Id} was deleted, but the tenant has moved on to subscription {current}.");
+            if (OlderThanState(context, tenant) is { } older)
+                return older;
+            // A subscription the tenant has not heard of yet, while another one is live: its creation is on its way.
+            if (tenant.Status != TenantStatus.Cancelled)
+                return HandlerResult.Waiting(tenant.Id, subscription.Id);
+        }
+        return await EndAsync(context, tenant, subscription, cancellationToken);
+    }
 
     private async Task<HandlerResult> EndAsync(WebhookEventContext context, Tenant tenant, Subscription subscription, CancellationToken cancellationToken)
     {
@@ -145,16 +160,23 @@ internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, Au
         {
             EndedAt = StripeTime.UtcOrNull(subscription.EndedAt) ?? StripeTime.UtcOrNull(subscription.CanceledAt) ?? context.Created,
         };
+        // Deleted before the events that create it arrived: the subscription ran from its start until its end.
+        if (tenant.StripeSubscriptionId != subscription.Id)
+        {
+            var lived = tenant.ApplyProviderSubscription(report with { Status = ProviderSubscriptionStatus.Active }, report.StartedAt ?? context.EffectiveAt, context.Now);
+            if (lived.IsSuccess && lived.Value is { } plan)
+                await PlanHistory.RecordAsync(context.Db, tenant.Id, plan, cancellationToken);
+        }
         var ended = tenant.EndProviderSubscription(report, context.Created, context.Now);
         if (!ended.IsSuccess)
             return HandlerResult.Ignored(tenant.Id, ended.Error.Message);
         await PlanHistory.RecordAsync(context.Db, tenant.Id, ended.Value, cancellationToken);
         tenant.AdvanceStripeState(context.Created);
-        if (tenant.Status != before.Status)
+        if (tenant.Status != before.Status || before.SubscriptionId != subscription.Id)
             Record(context, tenant, AuditActions.SubscriptionCancelled, subscription.Id,
                 $"Subscription {subscription.Id} ended at {report.EndedAt:yyyy-MM-dd HH:mm} UTC; status {before.Status} → {tenant.Status}" +
                 (tenant.IsHeldByOperator ? " (an operator's suspension still holds)" : ""));
-        return HandlerResult.Processed(tenant.Id);
+        return HandlerResult.Processed(tenant.Id) with { Linked = Linked(before, tenant) };
     }
 
     private static ProviderSubscription Report(Subscription subscription, ProviderSubscriptionStatus status)
@@ -193,9 +215,14 @@ internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, Au
     }
 
     private static TenantSnapshot Snapshot(Tenant tenant) =>
-        new(tenant.Status, tenant.Tier, tenant.BillingCycle, tenant.StripeSubscriptionId, tenant.CancelAtPeriodEnd);
+        new(tenant.Status, tenant.Tier, tenant.BillingCycle, tenant.StripeSubscriptionId, tenant.StripeCustomerId, tenant.CancelAtPeriodEnd);
 
-    private sealed record TenantSnapshot(TenantStatus Status, SubscriptionTier Tier, BillingCycle Cycle, string? SubscriptionId, bool CancelAtPeriodEnd);
+    // The event linked a subscription or a customer the tenant did not have: what waited for it may apply now.
+    private static bool Linked(TenantSnapshot before, Tenant tenant) =>
+        before.SubscriptionId != tenant.StripeSubscriptionId || before.CustomerId != tenant.StripeCustomerId;
+
+    private sealed record TenantSnapshot(TenantStatus Status, SubscriptionTier Tier, BillingCycle Cycle, string? SubscriptionId, string? CustomerId,
+        bool CancelAtPeriodEnd);
 
     private static (SubscriptionTier Tier, BillingCycle Cycle)? PlanOf(Subscription subscription, SubscriptionItem? item)
     {
