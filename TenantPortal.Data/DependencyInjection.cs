@@ -101,6 +101,7 @@ public static class DependencyInjection
         services.AddSingleton<AuditWriter>();
         services.AddScoped<AuditQueryService>();
         services.AddScoped<FleetAuditService>();
+        services.AddScoped<TenantCreator>();
         services.AddScoped<TenantService>();
         services.AddScoped<MemberService>();
         services.AddScoped<InvitationMailer>();

@@ -34,14 +34,9 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), $"tenantportal-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
-        var tenant = new Tenant
-        {
-            Name = "Benchmark tenant",
-            Slug = "benchmark",
-            Tier = SubscriptionTier.Starter,
-            Status = TenantStatus.Active,
-            CreatedAt = now.AddMonths(-3),
-        };
+        var tenant = Tenant.Create("Benchmark tenant", "benchmark", SubscriptionTier.Starter, now.AddMonths(-3), TimeSpan.FromDays(14));
+        tenant.Subscribe(SubscriptionTier.Starter, BillingCycle.Monthly, now.AddMonths(-3));
+        tenant.RenewPeriod(now);
         var database = new BenchmarkDatabase(folder, tenant.Id);
 
         var crossTenant = new TenantContext();

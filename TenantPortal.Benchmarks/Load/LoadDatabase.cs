@@ -80,18 +80,14 @@ public sealed class LoadDatabase
         {
             foreach (var (slug, tier) in chunk)
             {
+                // Through the tenant's own transitions: a paid tier subscribed at `since`, its periods renewed up to now.
+                var tenant = Tenant.Create($"Tenant {slug}", slug, tier, since, TimeSpan.FromDays(14));
                 var charged = tier != SubscriptionTier.Free;
-                var tenant = new Tenant
+                if (charged)
                 {
-                    Name = $"Tenant {slug}",
-                    Slug = slug,
-                    Tier = tier,
-                    Status = TenantStatus.Active,
-                    BillingCycle = BillingCycle.Monthly,
-                    CreatedAt = since,
-                    SubscriptionStartedAt = charged ? since : null,
-                    CurrentPeriodEndsAt = charged ? BillingService.NextPeriodEnd(BillingCycle.Monthly, now) : null,
-                };
+                    tenant.Subscribe(tier, BillingCycle.Monthly, since);
+                    tenant.RenewPeriod(now);
+                }
                 db.Tenants.Add(tenant);
                 db.PlanSegments.Add(new PlanSegment { TenantId = tenant.Id, Tier = tier, Cycle = BillingCycle.Monthly, StartsAt = since, Charged = charged });
                 ids.Add(tenant.Id);

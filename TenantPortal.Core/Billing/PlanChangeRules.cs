@@ -7,15 +7,10 @@ namespace TenantPortal.Core.Billing;
 /// <summary>The rules of changing plans: what kind of change a choice is, and what keeps a downgrade from happening.</summary>
 public static class PlanChangeRules
 {
-    /// <summary>True when the tenant pays for a tier now (not a trial, not Free, not cancelled).</summary>
-    public static bool HasPaidSubscription(Tenant tenant) =>
-        tenant.Tier != SubscriptionTier.Free && tenant.SubscriptionStartedAt is not null
-        && tenant.Status is TenantStatus.Active or TenantStatus.PastDue or TenantStatus.Suspended;
-
     /// <summary>Classifies choosing <paramref name="tier"/>/<paramref name="cycle"/>.</summary>
     public static PlanChangeKind Classify(Tenant tenant, SubscriptionTier tier, BillingCycle cycle)
     {
-        if (!HasPaidSubscription(tenant))
+        if (!tenant.HasPaidSubscription)
         {
             if (tier != SubscriptionTier.Free)
                 return PlanChangeKind.Subscribe;

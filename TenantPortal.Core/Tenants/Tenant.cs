@@ -1,10 +1,19 @@
 namespace TenantPortal.Core.Tenants;
 
-/// <summary>A customer organisation: the unit of isolation, billing and quotas.</summary>
-public class Tenant
+/// <summary>
+/// A customer organisation: the unit of isolation, billing and quotas. Its lifecycle (status, plan, subscription,
+/// dunning, suspension) changes only through its own transitions (<c>Tenant.Lifecycle.cs</c>), which decide who may do
+/// what from which state; the table is in docs/decisions/0007-tenant-lifecycle.md.
+/// </summary>
+public partial class Tenant
 {
+    // For EF Core; everyone else starts a tenant with Create.
+    private Tenant()
+    {
+    }
+
     /// <summary>Primary key.</summary>
-    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid Id { get; private set; } = Guid.NewGuid();
 
     /// <summary>Display name.</summary>
     public string Name { get; set; } = "";
@@ -16,61 +25,68 @@ public class Tenant
     public string? CustomDomain { get; set; }
 
     /// <summary>The plan.</summary>
-    public SubscriptionTier Tier { get; set; }
+    public SubscriptionTier Tier { get; private set; }
 
     /// <summary>Lifecycle state.</summary>
-    public TenantStatus Status { get; set; }
+    public TenantStatus Status { get; private set; }
+
+    /// <summary>
+    /// Who suspended the tenant: set while it is <see cref="TenantStatus.Suspended"/>. On a
+    /// <see cref="TenantStatus.Cancelled"/> tenant only <see cref="Tenants.SuspensionReason.Operator"/> remains: the
+    /// subscription ended while an operator's suspension held, and only an operator lifts it.
+    /// </summary>
+    public SuspensionReason? SuspensionReason { get; private set; }
 
     /// <summary>Monthly or annual billing.</summary>
-    public BillingCycle BillingCycle { get; set; }
+    public BillingCycle BillingCycle { get; private set; }
 
     /// <summary>Where invoices go; the owner's email when empty.</summary>
     public string? BillingEmail { get; set; }
 
     /// <summary>Stripe customer id, once created.</summary>
-    public string? StripeCustomerId { get; set; }
+    public string? StripeCustomerId { get; private set; }
 
-    /// <summary>Stripe subscription id, once subscribed.</summary>
-    public string? StripeSubscriptionId { get; set; }
+    /// <summary>Stripe subscription id, once subscribed through Stripe (kept after it ended: a deletion is final for its id).</summary>
+    public string? StripeSubscriptionId { get; private set; }
 
     /// <summary>When the trial ends (paid tiers created on a trial).</summary>
-    public DateTimeOffset? TrialEndsAt { get; set; }
+    public DateTimeOffset? TrialEndsAt { get; private set; }
 
-    /// <summary>When the current subscription started.</summary>
-    public DateTimeOffset? SubscriptionStartedAt { get; set; }
+    /// <summary>When the current (or last) paid subscription started.</summary>
+    public DateTimeOffset? SubscriptionStartedAt { get; private set; }
 
     /// <summary>End of the current paid period.</summary>
-    public DateTimeOffset? CurrentPeriodEndsAt { get; set; }
+    public DateTimeOffset? CurrentPeriodEndsAt { get; private set; }
 
     /// <summary>True when the subscription is set to end at the end of the current period.</summary>
-    public bool CancelAtPeriodEnd { get; set; }
+    public bool CancelAtPeriodEnd { get; private set; }
 
     /// <summary>A plan change scheduled for the end of the period (a downgrade or a cycle change), or null.</summary>
-    public SubscriptionTier? PendingTier { get; set; }
+    public SubscriptionTier? PendingTier { get; private set; }
 
     /// <summary>The cycle of the scheduled change.</summary>
-    public BillingCycle? PendingCycle { get; set; }
+    public BillingCycle? PendingCycle { get; private set; }
 
     /// <summary>When the scheduled change takes effect.</summary>
-    public DateTimeOffset? PendingChangeAt { get; set; }
+    public DateTimeOffset? PendingChangeAt { get; private set; }
 
-    /// <summary>When the trial-ending reminder was sent (it is sent once).</summary>
-    public DateTimeOffset? TrialReminderSentAt { get; set; }
+    /// <summary>When the trial-ending reminder was sent (it is sent once per trial end).</summary>
+    public DateTimeOffset? TrialReminderSentAt { get; private set; }
 
     /// <summary>
     /// The creation time of the newest Stripe subscription event applied to this tenant: an older event arriving late
     /// never overwrites newer state.
     /// </summary>
-    public DateTimeOffset? StripeStateAt { get; set; }
+    public DateTimeOffset? StripeStateAt { get; private set; }
 
     /// <summary>When the tenant became PastDue (the start of dunning).</summary>
-    public DateTimeOffset? PastDueSince { get; set; }
+    public DateTimeOffset? PastDueSince { get; private set; }
 
     /// <summary>When the tenant was suspended.</summary>
-    public DateTimeOffset? SuspendedAt { get; set; }
+    public DateTimeOffset? SuspendedAt { get; private set; }
 
     /// <summary>Creation time (UTC).</summary>
-    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; private set; }
 
     /// <summary>
     /// When true, the tenant's Owners must have two-factor authentication and have signed in with it to use the tenant;
@@ -86,4 +102,60 @@ public class Tenant
 
     /// <summary>Optimistic concurrency token, changed on every save.</summary>
     public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+
+    /// <summary>True when the tenant pays for a tier now: not a trial, not Free, not ended.</summary>
+    public bool HasPaidSubscription => PaysFor(Tier);
+
+    // Whether the tenant, subscribed as it is, would pay for `tier`: a subscription started and has not ended (a trial,
+    // an ended trial or a cancellation pays nothing), and the tier has a price.
+    private bool PaysFor(SubscriptionTier tier) =>
+        tier != SubscriptionTier.Free && SubscriptionStartedAt is not null
+        && Status is TenantStatus.Active or TenantStatus.PastDue or TenantStatus.Suspended
+        && SuspensionReason != Tenants.SuspensionReason.TrialExpired;
+
+    /// <summary>True while an operator's suspension holds (only an operator lifts it).</summary>
+    public bool IsHeldByOperator => SuspensionReason == Tenants.SuspensionReason.Operator;
+
+    /// <summary>Owes a payment: PastDue, or suspended for non-payment. Paying what is overdue makes it Active again.</summary>
+    public bool IsUnpaid => Status == TenantStatus.PastDue || (Status == TenantStatus.Suspended && SuspensionReason == Tenants.SuspensionReason.NonPayment);
+
+    /// <summary>
+    /// The trial ended without a subscription: suspended for it, or still on Trial past its end (the trial-expiry job
+    /// suspends it at its next run). Quota checks answer <c>trial_expired</c> and the UI asks for a plan.
+    /// </summary>
+    public bool IsTrialExpired(DateTimeOffset now) =>
+        (Status == TenantStatus.Trial && TrialEndsAt is { } end && end <= now)
+        || (Status == TenantStatus.Suspended && SuspensionReason == Tenants.SuspensionReason.TrialExpired);
+
+    /// <summary>Whole days left of a running trial, rounded up (0 once it has ended); null when not on a trial.</summary>
+    public int? TrialDaysLeft(DateTimeOffset now) =>
+        Status == TenantStatus.Trial && TrialEndsAt is { } end ? DaysLeft(end, now) : null;
+
+    /// <summary>Whole days from <paramref name="now"/> to <paramref name="end"/>, rounded up; 0 once it has passed.</summary>
+    public static int DaysLeft(DateTimeOffset end, DateTimeOffset now) => Math.Max(0, (int)Math.Ceiling((end - now).TotalDays));
+
+    /// <summary>The end of the current period: the renewal date, or the end of the calendar month.</summary>
+    public DateTimeOffset PeriodEnd(DateTimeOffset now)
+    {
+        if (CurrentPeriodEndsAt is { } end && end > now)
+            return end;
+        if (BillingCycle == BillingCycle.Annual && SubscriptionStartedAt is { } start)
+        {
+            var next = start;
+            while (next <= now)
+                next = next.AddMonths(12);
+            return next;
+        }
+        return MonthStart(now).AddMonths(1);
+    }
+
+    /// <summary>The end of a period of <paramref name="cycle"/> starting at <paramref name="now"/>: the calendar month's end, or a year on.</summary>
+    public static DateTimeOffset NextPeriodEnd(BillingCycle cycle, DateTimeOffset now) =>
+        cycle == BillingCycle.Annual ? now.AddMonths(12) : MonthStart(now).AddMonths(1);
+
+    private static DateTimeOffset MonthStart(DateTimeOffset at)
+    {
+        var u = at.UtcDateTime;
+        return new DateTimeOffset(u.Year, u.Month, 1, 0, 0, 0, TimeSpan.Zero);
+    }
 }

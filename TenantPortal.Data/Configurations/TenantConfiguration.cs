@@ -19,6 +19,7 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.Property(t => t.Tier).HasConversion<string>().HasMaxLength(20);
         b.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
         b.HasIndex(t => t.Status);
+        b.Property(t => t.SuspensionReason).HasConversion<string>().HasMaxLength(20);
         b.Property(t => t.BillingCycle).HasConversion<string>().HasMaxLength(20);
         b.Property(t => t.BillingEmail).HasMaxLength(FieldLengths.Email);
         b.Property(t => t.StripeCustomerId).HasMaxLength(FieldLengths.ExternalId);

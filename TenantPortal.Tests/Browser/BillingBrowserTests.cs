@@ -116,13 +116,8 @@ public class BillingBrowserTests(PortalAppFactory portal)
             await using var scope = _portal.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TenantPortal.Data.PortalDbContext>();
             using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test restore");
-            var tenant = await db.Tenants.SingleAsync(t => t.Id == _tenant.Id);
-            (tenant.Tier, tenant.Status, tenant.BillingCycle, tenant.TrialEndsAt, tenant.SubscriptionStartedAt, tenant.CurrentPeriodEndsAt) =
-                (_tenant.Tier, _tenant.Status, _tenant.BillingCycle, _tenant.TrialEndsAt, _tenant.SubscriptionStartedAt, _tenant.CurrentPeriodEndsAt);
-            (tenant.CancelAtPeriodEnd, tenant.PendingTier, tenant.PendingCycle, tenant.PendingChangeAt, tenant.PastDueSince, tenant.SuspendedAt) =
-                (_tenant.CancelAtPeriodEnd, _tenant.PendingTier, _tenant.PendingCycle, _tenant.PendingChangeAt, _tenant.PastDueSince, _tenant.SuspendedAt);
-            tenant.ConcurrencyStamp = Guid.NewGuid();
-            await db.PlanSegments.Where(x => x.TenantId == tenant.Id).ExecuteDeleteAsync();
+            await TenantLifecycleCopy.CopyAsync(db, _tenant.Id, _tenant);
+            await db.PlanSegments.Where(x => x.TenantId == _tenant.Id).ExecuteDeleteAsync();
             db.PlanSegments.AddRange(_segments);
             await db.SaveChangesAsync();
         }

@@ -69,7 +69,7 @@ public static class StripeEventBuilder
         };
 
     public static JsonObject Invoice(string id, string customer, string status, long amountDue = 4900, Guid? localInvoiceId = null,
-        string? subscription = null, DateTimeOffset? paidAt = null) =>
+        string? subscription = null, DateTimeOffset? paidAt = null, Guid? subscriptionTenantId = null) =>
         new()
         {
             ["id"] = id,
@@ -84,7 +84,8 @@ public static class StripeEventBuilder
             ["parent"] = subscription is null ? null : new JsonObject
             {
                 ["type"] = "subscription_details",
-                ["subscription_details"] = new JsonObject { ["subscription"] = subscription, ["metadata"] = new JsonObject() },
+                // Stripe copies the subscription's metadata (the portal's tenant id) onto its invoices.
+                ["subscription_details"] = new JsonObject { ["subscription"] = subscription, ["metadata"] = Metadata(("tenant_id", subscriptionTenantId?.ToString())) },
             },
             ["status_transitions"] = new JsonObject { ["paid_at"] = paidAt?.ToUnixTimeSeconds() },
         };

@@ -39,7 +39,7 @@ public sealed class ExecutionStrategyTests : IAsyncLifetime
         {
             attempts++;
             Assert.Empty(db.ChangeTracker.Entries());
-            db.Tenants.Add(new Tenant { Slug = $"retry-{attempts}", Name = "Retry", CreatedAt = DateTimeOffset.UnixEpoch });
+            db.Tenants.Add(Tenant.Create("Retry", $"retry-{attempts}", SubscriptionTier.Free, DateTimeOffset.UnixEpoch, TimeSpan.FromDays(14)));
             if (attempts == 1)
                 throw new SqliteException("database is locked", 5);
             await db.SaveChangesAsync(ct);

@@ -63,14 +63,16 @@ public static class ApiBilling
         return await db.Tenants.AsNoTracking().SingleAsync(t => t.Slug == slug);
     }
 
-    /// <summary>Sets the tenant's status (e.g. Suspended for an unpaid invoice).</summary>
-    public static async Task SetStatusAsync(PortalAppFactory portal, string slug, TenantStatus status)
+    /// <summary>The tenant's payment is overdue and dunning suspends it: Suspended for non-payment, through its transitions.</summary>
+    public static async Task SuspendForNonPaymentAsync(PortalAppFactory portal, string slug)
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test arrangement");
         var tenant = await db.Tenants.SingleAsync(t => t.Slug == slug);
-        tenant.Status = status;
+        var now = DateTimeOffset.UtcNow;
+        Assert.True(tenant.MarkPastDue(now.AddDays(-30), now).IsSuccess);
+        Assert.True(tenant.SuspendForNonPayment(TimeSpan.FromDays(7), now).IsSuccess);
         tenant.ConcurrencyStamp = Guid.NewGuid();
         await db.SaveChangesAsync();
     }

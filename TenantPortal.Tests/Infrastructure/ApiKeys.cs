@@ -5,6 +5,8 @@ using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data;
 
+using TenantPortal.Tests.Builders;
+
 namespace TenantPortal.Tests.Infrastructure;
 
 /// <summary>Makes API keys for tests directly in the portal's database.</summary>
@@ -55,14 +57,21 @@ public static class ApiKeys
         return entries.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id).ToList();
     }
 
-    /// <summary>A new tenant of its own (no members) with the given tier and status; returns its slug.</summary>
+    /// <summary>
+    /// A new tenant of its own (no members) with the given tier and status; returns its slug. Suspended is an operator's
+    /// suspension of a subscriber; Active on a paid tier has no subscription.
+    /// </summary>
     public static async Task<string> CreateTenantAsync(PortalAppFactory portal, SubscriptionTier tier, TenantStatus status)
     {
         var slug = $"t-{Guid.NewGuid():N}"[..20];
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         using var cross = scope.ServiceProvider.GetRequiredService<ITenantContext>().BeginCrossTenantScope("test arrangement");
-        db.Tenants.Add(new Tenant { Name = slug, Slug = slug, Tier = tier, Status = status, CreatedAt = DateTimeOffset.UtcNow });
+        // Reached through the tenant's transitions; an Active paid tier is one without a subscription (an operator's grant),
+        // so that choosing a plan through the API subscribes.
+        var now = DateTimeOffset.UtcNow;
+        db.Tenants.Add(new TenantBuilder().WithName(slug).WithSlug(slug).OnPlan(tier).WithStatus(status).CreatedAt(now).At(now)
+            .Unsubscribed().Build());
         await db.SaveChangesAsync();
         return slug;
     }

@@ -13,6 +13,7 @@ using TenantPortal.Data.Services.Metering;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Notifications;
 using TenantPortal.Data.Services.Operations;
+using TenantPortal.Data.Services.Tenants;
 using TenantPortal.Data.Tenancy;
 
 namespace TenantPortal.Tests.Infrastructure;
@@ -50,6 +51,7 @@ public static class JobServices
         services.AddScoped<DunningService>();
         services.AddScoped<InvoiceSettlementService>();
         services.AddScoped<InvitationMailer>();
+        services.AddScoped<TenantCreator>();
         services.AddScoped<OperatorTenantService>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }

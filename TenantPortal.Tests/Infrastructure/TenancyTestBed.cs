@@ -76,9 +76,10 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
             Users[name] = user;
             db.Users.Add(user);
         }
+        // alpha subscribed to Starter when it was created; beta is on Starter without a subscription.
         var alpha = new TenantBuilder().WithSlug(AlphaSlug).OnPlan(SubscriptionTier.Starter).Build();
-        alpha.SubscriptionStartedAt = alpha.CreatedAt;
-        var beta = new TenantBuilder().WithSlug(BetaSlug).OnPlan(SubscriptionTier.Starter).Build();
+        alpha.RenewPeriod(Time.GetUtcNow());
+        var beta = new TenantBuilder().WithSlug(BetaSlug).OnPlan(SubscriptionTier.Starter).Unsubscribed().Build();
         db.Tenants.AddRange(alpha, beta);
         foreach (var (name, role) in new[] { ("owner", TenantRole.Owner), ("owner2", TenantRole.Owner), ("admin", TenantRole.Admin),
                      ("member", TenantRole.Member), ("viewer", TenantRole.Viewer), ("target", TenantRole.Viewer) })
@@ -148,7 +149,8 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
 
         public TenantContext Tenant => tenant;
         public TestContextFactory Contexts => _contexts;
-        public TenantService Tenants => new(_contexts, tenant, _audit, Options.Create(new BillingOptions()), bed.Time);
+        public TenantService Tenants => new(_contexts, tenant, _audit, Creator);
+        public TenantCreator Creator => new(_contexts, tenant, Options.Create(new BillingOptions()), bed.Time);
         public MemberService Members => new(_contexts, _audit);
         public InvitationService Invitations => new(_contexts, new InvitationMailer(bed.Mail, bed.Time), _audit, bed.Time);
         public InvitationAcceptanceService Acceptance => new(_contexts, tenant, _audit, bed.Time);

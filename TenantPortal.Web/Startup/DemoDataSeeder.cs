@@ -80,7 +80,7 @@ public sealed class DemoDataSeeder(
             db.PlanSegments.Add(new PlanSegment
             {
                 TenantId = tenant.Id, Tier = tenant.Tier, Cycle = tenant.BillingCycle, StartsAt = tenant.CreatedAt,
-                Charged = spec.Tier != SubscriptionTier.Free && spec.Status == TenantStatus.Active,
+                Charged = tenant.HasPaidSubscription,
             });
             db.AuditEntries.Add(new AuditEntry
             {
@@ -100,27 +100,19 @@ public sealed class DemoDataSeeder(
         logger.LogInformation("Demo data seeded: {Tenants} tenants with {Days} days of usage", Tenants.Length, HistoryDays);
     }
 
+    // Each demo tenant reaches its state through the tenant's own transitions, as a real one would.
     private Tenant CreateTenant(DemoTenant spec, DateTimeOffset now)
     {
-        var tenant = new Tenant
+        var createdAt = now.AddDays(-HistoryDays - 30);
+        // A paid tier on Trial started its trial 10 days ago: a few days are left.
+        var trialEndsAt = now.AddDays(-10).AddDays(billing.Value.TrialDays);
+        var tenant = Tenant.Create(spec.Name, spec.Slug, spec.Tier, createdAt, trialEndsAt - createdAt);
+        tenant.BillingEmail = $"billing@{spec.Slug}.test";
+        if (spec.Status == TenantStatus.Active && spec.Tier != SubscriptionTier.Free)
         {
-            Name = spec.Name,
-            Slug = spec.Slug,
-            Tier = spec.Tier,
-            Status = spec.Status,
-            BillingCycle = BillingCycle.Monthly,
-            BillingEmail = $"billing@{spec.Slug}.test",
-            CreatedAt = now.AddDays(-HistoryDays - 30),
-        };
-        if (spec.Status == TenantStatus.Trial)
-        {
-            // Started its trial of a paid tier 10 days ago: a few days are left.
-            tenant.TrialEndsAt = now.AddDays(-10).AddDays(billing.Value.TrialDays);
-        }
-        else if (spec.Tier != SubscriptionTier.Free)
-        {
-            tenant.SubscriptionStartedAt = tenant.CreatedAt;
-            tenant.CurrentPeriodEndsAt = PeriodMath.MonthStart(now).AddMonths(1);
+            // Subscribed when it was created; its monthly periods have renewed since.
+            tenant.Subscribe(spec.Tier, BillingCycle.Monthly, createdAt);
+            tenant.RenewPeriod(now);
         }
         return tenant;
     }

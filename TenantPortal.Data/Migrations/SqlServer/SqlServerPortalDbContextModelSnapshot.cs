@@ -765,6 +765,10 @@ namespace TenantPortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("SuspendedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("SuspensionReason")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
                     b.Property<string>("Tier")
                         .IsRequired()
                         .HasMaxLength(20)

@@ -49,9 +49,8 @@ public sealed class BillingService(
         var tenant = await LoadAsync(db, gate.Value.TenantId, cancellationToken);
         var now = time.GetUtcNow();
         var upcoming = await UpcomingAsync(db, tenant, now, cancellationToken);
-        int? daysLeft = tenant is { Status: TenantStatus.Trial, TrialEndsAt: { } end } ? BillingStatusRules.TrialDaysLeft(end, now) : null;
         return new BillingOverview(tenant.Tier, tenant.BillingCycle, tenant.Status, PlanCatalog.For(tenant.Tier).PriceCents(tenant.BillingCycle),
-            PlanChangeRules.HasPaidSubscription(tenant), tenant.Status == TenantStatus.Trial ? tenant.TrialEndsAt : null, daysLeft,
+            tenant.HasPaidSubscription, tenant.Status == TenantStatus.Trial ? tenant.TrialEndsAt : null, tenant.TrialDaysLeft(now),
             tenant.SubscriptionStartedAt, tenant.CurrentPeriodEndsAt, tenant.CancelAtPeriodEnd, tenant.PendingTier, tenant.PendingCycle,
             tenant.PendingChangeAt, tenant.PastDueSince, tenant.SuspendedAt,
             tenant.PastDueSince?.AddDays(billing.Value.DunningDays), gateway.IsExternal, gate.Value.Role, upcoming);
@@ -97,15 +96,16 @@ public sealed class BillingService(
         if (preview.Blockers.Count > 0)
             return new Error(ErrorCodes.DowngradeBlocked,
                 $"You can't move to {tier} while your usage is above its limits: {string.Join("; ", preview.Blockers)}. Reduce it first, then try again.", "tier");
-        if (tenant.Status == TenantStatus.Suspended && preview.Kind is PlanChangeKind.Upgrade or PlanChangeKind.Downgrade)
-            return Error.Conflict("The workspace is suspended for an unpaid invoice. Settle the open invoice first; plan changes are possible again afterwards.");
-
         var from = $"{tenant.Tier} ({Cycle(tenant.BillingCycle)})";
         string message;
         switch (preview.Kind)
         {
             case PlanChangeKind.Subscribe when gateway.IsExternal:
             {
+                // Stripe confirms the subscription by webhook; a Checkout the tenant may not complete is not started.
+                var may = tenant.MaySubscribe(tier);
+                if (!may.IsSuccess)
+                    return may.Error;
                 var checkout = await gateway.StartSubscriptionAsync(tenant, tier, cycle, returnUrl, cancellationToken);
                 if (!checkout.IsSuccess)
                     return Failed("start a subscription", checkout.Error);
@@ -113,28 +113,26 @@ public sealed class BillingService(
                 return new PlanChangeOutcome(preview.Kind, now, checkout.Value, "Continue on Stripe's secure Checkout page to start the subscription.");
             }
             case PlanChangeKind.Subscribe:
-                await PlanHistory.SwitchAsync(db, tenant, tier, cycle, charged: true, now, now, cancellationToken);
-                tenant.Status = TenantStatus.Active;
-                tenant.SubscriptionStartedAt = now;
-                tenant.CurrentPeriodEndsAt = NextPeriodEnd(cycle, now);
-                tenant.CancelAtPeriodEnd = false;
-                tenant.PastDueSince = null;
-                tenant.SuspendedAt = null;
-                ClearPending(tenant);
+            {
+                var subscribed = tenant.Subscribe(tier, cycle, now);
+                if (!subscribed.IsSuccess)
+                    return subscribed.Error;
+                await PlanHistory.RecordAsync(db, tenant.Id, subscribed.Value, cancellationToken);
                 audit.Record(db, tenant.Id, actor, AuditActions.SubscriptionStarted, $"tenant:{tenant.Slug}",
                     $"{tier} ({Cycle(cycle)}) from {from}, {Money.Format(preview.ProrationCents)} this period");
                 message = $"You are on {tier} now.";
                 break;
+            }
             case PlanChangeKind.Upgrade:
             {
+                // The tenant decides first (a suspension refuses it); the gateway carries it out; then it is saved.
+                var upgraded = tenant.ChangePlan(tier, cycle, now);
+                if (!upgraded.IsSuccess)
+                    return upgraded.Error;
                 var changed = await gateway.ChangePlanAsync(tenant, tier, cycle, prorate: true, cancellationToken);
                 if (!changed.IsSuccess)
                     return Failed("change the plan", changed.Error);
-                var cycleChanged = cycle != tenant.BillingCycle;
-                await PlanHistory.SwitchAsync(db, tenant, tier, cycle, charged: true, now, now, cancellationToken);
-                if (cycleChanged || tenant.CurrentPeriodEndsAt is null || tenant.CurrentPeriodEndsAt <= now)
-                    tenant.CurrentPeriodEndsAt = NextPeriodEnd(cycle, now);
-                ClearPending(tenant);
+                await PlanHistory.RecordAsync(db, tenant.Id, upgraded.Value, cancellationToken);
                 audit.Record(db, tenant.Id, actor, AuditActions.PlanChanged, $"tenant:{tenant.Slug}",
                     $"{from} to {tier} ({Cycle(cycle)}), prorated {Money.Format(preview.ProrationCents)}");
                 message = $"You are on {tier} now; {Money.Format(preview.ProrationCents)} is added to this period's invoice.";
@@ -143,31 +141,31 @@ public sealed class BillingService(
             case PlanChangeKind.Downgrade:
             {
                 var at = preview.EffectiveAt;
+                var kept = tenant.Tier;
+                var scheduled = tenant.ScheduleChange(tier, cycle, at, now);
+                if (!scheduled.IsSuccess)
+                    return scheduled.Error;
                 var done = tier == SubscriptionTier.Free
                     ? await gateway.CancelAsync(tenant, atPeriodEnd: true, cancellationToken)
                     : Result.Success();
                 if (!done.IsSuccess)
                     return Failed("schedule the change", done.Error);
-                await PlanHistory.SwitchAsync(db, tenant, tier, cycle, charged: tier != SubscriptionTier.Free, at, now, cancellationToken);
-                tenant.PendingTier = tier;
-                tenant.PendingCycle = cycle;
-                tenant.PendingChangeAt = at;
-                tenant.CurrentPeriodEndsAt = at;
+                await PlanHistory.RecordAsync(db, tenant.Id, scheduled.Value, cancellationToken);
                 audit.Record(db, tenant.Id, actor, AuditActions.PlanChangeScheduled, $"tenant:{tenant.Slug}",
                     $"{from} to {tier} ({Cycle(cycle)}) on {Day(at)}");
-                message = $"You move to {tier} on {Day(at)}; until then you keep {tenant.Tier}.";
+                message = $"You move to {tier} on {Day(at)}; until then you keep {kept}.";
                 break;
             }
             case PlanChangeKind.SwitchToFree:
-                await PlanHistory.SwitchAsync(db, tenant, SubscriptionTier.Free, BillingCycle.Monthly, charged: false, now, now, cancellationToken);
-                tenant.Status = TenantStatus.Active;
-                tenant.SuspendedAt = null;
-                tenant.CancelAtPeriodEnd = false;
-                tenant.CurrentPeriodEndsAt = null;
-                ClearPending(tenant);
+            {
+                var switched = tenant.SwitchToFree(now);
+                if (!switched.IsSuccess)
+                    return switched.Error;
+                await PlanHistory.RecordAsync(db, tenant.Id, switched.Value, cancellationToken);
                 audit.Record(db, tenant.Id, actor, AuditActions.PlanChanged, $"tenant:{tenant.Slug}", $"{from} to Free");
                 message = "The workspace is on Free now.";
                 break;
+            }
             default:
                 throw new InvalidOperationException($"Unexpected plan change {preview.Kind}.");
         }
@@ -185,24 +183,16 @@ public sealed class BillingService(
         if (!gate.IsSuccess)
             return gate.Error;
         var tenant = await LoadAsync(db, gate.Value.TenantId, cancellationToken);
-        if (!PlanChangeRules.HasPaidSubscription(tenant))
-            return new Error(ErrorCodes.NoSubscription, tenant.Status == TenantStatus.Trial
-                ? "A trial has no subscription to cancel. Choose Free to end the trial now, or let it run out."
-                : "There is no paid subscription to cancel.");
         var now = time.GetUtcNow();
-        if (atPeriodEnd && tenant.CancelAtPeriodEnd)
-            return Error.Conflict($"The subscription already ends on {Day(tenant.CurrentPeriodEndsAt ?? now)}.");
-        var cancelled = await gateway.CancelAsync(tenant, atPeriodEnd, cancellationToken);
+        var cancelled = tenant.Cancel(atPeriodEnd, now);
         if (!cancelled.IsSuccess)
-            return Failed("cancel the subscription", cancelled.Error);
+            return cancelled.Error;
+        var done = await gateway.CancelAsync(tenant, atPeriodEnd, cancellationToken);
+        if (!done.IsSuccess)
+            return Failed("cancel the subscription", done.Error);
 
-        var at = atPeriodEnd ? PeriodEnd(tenant, now) : now;
-        await PlanHistory.SwitchAsync(db, tenant, tenant.Tier, tenant.BillingCycle, charged: false, at, now, cancellationToken);
-        ClearPending(tenant);
-        tenant.CurrentPeriodEndsAt = at;
-        tenant.CancelAtPeriodEnd = atPeriodEnd;
-        if (!atPeriodEnd)
-            tenant.Status = TenantStatus.Cancelled;
+        var at = cancelled.Value.At;
+        await PlanHistory.RecordAsync(db, tenant.Id, cancelled.Value, cancellationToken);
         audit.Record(db, tenant.Id, actor, AuditActions.SubscriptionCancelled, $"tenant:{tenant.Slug}",
             atPeriodEnd ? $"{tenant.Tier} ends on {Day(at)}" : $"{tenant.Tier} ended at once");
         var saved = await SaveAsync(db, tenant, cancellationToken);
@@ -221,21 +211,19 @@ public sealed class BillingService(
         if (!gate.IsSuccess)
             return gate.Error;
         var tenant = await LoadAsync(db, gate.Value.TenantId, cancellationToken);
-        if (tenant.Status == TenantStatus.Cancelled)
-            return new Error(ErrorCodes.NoSubscription, "The subscription has ended; choose a plan to subscribe again.");
-        if (!tenant.CancelAtPeriodEnd && tenant.PendingTier is null)
-            return new Error(ErrorCodes.NoSubscription, "Nothing to undo: the subscription continues as it is.");
-        if (tenant.CancelAtPeriodEnd || tenant.PendingTier == SubscriptionTier.Free)
+        var now = time.GetUtcNow();
+        var inStripe = tenant.CancelAtPeriodEnd || tenant.PendingTier == SubscriptionTier.Free;
+        var withdrawn = tenant.CancelAtPeriodEnd ? "cancellation" : $"move to {tenant.PendingTier}";
+        var resumed = tenant.ResumeSubscription(now);
+        if (!resumed.IsSuccess)
+            return resumed.Error;
+        if (inStripe)
         {
             var reactivated = await gateway.ReactivateAsync(tenant, cancellationToken);
             if (!reactivated.IsSuccess)
                 return Failed("reactivate the subscription", reactivated.Error);
         }
-        var now = time.GetUtcNow();
-        var withdrawn = tenant.CancelAtPeriodEnd ? "cancellation" : $"move to {tenant.PendingTier}";
         await PlanHistory.DropScheduledAsync(db, tenant, now, cancellationToken);
-        tenant.CancelAtPeriodEnd = false;
-        ClearPending(tenant);
         audit.Record(db, tenant.Id, actor, AuditActions.SubscriptionReactivated, $"tenant:{tenant.Slug}", $"{withdrawn} withdrawn; {tenant.Tier} continues");
         return await SaveAsync(db, tenant, cancellationToken);
     }
@@ -255,25 +243,6 @@ public sealed class BillingService(
         return saved.IsSuccess ? url.Value : saved.Error;
     }
 
-    /// <summary>The end of the tenant's current period: the renewal date, or the end of the calendar month.</summary>
-    public static DateTimeOffset PeriodEnd(Tenant tenant, DateTimeOffset now)
-    {
-        if (tenant.CurrentPeriodEndsAt is { } end && end > now)
-            return end;
-        if (tenant.BillingCycle == BillingCycle.Annual && tenant.SubscriptionStartedAt is { } start)
-        {
-            var next = start;
-            while (next <= now)
-                next = next.AddMonths(12);
-            return next;
-        }
-        return PeriodMath.MonthStart(now).AddMonths(1);
-    }
-
-    /// <summary>The end of a period of <paramref name="cycle"/> starting now: the calendar month's end, or a year on.</summary>
-    public static DateTimeOffset NextPeriodEnd(BillingCycle cycle, DateTimeOffset now) =>
-        cycle == BillingCycle.Annual ? now.AddMonths(12) : PeriodMath.MonthStart(now).AddMonths(1);
-
     private async Task<PlanChangePreview> PreviewAsync(PortalDbContext db, Tenant tenant, SubscriptionTier tier, BillingCycle cycle,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -281,7 +250,7 @@ public sealed class BillingService(
         var blockers = kind is PlanChangeKind.Downgrade or PlanChangeKind.SwitchToFree
             ? PlanChangeRules.Blockers(tier, await UsageMeter.UsedAsync(db, PeriodMath.MonthStart(now), now, cancellationToken), tenant.QuotaOverrides)
             : [];
-        var effectiveAt = kind == PlanChangeKind.Downgrade ? PeriodEnd(tenant, now) : now;
+        var effectiveAt = kind == PlanChangeKind.Downgrade ? tenant.PeriodEnd(now) : now;
         var periodStart = PeriodMath.MonthStart(now);
         var segments = await InvoiceBuilder.SegmentsAsync(db, tenant, periodStart, cancellationToken);
         var before = BaseCharges.For(segments, periodStart).Sum(c => c.AmountCents);
@@ -344,13 +313,6 @@ public sealed class BillingService(
         if (tier == SubscriptionTier.Free && cycle == BillingCycle.Annual)
             return Error.Invalid("cycle", "Free has no annual billing.");
         return Result.Success();
-    }
-
-    private static void ClearPending(Tenant tenant)
-    {
-        tenant.PendingTier = null;
-        tenant.PendingCycle = null;
-        tenant.PendingChangeAt = null;
     }
 
     private static string Cycle(BillingCycle cycle) => cycle == BillingCycle.Annual ? "annual" : "monthly";

@@ -24,4 +24,8 @@ public sealed record BillingStatus(
     DateTimeOffset? PastDueSince,
     DateTimeOffset? SuspendedOn,
     DateTimeOffset? SuspendedAt,
-    string? UnpaidInvoiceNumber);
+    string? UnpaidInvoiceNumber)
+{
+    /// <summary>Who suspended the tenant (an operator's suspension is lifted only by an operator), or null.</summary>
+    public SuspensionReason? SuspensionReason { get; init; }
+}

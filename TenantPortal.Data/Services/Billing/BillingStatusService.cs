@@ -17,12 +17,9 @@ public sealed class BillingStatusService(IDbContextFactory<PortalDbContext> cont
     {
         await using var db = contexts.CreateDbContext();
         var tenantId = db.Tenant.TenantId ?? throw new InvalidOperationException("No current tenant.");
-        var tenant = await db.Tenants.AsNoTracking()
-            .Where(t => t.Id == tenantId)
-            .Select(t => new { t.Tier, t.Status, t.TrialEndsAt, t.SubscriptionStartedAt, t.PastDueSince, t.SuspendedAt })
-            .SingleAsync(cancellationToken);
+        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId, cancellationToken);
         string? unpaid = null;
-        if (tenant.Status is TenantStatus.PastDue or TenantStatus.Suspended)
+        if (tenant.IsUnpaid)
         {
             // Few invoices per tenant: ordered here, as SQLite can't order by a DateTimeOffset.
             var open = await db.Invoices.AsNoTracking()
@@ -32,10 +29,8 @@ public sealed class BillingStatusService(IDbContextFactory<PortalDbContext> cont
             unpaid = open.OrderBy(i => i.PeriodStart).Select(i => i.Number).FirstOrDefault();
         }
         var now = time.GetUtcNow();
-        var trialExpired = BillingStatusRules.IsTrialExpired(tenant.Status, tenant.TrialEndsAt, tenant.SubscriptionStartedAt, now);
-        int? daysLeft = tenant is { Status: TenantStatus.Trial, TrialEndsAt: { } trialEnd } && !trialExpired
-            ? BillingStatusRules.TrialDaysLeft(trialEnd, now) : null;
-        return new BillingStatus(tenant.Tier, tenant.Status, tenant.TrialEndsAt, daysLeft, trialExpired, tenant.PastDueSince,
-            tenant.PastDueSince?.AddDays(billing.Value.DunningDays), tenant.SuspendedAt, unpaid);
+        var trialExpired = tenant.IsTrialExpired(now);
+        return new BillingStatus(tenant.Tier, tenant.Status, tenant.TrialEndsAt, trialExpired ? null : tenant.TrialDaysLeft(now), trialExpired, tenant.PastDueSince,
+            tenant.PastDueSince?.AddDays(billing.Value.DunningDays), tenant.SuspendedAt, unpaid) { SuspensionReason = tenant.SuspensionReason };
     }
 }

@@ -36,7 +36,7 @@ public sealed class DunningService(
             await using var db = contexts.CreateDbContext();
             ids = await db.Tenants.AsNoTracking()
                 .Where(t => t.Status == TenantStatus.PastDue
-                    || (t.Status == TenantStatus.Active && db.Invoices.Any(i => i.TenantId == t.Id && i.Status == InvoiceStatus.Open
+                    || (t.Status == TenantStatus.Active && t.Tier != SubscriptionTier.Free && db.Invoices.Any(i => i.TenantId == t.Id && i.Status == InvoiceStatus.Open
                         && i.StripeInvoiceId == null && i.DueAt <= now)))
                 .OrderBy(t => t.Slug).Select(t => t.Id).ToListAsync(cancellationToken);
         }
@@ -60,8 +60,8 @@ public sealed class DunningService(
                 .OrderBy(i => i.DueAt).FirstOrDefaultAsync(cancellationToken);
             if (overdue is null)
                 return null;
-            tenant.Status = TenantStatus.PastDue;
-            tenant.PastDueSince = overdue.DueAt;
+            if (!tenant.MarkPastDue(overdue.DueAt, now).IsSuccess)
+                return null;
             tenant.ConcurrencyStamp = Guid.NewGuid();
             audit.RecordSystem(db, tenant.Id, AuditActions.BillingStatusChanged, $"tenant:{tenant.Slug}",
                 $"PastDue: invoice {overdue.Number} ({Money.Format(overdue.TotalCents)}) was due {Day(overdue.DueAt)}");
@@ -73,10 +73,8 @@ public sealed class DunningService(
             return TenantStatus.PastDue;
         }
 
-        if (tenant is not { Status: TenantStatus.PastDue, PastDueSince: { } since } || since.AddDays(billing.Value.DunningDays) > now)
+        if (tenant.PastDueSince is not { } since || !tenant.SuspendForNonPayment(TimeSpan.FromDays(billing.Value.DunningDays), now).IsSuccess)
             return null;
-        tenant.Status = TenantStatus.Suspended;
-        tenant.SuspendedAt = now;
         tenant.ConcurrencyStamp = Guid.NewGuid();
         audit.RecordSystem(db, tenant.Id, AuditActions.BillingStatusChanged, $"tenant:{tenant.Slug}",
             $"Suspended: unpaid since {Day(since)}, past the {billing.Value.DunningDays}-day grace period");

@@ -67,10 +67,13 @@ public sealed class InvoiceSettlementService(IDbContextFactory<PortalDbContext> 
         var tenant = await db.Tenants.SingleAsync(t => t.Id == invoice.TenantId, cancellationToken);
         var stillOverdue = await db.Invoices.AnyAsync(i => i.TenantId == tenant.Id && i.Id != invoice.Id && i.Status == InvoiceStatus.Open
             && i.StripeInvoiceId == null && i.DueAt <= now, cancellationToken);
-        if (BillingStatusRules.IsUnpaid(tenant) && !stillOverdue)
+        var before = tenant.Status;
+        // Settling the last overdue invoice ends dunning (the payment is as of now: it settles whatever became due before).
+        if (!stillOverdue && tenant.RecordPayment(now, now).IsSuccess)
         {
-            audit.Record(db, tenant.Id, actor, AuditActions.BillingStatusChanged, $"tenant:{tenant.Slug}", $"Active again: {tenant.Status} settled with {invoice.Number}");
-            BillingStatusRules.Activate(tenant, TenantStatus.Active, now);
+            audit.Record(db, tenant.Id, actor, AuditActions.BillingStatusChanged, $"tenant:{tenant.Slug}", tenant.Status == before
+                ? $"Dunning ended: settled with {invoice.Number}; still {tenant.Status}: an operator suspended it"
+                : $"Active again: {before} settled with {invoice.Number}");
             tenant.ConcurrencyStamp = Guid.NewGuid();
         }
         await db.SaveChangesAsync(cancellationToken);

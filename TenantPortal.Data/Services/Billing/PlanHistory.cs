@@ -5,31 +5,26 @@ using TenantPortal.Core.Tenants;
 namespace TenantPortal.Data.Services.Billing;
 
 /// <summary>
-/// Keeps a tenant's plan history (<see cref="PlanSegment"/>) and its current tier and cycle in step: every change of
-/// plan, cycle or charging goes through <see cref="SwitchAsync"/>, so the invoice's base lines always follow what the
-/// tenant really had. The caller saves.
+/// Keeps a tenant's plan history (<see cref="PlanSegment"/>): every transition of <see cref="Tenant"/> that changes the plan,
+/// the cycle or the charging returns a <see cref="PlanSwitch"/>, and its caller records it here, so the invoice's base
+/// lines always follow what the tenant really had. The caller saves.
 /// </summary>
 public static class PlanHistory
 {
     /// <summary>
-    /// From <paramref name="at"/> on the tenant is on <paramref name="tier"/>/<paramref name="cycle"/>, charged or not:
-    /// the segment in force is closed at that instant, segments starting later are dropped, and a new open segment
-    /// starts. When <paramref name="at"/> is not in the future the tenant's tier and cycle change too. Nothing happens
-    /// when the segment in force already says the same.
+    /// From the switch's instant on the tenant is on its tier and cycle, charged or not: the segment in force is closed at
+    /// that instant, segments starting later are dropped, and a new open segment starts. Nothing happens (false) when the
+    /// segment in force already says the same and nothing later is scheduled.
     /// </summary>
-    public static async Task SwitchAsync(PortalDbContext db, Tenant tenant, SubscriptionTier tier, BillingCycle cycle, bool charged,
-        DateTimeOffset at, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<bool> RecordAsync(PortalDbContext db, Guid tenantId, PlanSwitch change, CancellationToken cancellationToken)
     {
-        var segments = await db.PlanSegments.Where(s => s.TenantId == tenant.Id && (s.EndsAt == null || s.EndsAt > at))
-            .ToListAsync(cancellationToken);
+        var (tier, cycle, charged, at) = change;
+        var segments = (await TrackedAsync(db, tenantId, cancellationToken)).Where(s => s.EndsAt == null || s.EndsAt > at).ToList();
         var current = segments.Where(s => s.StartsAt <= at).MaxBy(s => s.StartsAt);
         var later = segments.Where(s => s.StartsAt > at).ToList();
         if (current is not null && later.Count == 0 && current.EndsAt is null
             && current.Tier == tier && current.Cycle == cycle && current.Charged == charged)
-        {
-            Apply(tenant, tier, cycle, at, now);
-            return;
-        }
+            return false;
         db.PlanSegments.RemoveRange(later);
         if (current is not null)
         {
@@ -38,8 +33,8 @@ public static class PlanHistory
             else
                 current.EndsAt = at;
         }
-        db.PlanSegments.Add(new PlanSegment { TenantId = tenant.Id, Tier = tier, Cycle = cycle, Charged = charged, StartsAt = at });
-        Apply(tenant, tier, cycle, at, now);
+        db.PlanSegments.Add(new PlanSegment { TenantId = tenantId, Tier = tier, Cycle = cycle, Charged = charged, StartsAt = at });
+        return true;
     }
 
     /// <summary>
@@ -48,13 +43,21 @@ public static class PlanHistory
     /// </summary>
     public static async Task DropScheduledAsync(PortalDbContext db, Tenant tenant, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var segments = await db.PlanSegments.Where(s => s.TenantId == tenant.Id && (s.EndsAt == null || s.EndsAt > now)).ToListAsync(cancellationToken);
+        var segments = (await TrackedAsync(db, tenant.Id, cancellationToken)).Where(s => s.EndsAt == null || s.EndsAt > now).ToList();
         db.PlanSegments.RemoveRange(segments.Where(s => s.StartsAt > now));
         if (segments.Where(s => s.StartsAt <= now).MaxBy(s => s.StartsAt) is { } current)
             current.EndsAt = null;
     }
 
-    /// <summary>The in-memory twin of <see cref="SwitchAsync"/>: the history as it would be after the switch (for previews).</summary>
+    // The tenant's segments as this context holds them: stored ones (loaded and tracked) with the changes not saved yet,
+    // and those added since, so that two switches in one unit of work see each other.
+    private static async Task<List<PlanSegment>> TrackedAsync(PortalDbContext db, Guid tenantId, CancellationToken cancellationToken)
+    {
+        await db.PlanSegments.Where(s => s.TenantId == tenantId).LoadAsync(cancellationToken);
+        return db.PlanSegments.Local.Where(s => s.TenantId == tenantId).ToList();
+    }
+
+    /// <summary>The in-memory twin of <see cref="RecordAsync"/>: the history as it would be after the switch (for previews).</summary>
     public static List<PlanSegment> Simulate(IEnumerable<PlanSegment> segments, SubscriptionTier tier, BillingCycle cycle, bool charged, DateTimeOffset at)
     {
         var result = segments.Where(s => s.StartsAt < at)
@@ -75,12 +78,4 @@ public static class PlanHistory
             .Where(s => s.TenantId == tenantId && s.StartsAt < to && (s.EndsAt == null || s.EndsAt > from))
             .OrderBy(s => s.StartsAt)
             .ToListAsync(cancellationToken);
-
-    private static void Apply(Tenant tenant, SubscriptionTier tier, BillingCycle cycle, DateTimeOffset at, DateTimeOffset now)
-    {
-        if (at > now)
-            return;
-        tenant.Tier = tier;
-        tenant.BillingCycle = cycle;
-    }
 }

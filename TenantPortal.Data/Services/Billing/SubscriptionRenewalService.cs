@@ -66,34 +66,24 @@ public sealed class SubscriptionRenewalService(
                 }
             }
             var from = tenant.Tier;
-            // The plan history already holds the segment from `at`; the tenant's own fields follow it now.
-            await PlanHistory.SwitchAsync(db, tenant, tier, cycle, charged: tier != SubscriptionTier.Free, at, now, cancellationToken);
-            tenant.CurrentPeriodEndsAt = tier == SubscriptionTier.Free ? null : BillingService.NextPeriodEnd(cycle, at);
-            tenant.PendingTier = null;
-            tenant.PendingCycle = null;
-            tenant.PendingChangeAt = null;
+            var applied = tenant.ApplyScheduledChange(now);
+            // The plan history holds the segment from `at` since the change was scheduled; recording it again is a no-op
+            // unless something dropped it meanwhile.
+            await PlanHistory.RecordAsync(db, tenant.Id, applied.Value, cancellationToken);
             audit.RecordSystem(db, tenant.Id, AuditActions.PlanChanged, $"tenant:{tenant.Slug}",
                 string.Create(CultureInfo.InvariantCulture, $"scheduled change applied: {from} to {tier} on {at.UtcDateTime:yyyy-MM-dd}"));
             changed = true;
         }
 
-        if (tenant is { CancelAtPeriodEnd: true, CurrentPeriodEndsAt: { } end } && end <= now)
+        if (tenant is { CancelAtPeriodEnd: true, CurrentPeriodEndsAt: { } end } && tenant.EndAtPeriodEnd(now).IsSuccess)
         {
-            tenant.Status = TenantStatus.Cancelled;
-            tenant.CancelAtPeriodEnd = false;
             audit.RecordSystem(db, tenant.Id, AuditActions.SubscriptionCancelled, $"tenant:{tenant.Slug}",
                 string.Create(CultureInfo.InvariantCulture, $"{tenant.Tier} ended at the period end, {end.UtcDateTime:yyyy-MM-dd}"));
             changed = true;
         }
 
-        if (!gateway.IsExternal && PlanChangeRules.HasPaidSubscription(tenant) && tenant.Status != TenantStatus.Suspended
-            && tenant.CurrentPeriodEndsAt is { } renewal && renewal <= now)
-        {
-            while (renewal <= now)
-                renewal = tenant.BillingCycle == BillingCycle.Annual ? renewal.AddMonths(12) : renewal.AddMonths(1);
-            tenant.CurrentPeriodEndsAt = renewal;
+        if (!gateway.IsExternal && tenant.RenewPeriod(now).IsSuccess)
             changed = true;
-        }
 
         if (changed)
         {

@@ -62,10 +62,8 @@ public sealed class TrialExpiryService(
         if (tenant is not { Status: TenantStatus.Trial, TrialEndsAt: { } end })
             return TrialStep.None;
 
-        if (end <= now)
+        if (tenant.SuspendForTrialEnd(now).IsSuccess)
         {
-            tenant.Status = TenantStatus.Suspended;
-            tenant.SuspendedAt = now;
             tenant.ConcurrencyStamp = Guid.NewGuid();
             audit.RecordSystem(db, tenant.Id, AuditActions.TrialExpired, $"tenant:{tenant.Slug}",
                 string.Create(CultureInfo.InvariantCulture, $"trial of {tenant.Tier} ended {end.UtcDateTime:yyyy-MM-dd} without a subscription; suspended"));
@@ -78,9 +76,8 @@ public sealed class TrialExpiryService(
             return TrialStep.Suspended;
         }
 
-        if (tenant.TrialReminderSentAt is not null || end - now > TimeSpan.FromDays(ReminderDays))
+        if (end - now > TimeSpan.FromDays(ReminderDays) || !tenant.RecordTrialReminder(now).IsSuccess)
             return TrialStep.None;
-        tenant.TrialReminderSentAt = now;
         await db.SaveChangesAsync(cancellationToken);
         var days = Math.Max(1, (int)Math.Ceiling((end - now).TotalDays));
         await notifier.NotifyAsync(tenant, new BillingNotice(

@@ -4,8 +4,6 @@ using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 
-using TenantPortal.Data.Services.Billing;
-
 namespace TenantPortal.Data.Services.Metering;
 
 /// <summary>
@@ -82,10 +80,12 @@ public sealed class QuotaService(
         return new QuotaDecision(denial is null, used, limit, remaining, resetsAt, over && denial is null, denial);
     }
 
+    // The tenant's state first: an ended trial, a suspension (of any reason) or a cancellation denies whatever the quota.
     private static string? StatusDenial(Tenant tenant, DateTimeOffset now) => tenant.Status switch
     {
-        _ when BillingStatusRules.IsTrialExpired(tenant.Status, tenant.TrialEndsAt, tenant.SubscriptionStartedAt, now) => QuotaDenial.TrialExpired,
+        _ when tenant.IsTrialExpired(now) => QuotaDenial.TrialExpired,
         TenantStatus.Suspended => QuotaDenial.Suspended,
+        TenantStatus.Cancelled when tenant.IsHeldByOperator => QuotaDenial.Suspended,
         TenantStatus.Cancelled => QuotaDenial.Cancelled,
         _ => null,
     };

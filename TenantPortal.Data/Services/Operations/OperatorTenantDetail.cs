@@ -34,4 +34,14 @@ public sealed record OperatorTenantDetail(
 {
     /// <summary>True when the tenant's Owners must sign in with two-factor authentication.</summary>
     public bool RequireOwnerTwoFactor { get; init; }
+
+    /// <summary>Who suspended the tenant (on a Cancelled tenant: an operator's suspension that still holds), or null.</summary>
+    public SuspensionReason? SuspensionReason { get; init; }
+
+    /// <summary>True when an operator may lift a suspension: the tenant is suspended, or cancelled under an operator's suspension.</summary>
+    public bool CanReactivate => Status == TenantStatus.Suspended || SuspensionReason == Core.Tenants.SuspensionReason.Operator;
+
+    /// <summary>True when the trial can be extended: the tenant is on its trial, or suspended because it ended.</summary>
+    public bool CanExtendTrial => Status == TenantStatus.Trial
+        || (Status == TenantStatus.Suspended && SuspensionReason == Core.Tenants.SuspensionReason.TrialExpired);
 }

@@ -31,7 +31,7 @@ public sealed class OperatorTenantService(
     IServiceScopeFactory scopes,
     InvitationMailer mailer,
     AuditWriter audit,
-    IOptions<BillingOptions> billing,
+    TenantCreator creator,
     TimeProvider time)
 {
     /// <summary>Longest trial extension in one action, in days.</summary>
@@ -72,7 +72,7 @@ public sealed class OperatorTenantService(
                 invoices.OrderByDescending(i => i.PeriodStart).ThenByDescending(i => i.IssuedAt)
                     .Select(i => new OperatorInvoiceRow(i.Id, i.Number, i.PeriodStart, i.Status, i.TotalCents, i.IssuedAt, i.DueAt, i.PaidAt, i.StripeInvoiceId is not null))
                     .ToList(),
-                entries) { RequireOwnerTwoFactor = t.RequireOwnerTwoFactor };
+                entries) { RequireOwnerTwoFactor = t.RequireOwnerTwoFactor, SuspensionReason = t.SuspensionReason };
         }
         // Usage is read exactly as the tenant's own Usage tab reads it: through the tenant filter, in a scope working for it.
         var report = await UsageAsync(tenantId, cancellationToken);
@@ -88,12 +88,12 @@ public sealed class OperatorTenantService(
     public Task<Result> SuspendAsync(Actor actor, Guid tenantId, string? reason, CancellationToken cancellationToken) =>
         ActAsync(actor, tenantId, reason, "operator suspending a tenant", (db, tenant, why, now) =>
         {
-            if (tenant.Status is TenantStatus.Suspended or TenantStatus.Cancelled)
-                return Task.FromResult<Result>(Error.Conflict($"{tenant.Name} is {tenant.Status.ToString().ToLowerInvariant()} already."));
-            var before = tenant.Status;
-            tenant.Status = TenantStatus.Suspended;
-            tenant.SuspendedAt = now;
-            audit.Record(db, tenant.Id, actor, AuditActions.OperatorSuspended, $"tenant:{tenant.Slug}", $"{before} → Suspended; reason: {why}");
+            var before = (tenant.Status, tenant.SuspensionReason);
+            var suspended = tenant.SuspendByOperator(now);
+            if (!suspended.IsSuccess)
+                return Task.FromResult(suspended);
+            audit.Record(db, tenant.Id, actor, AuditActions.OperatorSuspended, $"tenant:{tenant.Slug}",
+                $"{Describe(before.Status, before.SuspensionReason)} → Suspended; reason: {why}");
             return Task.FromResult(Result.Success());
         }, cancellationToken);
 
@@ -104,13 +104,12 @@ public sealed class OperatorTenantService(
     public Task<Result> ReactivateAsync(Actor actor, Guid tenantId, string? reason, CancellationToken cancellationToken) =>
         ActAsync(actor, tenantId, reason, "operator reactivating a tenant", (db, tenant, why, now) =>
         {
-            if (tenant.Status != TenantStatus.Suspended)
-                return Task.FromResult<Result>(Error.Conflict($"{tenant.Name} is not suspended; it is {tenant.Status.ToString().ToLowerInvariant()}."));
-            var onTrial = tenant.TrialEndsAt is { } end && end > now && tenant.SubscriptionStartedAt is null && tenant.StripeSubscriptionId is null;
-            tenant.Status = onTrial ? TenantStatus.Trial : TenantStatus.Active;
-            tenant.SuspendedAt = null;
-            tenant.PastDueSince = null;
-            audit.Record(db, tenant.Id, actor, AuditActions.OperatorReactivated, $"tenant:{tenant.Slug}", $"Suspended → {tenant.Status}; reason: {why}");
+            var before = (tenant.Status, tenant.SuspensionReason);
+            var reactivated = tenant.ReactivateByOperator(now);
+            if (!reactivated.IsSuccess)
+                return Task.FromResult(reactivated);
+            audit.Record(db, tenant.Id, actor, AuditActions.OperatorReactivated, $"tenant:{tenant.Slug}",
+                $"{Describe(before.Status, before.SuspensionReason)} → {tenant.Status}; reason: {why}");
             return Task.FromResult(Result.Success());
         }, cancellationToken);
 
@@ -125,19 +124,13 @@ public sealed class OperatorTenantService(
             return Task.FromResult<Result>(Error.Invalid("tier", "Choose one of the plans."));
         return ActAsync(actor, tenantId, reason, "operator changing a tenant's tier", async (db, tenant, why, now) =>
         {
-            if (tenant.Tier == tier)
-                return Error.Invalid("tier", $"{tenant.Name} is on {tier} already.");
-            if (tenant.StripeSubscriptionId is not null)
-                return Error.Conflict($"{tenant.Name} is billed through Stripe; change its plan there.");
-            var subscribed = tenant.SubscriptionStartedAt is not null && tenant.Status != TenantStatus.Trial;
-            var charged = subscribed && tier != SubscriptionTier.Free;
             var before = tenant.Tier;
-            await PlanHistory.SwitchAsync(db, tenant, tier, tenant.BillingCycle, charged, now, now, cancellationToken);
-            tenant.PendingTier = null;
-            tenant.PendingCycle = null;
-            tenant.PendingChangeAt = null;
+            var changed = tenant.ChangeTierByOperator(tier, now);
+            if (!changed.IsSuccess)
+                return changed.Error;
+            await PlanHistory.RecordAsync(db, tenant.Id, changed.Value, cancellationToken);
             audit.Record(db, tenant.Id, actor, AuditActions.OperatorTierChanged, $"tenant:{tenant.Slug}",
-                $"{before} → {tier}, {(charged ? "charged from now" : "not charged")}; reason: {why}");
+                $"{before} → {tier}, {(changed.Value.Charged ? "charged from now" : "not charged")}; reason: {why}");
             return Result.Success();
         }, cancellationToken);
     }
@@ -152,17 +145,10 @@ public sealed class OperatorTenantService(
             return Task.FromResult<Result>(Error.Invalid("days", $"Extend a trial by 1 to {MaxTrialExtensionDays} days."));
         return ActAsync(actor, tenantId, reason, "operator extending a tenant's trial", (db, tenant, why, now) =>
         {
-            var expired = tenant.Status == TenantStatus.Suspended && tenant.TrialEndsAt is { } ended && ended <= now
-                && tenant.SubscriptionStartedAt is null && tenant.PastDueSince is null;
-            if (tenant.TrialEndsAt is not { } end || !(tenant.Status == TenantStatus.Trial || expired))
-                return Task.FromResult<Result>(Error.Conflict($"{tenant.Name} is not on a trial: only a trial, or a tenant suspended when its trial ended, can be extended."));
-            var from = end > now ? end : now;
-            tenant.TrialEndsAt = from.AddDays(days);
             var before = tenant.Status;
-            tenant.Status = TenantStatus.Trial;
-            tenant.SuspendedAt = null;
-            // The reminder is sent again before the new end.
-            tenant.TrialReminderSentAt = null;
+            var extended = tenant.ExtendTrial(TimeSpan.FromDays(days), now);
+            if (!extended.IsSuccess)
+                return Task.FromResult(extended);
             audit.Record(db, tenant.Id, actor, AuditActions.OperatorTrialExtended, $"tenant:{tenant.Slug}",
                 $"by {days} days to {tenant.TrialEndsAt:yyyy-MM-dd HH:mm} UTC ({before} → Trial); reason: {why}");
             return Task.FromResult(Result.Success());
@@ -248,19 +234,9 @@ public sealed class OperatorTenantService(
     public async Task<Result<CreatedTenantForCustomer>> CreateTenantAsync(Actor actor, CreateTenantForCustomerRequest request, Uri acceptUrl,
         string? reason, CancellationToken cancellationToken)
     {
-        var name = TenantInput.Name(request.Name);
-        if (!name.IsSuccess)
-            return name.Error;
-        // Held to the rule as sent: a line break around the slug is refused, not trimmed away.
-        var sentSlug = PlainText.Check(request.Slug, "slug", "The slug");
-        if (!sentSlug.IsSuccess)
-            return sentSlug.Error;
-        var slug = request.Slug?.Trim() ?? "";
-        var validSlug = TenantSlug.Validate(slug);
-        if (!validSlug.IsSuccess)
-            return validSlug.Error!;
-        if (!Enum.IsDefined(request.Tier))
-            return Error.Invalid("tier", "Choose one of the plans.");
+        var input = TenantCreator.Validate(request.Name, request.Slug, request.Tier);
+        if (!input.IsSuccess)
+            return input.Error;
         var ownerEmail = TenantInput.Email(request.OwnerEmail, "ownerEmail", "Enter the email address of the customer who will own the tenant.");
         if (!ownerEmail.IsSuccess)
             return ownerEmail.Error;
@@ -273,22 +249,11 @@ public sealed class OperatorTenantService(
         await using var db = contexts.CreateDbContext();
         if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
             return Forbidden();
-        if (await db.Tenants.AnyAsync(t => t.Slug == slug, cancellationToken))
-            return new Error(ErrorCodes.SlugTaken, $"'{slug}' is taken; choose another slug.", "slug");
-
-        var now = time.GetUtcNow();
-        var tenant = new Tenant
-        {
-            Name = name.Value,
-            Slug = slug,
-            Tier = request.Tier,
-            Status = request.Tier == SubscriptionTier.Free ? TenantStatus.Active : TenantStatus.Trial,
-            TrialEndsAt = request.Tier == SubscriptionTier.Free ? null : now.AddDays(billing.Value.TrialDays),
-            CreatedAt = now,
-        };
-        db.Tenants.Add(tenant);
-        // A trial or Free: nothing is charged until the owner subscribes.
-        db.PlanSegments.Add(new PlanSegment { TenantId = tenant.Id, Tier = tenant.Tier, Cycle = tenant.BillingCycle, Charged = false, StartsAt = now });
+        var added = await creator.AddAsync(db, input.Value, cancellationToken);
+        if (!added.IsSuccess)
+            return added.Error;
+        var tenant = added.Value;
+        var now = tenant.CreatedAt;
 
         var normalized = email.ToUpperInvariant();
         var ownerId = await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).FirstOrDefaultAsync(cancellationToken);
@@ -306,18 +271,9 @@ public sealed class OperatorTenantService(
         }
         audit.Record(db, tenant.Id, actor, AuditActions.OperatorTenantCreated, $"tenant:{tenant.Slug}",
             $"{tenant.Tier}, {tenant.Status}, owner {email} {(invitation is null ? "added" : "invited")}; reason: {why.Value}");
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Someone took the slug between the check and the insert: the unique index refused it.
-            await using var check = contexts.CreateDbContext();
-            if (await check.Tenants.AnyAsync(t => t.Slug == slug, cancellationToken))
-                return new Error(ErrorCodes.SlugTaken, $"'{slug}' is taken; choose another slug.", "slug");
-            throw;
-        }
+        var saved = await creator.SaveAsync(db, tenant, cancellationToken);
+        if (!saved.IsSuccess)
+            return saved.Error;
         if (invitation is not null && token is not null)
             await mailer.SendAsync(db, invitation, token, actor.Display, acceptUrl, cancellationToken);
         return new CreatedTenantForCustomer(tenant.Id, tenant.Slug, invitation is not null);
@@ -360,6 +316,8 @@ public sealed class OperatorTenantService(
     }
 
     private static string Describe(decimal limit) => limit == PlanCatalog.Unlimited ? "unlimited" : limit.ToString("#,0.######", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Describe(TenantStatus status, SuspensionReason? reason) => reason is { } r ? $"{status} ({r})" : status.ToString();
 
     private static Error Forbidden() => Error.Forbidden("Only operators can manage tenants.");
 

@@ -1,12 +1,10 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Authorization;
 using TenantPortal.Core.Billing;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
-using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Metering;
@@ -18,68 +16,33 @@ public sealed class TenantService(
     IDbContextFactory<PortalDbContext> contexts,
     ITenantContext tenantContext,
     AuditWriter audit,
-    IOptions<BillingOptions> billing,
-    TimeProvider time,
+    TenantCreator creator,
     QuotaUsageCache? quotaUsage = null,
     TenantQuotaStateCache? quotaState = null,
     ApiKeyCache? apiKeys = null)
 {
     /// <summary>Checks a slug for the create form: the rules, then whether it is free.</summary>
-    public async Task<Result> CheckSlugAsync(string? slug, CancellationToken cancellationToken)
-    {
-        var valid = TenantSlug.Validate(slug);
-        if (!valid.IsSuccess)
-            return valid;
-        await using var db = contexts.CreateDbContext();
-        return await db.Tenants.AnyAsync(t => t.Slug == slug, cancellationToken)
-            ? new Error(ErrorCodes.SlugTaken, $"'{slug}' is taken; choose another slug.", "slug")
-            : Result.Success();
-    }
+    public Task<Result> CheckSlugAsync(string? slug, CancellationToken cancellationToken) => creator.CheckSlugAsync(slug, cancellationToken);
 
     /// <summary>
-    /// Creates a tenant with the user as its Owner: Free tenants are Active, paid tiers start a trial of
-    /// <c>Billing:TrialDays</c>. Once created, the new tenant becomes the current one.
+    /// Creates a tenant with the user as its Owner (<see cref="TenantCreator"/>: Free tenants are Active, paid tiers start
+    /// a trial of <c>Billing:TrialDays</c>). Once created, the new tenant becomes the current one.
     /// </summary>
     public async Task<Result<TenantAccess>> CreateAsync(Actor actor, CreateTenantRequest request, CancellationToken cancellationToken)
     {
-        var name = TenantInput.Name(request.Name);
-        if (!name.IsSuccess)
-            return name.Error;
-        if (!Enum.IsDefined(request.Tier))
-            return Error.Invalid("tier", "Choose one of the plans.");
-        var slug = await CheckSlugAsync(request.Slug, cancellationToken);
-        if (!slug.IsSuccess)
-            return slug.Error;
-
-        var now = time.GetUtcNow();
-        var tenant = new Tenant
-        {
-            Name = name.Value,
-            Slug = request.Slug,
-            Tier = request.Tier,
-            Status = request.Tier == SubscriptionTier.Free ? TenantStatus.Active : TenantStatus.Trial,
-            TrialEndsAt = request.Tier == SubscriptionTier.Free ? null : now.AddDays(billing.Value.TrialDays),
-            CreatedAt = now,
-        };
+        var input = TenantCreator.Validate(request.Name, request.Slug, request.Tier);
+        if (!input.IsSuccess)
+            return input.Error;
         await using var db = contexts.CreateDbContext();
-        db.Tenants.Add(tenant);
-        db.Members.Add(new TenantMember { TenantId = tenant.Id, UserId = actor.UserId, Role = TenantRole.Owner, JoinedAt = now });
-        // A trial or Free: nothing is charged until the owner subscribes.
-        db.PlanSegments.Add(new PlanSegment { TenantId = tenant.Id, Tier = tenant.Tier, Cycle = tenant.BillingCycle, Charged = false, StartsAt = now });
+        var added = await creator.AddAsync(db, input.Value, cancellationToken);
+        if (!added.IsSuccess)
+            return added.Error;
+        var tenant = added.Value;
+        db.Members.Add(new TenantMember { TenantId = tenant.Id, UserId = actor.UserId, Role = TenantRole.Owner, JoinedAt = tenant.CreatedAt });
         audit.Record(db, tenant.Id, actor, AuditActions.TenantCreated, $"tenant:{tenant.Slug}", $"{tenant.Tier}, {tenant.Status}");
-        try
-        {
-            // The tenant does not exist before this save, so its first rows are written in a scope of their own.
-            using (tenantContext.BeginCrossTenantScope("creating a tenant and its owner"))
-                await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Another user took the slug between the check and the insert: the unique index refused it.
-            if (await SlugExistsAsync(request.Slug, cancellationToken))
-                return new Error(ErrorCodes.SlugTaken, $"'{request.Slug}' is taken; choose another slug.", "slug");
-            throw;
-        }
+        var saved = await creator.SaveAsync(db, tenant, cancellationToken);
+        if (!saved.IsSuccess)
+            return saved.Error;
         tenantContext.SetTenant(tenant.Id);
         return new TenantAccess(tenant.Id, tenant.Slug, tenant.Name, tenant.Tier, tenant.Status, TenantRole.Owner);
     }
@@ -210,12 +173,6 @@ public sealed class TenantService(
         audit.Record(db, gate.Value.TenantId, actor, AuditActions.OwnershipTransferred, $"member:{email}", $"{actor.Display} is now Admin");
         await db.SaveChangesAsync(cancellationToken);
         return Result.Success();
-    }
-
-    private async Task<bool> SlugExistsAsync(string slug, CancellationToken cancellationToken)
-    {
-        await using var db = contexts.CreateDbContext();
-        return await db.Tenants.AnyAsync(t => t.Slug == slug, cancellationToken);
     }
 
     private static string Describe(params (string Field, string? Before, string? After)[] fields) =>

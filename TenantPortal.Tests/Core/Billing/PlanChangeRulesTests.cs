@@ -7,13 +7,8 @@ namespace TenantPortal.Tests.Core.Billing;
 
 public class PlanChangeRulesTests
 {
-    private static Tenant Subscribed(SubscriptionTier tier, BillingCycle cycle = BillingCycle.Monthly)
-    {
-        var tenant = new TenantBuilder().OnPlan(tier).Build();
-        tenant.BillingCycle = cycle;
-        tenant.SubscriptionStartedAt = tenant.CreatedAt;
-        return tenant;
-    }
+    private static Tenant Subscribed(SubscriptionTier tier, BillingCycle cycle = BillingCycle.Monthly) =>
+        new TenantBuilder().OnPlan(tier, cycle).Build();
 
     [Theory]
     [InlineData(SubscriptionTier.Starter, BillingCycle.Monthly, SubscriptionTier.Professional, BillingCycle.Monthly, PlanChangeKind.Upgrade)]
@@ -38,8 +33,7 @@ public class PlanChangeRulesTests
     [Fact]
     public void Classify_ACancelledOrFreeTenant_SubscribesAgain()
     {
-        var cancelled = Subscribed(SubscriptionTier.Professional);
-        cancelled.Status = TenantStatus.Cancelled;
+        var cancelled = new TenantBuilder().OnPlan(SubscriptionTier.Professional).WithStatus(TenantStatus.Cancelled).Build();
         var free = new TenantBuilder().OnPlan(SubscriptionTier.Free).Build();
 
         Assert.Equal(PlanChangeKind.Subscribe, PlanChangeRules.Classify(cancelled, SubscriptionTier.Starter, BillingCycle.Monthly));

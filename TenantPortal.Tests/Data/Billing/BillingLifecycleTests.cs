@@ -25,8 +25,8 @@ public sealed class BillingLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task TrialExpiry_RemindsOnce3DaysBefore_ThenSuspends_AndQuotaChecksSayTrialExpired()
     {
-        var t = await _s.AddTenantAsync("tryout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial);
-        await _s.SetTrialEndAsync(t.Id, _s.Bed.Time.GetUtcNow().AddDays(2.5));
+        var t = await _s.AddTenantAsync("tryout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial,
+            trialEndsAt: _s.Bed.Time.GetUtcNow().AddDays(2.5));
 
         var first = await _s.Services.RunAsync<TrialExpiryService, (int, int)>(s => s.RunAsync(None));
         var second = await _s.Services.RunAsync<TrialExpiryService, (int, int)>(s => s.RunAsync(None));

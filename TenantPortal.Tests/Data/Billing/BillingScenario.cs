@@ -40,27 +40,37 @@ public sealed class BillingScenario : IAsyncLifetime
         await Bed.DisposeAsync();
     }
 
-    /// <summary>Adds a tenant owned by the bed's owner, on <paramref name="tier"/> since <paramref name="since"/>.</summary>
+    /// <summary>
+    /// Adds a tenant owned by the bed's owner, created on <paramref name="tier"/> at <paramref name="since"/> and brought to
+    /// <paramref name="status"/> by its own transitions (see <see cref="TenantBuilder"/>): a paid tier subscribed at
+    /// <paramref name="since"/> unless <paramref name="charged"/> is false, its periods renewed up to now; a trial running
+    /// until <paramref name="trialEndsAt"/> (default: 14 days from now); a suspension now, by an operator unless
+    /// <paramref name="suspendedFor"/> says otherwise. Its plan history holds what the transitions returned.
+    /// </summary>
     public async Task<Tenant> AddTenantAsync(string slug, SubscriptionTier tier, DateTimeOffset since, TenantStatus status = TenantStatus.Active,
-        BillingCycle cycle = BillingCycle.Monthly, bool charged = true)
+        BillingCycle cycle = BillingCycle.Monthly, bool charged = true, DateTimeOffset? trialEndsAt = null, SuspensionReason? suspendedFor = null)
     {
-        var tenant = new TenantBuilder().WithSlug(slug).OnPlan(tier).WithStatus(status).Build();
-        tenant.CreatedAt = since;
-        tenant.BillingCycle = cycle;
-        if (charged && tier != SubscriptionTier.Free && status != TenantStatus.Trial)
+        var now = Bed.Time.GetUtcNow();
+        var builder = new TenantBuilder().WithSlug(slug).OnPlan(tier, cycle).WithStatus(status).CreatedAt(since).At(now)
+            .WithTrialEndingAt(trialEndsAt ?? now.AddDays(14));
+        if (suspendedFor is { } reason)
+            builder.SuspendedFor(reason);
+        if (!charged)
+            builder.Unsubscribed();
+        var tenant = builder.Build();
+        tenant.RenewPeriod(now);
+        await using (var db = Bed.Database.CrossTenant())
         {
-            tenant.SubscriptionStartedAt = since;
-            tenant.CurrentPeriodEndsAt = BillingService.NextPeriodEnd(cycle, Bed.Time.GetUtcNow());
+            db.Tenants.Add(tenant);
+            db.Members.Add(new TenantMember { TenantId = tenant.Id, UserId = Bed.Users["owner"].Id, Role = TenantRole.Owner, JoinedAt = since });
+            await db.SaveChangesAsync();
         }
-        await using var db = Bed.Database.CrossTenant();
-        db.Tenants.Add(tenant);
-        db.Members.Add(new TenantMember { TenantId = tenant.Id, UserId = Bed.Users["owner"].Id, Role = TenantRole.Owner, JoinedAt = since });
-        db.PlanSegments.Add(new PlanSegment
+        foreach (var change in builder.PlanHistory)
         {
-            TenantId = tenant.Id, Tier = tier, Cycle = cycle, StartsAt = since,
-            Charged = charged && tier != SubscriptionTier.Free && status != TenantStatus.Trial,
-        });
-        await db.SaveChangesAsync();
+            await using var db = Bed.Database.CrossTenant();
+            await PlanHistory.RecordAsync(db, tenant.Id, change, CancellationToken.None);
+            await db.SaveChangesAsync();
+        }
         return tenant;
     }
 
@@ -92,15 +102,6 @@ public sealed class BillingScenario : IAsyncLifetime
 
     /// <summary>A billing service working for <paramref name="tenantId"/>, in a scope of its own.</summary>
     public Task<T> BillingAsync<T>(Guid tenantId, Func<BillingService, Task<T>> work) => Services.RunAsync(work, tenantId);
-
-    /// <summary>Sets a tenant's trial end directly.</summary>
-    public async Task SetTrialEndAsync(Guid tenantId, DateTimeOffset end)
-    {
-        await using var db = Bed.Database.CrossTenant();
-        var tenant = await db.Tenants.SingleAsync(t => t.Id == tenantId);
-        tenant.TrialEndsAt = end;
-        await db.SaveChangesAsync();
-    }
 
     /// <summary>The bed's "outsider", made an operator (the Operator role is created when missing).</summary>
     public async Task<Actor> OperatorAsync()

@@ -79,7 +79,8 @@ public sealed class BillingServiceTests : IAsyncLifetime
         _s.Bed.Time.SetUtcNow(BillingScenario.November.AddMonths(1).AddMinutes(5));
         var changed = await _s.Services.RunAsync<SubscriptionRenewalService, int>(r => r.RunAsync(None));
 
-        Assert.Equal(1, changed);
+        // The downgrade, and the bed's alpha (a monthly Starter subscriber) renewing for December.
+        Assert.Equal(2, changed);
         var after = await _s.TenantAsync(t.Id);
         Assert.Equal((SubscriptionTier.Starter, (SubscriptionTier?)null), (after.Tier, after.PendingTier));
         // November is billed at Professional in full; December starts on Starter.

@@ -3,6 +3,7 @@ using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Data.Services.Billing;
+using TenantPortal.Tests.Builders;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Billing;
@@ -95,9 +96,7 @@ public sealed class StripeBillingFlowTests : IAsyncLifetime, IDisposable
     private async Task LinkAsync(Guid tenantId, string customer, string subscription)
     {
         await using var db = _s.Bed.Database.CrossTenant();
-        var tenant = db.Tenants.Single(x => x.Id == tenantId);
-        tenant.StripeCustomerId = customer;
-        tenant.StripeSubscriptionId = subscription;
+        db.Tenants.Single(x => x.Id == tenantId).LinkStripe(customer, subscription);
         await db.SaveChangesAsync();
     }
 }

@@ -57,8 +57,7 @@ public sealed class StripePaymentGatewayTests : IDisposable
     [Fact]
     public async Task StartSubscriptionAsync_ReusesCustomer_WhenTenantHasOne()
     {
-        var tenant = NewTenant();
-        tenant.StripeCustomerId = "cus_existing";
+        var tenant = NewTenant().LinkStripe("cus_existing");
         _stripe.OnPriceList("price_starter_m").OnCheckoutSession();
 
         var result = await _stripe.CreateGateway().StartSubscriptionAsync(tenant, SubscriptionTier.Starter, BillingCycle.Monthly, ReturnUrl, default);
@@ -471,8 +470,7 @@ public sealed class StripePaymentGatewayTests : IDisposable
     public async Task IssueInvoiceAsync_SendsTheBaseLineToo_WhenTheTenantHasNoStripeSubscription()
     {
         var tenant = WithCustomer(NewTenant(), "cus_nosub");
-        var invoice = NewInvoice(tenant);
-        tenant.StripeSubscriptionId = null;
+        var invoice = NewInvoice(tenant, subscribed: false);
         _stripe.OnInvoice("in_2");
 
         var result = await _stripe.CreateGateway().IssueInvoiceAsync(tenant, invoice, default);
@@ -652,23 +650,15 @@ public sealed class StripePaymentGatewayTests : IDisposable
 
     private static Tenant NewTenant() => new TenantBuilder().Build();
 
-    private static Tenant WithCustomer(Tenant tenant, string customerId = "cus_standin")
-    {
-        tenant.StripeCustomerId = customerId;
-        return tenant;
-    }
+    private static Tenant WithCustomer(Tenant tenant, string customerId = "cus_standin") => tenant.LinkStripe(customerId);
 
-    private static Tenant WithSubscription(Tenant tenant, string subscriptionId)
-    {
-        tenant.StripeCustomerId = "cus_standin";
-        tenant.StripeSubscriptionId = subscriptionId;
-        return tenant;
-    }
+    private static Tenant WithSubscription(Tenant tenant, string subscriptionId) => tenant.LinkStripe("cus_standin", subscriptionId);
 
     // October 2026: a base line (billed by the subscription), API-call overage, and a credit for September.
-    private static Invoice NewInvoice(Tenant tenant)
+    private static Invoice NewInvoice(Tenant tenant, bool subscribed = true)
     {
-        tenant.StripeSubscriptionId ??= "sub_billing_base";
+        if (subscribed && tenant.StripeSubscriptionId is null)
+            tenant.LinkStripe(customerId: null, "sub_billing_base");
         var invoice = new Invoice
         {
             TenantId = tenant.Id,

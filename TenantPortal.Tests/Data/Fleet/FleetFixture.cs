@@ -8,6 +8,7 @@ using TenantPortal.Core.Usage;
 using TenantPortal.Data.Identity;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Tenancy;
+using TenantPortal.Tests.Builders;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Fleet;
@@ -47,13 +48,15 @@ public sealed class FleetFixture : IAsyncLifetime
         for (var i = 0; i < Generated; i++)
         {
             var status = (TenantStatus)(i % 5);
-            Tenants.Add(new Tenant
-            {
-                Name = $"Tenant {i:D5}", Slug = $"tenant-{i:D5}", Tier = (SubscriptionTier)(i % 4), Status = status,
-                BillingCycle = i % 10 == 1 ? BillingCycle.Annual : BillingCycle.Monthly,
-                CreatedAt = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(i),
-                TrialEndsAt = status == TenantStatus.Trial ? Now.AddDays(i % 10 == 0 ? 3 : 20) : null,
-            });
+            var tier = (SubscriptionTier)(i % 4);
+            // Free has no trial, is never past due, and has no subscription to cancel: those are Starter instead.
+            if (tier == SubscriptionTier.Free && status is TenantStatus.Trial or TenantStatus.PastDue or TenantStatus.Cancelled)
+                tier = SubscriptionTier.Starter;
+            Tenants.Add(new TenantBuilder().WithName($"Tenant {i:D5}").WithSlug($"tenant-{i:D5}")
+                .OnPlan(tier, i % 10 == 1 ? BillingCycle.Annual : BillingCycle.Monthly).WithStatus(status)
+                .CreatedAt(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(i))
+                .WithTrialEndingAt(Now.AddDays(i % 10 == 0 ? 3 : 20)).At(Now.AddDays(-1))
+                .Build());
         }
         var hot = Named("Hot API Co", "hot-api", SubscriptionTier.Starter);
         var gpu = Named("Over GPU Ltd", "over-gpu", SubscriptionTier.Free);
@@ -103,7 +106,7 @@ public sealed class FleetFixture : IAsyncLifetime
 
     private Tenant Named(string name, string slug, SubscriptionTier tier)
     {
-        var tenant = new Tenant { Name = name, Slug = slug, Tier = tier, Status = TenantStatus.Active, CreatedAt = Now.AddDays(-30) };
+        var tenant = new TenantBuilder().WithName(name).WithSlug(slug).OnPlan(tier).CreatedAt(Now.AddDays(-30)).Build();
         Tenants.Add(tenant);
         return tenant;
     }

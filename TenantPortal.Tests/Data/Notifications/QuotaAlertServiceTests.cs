@@ -158,7 +158,7 @@ public sealed class QuotaAlertServiceTests : IAsyncLifetime
         await using (var db = _bed.Database.CrossTenant())
         {
             var alpha = await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId);
-            alpha.Tier = SubscriptionTier.Enterprise;
+            alpha.ChangeTierByOperator(SubscriptionTier.Enterprise, _bed.Time.GetUtcNow());
             await db.SaveChangesAsync();
         }
         await UseApiCallsAsync(_bed.AlphaId, 50 * StarterApiCalls);

@@ -122,8 +122,8 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task ReactivateAsync_PutsATenantBackOnItsTrial_WhenTheTrialHasNotEnded()
     {
-        var t = await _s.AddTenantAsync("tryout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial);
-        await _s.SetTrialEndAsync(t.Id, _s.Bed.Time.GetUtcNow().AddDays(5));
+        var t = await _s.AddTenantAsync("tryout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial,
+            trialEndsAt: _s.Bed.Time.GetUtcNow().AddDays(5));
         var op = await _s.OperatorAsync();
         await RunAsync(s => s.SuspendAsync(op, t.Id, "fraud check", None));
 
@@ -182,8 +182,8 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task ExtendTrialAsync_MovesTheEnd_AndPutsATenantSuspendedAfterItsTrialBackOnTrial()
     {
-        var t = await _s.AddTenantAsync("lapsed", SubscriptionTier.Starter, BillingScenario.October, TenantStatus.Suspended, charged: false);
-        await _s.SetTrialEndAsync(t.Id, _s.Bed.Time.GetUtcNow().AddDays(-2));
+        var t = await _s.AddTenantAsync("lapsed", SubscriptionTier.Starter, BillingScenario.October, TenantStatus.Suspended,
+            trialEndsAt: _s.Bed.Time.GetUtcNow().AddDays(-2), suspendedFor: SuspensionReason.TrialExpired);
         var op = await _s.OperatorAsync();
 
         var result = await RunAsync(s => s.ExtendTrialAsync(op, t.Id, 10, "customer asked for more time", None));
@@ -201,9 +201,8 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [Fact]
     public async Task ExtendTrialAsync_CountsFromTheCurrentEnd_WhileTheTrialRuns()
     {
-        var t = await _s.AddTenantAsync("tryout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial);
         var end = _s.Bed.Time.GetUtcNow().AddDays(3);
-        await _s.SetTrialEndAsync(t.Id, end);
+        var t = await _s.AddTenantAsync("tryout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial, trialEndsAt: end);
 
         await RunAsync(async s => await s.ExtendTrialAsync(await _s.OperatorAsync(), t.Id, 7, "conference", None));
 
@@ -215,9 +214,8 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
     [InlineData(91)]
     public async Task ExtendTrialAsync_ChangesNothing_ForDaysOutside1To90(int days)
     {
-        var t = await _s.AddTenantAsync("tryout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial);
         var end = _s.Bed.Time.GetUtcNow().AddDays(3);
-        await _s.SetTrialEndAsync(t.Id, end);
+        var t = await _s.AddTenantAsync("tryout", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial, trialEndsAt: end);
 
         var result = await RunAsync(async s => await s.ExtendTrialAsync(await _s.OperatorAsync(), t.Id, days, "conference", None));
 
@@ -326,6 +324,26 @@ public sealed class OperatorTenantServiceTests : IAsyncLifetime
         Assert.Equal(AuditActions.OperatorTenantCreated, entry.Action);
         Assert.Contains("reason: signed contract", entry.Details);
         Assert.Empty(_s.Bed.Mail.Sent);
+    }
+
+    [Theory]
+    [InlineData(SubscriptionTier.Free)]
+    [InlineData(SubscriptionTier.Professional)]
+    public async Task CreateTenantAsync_StartsTheTenant_AsACustomerSigningUpDoes(SubscriptionTier tier)
+    {
+        var op = await _s.OperatorAsync();
+
+        var byOperator = await RunAsync(s => s.CreateTenantAsync(op, new("By Operator", "by-operator", tier, "owner@alpha.test"), _s.Bed.AcceptUrl, "sale", None));
+        var byCustomer = await _s.Bed.In(null).Tenants.CreateAsync(_s.Bed.ActorOf("owner"), new("By Customer", "by-customer", tier), None);
+
+        Assert.True(byOperator.IsSuccess, byOperator.Error?.Message);
+        Assert.True(byCustomer.IsSuccess, byCustomer.Error?.Message);
+        var (a, b) = (await _s.TenantAsync(byOperator.Value.TenantId), await _s.TenantAsync(byCustomer.Value.TenantId));
+        Assert.Equal((b.Tier, b.Status, b.BillingCycle, b.TrialEndsAt, b.CreatedAt), (a.Tier, a.Status, a.BillingCycle, a.TrialEndsAt, a.CreatedAt));
+        Assert.Equal(tier == SubscriptionTier.Free ? TenantStatus.Active : TenantStatus.Trial, a.Status);
+        var (first, second) = ((await SegmentsAsync(a.Id)).Single(), (await SegmentsAsync(b.Id)).Single());
+        Assert.Equal((tier, false, a.CreatedAt), (first.Tier, first.Charged, first.StartsAt));
+        Assert.Equal((second.Tier, second.Cycle, second.Charged, second.StartsAt), (first.Tier, first.Cycle, first.Charged, first.StartsAt));
     }
 
     [Fact]

@@ -12,6 +12,7 @@ using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Billing.Webhooks;
 using TenantPortal.Data.Tenancy;
+using TenantPortal.Tests.Builders;
 using TenantPortal.Tests.Infrastructure;
 using static TenantPortal.Tests.Builders.StripeEventBuilder;
 
@@ -46,8 +47,7 @@ public sealed class StripeInboxServiceTests(TenancyTestBed template) : IClassFix
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
 
         await using var db = _bed.Database.CrossTenant();
-        var alpha = await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId);
-        (alpha.StripeCustomerId, alpha.StripeSubscriptionId, alpha.Status) = ("cus_alpha", "sub_alpha", TenantStatus.Active);
+        (await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId)).LinkStripe("cus_alpha", "sub_alpha");
         db.PlanSegments.Add(new PlanSegment { TenantId = _bed.AlphaId, Tier = SubscriptionTier.Starter, Cycle = BillingCycle.Monthly, Charged = true, StartsAt = T0.AddDays(-40) });
         await db.SaveChangesAsync();
     }
@@ -81,8 +81,7 @@ public sealed class StripeInboxServiceTests(TenancyTestBed template) : IClassFix
 
         await using (var db = _bed.Database.CrossTenant())
         {
-            var beta = await db.Tenants.SingleAsync(t => t.Id == _bed.BetaId);
-            beta.StripeCustomerId = "cus_beta";
+            (await db.Tenants.SingleAsync(t => t.Id == _bed.BetaId)).LinkStripe("cus_beta");
             await db.SaveChangesAsync();
         }
         var again = await CallAsync(s => s.ProcessAgainAsync(op, row.Id, None));

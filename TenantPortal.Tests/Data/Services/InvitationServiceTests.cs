@@ -181,7 +181,7 @@ public class InvitationServiceTests : IAsyncLifetime
         await using (var db = _bed.Database.CrossTenant())
         {
             var alpha = await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId);
-            alpha.Tier = SubscriptionTier.Free;
+            alpha.ChangeTierByOperator(SubscriptionTier.Free, _bed.Time.GetUtcNow());
             await db.SaveChangesAsync();
         }
         var user = await NewUserAsync(TenancyTestBed.PendingInviteEmail);

@@ -175,7 +175,7 @@ public class QuotaCacheTests : IAsyncLifetime
         await using (var db = ContextsFor(null).CreateDbContext())
         {
             var tenant = await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId);
-            tenant.Status = TenantStatus.Suspended;
+            tenant.SuspendByOperator(_bed.Time.GetUtcNow());
             await db.SaveChangesAsync();
         }
 
@@ -193,7 +193,7 @@ public class QuotaCacheTests : IAsyncLifetime
             await db.InTransactionAsync(async (transaction, ct) =>
             {
                 var tenant = await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId, ct);
-                tenant.Tier = SubscriptionTier.Professional;
+                tenant.ChangeTierByOperator(SubscriptionTier.Professional, _bed.Time.GetUtcNow());
                 await db.SaveChangesAsync(ct);
                 // A check between the save and the commit reads the old tier; the commit must not leave it cached.
                 Assert.Equal(100_000m, (await quotas.CheckAsync(UsageMetric.ApiCalls, 1, CancellationToken.None)).Value.Limit);
@@ -236,7 +236,7 @@ public class QuotaCacheTests : IAsyncLifetime
         await Cached(_bed.AlphaId).CheckAsync(UsageMetric.ApiCalls, 1, CancellationToken.None);
         var contexts = ContextsFor(_bed.AlphaId);
         var tenants = new TenantPortal.Data.Services.Tenants.TenantService(contexts, contexts.Tenant, new TenantPortal.Data.Services.Audit.AuditWriter(_bed.Time),
-            Options.Create(new TenantPortal.Data.Options.BillingOptions()), _bed.Time, _usage, _states);
+            new TenantPortal.Data.Services.Tenants.TenantCreator(contexts, contexts.Tenant, Options.Create(new TenantPortal.Data.Options.BillingOptions()), _bed.Time), _usage, _states);
 
         var deleted = await tenants.DeleteAsync(_bed.ActorOf("owner"), TenancyTestBed.AlphaSlug, CancellationToken.None);
 
@@ -255,7 +255,7 @@ public class QuotaCacheTests : IAsyncLifetime
         await using (var db = _bed.Database.CrossTenant())
         {
             db.UsageEvents.Add(new UsageEvent { TenantId = _bed.AlphaId, ClientEventId = "other-instance", Metric = UsageMetric.ApiCalls, Quantity = 77, Timestamp = _bed.Time.GetUtcNow(), ReceivedAt = _bed.Time.GetUtcNow() });
-            (await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId)).Status = TenantStatus.Suspended;
+            (await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId)).SuspendByOperator(_bed.Time.GetUtcNow());
             await db.SaveChangesAsync();
         }
         var decision = (await quotas.CheckAsync(UsageMetric.ApiCalls, 1, CancellationToken.None)).Value;

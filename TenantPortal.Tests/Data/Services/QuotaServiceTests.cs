@@ -72,10 +72,9 @@ public class QuotaServiceTests : IAsyncLifetime
     [Fact]
     public void AnExpiredTrial_Denies_WithTrialExpired()
     {
-        var trial = new TenantBuilder().OnPlan(SubscriptionTier.Starter).WithStatus(TenantStatus.Trial).Build();
-        trial.TrialEndsAt = Now.AddMinutes(-1);
-        var suspendedAfterTrial = new TenantBuilder().OnPlan(SubscriptionTier.Starter).WithStatus(TenantStatus.Suspended).Build();
-        suspendedAfterTrial.TrialEndsAt = Now.AddDays(-2);
+        var trial = new TenantBuilder().OnPlan(SubscriptionTier.Starter).WithStatus(TenantStatus.Trial).WithTrialEndingAt(Now.AddMinutes(-1)).Build();
+        var suspendedAfterTrial = new TenantBuilder().OnPlan(SubscriptionTier.Starter).SuspendedFor(SuspensionReason.TrialExpired)
+            .WithTrialEndingAt(Now.AddDays(-2)).At(Now.AddDays(-2)).Build();
 
         Assert.Equal(QuotaDenial.TrialExpired, Decide(trial, UsageMetric.ApiCalls, 0, 1).Reason);
         Assert.Equal(QuotaDenial.TrialExpired, Decide(suspendedAfterTrial, UsageMetric.ApiCalls, 0, 1).Reason);
@@ -84,8 +83,7 @@ public class QuotaServiceTests : IAsyncLifetime
     [Fact]
     public void ARunningTrial_Allows()
     {
-        var trial = new TenantBuilder().OnPlan(SubscriptionTier.Starter).WithStatus(TenantStatus.Trial).Build();
-        trial.TrialEndsAt = Now.AddDays(3);
+        var trial = new TenantBuilder().OnPlan(SubscriptionTier.Starter).WithStatus(TenantStatus.Trial).WithTrialEndingAt(Now.AddDays(3)).Build();
 
         Assert.True(Decide(trial, UsageMetric.ApiCalls, 0, 1).Allowed);
     }
@@ -95,8 +93,7 @@ public class QuotaServiceTests : IAsyncLifetime
     [InlineData(TenantStatus.Cancelled, QuotaDenial.Cancelled)]
     public void SuspendedAndCancelledTenants_AreDenied(TenantStatus status, string reason)
     {
-        var tenant = new TenantBuilder().OnPlan(SubscriptionTier.Professional).WithStatus(status).Build();
-        tenant.SubscriptionStartedAt = Now.AddMonths(-3);
+        var tenant = new TenantBuilder().OnPlan(SubscriptionTier.Professional).WithStatus(status).CreatedAt(Now.AddMonths(-3)).Build();
 
         Assert.Equal((false, reason), (Decide(tenant, UsageMetric.ApiCalls, 0, 1).Allowed, Decide(tenant, UsageMetric.ApiCalls, 0, 1).Reason));
     }

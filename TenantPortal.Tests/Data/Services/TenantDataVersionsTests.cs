@@ -50,7 +50,7 @@ public class TenantDataVersionsTests : IAsyncLifetime
 
         await using (var db = CrossTenant())
         {
-            (await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId)).Tier = SubscriptionTier.Enterprise;
+            (await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId)).ChangeTierByOperator(SubscriptionTier.Enterprise, _bed.Time.GetUtcNow());
             await db.SaveChangesAsync();
         }
 

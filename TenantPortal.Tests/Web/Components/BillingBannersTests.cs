@@ -13,7 +13,7 @@ public class BillingBannersTests : BillingComponentTestContext
     [Fact]
     public async Task Trial_SaysTheDaysLeft_WithALinkToBilling_ForAnAdmin()
     {
-        await UpdateTenantAsync(t => (t.Status, t.TrialEndsAt) = (TenantStatus.Trial, Now.AddDays(10)));
+        await SetPlanAsync(SubscriptionTier.Starter, TenantStatus.Trial, trialEndsAt: Now.AddDays(10));
 
         var banners = RenderBanners(TenantRole.Admin);
 
@@ -26,7 +26,7 @@ public class BillingBannersTests : BillingComponentTestContext
     [Fact]
     public async Task Trial_IsAWarning_InItsLastThreeDays()
     {
-        await UpdateTenantAsync(t => (t.Status, t.TrialEndsAt) = (TenantStatus.Trial, Now.AddDays(2)));
+        await SetPlanAsync(SubscriptionTier.Starter, TenantStatus.Trial, trialEndsAt: Now.AddDays(2));
 
         var banners = RenderBanners(TenantRole.Viewer);
 
@@ -41,7 +41,7 @@ public class BillingBannersTests : BillingComponentTestContext
     public async Task PastDue_NamesTheOpenInvoice_AndTheSuspensionDate_ForAViewerToo()
     {
         await SubscribeAsync();
-        await UpdateTenantAsync(t => (t.Status, t.PastDueSince) = (TenantStatus.PastDue, Now.AddDays(-2)));
+        await UpdateTenantAsync(t => Assert.True(t.MarkPastDue(Now.AddDays(-2), Now).IsSuccess));
         await AddOpenInvoiceAsync("BUNIT-202605");
 
         var banners = RenderBanners(TenantRole.Viewer);
@@ -55,7 +55,8 @@ public class BillingBannersTests : BillingComponentTestContext
     [Fact]
     public async Task SuspendedAfterATrial_SaysTheTrialHasEnded()
     {
-        await UpdateTenantAsync(t => (t.Status, t.TrialEndsAt, t.SuspendedAt) = (TenantStatus.Suspended, Now.AddDays(-1), Now.AddDays(-1)));
+        await SetPlanAsync(SubscriptionTier.Starter, TenantStatus.Trial, trialEndsAt: Now.AddDays(-1));
+        await UpdateTenantAsync(t => Assert.True(t.SuspendForTrialEnd(Now.AddDays(-1)).IsSuccess));
 
         var banners = RenderBanners(TenantRole.Owner);
 
@@ -67,7 +68,8 @@ public class BillingBannersTests : BillingComponentTestContext
     public async Task Suspended_ForAnUnpaidInvoice_SaysSo()
     {
         await SubscribeAsync();
-        await UpdateTenantAsync(t => (t.Status, t.SuspendedAt) = (TenantStatus.Suspended, Now.AddDays(-1)));
+        await UpdateTenantAsync(t => Assert.True(t.MarkPastDue(Now.AddDays(-9), Now.AddDays(-1)).IsSuccess
+            && t.SuspendForNonPayment(TimeSpan.FromDays(7), Now.AddDays(-1)).IsSuccess));
 
         var banners = RenderBanners(TenantRole.Member);
 

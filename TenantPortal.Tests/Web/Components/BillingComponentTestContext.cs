@@ -35,20 +35,15 @@ public abstract class BillingComponentTestContext : UsageComponentTestContext
     }
 
     /// <summary>Makes the tenant a paying subscriber of its tier since 1 June, renewing on 1 July.</summary>
-    protected async Task SubscribeAsync()
-    {
-        await using var db = Database.CrossTenant();
-        var tenant = await db.Tenants.SingleAsync(t => t.Id == Tenant.Id);
-        (tenant.Status, tenant.SubscriptionStartedAt, tenant.CurrentPeriodEndsAt) = (TenantStatus.Active, Now.AddDays(-9).AddHours(-12), Now.AddDays(20).AddHours(-12));
-        await db.SaveChangesAsync();
-    }
+    protected Task SubscribeAsync() =>
+        UpdateTenantAsync(t => Assert.True(t.Subscribe(t.Tier, BillingCycle.Monthly, Now.AddDays(-9).AddHours(-12)).IsSuccess));
 
-    /// <summary>Changes the tenant in the database.</summary>
-    protected async Task UpdateTenantAsync(Action<Tenant> change)
+    /// <summary>Moves the stored tenant along one of its transitions (the test asserts that it is allowed).</summary>
+    protected async Task UpdateTenantAsync(Action<Tenant> transition)
     {
         await using var db = Database.CrossTenant();
         var tenant = await db.Tenants.SingleAsync(t => t.Id == Tenant.Id);
-        change(tenant);
+        transition(tenant);
         await db.SaveChangesAsync();
     }
 

@@ -42,7 +42,7 @@ public class LivePanelTrackingTests : UsageComponentTestContext
 
         await using (var db = InterceptedCrossTenant())
         {
-            (await db.Tenants.SingleAsync(t => t.Id == Tenant.Id)).Tier = SubscriptionTier.Professional;
+            (await db.Tenants.SingleAsync(t => t.Id == Tenant.Id)).ChangeTierByOperator(SubscriptionTier.Professional, Now);
             await db.SaveChangesAsync();
         }
         Clock.Advance(TimeSpan.FromSeconds(10));

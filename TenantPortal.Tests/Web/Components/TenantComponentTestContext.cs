@@ -33,7 +33,8 @@ public abstract class TenantComponentTestContext : BunitTestContext, IAsyncLifet
 
     protected CapturingMailSender Mail { get; } = new();
 
-    protected Tenant Tenant { get; } = new TenantBuilder().WithSlug("bunit-team").Build();
+    /// <summary>The tenant: Starter without a paid subscription (an operator's grant), created on 1 January 2026.</summary>
+    protected Tenant Tenant { get; } = new TenantBuilder().WithSlug("bunit-team").Unsubscribed().Build();
 
     protected TenantComponentTestContext()
     {
@@ -46,6 +47,8 @@ public abstract class TenantComponentTestContext : BunitTestContext, IAsyncLifet
         Services.AddScoped<MemberService>();
         Services.AddScoped<InvitationMailer>();
         Services.AddScoped<InvitationService>();
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new TenantPortal.Data.Options.BillingOptions()));
+        Services.AddScoped<TenantCreator>();
         Services.AddScoped<TenantService>();
         Services.AddScoped<ApiKeyService>();
         Services.AddScoped<AuditQueryService>();

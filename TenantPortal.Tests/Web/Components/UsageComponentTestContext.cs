@@ -7,6 +7,8 @@ using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Metering;
+using TenantPortal.Tests.Builders;
+using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Web.Components;
 
@@ -59,12 +61,16 @@ public abstract class UsageComponentTestContext : TenantComponentTestContext
         await db.SaveChangesAsync();
     }
 
-    /// <summary>Changes the tenant's plan and status in the database.</summary>
+    /// <summary>
+    /// Gives the tenant another plan and status, reached through the tenant's transitions: a trial of the tier running
+    /// until <paramref name="trialEndsAt"/>, or the tier without a subscription (an operator's grant).
+    /// </summary>
     protected async Task SetPlanAsync(SubscriptionTier tier, TenantStatus status = TenantStatus.Active, DateTimeOffset? trialEndsAt = null)
     {
+        var builder = new TenantBuilder().OnPlan(tier).WithStatus(status).CreatedAt(Tenant.CreatedAt).At(Now).Unsubscribed();
+        if (trialEndsAt is { } end)
+            builder.WithTrialEndingAt(end);
         await using var db = Database.CrossTenant();
-        var tenant = await db.Tenants.SingleAsync(t => t.Id == Tenant.Id);
-        (tenant.Tier, tenant.Status, tenant.TrialEndsAt) = (tier, status, trialEndsAt);
-        await db.SaveChangesAsync();
+        await TenantLifecycleCopy.CopyAsync(db, Tenant.Id, builder.Build());
     }
 }

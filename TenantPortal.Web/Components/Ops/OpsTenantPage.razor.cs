@@ -40,8 +40,15 @@ public partial class OpsTenantPage
 
     private DateTimeOffset Now => Time.GetUtcNow();
 
-    private bool CanExtendTrial => _detail is { TrialEndsAt: not null } d
-        && (d.Status == TenantStatus.Trial || (d.Status == TenantStatus.Suspended && d.SubscriptionStartedAt is null && d.PastDueSince is null && d.TrialEndsAt <= Now));
+    private bool CanExtendTrial => _detail is { CanExtendTrial: true };
+
+    private static string SuspensionText(SuspensionReason reason, TenantStatus status) => reason switch
+    {
+        SuspensionReason.Operator when status == TenantStatus.Cancelled => "subscription ended; an operator's suspension still holds",
+        SuspensionReason.Operator => "suspended by an operator: only an operator lifts it",
+        SuspensionReason.TrialExpired => "suspended: the trial ended without a subscription",
+        _ => "suspended for non-payment: a payment lifts it",
+    };
 
     private static readonly DialogOptions Options = new() { MaxWidth = MaxWidth.Small, FullWidth = true };
 

@@ -285,7 +285,7 @@ public sealed class StripePaymentGateway : IPaymentGateway
                 [StripeMetadata.TenantSlug] = tenant.Slug,
             },
         }, Key($"tp-customer-{tenant.Id}"), cancellationToken);
-        tenant.StripeCustomerId = customer.Id;
+        tenant.LinkStripeCustomer(customer.Id);
         return customer.Id;
     }
 

@@ -44,6 +44,8 @@ internal sealed class InvoiceEventHandler(StripeTenantResolver resolver, AuditWr
         var resolution = await ResolveAsync(context, invoice, cancellationToken);
         if (resolution.Tenant is not { } tenant)
             return resolution.Unresolved();
+        if (await WaitsForItsSubscriptionAsync(context, tenant, invoice, cancellationToken) is { } waiting)
+            return waiting;
 
         var changed = false;
         var notes = new List<string>();
@@ -63,17 +65,16 @@ internal sealed class InvoiceEventHandler(StripeTenantResolver resolver, AuditWr
                 Record(context, tenant, AuditActions.InvoicePaid, local.Number, $"Invoice {local.Number} paid in Stripe ({invoice.Id}): {before} → Paid");
         }
 
-        var unpaid = BillingStatusRules.IsUnpaid(tenant);
-        if (!unpaid)
-            notes.Add($"the tenant is {tenant.Status}, not in dunning");
-        else if (tenant.PastDueSince is { } since && since > context.Created)
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"the tenant became past due at {since:O}, after this payment"));
+        var status = tenant.Status;
+        var payment = tenant.RecordPayment(context.Created, context.Now);
+        if (!payment.IsSuccess)
+            notes.Add(payment.Error.Message);
         else
         {
-            var before = tenant.Status;
-            BillingStatusRules.Activate(tenant, TenantStatus.Active, context.Now);
             changed = true;
-            Record(context, tenant, AuditActions.BillingStatusChanged, invoice.Id, $"Status {before} → Active: invoice {invoice.Number ?? invoice.Id} paid");
+            Record(context, tenant, AuditActions.BillingStatusChanged, invoice.Id, tenant.Status == status
+                ? $"Dunning ended: invoice {invoice.Number ?? invoice.Id} paid; still {tenant.Status}: an operator suspended it"
+                : $"Status {status} → {tenant.Status}: invoice {invoice.Number ?? invoice.Id} paid");
         }
         return changed ? HandlerResult.Processed(tenant.Id) : HandlerResult.Ignored(tenant.Id, $"Nothing to change: {string.Join("; ", notes)}.");
     }
@@ -83,6 +84,8 @@ internal sealed class InvoiceEventHandler(StripeTenantResolver resolver, AuditWr
         var resolution = await ResolveAsync(context, invoice, cancellationToken);
         if (resolution.Tenant is not { } tenant)
             return resolution.Unresolved();
+        if (await WaitsForItsSubscriptionAsync(context, tenant, invoice, cancellationToken) is { } waiting)
+            return waiting;
         if (await StripeInboxFacts.InvoicePaidAsync(context.Db, invoice.Id, context.InboxId, cancellationToken))
             return HandlerResult.Ignored(tenant.Id, $"Invoice {invoice.Id} has been paid since this payment failed.");
         var local = await FindLocalAsync(context, invoice, cancellationToken);
@@ -90,7 +93,7 @@ internal sealed class InvoiceEventHandler(StripeTenantResolver resolver, AuditWr
             return HandlerResult.Ignored(tenant.Id, $"The local invoice {local.Number} is {local.Status}: the failure is past.");
 
         var before = tenant.Status;
-        if (BillingStatusRules.MarkPastDue(tenant, context.Created) && before != tenant.Status)
+        if (tenant.MarkPastDue(context.Created, context.Now).IsSuccess && before != tenant.Status)
             Record(context, tenant, AuditActions.BillingStatusChanged, invoice.Id, $"Status {before} → PastDue: the payment of invoice {invoice.Number ?? invoice.Id} failed");
 
         var name = local?.Number ?? invoice.Number ?? invoice.Id;
@@ -104,6 +107,20 @@ internal sealed class InvoiceEventHandler(StripeTenantResolver resolver, AuditWr
             $"The payment of invoice {name}{amount} failed. Please update the payment method on the billing page.{dunning}",
             NotificationSeverity.Error);
         return HandlerResult.Processed(tenant.Id, new PendingNotice(tenant, notice));
+    }
+
+    // A payment (or a failure) of a subscription's invoice says something about that subscription: when it is newer than the
+    // tenant's Stripe state and about a subscription the tenant does not know yet, the events that create the subscription
+    // are still on their way, and it waits for them. An older one is about the past and applies as it is.
+    private static async Task<HandlerResult?> WaitsForItsSubscriptionAsync(WebhookEventContext context, Tenant tenant, StripeInvoice invoice,
+        CancellationToken cancellationToken)
+    {
+        var subscriptionId = invoice.Parent?.SubscriptionDetails?.SubscriptionId;
+        if (string.IsNullOrEmpty(subscriptionId) || tenant.StripeSubscriptionId == subscriptionId
+            || (tenant.StripeStateAt is { } state && context.Created < state)
+            || await StripeInboxFacts.SubscriptionKnownAsync(context.Db, tenant.Id, subscriptionId, context.InboxId, cancellationToken))
+            return null;
+        return HandlerResult.Waiting(tenant.Id, subscriptionId);
     }
 
     private Task<TenantResolution> ResolveAsync(WebhookEventContext context, StripeInvoice invoice, CancellationToken cancellationToken)

@@ -84,7 +84,7 @@ internal sealed class StripeEventProcessor(
                 logger.LogError(ex, "Billing notice {Key} of Stripe event {StripeEventId} could not be stored", pending.Notice.Key, row.StripeEventId);
             }
         }
-        return new ProcessResult(result.Outcome, result.Note);
+        return new ProcessResult(result.Outcome, result.Note) { LinkedTenantId = result.Linked ? result.TenantId : null };
     }
 
     private async Task<HandlerResult> DispatchAsync(WebhookEventContext context, CancellationToken cancellationToken)

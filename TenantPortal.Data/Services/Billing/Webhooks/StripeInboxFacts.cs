@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
+using TenantPortal.Core.Billing;
 
 namespace TenantPortal.Data.Services.Billing.Webhooks;
 
@@ -36,6 +37,15 @@ internal static class StripeInboxFacts
             .ToListAsync(cancellationToken);
         return payloads.Any(p => Read(p).Created > since);
     }
+
+    /// <summary>
+    /// True when an event about the subscription was applied to the tenant before (other than
+    /// <paramref name="exceptInboxId"/>): the subscription is one of the tenant's, current or past.
+    /// </summary>
+    public static async Task<bool> SubscriptionKnownAsync(PortalDbContext db, Guid tenantId, string subscriptionId, Guid exceptInboxId,
+        CancellationToken cancellationToken) =>
+        await db.StripeWebhookEvents.AsNoTracking().AnyAsync(e => e.Id != exceptInboxId && e.TenantId == tenantId
+            && e.Outcome == WebhookOutcome.Processed && e.Payload.Contains("\"" + subscriptionId + "\""), cancellationToken);
 
     private static (string? ObjectId, DateTimeOffset Created) Read(string payload)
     {

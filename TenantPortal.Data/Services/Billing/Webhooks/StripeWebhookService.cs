@@ -58,6 +58,9 @@ public sealed class StripeWebhookService(
         return await ProcessAsync(row, cancellationToken);
     }
 
+    /// <summary>How many rounds of waiting events one linking event sets off (each round may link what the next needs).</summary>
+    public const int MaxWaitingRounds = 5;
+
     /// <summary>Processes the pending and failed inbox rows again, oldest first, at most <see cref="RetryBatchSize"/> per run.</summary>
     public async Task<IReadOnlyList<StripeWebhookReceipt>> RetryFailedAsync(CancellationToken cancellationToken)
     {
@@ -155,12 +158,43 @@ public sealed class StripeWebhookService(
         }
     }
 
-    // Each event is applied in a DI scope of its own: it works for the event's tenant, never for the caller's.
+    // Each event is applied in a DI scope of its own: it works for the event's tenant, never for the caller's. An event
+    // that links a tenant to a new subscription or customer sets off the events that waited for that (of the tenant, or
+    // of a customer not linked yet), so that the outcome does not depend on the order Stripe delivered them in.
     private async Task<StripeWebhookReceipt> ProcessAsync(StripeWebhookEvent row, CancellationToken cancellationToken)
     {
-        ProcessResult result;
-        await using (var scope = scopes.CreateAsyncScope())
-            result = await ActivatorUtilities.CreateInstance<StripeEventProcessor>(scope.ServiceProvider).ProcessAsync(row.Id, cancellationToken);
+        var result = await ProcessOnceAsync(row, cancellationToken);
+        var linked = result.LinkedTenantId;
+        for (var round = 0; linked is { } tenantId && round < MaxWaitingRounds; round++)
+        {
+            linked = null;
+            foreach (var waiting in await WaitingAsync(tenantId, row.Id, cancellationToken))
+                linked = (await ProcessOnceAsync(waiting, cancellationToken)).LinkedTenantId ?? linked;
+        }
+        return Receipt(row, result);
+    }
+
+    // The failed rows that may apply now that the tenant is linked: the tenant's own (waiting for a subscription), and those
+    // of no tenant yet (an unknown customer), oldest first.
+    private async Task<List<StripeWebhookEvent>> WaitingAsync(Guid tenantId, Guid exceptInboxId, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.StripeWebhookEvents.AsNoTracking()
+            .Where(e => e.Id != exceptInboxId && (e.Outcome == WebhookOutcome.Pending || e.Outcome == WebhookOutcome.Failed)
+                && e.Attempts < MaxAutomaticAttempts && (e.TenantId == tenantId || e.TenantId == null))
+            .OrderBy(e => e.ReceivedAt)
+            .Take(RetryBatchSize)
+            .ToListAsync(cancellationToken);
+    }
+
+    private async Task<ProcessResult> ProcessOnceAsync(StripeWebhookEvent row, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await ActivatorUtilities.CreateInstance<StripeEventProcessor>(scope.ServiceProvider).ProcessAsync(row.Id, cancellationToken);
+    }
+
+    private static StripeWebhookReceipt Receipt(StripeWebhookEvent row, ProcessResult result)
+    {
         var outcome = result.Outcome switch
         {
             WebhookOutcome.Processed => WebhookReceiptOutcome.Processed,
@@ -170,6 +204,7 @@ public sealed class StripeWebhookService(
         };
         return Receipt(row, outcome, result.Error);
     }
+
 
     private static StripeWebhookReceipt Receipt(StripeWebhookEvent row, WebhookReceiptOutcome outcome, string? message) =>
         new(row.Id, row.StripeEventId, row.Type, outcome, message);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Stripe;
 using Stripe.Checkout;
 using TenantPortal.Core.Audit;
+using TenantPortal.Core.Billing;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Billing.Stripe;
@@ -11,8 +12,13 @@ namespace TenantPortal.Data.Services.Billing.Webhooks;
 
 /// <summary>
 /// <c>checkout.session.completed</c> and <c>customer.subscription.created|updated|deleted</c>: the tenant's status,
-/// plan and subscription dates mirror Stripe's subscription. Each event is a snapshot, applied only when it is not
-/// older than the tenant's <see cref="Tenant.StripeStateAt"/>; a deleted (cancelled) subscription is final.
+/// plan and subscription dates mirror Stripe's subscription, through the tenant's own transitions
+/// (<see cref="Tenant.ApplyProviderSubscription"/>, <see cref="Tenant.EndProviderSubscription"/>). Each event is a
+/// snapshot of the subscription at its creation time, and the newest wins whatever the order of arrival: one older than
+/// the tenant's <see cref="Tenant.StripeStateAt"/> changes nothing, and a deleted (cancelled) subscription is final. A
+/// deletion is never lost for arriving before the events that create its subscription: it ends the subscription then
+/// and there when the tenant has no live one, and waits for the subscription to be known when the tenant has another
+/// live subscription (docs/decisions/0003-billing-ledger-and-stripe.md).
 /// </summary>
 internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, AuditWriter audit)
 {
@@ -29,30 +35,30 @@ internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, Au
                 : resolution.Problem!);
         if (OlderThanState(context, tenant) is { } older)
             return older;
-        if (IsEnded(tenant, session.SubscriptionId))
+        if (tenant.HasEnded(session.SubscriptionId))
             return Ended(context, tenant, session.SubscriptionId);
 
-        var before = tenant.Status;
-        var newSubscription = tenant.StripeSubscriptionId != session.SubscriptionId;
-        tenant.StripeCustomerId ??= session.CustomerId;
-        tenant.StripeSubscriptionId = session.SubscriptionId;
-        if (newSubscription || tenant.SubscriptionStartedAt is null)
-            tenant.SubscriptionStartedAt = context.EffectiveAt;
-        if (newSubscription)
-            tenant.CancelAtPeriodEnd = false;
-        var activated = tenant.Status == TenantStatus.Active || BillingStatusRules.Activate(tenant, TenantStatus.Active, context.Now);
-        var plan = StripeLookupKeys.TryParseMetadata(Metadata(session.Metadata, StripeMetadata.Tier), Metadata(session.Metadata, StripeMetadata.Cycle), out var tier, out var cycle)
-            ? await SwitchPlanAsync(context, tenant, tier, cycle, charged: true, context.EffectiveAt, cancellationToken)
-            : null;
-        tenant.StripeStateAt = context.Created;
+        var planned = StripeLookupKeys.TryParseMetadata(Metadata(session.Metadata, StripeMetadata.Tier), Metadata(session.Metadata, StripeMetadata.Cycle), out var tier, out var cycle);
+        var report = new ProviderSubscription(session.SubscriptionId, ProviderSubscriptionStatus.Active)
+        {
+            CustomerId = session.CustomerId,
+            Tier = planned ? tier : null,
+            Cycle = planned ? cycle : null,
+        };
+        var before = Snapshot(tenant);
+        var applied = tenant.ApplyProviderSubscription(report, context.EffectiveAt, context.Now);
+        if (!applied.IsSuccess)
+            return HandlerResult.Ignored(tenant.Id, applied.Error.Message);
+        var plan = await RecordPlanAsync(context, tenant, before, applied.Value, cancellationToken);
+        tenant.AdvanceStripeState(context.Created);
 
-        if (newSubscription || tenant.Status != before)
+        if (before.SubscriptionId != session.SubscriptionId || tenant.Status != before.Status)
             Record(context, tenant, AuditActions.SubscriptionStarted, session.SubscriptionId,
-                $"Checkout completed: subscription {session.SubscriptionId} on {PlanName(tenant.Tier, tenant.BillingCycle)}; status {before} → {tenant.Status}" +
-                (activated ? "" : " (kept: suspended by an operator)"));
+                $"Checkout completed: subscription {session.SubscriptionId} on {PlanName(tenant.Tier, tenant.BillingCycle)}; status {before.Status} → {tenant.Status}" +
+                (tenant.IsHeldByOperator ? " (kept: suspended by an operator)" : ""));
         else if (plan is not null)
             Record(context, tenant, AuditActions.PlanChanged, session.SubscriptionId, plan);
-        return HandlerResult.Processed(tenant.Id);
+        return HandlerResult.Processed(tenant.Id) with { Linked = Linked(before, tenant) };
     }
 
     public async Task<HandlerResult> SubscriptionChangedAsync(WebhookEventContext context, Subscription subscription, CancellationToken cancellationToken)
@@ -60,42 +66,40 @@ internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, Au
         var resolution = await ResolveAsync(context, subscription, cancellationToken);
         if (resolution.Tenant is not { } tenant)
             return resolution.Unresolved();
+        // An update reporting the subscription ended is its deletion.
+        if (subscription.Status is "canceled" or "incomplete_expired")
+            return await EndedAsync(context, tenant, subscription, cancellationToken);
         if (OlderThanState(context, tenant) is { } older)
             return older;
-        if (IsEnded(tenant, subscription.Id))
+        if (tenant.HasEnded(subscription.Id))
             return Ended(context, tenant, subscription.Id);
-        var isCurrent = tenant.StripeSubscriptionId is null || tenant.StripeSubscriptionId == subscription.Id;
+        ProviderSubscriptionStatus status;
         switch (subscription.Status)
         {
-            case "canceled" or "incomplete_expired":
-                return isCurrent
-                    ? await CancelAsync(context, tenant, subscription, cancellationToken)
-                    : HandlerResult.Ignored(tenant.Id, $"Subscription {subscription.Id} ended, but the tenant's subscription is {tenant.StripeSubscriptionId}.");
-            case "active" or "trialing" or "past_due" or "unpaid":
+            case "active":
+                status = ProviderSubscriptionStatus.Active;
+                break;
+            case "trialing":
+                status = ProviderSubscriptionStatus.Trialing;
+                break;
+            case "past_due" or "unpaid":
+                // A payment Stripe reported after this snapshot settled what it says is overdue.
+                status = await StripeInboxFacts.TenantPaidAfterAsync(context.Db, tenant.Id, context.Created, context.InboxId, cancellationToken)
+                    ? ProviderSubscriptionStatus.Active
+                    : ProviderSubscriptionStatus.PastDue;
                 break;
             default:
                 return HandlerResult.Ignored(tenant.Id, $"Subscription {subscription.Id} is {subscription.Status}: nothing to apply until it is paid.");
         }
 
-        var before = (tenant.Status, tenant.CancelAtPeriodEnd);
-        var newSubscription = tenant.StripeSubscriptionId != subscription.Id;
-        tenant.StripeCustomerId ??= subscription.CustomerId;
-        tenant.StripeSubscriptionId = subscription.Id;
-        tenant.SubscriptionStartedAt = StripeTime.UtcOrNull(subscription.StartDate) ?? tenant.SubscriptionStartedAt;
-        // Since API 2025-03-31 the period dates live on the subscription items.
-        var item = subscription.Items?.Data?.FirstOrDefault();
-        tenant.CurrentPeriodEndsAt = StripeTime.UtcOrNull(item?.CurrentPeriodEnd) ?? tenant.CurrentPeriodEndsAt;
-        tenant.CancelAtPeriodEnd = subscription.CancelAtPeriodEnd;
-        if (subscription.Status == "trialing")
-            tenant.TrialEndsAt = StripeTime.UtcOrNull(subscription.TrialEnd) ?? tenant.TrialEndsAt;
+        var before = Snapshot(tenant);
+        var applied = tenant.ApplyProviderSubscription(Report(subscription, status), context.EffectiveAt, context.Now);
+        if (!applied.IsSuccess)
+            return HandlerResult.Ignored(tenant.Id, applied.Error.Message);
+        var plan = await RecordPlanAsync(context, tenant, before, applied.Value, cancellationToken);
+        tenant.AdvanceStripeState(context.Created);
 
-        var statusNote = await ApplyStatusAsync(context, tenant, subscription.Status, cancellationToken);
-        string? plan = null;
-        if (PlanOf(subscription, item) is var (tier, cycle))
-            plan = await SwitchPlanAsync(context, tenant, tier, cycle, charged: subscription.Status != "trialing", context.EffectiveAt, cancellationToken);
-        tenant.StripeStateAt = context.Created;
-
-        if (newSubscription && tenant.Status is TenantStatus.Active or TenantStatus.Trial)
+        if (before.SubscriptionId != subscription.Id && tenant.Status is TenantStatus.Active or TenantStatus.Trial)
             Record(context, tenant, AuditActions.SubscriptionStarted, subscription.Id,
                 $"Subscription {subscription.Id} ({subscription.Status}) on {PlanName(tenant.Tier, tenant.BillingCycle)}; status {before.Status} → {tenant.Status}");
         else
@@ -111,9 +115,10 @@ internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, Au
                 tenant.CancelAtPeriodEnd
                     ? $"Subscription {subscription.Id} ends at the period end ({tenant.CurrentPeriodEndsAt:yyyy-MM-dd})"
                     : $"Subscription {subscription.Id} no longer ends at the period end");
-        if (statusNote is not null)
-            Record(context, tenant, AuditActions.BillingStatusChanged, subscription.Id, statusNote);
-        return HandlerResult.Processed(tenant.Id);
+        if (status != ProviderSubscriptionStatus.PastDue && tenant.Status == TenantStatus.Suspended && tenant.IsHeldByOperator && before.Status == TenantStatus.Suspended)
+            Record(context, tenant, AuditActions.BillingStatusChanged, subscription.Id,
+                $"Subscription is {subscription.Status}, but the tenant stays Suspended: an operator suspended it");
+        return HandlerResult.Processed(tenant.Id) with { Linked = Linked(before, tenant) };
     }
 
     public async Task<HandlerResult> SubscriptionDeletedAsync(WebhookEventContext context, Subscription subscription, CancellationToken cancellationToken)
@@ -121,10 +126,7 @@ internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, Au
         var resolution = await ResolveAsync(context, subscription, cancellationToken);
         if (resolution.Tenant is not { } tenant)
             return resolution.Unresolved();
-        // No age check: nothing of a subscription comes after its deletion, so the deletion always applies.
-        if (tenant.StripeSubscriptionId is { } current && current != subscription.Id)
-            return HandlerResult.Ignored(tenant.Id, $"Subscription {subscription.Id} was deleted, but the tenant's subscription is {current}.");
-        return await CancelAsync(context, tenant, subscription, cancellationToken);
+        return await EndedAsync(context, tenant, subscription, cancellationToken);
     }
 
     private Task<TenantResolution> ResolveAsync(WebhookEventContext context, Subscription subscription, CancellationToken cancellationToken) =>
@@ -132,70 +134,97 @@ internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, Au
             new TenantReferences(TenantReferences.ParseId(subscription.Metadata, StripeMetadata.TenantId), subscription.CustomerId, subscription.Id),
             cancellationToken);
 
-    private async Task<HandlerResult> CancelAsync(WebhookEventContext context, Tenant tenant, Subscription subscription, CancellationToken cancellationToken)
+    // A deletion (or a snapshot saying the subscription ended). No age check for the tenant's own subscription: nothing of a
+    // subscription comes after its end, so the end always applies, and is final.
+    private async Task<HandlerResult> EndedAsync(WebhookEventContext context, Tenant tenant, Subscription subscription, CancellationToken cancellationToken)
     {
-        var before = tenant.Status;
-        tenant.StripeCustomerId ??= subscription.CustomerId;
-        tenant.StripeSubscriptionId = subscription.Id;
-        tenant.Status = TenantStatus.Cancelled;
-        tenant.CancelAtPeriodEnd = false;
-        tenant.PastDueSince = null;
-        tenant.SuspendedAt = null;
-        var endedAt = StripeTime.UtcOrNull(subscription.EndedAt) ?? StripeTime.UtcOrNull(subscription.CanceledAt) ?? context.Created;
-        await SwitchPlanAsync(context, tenant, tenant.Tier, tenant.BillingCycle, charged: false, endedAt < context.Now ? endedAt : context.Now, cancellationToken);
-        if (tenant.StripeStateAt is null || tenant.StripeStateAt < context.Created)
-            tenant.StripeStateAt = context.Created;
-        if (before != TenantStatus.Cancelled)
-            Record(context, tenant, AuditActions.SubscriptionCancelled, subscription.Id,
-                $"Subscription {subscription.Id} ended at {endedAt:yyyy-MM-dd HH:mm} UTC; status {before} → Cancelled");
-        return HandlerResult.Processed(tenant.Id);
-    }
-
-    // Returns a note when the status the subscription reports was not applied (and why).
-    private static async Task<string?> ApplyStatusAsync(WebhookEventContext context, Tenant tenant, string status, CancellationToken cancellationToken)
-    {
-        if (status is "past_due" or "unpaid")
+        if (tenant.HasEnded(subscription.Id))
+            return Ended(context, tenant, subscription.Id);
+        if (tenant.StripeSubscriptionId is { } current && current != subscription.Id)
         {
-            if (await StripeInboxFacts.TenantPaidAfterAsync(context.Db, tenant.Id, context.Created, context.InboxId, cancellationToken))
-                return null;
-            if (tenant.Status != TenantStatus.Suspended)
-            {
-                tenant.Status = TenantStatus.PastDue;
-                tenant.PastDueSince ??= context.Created;
-            }
-            return null;
+            if (await StripeInboxFacts.SubscriptionKnownAsync(context.Db, tenant.Id, subscription.Id, context.InboxId, cancellationToken))
+                return HandlerResult.Ignored(tenant.Id, $"Subscription {subscription.Id} was deleted, but the tenant has moved on to subscription {current}.");
+            if (OlderThanState(context, tenant) is { } older)
+                return older;
+            // A subscription the tenant has not heard of yet, while another one is live: its creation is on its way.
+            if (tenant.Status != TenantStatus.Cancelled)
+                return HandlerResult.Waiting(tenant.Id, subscription.Id);
         }
-        var target = status == "trialing" && tenant.Status == TenantStatus.Trial ? TenantStatus.Trial : TenantStatus.Active;
-        if (tenant.Status == target)
-            return null;
-        // A payment failure newer than this snapshot still stands: only a newer event lifts it.
-        if (BillingStatusRules.IsUnpaid(tenant) && tenant.PastDueSince > context.Created)
-            return null;
-        return BillingStatusRules.Activate(tenant, target, context.Now)
-            ? null
-            : $"Subscription is {status}, but the tenant stays Suspended: an operator suspended it";
+        return await EndAsync(context, tenant, subscription, cancellationToken);
     }
 
-    // Null when the plan in force at `at` is already this one; else switches and describes the change.
-    private static async Task<string?> SwitchPlanAsync(WebhookEventContext context, Tenant tenant, SubscriptionTier tier, BillingCycle cycle, bool charged,
-        DateTimeOffset at, CancellationToken cancellationToken)
+    private async Task<HandlerResult> EndAsync(WebhookEventContext context, Tenant tenant, Subscription subscription, CancellationToken cancellationToken)
     {
+        var before = Snapshot(tenant);
+        var report = Report(subscription, ProviderSubscriptionStatus.Ended) with
+        {
+            EndedAt = StripeTime.UtcOrNull(subscription.EndedAt) ?? StripeTime.UtcOrNull(subscription.CanceledAt) ?? context.Created,
+        };
+        // Deleted before the events that create it arrived: the subscription ran from its start until its end.
+        if (tenant.StripeSubscriptionId != subscription.Id)
+        {
+            var lived = tenant.ApplyProviderSubscription(report with { Status = ProviderSubscriptionStatus.Active }, report.StartedAt ?? context.EffectiveAt, context.Now);
+            if (lived.IsSuccess && lived.Value is { } plan)
+                await PlanHistory.RecordAsync(context.Db, tenant.Id, plan, cancellationToken);
+        }
+        var ended = tenant.EndProviderSubscription(report, context.Created, context.Now);
+        if (!ended.IsSuccess)
+            return HandlerResult.Ignored(tenant.Id, ended.Error.Message);
+        await PlanHistory.RecordAsync(context.Db, tenant.Id, ended.Value, cancellationToken);
+        tenant.AdvanceStripeState(context.Created);
+        if (tenant.Status != before.Status || before.SubscriptionId != subscription.Id)
+            Record(context, tenant, AuditActions.SubscriptionCancelled, subscription.Id,
+                $"Subscription {subscription.Id} ended at {report.EndedAt:yyyy-MM-dd HH:mm} UTC; status {before.Status} → {tenant.Status}" +
+                (tenant.IsHeldByOperator ? " (an operator's suspension still holds)" : ""));
+        return HandlerResult.Processed(tenant.Id) with { Linked = Linked(before, tenant) };
+    }
+
+    private static ProviderSubscription Report(Subscription subscription, ProviderSubscriptionStatus status)
+    {
+        // Since API 2025-03-31 the period dates live on the subscription items.
+        var item = subscription.Items?.Data?.FirstOrDefault();
+        var plan = PlanOf(subscription, item);
+        return new ProviderSubscription(subscription.Id, status)
+        {
+            CustomerId = subscription.CustomerId,
+            Tier = plan?.Tier,
+            Cycle = plan?.Cycle,
+            StartedAt = StripeTime.UtcOrNull(subscription.StartDate),
+            CurrentPeriodEndsAt = StripeTime.UtcOrNull(item?.CurrentPeriodEnd),
+            CancelAtPeriodEnd = subscription.CancelAtPeriodEnd,
+            TrialEndsAt = status == ProviderSubscriptionStatus.Trialing ? StripeTime.UtcOrNull(subscription.TrialEnd) : null,
+        };
+    }
+
+    // Records the plan switch the tenant returned; describes the change, or null when the plan in force at its instant is
+    // already this one (a change scheduled for later, e.g. a downgrade at the period end, stays scheduled).
+    private static async Task<string?> RecordPlanAsync(WebhookEventContext context, Tenant tenant, TenantSnapshot before, PlanSwitch? change,
+        CancellationToken cancellationToken)
+    {
+        if (change is null)
+            return null;
         var inForce = await context.Db.PlanSegments.AsNoTracking()
-            .Where(s => s.TenantId == tenant.Id && s.StartsAt <= at && (s.EndsAt == null || s.EndsAt > at))
+            .Where(s => s.TenantId == tenant.Id && s.StartsAt <= change.At && (s.EndsAt == null || s.EndsAt > change.At))
             .OrderByDescending(s => s.StartsAt)
             .FirstOrDefaultAsync(cancellationToken);
-        if (inForce is not null && inForce.Tier == tier && inForce.Cycle == cycle && inForce.Charged == charged
-            && tenant.Tier == tier && tenant.BillingCycle == cycle)
+        if (inForce is not null && inForce.Tier == change.Tier && inForce.Cycle == change.Cycle && inForce.Charged == change.Charged
+            && before.Tier == change.Tier && before.Cycle == change.Cycle)
             return null;
-        var from = PlanName(tenant.Tier, tenant.BillingCycle);
-        await PlanHistory.SwitchAsync(context.Db, tenant, tier, cycle, charged, at, context.Now, cancellationToken);
-        // Stripe carried out the change scheduled for the period end.
-        if (tenant.PendingTier == tier && (tenant.PendingCycle ?? cycle) == cycle && tenant.PendingChangeAt <= context.Now)
-            (tenant.PendingTier, tenant.PendingCycle, tenant.PendingChangeAt) = (null, null, null);
-        return $"{from} → {PlanName(tier, cycle)}{(charged ? "" : " (not charged)")} from {at:yyyy-MM-dd HH:mm} UTC";
+        await PlanHistory.RecordAsync(context.Db, tenant.Id, change, cancellationToken);
+        return $"{PlanName(before.Tier, before.Cycle)} → {PlanName(change.Tier, change.Cycle)}{(change.Charged ? "" : " (not charged)")} from {change.At:yyyy-MM-dd HH:mm} UTC";
     }
 
-    private static (SubscriptionTier, BillingCycle)? PlanOf(Subscription subscription, SubscriptionItem? item)
+    private static TenantSnapshot Snapshot(Tenant tenant) =>
+        new(tenant.Status, tenant.Tier, tenant.BillingCycle, tenant.StripeSubscriptionId, tenant.StripeCustomerId, tenant.CancelAtPeriodEnd);
+
+    // The event linked a subscription or a customer the tenant did not have: what waited for it may apply now.
+    private static bool Linked(TenantSnapshot before, Tenant tenant) =>
+        before.SubscriptionId != tenant.StripeSubscriptionId || before.CustomerId != tenant.StripeCustomerId;
+
+    private sealed record TenantSnapshot(TenantStatus Status, SubscriptionTier Tier, BillingCycle Cycle, string? SubscriptionId, string? CustomerId,
+        bool CancelAtPeriodEnd);
+
+    private static (SubscriptionTier Tier, BillingCycle Cycle)? PlanOf(Subscription subscription, SubscriptionItem? item)
     {
         if (StripeLookupKeys.TryParsePrice(item?.Price?.LookupKey, out var tier, out var cycle))
             return (tier, cycle);
@@ -209,10 +238,6 @@ internal sealed class SubscriptionEventHandler(StripeTenantResolver resolver, Au
             ? HandlerResult.Ignored(tenant.Id, string.Create(CultureInfo.InvariantCulture,
                 $"Older than the tenant's Stripe state: the event was created at {context.Created:O}, the state applied is from {state:O}."))
             : null;
-
-    // A cancelled subscription never comes back: Stripe creates a new one (a new id) for a new subscription.
-    private static bool IsEnded(Tenant tenant, string subscriptionId) =>
-        tenant.Status == TenantStatus.Cancelled && tenant.StripeSubscriptionId == subscriptionId;
 
     private static HandlerResult Ended(WebhookEventContext context, Tenant tenant, string subscriptionId) =>
         HandlerResult.Ignored(tenant.Id, $"Subscription {subscriptionId} was cancelled (deleted), which is final: this {context.Event.Type} changes nothing.");

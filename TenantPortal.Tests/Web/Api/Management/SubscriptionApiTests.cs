@@ -128,7 +128,7 @@ public class SubscriptionApiTests(PortalAppFactory portal)
     {
         var (slug, client) = await SubscribedAsync();
         using var _c = client;
-        await ApiBilling.SetStatusAsync(portal, slug, TenantStatus.Suspended);
+        await ApiBilling.SuspendForNonPaymentAsync(portal, slug);
 
         await AssertProblemAsync(await ChangeAsync(client, "Enterprise"), HttpStatusCode.Conflict, "conflict");
         Assert.Equal(SubscriptionTier.Professional, (await ApiBilling.TenantAsync(portal, slug)).Tier);

@@ -18,6 +18,8 @@ using TenantPortal.Web.Components.Ops;
 using TenantPortal.Web.Jobs;
 using TenantPortal.Web.Security;
 
+using TenantPortal.Tests.Builders;
+
 namespace TenantPortal.Tests.Web.Components.Ops;
 
 /// <summary>
@@ -181,6 +183,11 @@ public class OpsTenantsPageTests : BunitTestContext, IAsyncLifetime
     private static List<string> Names(IRenderedComponent<OpsTenantsPage> page) =>
         page.FindAll("#fleet-table tbody a.fleet-tenant-link").Select(a => a.TextContent).ToList();
 
-    private static Tenant Tenant(string name, string slug, SubscriptionTier tier, TenantStatus status, DateTimeOffset? trialEndsAt = null) =>
-        new() { Name = name, Slug = slug, Tier = tier, Status = status, TrialEndsAt = trialEndsAt, CreatedAt = Now.AddDays(-10) };
+    private static Tenant Tenant(string name, string slug, SubscriptionTier tier, TenantStatus status, DateTimeOffset? trialEndsAt = null)
+    {
+        var builder = new TenantBuilder().WithName(name).WithSlug(slug).OnPlan(tier).WithStatus(status).CreatedAt(Now.AddDays(-10)).At(Now);
+        if (trialEndsAt is { } end)
+            builder.WithTrialEndingAt(end);
+        return builder.Build();
+    }
 }
