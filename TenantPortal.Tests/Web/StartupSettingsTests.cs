@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Web;
 
@@ -46,7 +47,7 @@ public class StartupSettingsTests
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var timeout = new CancellationTokenSource(TestTimeouts.Generous);
             try
             {
                 await process.WaitForExitAsync(timeout.Token);
