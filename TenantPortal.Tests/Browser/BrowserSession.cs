@@ -9,17 +9,33 @@ public sealed class BrowserSession : IAsyncDisposable
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _events = new();
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private PortalAppFactory _portal = default!;
+    private int _logStart;
+    private string _test = "";
+
     private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page) => (_playwright, _browser, Page) = (playwright, browser, page);
 
     public IPage Page { get; }
 
-    public static async Task<BrowserSession> StartAsync(PortalAppFactory portal)
+    public static async Task<BrowserSession> StartAsync(PortalAppFactory portal, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
         var chromium = ChromiumLocator.Find();
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumLocator.Args });
         var page = await browser.NewPageAsync(new() { BaseURL = portal.ServerAddress.ToString(), ViewportSize = new() { Width = 1440, Height = 900 } });
-        return new BrowserSession(playwright, browser, page);
+        // Every action, navigation and expectation waits the tests' one generous timeout (Playwright's expectations default to 5 s).
+        page.SetDefaultTimeout(TestTimeouts.GenerousMilliseconds);
+        page.SetDefaultNavigationTimeout(TestTimeouts.GenerousMilliseconds);
+        Assertions.SetDefaultExpectTimeout(TestTimeouts.GenerousMilliseconds);
+        var session = new BrowserSession(playwright, browser, page) { _portal = portal, _logStart = portal.Logs.Entries.Count, _test = test };
+        page.Console += (_, m) => session.Note($"console {m.Type}: {m.Text}");
+        page.PageError += (_, e) => session.Note($"pageerror: {e}");
+        page.FrameNavigated += (_, f) => { if (f.ParentFrame is null) session.Note($"navigated: {f.Url}"); };
+        page.Request += (_, r) => { if (r.IsNavigationRequest) session.Note($"request {r.Method} {r.Url}"); };
+        page.WebSocket += (_, ws) => { session.Note($"websocket open {ws.Url}"); ws.Close += (_, _) => session.Note("websocket closed"); };
+        return session;
     }
 
     /// <summary>Logs in through the form and waits until the page at <paramref name="returnUrl"/> is interactive.</summary>
@@ -29,13 +45,13 @@ public sealed class BrowserSession : IAsyncDisposable
         await Page.FillAsync("[id='Input.Email']", email);
         await Page.FillAsync("[id='Input.Password']", password);
         await Page.ClickAsync("#login-submit");
-        await Page.WaitForURLAsync($"**{returnUrl}");
+        await Page.ExpectPathAsync(returnUrl);
         await WaitForInteractiveAsync();
     }
 
     /// <summary>Waits for the circuit: the shell marks itself interactive.</summary>
     public Task WaitForInteractiveAsync() =>
-        Page.Locator("#shell-state[data-interactive='True']").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        Page.Locator("#shell-state[data-interactive='True']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
     /// <summary>Saves a screenshot next to the test assembly (screenshots/NAME), for people to look at.</summary>
     public async Task SaveScreenshotAsync(string name, bool fullPage = false)
@@ -45,8 +61,14 @@ public sealed class BrowserSession : IAsyncDisposable
         await Page.ScreenshotAsync(new() { Path = Path.Combine(folder, name), FullPage = fullPage });
     }
 
+    private void Note(string text) => _events.Enqueue($"{_clock.Elapsed.TotalSeconds,8:0.000} {text}");
+
     public async ValueTask DisposeAsync()
     {
+        var folder = Path.Combine(AppContext.BaseDirectory, "browser-logs");
+        Directory.CreateDirectory(folder);
+        var portalLog = _portal.Logs.Entries.Skip(_logStart).Where(e => !e.StartsWith("Debug", StringComparison.Ordinal) && !e.StartsWith("Trace", StringComparison.Ordinal));
+        await File.WriteAllLinesAsync(Path.Combine(folder, $"{_test}-{Guid.NewGuid():N}.log"), _events.Concat(["--- portal log ---"]).Concat(portalLog));
         await _browser.DisposeAsync();
         _playwright.Dispose();
     }
