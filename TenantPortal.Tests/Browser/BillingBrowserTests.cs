@@ -53,7 +53,7 @@ public class BillingBrowserTests(PortalAppFactory portal)
         await session.SaveScreenshotAsync("billing-professional.png", fullPage: true);
 
         await page.ClickAsync("#tab-usage");
-        await page.WaitForURLAsync($"**/t/{slug}/usage");
+        await page.ExpectPathAsync($"/t/{slug}/usage");
         await Assertions.Expect(page.Locator(".usage-bar[data-metric='api_calls']")).ToContainTextAsync("1,000,000");
     }
 
@@ -66,7 +66,7 @@ public class BillingBrowserTests(PortalAppFactory portal)
         var first = page.Locator(".invoice-row .invoice-link[data-kind='printable']").First;
         await first.ClickAsync();
 
-        await page.WaitForURLAsync("**/t/acme/billing/invoices/*");
+        await page.ExpectPathAsync("/t/acme/billing/invoices/*");
         await Assertions.Expect(page.Locator("#invoice-bill-to")).ToHaveTextAsync("Acme Corporation");
         await Assertions.Expect(page.Locator(".invoice-line").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#invoice-print")).ToBeVisibleAsync();

@@ -30,7 +30,7 @@ public class CircuitAccessBrowserTests(PortalAppFactory portal)
         await page.ClickAsync("#dark-mode-toggle");
 
         // Sent home, where their remaining workspaces are listed (none here), still signed in.
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/", new() { Timeout = 15_000 });
+        await page.ExpectPathAsync("/");
         await session.WaitForInteractiveAsync();
         await Assertions.Expect(page.Locator("#tenant-name")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#user-menu")).ToContainTextAsync(email, new() { IgnoreCase = true });

@@ -18,7 +18,7 @@ public class CreateTenantBrowserTests(PortalAppFactory portal)
 
         await page.ClickAsync("#tenant-switcher button");
         await page.ClickAsync("#switch-create");
-        await page.WaitForURLAsync("**/tenants/new");
+        await page.ExpectPathAsync("/tenants/new");
         await page.FillAsync("#create-tenant-name", name);
 
         await Assertions.Expect(page.Locator("#create-tenant-slug")).ToHaveValueAsync(slug);
@@ -27,7 +27,7 @@ public class CreateTenantBrowserTests(PortalAppFactory portal)
         await session.SaveScreenshotAsync("create-tenant.png", fullPage: true);
         await page.ClickAsync("#create-tenant-submit");
 
-        await page.WaitForURLAsync($"**/t/{slug}");
+        await page.ExpectPathAsync($"/t/{slug}");
         await Assertions.Expect(page.Locator("#tenant-name")).ToHaveTextAsync(name);
         await Assertions.Expect(page.Locator("#tenant-role")).ToContainTextAsync("Owner");
         await Assertions.Expect(page.Locator("#trial-banner")).ToBeVisibleAsync();

@@ -38,19 +38,19 @@ public partial class InvitationBrowserTests(PortalAppFactory portal)
         await invitee.SaveScreenshotAsync("invitation-signed-out.png");
         await p.ClickAsync("#invitation-register");
 
-        await p.WaitForURLAsync("**/Account/Register**");
+        await p.ExpectPathAsync("/Account/Register");
         await p.FillAsync("[id='Input.Email']", email);
         await p.FillAsync("[id='Input.Password']", "Invited-Pass-2026");
         await p.FillAsync("[id='Input.ConfirmPassword']", "Invited-Pass-2026");
         await p.ClickAsync("#register-submit");
 
-        await p.WaitForURLAsync("**/invitations/accept?token=**");
+        await p.ExpectPathAsync("/invitations/accept");
         await invitee.WaitForInteractiveAsync();
         await Assertions.Expect(p.Locator("#accept-invitation")).ToBeEnabledAsync();
         await invitee.SaveScreenshotAsync("invitation-signed-in.png");
         await p.ClickAsync("#accept-invitation");
 
-        await p.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/t/acme");
+        await p.ExpectPathAsync("/t/acme");
         await Assertions.Expect(p.Locator("#tenant-name")).ToHaveTextAsync("Acme Corporation");
         await Assertions.Expect(p.Locator("#tenant-role")).ToContainTextAsync("Member");
     }

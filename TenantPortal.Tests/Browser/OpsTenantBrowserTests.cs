@@ -33,7 +33,7 @@ public class OpsTenantBrowserTests(PortalAppFactory portal)
                 await page.FillAsync("#override-reason", "Launch week: customer asked for headroom");
                 await page.ClickAsync("#override-confirm");
 
-                await Assertions.Expect(apiRow).ToHaveAttributeAsync("data-limit", "50000", new() { Timeout = 15_000 });
+                await Assertions.Expect(apiRow).ToHaveAttributeAsync("data-limit", "50000");
                 await Assertions.Expect(apiRow).ToContainTextAsync($"override {50_000:N0}");
                 await ops.SaveScreenshotAsync("ops-tenant-initech.png", fullPage: true);
             }
@@ -42,7 +42,7 @@ public class OpsTenantBrowserTests(PortalAppFactory portal)
             {
                 await owner.LogInAsync("owner@initech.test", PortalAppFactory.DemoPassword, "/t/initech/usage");
                 var bar = owner.Page.Locator(".usage-bar[data-metric='api_calls']");
-                await Assertions.Expect(bar).ToContainTextAsync($"/ {50_000:N0}", new() { Timeout = 15_000 });
+                await Assertions.Expect(bar).ToContainTextAsync($"/ {50_000:N0}");
             }
 
             await using (var ops = await BrowserSession.StartAsync(portal))
@@ -55,7 +55,7 @@ public class OpsTenantBrowserTests(PortalAppFactory portal)
                 await page.FillAsync("#override-reason", "Launch week over");
                 await page.ClickAsync("#override-clear");
 
-                await Assertions.Expect(page.Locator(".ops-usage-row[data-metric='api_calls']")).ToHaveAttributeAsync("data-limit", "10000", new() { Timeout = 15_000 });
+                await Assertions.Expect(page.Locator(".ops-usage-row[data-metric='api_calls']")).ToHaveAttributeAsync("data-limit", "10000");
             }
             Assert.False(await HasApiOverrideAsync(initech));
         }

@@ -33,7 +33,7 @@ public class PortalShellBrowserTests(PortalAppFactory portal)
         await page.ClickAsync("#tenant-switcher button");
         await page.ClickAsync("#switch-globex");
 
-        await page.WaitForURLAsync("**/t/globex");
+        await page.ExpectPathAsync("/t/globex");
         await Assertions.Expect(page.Locator("#tenant-name")).ToHaveTextAsync("Globex");
         await Assertions.Expect(page.Locator("#trial-banner")).ToBeVisibleAsync();
     }
@@ -66,7 +66,7 @@ public class PortalShellBrowserTests(PortalAppFactory portal)
         await page.ClickAsync("#user-menu button");
         await page.ClickAsync("#logout");
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.ExpectPathAsync("/");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Log in" }).First).ToBeVisibleAsync();
         var response = await page.GotoAsync("/t/globex");
         Assert.Contains("/Account/Login", page.Url);

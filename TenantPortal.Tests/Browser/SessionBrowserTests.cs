@@ -26,12 +26,12 @@ public class SessionBrowserTests(PortalAppFactory portal)
         await Assertions.Expect(phone.Locator(".session-row[data-current='true']")).ToContainTextAsync("This browser");
         await Assertions.Expect(phone.Locator(".session-row[data-current='false']")).ToContainTextAsync("Chrome on Linux");
         await phone.Locator(".session-row[data-current='false'] .session-revoke").ClickAsync();
-        await Assertions.Expect(phone.GetByText("The session was revoked")).ToBeVisibleAsync(new() { Timeout = BrowserSession.GenerousTimeout });
+        await Assertions.Expect(phone.GetByText("The session was revoked")).ToBeVisibleAsync();
         await Assertions.Expect(phone.Locator(".session-row")).ToHaveCountAsync(1);
 
         // The laptop's page is still open on its circuit; its next event is refused and it goes to log in.
         await laptop.ClickAsync("#dark-mode-toggle");
-        await laptop.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/Account/Login", new() { Timeout = BrowserSession.GenerousTimeout });
+        await laptop.ExpectPathAsync("/Account/Login");
         Assert.Contains($"ReturnUrl=t%2F{member.Slug}", laptop.Url);
         await Assertions.Expect(laptop.Locator("[id='Input.Email']")).ToBeVisibleAsync();
 
@@ -52,10 +52,10 @@ public class SessionBrowserTests(PortalAppFactory portal)
         var laptop = await session.NewIsolatedPageAsync();
         await BrowserSession.LogInAsync(laptop, op.Email, SessionAccounts.Password, "/Account/Manage/Sessions", interactive: false);
         await laptop.ClickAsync("#sign-out-elsewhere");
-        await Assertions.Expect(laptop.GetByText("Signed out 1 other session.")).ToBeVisibleAsync(new() { Timeout = BrowserSession.GenerousTimeout });
+        await Assertions.Expect(laptop.GetByText("Signed out 1 other session.")).ToBeVisibleAsync();
 
         await desk.ClickAsync("#dark-mode-toggle");
-        await desk.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/Account/Login", new() { Timeout = BrowserSession.GenerousTimeout });
+        await desk.ExpectPathAsync("/Account/Login");
         Assert.Contains("ReturnUrl=ops", desk.Url);
     }
 
@@ -73,19 +73,19 @@ public class SessionBrowserTests(PortalAppFactory portal)
 
         var opsPage = await session.NewIsolatedPageAsync();
         await BrowserSession.LogInAsync(opsPage, op.Email, SessionAccounts.Password, $"/ops/tenants/{tenantId}");
-        await opsPage.Locator("#ops-tenant-header[data-interactive='True']").WaitForAsync(new() { Timeout = BrowserSession.GenerousTimeout });
+        await opsPage.Locator("#ops-tenant-header[data-interactive='True']").WaitForAsync();
         await opsPage.Locator(".mud-tab", new() { HasText = "Members" }).ClickAsync();
         await opsPage.Locator($".account-lock[data-email='{member.Email}']").ClickAsync();
         await opsPage.FillAsync("#action-reason", "Reported stolen laptop");
         await opsPage.ClickAsync("#action-confirm");
-        await Assertions.Expect(opsPage.Locator($".account-unlock[data-email='{member.Email}']")).ToBeVisibleAsync(new() { Timeout = BrowserSession.GenerousTimeout });
+        await Assertions.Expect(opsPage.Locator($".account-unlock[data-email='{member.Email}']")).ToBeVisibleAsync();
 
         await memberPage.ClickAsync("#dark-mode-toggle");
-        await memberPage.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/Account/Login", new() { Timeout = BrowserSession.GenerousTimeout });
+        await memberPage.ExpectPathAsync("/Account/Login");
         await memberPage.FillAsync("[id='Input.Email']", member.Email);
         await memberPage.FillAsync("[id='Input.Password']", SessionAccounts.Password);
         await memberPage.ClickAsync("#login-submit");
-        await memberPage.WaitForURLAsync("**/Account/Lockout", new() { Timeout = BrowserSession.GenerousTimeout });
+        await memberPage.ExpectPathAsync("/Account/Lockout");
         await Assertions.Expect(memberPage.Locator("#lockout-by-operator")).ToBeVisibleAsync();
     }
 }

@@ -13,7 +13,7 @@ public class TenantSettingsBrowserTests(PortalAppFactory portal)
         var page = session.Page;
         var slug = await CreateWorkspaceAsync(session, "Keyring");
         await page.ClickAsync("#tab-settings");
-        await page.WaitForURLAsync($"**/t/{slug}/settings");
+        await page.ExpectPathAsync($"/t/{slug}/settings");
 
         await page.FillAsync("#api-key-name", "CI ingestion");
         await page.ClickAsync("#api-key-create");
@@ -37,7 +37,7 @@ public class TenantSettingsBrowserTests(PortalAppFactory portal)
         var page = session.Page;
         var slug = await CreateWorkspaceAsync(session, "Scoped");
         await page.ClickAsync("#tab-settings");
-        await page.WaitForURLAsync($"**/t/{slug}/settings");
+        await page.ExpectPathAsync($"/t/{slug}/settings");
 
         await page.FillAsync("#api-key-name", "Team sync");
         var scopes = page.Locator("#api-key-scopes");
@@ -75,7 +75,7 @@ public class TenantSettingsBrowserTests(PortalAppFactory portal)
         await page.ClickAsync("#delete-confirm-submit");
 
         // Home, where the remaining workspaces are; the deleted one's address is not found any more.
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.ExpectPathAsync("/");
         await page.GotoAsync($"/t/{slug}");
         await session.WaitForInteractiveAsync();
         await Assertions.Expect(page.Locator(NotFound)).ToBeVisibleAsync();
@@ -94,7 +94,7 @@ public class TenantSettingsBrowserTests(PortalAppFactory portal)
         var slug = $"{name.ToLowerInvariant()}-{suffix}";
         await Assertions.Expect(page.Locator("#create-tenant-slug")).ToHaveValueAsync(slug);
         await page.ClickAsync("#create-tenant-submit");
-        await page.WaitForURLAsync($"**/t/{slug}");
+        await page.ExpectPathAsync($"/t/{slug}");
         await Assertions.Expect(page.Locator("#tenant-name")).ToBeVisibleAsync();
         await session.WaitForInteractiveAsync();
         return slug;

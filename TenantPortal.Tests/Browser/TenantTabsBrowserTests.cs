@@ -19,13 +19,13 @@ public class TenantTabsBrowserTests(PortalAppFactory portal)
 
         await page.ClickAsync("#tab-users");
 
-        await page.WaitForURLAsync("**/t/acme/users");
+        await page.ExpectPathAsync("/t/acme/users");
         await Assertions.Expect(page.Locator("#members-table tr[data-email='member@acme.test']")).ToBeVisibleAsync();
         await Assertions.Expect(ActiveTab(page)).ToHaveAttributeAsync("id", "tab-users");
         await session.SaveScreenshotAsync("acme-users.png", fullPage: true);
 
         await page.GoBackAsync();
-        await page.WaitForURLAsync("**/t/acme/settings");
+        await page.ExpectPathAsync("/t/acme/settings");
         await Assertions.Expect(ActiveTab(page)).ToHaveAttributeAsync("id", "tab-settings");
     }
 
@@ -41,7 +41,7 @@ public class TenantTabsBrowserTests(PortalAppFactory portal)
         await session.SaveScreenshotAsync("acme-usage-admin.png");
 
         await page.ClickAsync("#tab-billing");
-        await page.WaitForURLAsync("**/t/acme/billing");
+        await page.ExpectPathAsync("/t/acme/billing");
         await Assertions.Expect(page.Locator("#current-plan")).ToHaveAttributeAsync("data-tier", "Professional");
         await Assertions.Expect(page.Locator(".invoice-row").First).ToBeVisibleAsync();
         // An admin sees the owner's actions, disabled.
@@ -97,7 +97,7 @@ public class TenantTabsBrowserTests(PortalAppFactory portal)
 
         await page.ClickAsync("#create-workspace");
 
-        await page.WaitForURLAsync("**/tenants/new");
+        await page.ExpectPathAsync("/tenants/new");
         await Assertions.Expect(page.Locator("#create-tenant-name")).ToBeVisibleAsync();
     }
 

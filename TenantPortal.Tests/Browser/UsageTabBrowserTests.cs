@@ -34,7 +34,7 @@ public partial class UsageTabBrowserTests(PortalAppFactory portal)
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
 
         var expected = Format(before + 5);
-        await Assertions.Expect(gpuBar).ToContainTextAsync($"{expected} /", new() { Timeout = 15_000 });
+        await Assertions.Expect(gpuBar).ToContainTextAsync($"{expected} /");
         Assert.True(await page.EvaluateAsync<bool>("() => window.usageTabNotReloaded === true"));
         await session.SaveScreenshotAsync("acme-usage-after-report.png");
     }

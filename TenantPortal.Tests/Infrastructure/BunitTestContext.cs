@@ -10,6 +10,8 @@ public abstract class BunitTestContext : BunitContext, IAsyncLifetime
     protected BunitTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        // WaitForAssertion/WaitForState and unconfigured JS calls wait this long (bUnit's default is 1 s).
+        DefaultWaitTimeout = TestTimeouts.Generous;
         Services.AddMudServices();
     }
 

@@ -47,7 +47,7 @@ public sealed partial class PortalProcess : IAsyncDisposable
         // Both pipes are read to the end, so that the instance's logging never blocks on a full pipe.
         var errors = process.StandardError.ReadToEndAsync();
         var output = new StringBuilder();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var timeout = new CancellationTokenSource(TestTimeouts.Generous);
         try
         {
             while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)

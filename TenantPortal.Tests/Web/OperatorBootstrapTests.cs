@@ -57,7 +57,7 @@ public partial class OperatorBootstrapTests
         };
         using var process = Process.Start(start)!;
         var output = new System.Text.StringBuilder();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using var timeout = new CancellationTokenSource(TestTimeouts.Generous);
         try
         {
             var bannerStarted = false;

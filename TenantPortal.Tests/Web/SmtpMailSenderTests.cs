@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using TenantPortal.Core.Notifications;
 using TenantPortal.Web.Email;
 using TenantPortal.Web.Options;
+using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Web;
 
@@ -25,7 +26,7 @@ public class SmtpMailSenderTests
             new FakeTimeProvider());
 
         await sender.SendAsync(new OutgoingEmail("invitee@example.test", "You are invited", "Accept: https://portal.test/x"), CancellationToken.None);
-        var (envelope, data) = await server.WaitAsync(TimeSpan.FromSeconds(30));
+        var (envelope, data) = await server.WaitAsync(TestTimeouts.Generous);
 
         Assert.Contains("MAIL FROM:<portal@example.test>", envelope);
         Assert.Contains("RCPT TO:<invitee@example.test>", envelope);

@@ -83,7 +83,7 @@ public class StartupSettingsTests
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var timeout = new CancellationTokenSource(TestTimeouts.Generous);
             try
             {
                 await process.WaitForExitAsync(timeout.Token);

@@ -28,7 +28,7 @@ public class HealthProbeTests(PortalAppFactory portal)
             RedirectStandardError = true,
         };
         using var process = Process.Start(start)!;
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        await process.WaitForExitAsync(TestTimeouts.Token());
         return process.ExitCode;
     }
 }

@@ -77,7 +77,7 @@ public class TenantUsagePanelTests : UsageComponentTestContext
         Assert.Contains("0 / 50 h", GpuBar(panel));
         Clock.Advance(TimeSpan.FromSeconds(10));
 
-        panel.WaitForAssertion(() => Assert.Contains("5 / 50 h", GpuBar(panel)), TimeSpan.FromSeconds(5));
+        panel.WaitForAssertion(() => Assert.Contains("5 / 50 h", GpuBar(panel)));
     }
 
     private IRenderedComponent<TenantUsagePanel> RenderPanel(TimeSpan? refresh = null)

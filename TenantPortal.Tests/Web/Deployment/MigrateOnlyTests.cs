@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using TenantPortal.Data;
 using TenantPortal.Data.Tenancy;
 using TenantPortal.Web.Startup;
+using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Web.Deployment;
 
@@ -29,7 +30,7 @@ public class MigrateOnlyTests
             using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(120)).Token);
+            await process.WaitForExitAsync(TestTimeouts.Token());
 
             Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}:\n{await output}\n{await errors}");
             Assert.DoesNotContain("TenantPortal is running.", await output);

@@ -13,7 +13,6 @@ namespace TenantPortal.Tests.Web.Operations;
 [Collection(PortalCollection.Name)]
 public class JobMonitorTests(PortalAppFactory portal)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task RunNow_EnqueuesARunOfTheRecurringJob_AndThePageShowsItsResult()
@@ -111,7 +110,7 @@ public class JobMonitorTests(PortalAppFactory portal)
 
     private static async Task<JobRunResult> WaitForEndAsync(JobMonitor monitor, string jobId)
     {
-        var deadline = DateTime.UtcNow + Patience;
+        var deadline = DateTime.UtcNow + TestTimeouts.Generous;
         while (true)
         {
             var (result, _) = monitor.ResultOf(jobId);

@@ -165,7 +165,7 @@ public class OpsTenantsPageTests : BunitTestContext, IAsyncLifetime
         // MudBlazor's debounce runs on the injected TimeProvider.
         _clock.Advance(TimeSpan.FromMilliseconds(400));
 
-        page.WaitForAssertion(() => Assert.Equal(["Globex"], Names(page)), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal(["Globex"], Names(page)));
     }
 
     private IRenderedComponent<OpsTenantsPage> RenderPage()
