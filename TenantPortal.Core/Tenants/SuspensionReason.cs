@@ -1,7 +1,7 @@
 namespace TenantPortal.Core.Tenants;
 
 /// <summary>
-/// Who suspended a tenant, and so who may lift the suspension (docs/decisions/0007-tenant-lifecycle.md): an operator's
+/// Who suspended a tenant, and so who may lift the suspension (docs/decisions/0008-tenant-lifecycle.md): an operator's
 /// suspension only an operator; the billing suspensions a payment or a subscription.
 /// </summary>
 public enum SuspensionReason

@@ -6,7 +6,7 @@ namespace TenantPortal.Core.Tenants;
 
 // The transitions of a tenant's lifecycle: the only code that changes its status, plan, subscription, dunning and
 // suspension fields. Each takes the current time, refuses (with a Result) what its state does not allow, and returns
-// the plan switch the history must record when the plan or its charging changes. docs/decisions/0007-tenant-lifecycle.md
+// the plan switch the history must record when the plan or its charging changes. docs/decisions/0008-tenant-lifecycle.md
 // holds the table of states and events and the invariants a property test checks after every event.
 public partial class Tenant
 {

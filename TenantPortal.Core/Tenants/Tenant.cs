@@ -3,7 +3,7 @@ namespace TenantPortal.Core.Tenants;
 /// <summary>
 /// A customer organisation: the unit of isolation, billing and quotas. Its lifecycle (status, plan, subscription,
 /// dunning, suspension) changes only through its own transitions (<c>Tenant.Lifecycle.cs</c>), which decide who may do
-/// what from which state; the table is in docs/decisions/0007-tenant-lifecycle.md.
+/// what from which state; the table is in docs/decisions/0008-tenant-lifecycle.md.
 /// </summary>
 public partial class Tenant
 {

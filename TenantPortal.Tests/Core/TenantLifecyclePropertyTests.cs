@@ -10,7 +10,7 @@ namespace TenantPortal.Tests.Core;
 /// <summary>
 /// Random lives of a tenant: sequences of every lifecycle event (the owner's choices, the billing jobs, Stripe's reports,
 /// the operators' actions) by random actors at random times, with the invariants of
-/// docs/decisions/0007-tenant-lifecycle.md checked after each event. A failure prints the shrunk sequence and its seed.
+/// docs/decisions/0008-tenant-lifecycle.md checked after each event. A failure prints the shrunk sequence and its seed.
 /// </summary>
 public class TenantLifecyclePropertyTests
 {

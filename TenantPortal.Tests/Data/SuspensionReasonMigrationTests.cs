@@ -9,7 +9,7 @@ namespace TenantPortal.Tests.Data;
 
 /// <summary>
 /// The migration that makes who suspended a tenant explicit backfills the suspended rows of an existing database from the
-/// inference the portal used before (ADR 7), on SQLite.
+/// inference the portal used before (ADR 8), on SQLite.
 /// </summary>
 public sealed class SuspensionReasonMigrationTests : IDisposable
 {

@@ -73,7 +73,9 @@ public class JobMonitorTests(PortalAppFactory portal)
             var operatorId = await db.Users.Where(u => u.Email == PortalAppFactory.OperatorEmail).Select(u => u.Id).SingleAsync();
             var notices = await db.Notifications.AsNoTracking()
                 .Where(n => n.DeduplicationKey!.StartsWith($"job-failed:{FailingTestJob.Id}:")).ToListAsync();
-            var notice = Assert.Single(notices);
+            // Other tests of this host add operators: each operator has one notice for the two failures of the day.
+            Assert.All(notices.GroupBy(n => n.UserId), perOperator => Assert.Single(perOperator));
+            var notice = Assert.Single(notices, n => n.UserId == operatorId);
             Assert.Equal((operatorId, "/ops/jobs", $"Job {FailingTestJob.Id} failed"), (notice.UserId, notice.Link, notice.Title));
             Assert.Contains(FailingTestJob.Message, notice.Message);
 
