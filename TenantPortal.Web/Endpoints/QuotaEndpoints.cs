@@ -31,7 +31,7 @@ public static class QuotaEndpoints
     {
         api.MapPost("/quota/check", CheckAsync).WithTags("Usage").WithName("CheckQuota").WithSummary("May the tenant use this much now?")
             .WithDescription("200 when allowed; 429 with the same body plus reason and a Retry-After header (seconds to the period's reset) when not. Reflects usage ingested up to the moment of the call.")
-            .Accepts<QuotaCheckBody>("application/json").Produces<QuotaCheckResponse>().Produces<QuotaCheckResponse>(StatusCodes.Status429TooManyRequests)
+            .AcceptsJson<QuotaCheckBody>().Produces<QuotaCheckResponse>().Produces<QuotaCheckResponse>(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesApiErrors(Core.Common.ErrorCodes.Invalid, Core.Common.ErrorCodes.MissingScope)
             .WithMetadata(new ApiExample("""{"metric":"gpu_hours","amount":1.5}"""))
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.UsageRead));

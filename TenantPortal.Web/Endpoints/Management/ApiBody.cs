@@ -18,7 +18,7 @@ public static class ApiBody
         if (request.ContentLength > MaxBytes)
             return (default, Malformed(StatusCodes.Status413PayloadTooLarge, $"The body must be at most {MaxBytes / 1024} KiB."));
         if (!request.HasJsonContentType())
-            return (default, Malformed(StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json."));
+            return (default, UnsupportedMediaType());
         JsonDocument document;
         try
         {
@@ -74,6 +74,10 @@ public static class ApiBody
             return Error.Invalid(field, $"'{text}' is not one of {names}.");
         return parsed;
     }
+
+    /// <summary>The 415 problem for a body that is not JSON, naming the body.</summary>
+    public static IResult UnsupportedMediaType() =>
+        Malformed(StatusCodes.Status415UnsupportedMediaType, "Send the body as JSON: Content-Type: application/json.");
 
     private static IResult Malformed(int status, string message) =>
         TypedResults.Problem(detail: message, statusCode: status, title: "The request is malformed",
