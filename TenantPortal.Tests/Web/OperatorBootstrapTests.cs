@@ -48,7 +48,8 @@ public partial class OperatorBootstrapTests
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { Path.Combine(AppContext.BaseDirectory, "TenantPortal.Web.dll"),
-                $"--ConnectionStrings:Portal=Data Source={database}", "--urls=http://127.0.0.1:0", "--Email:PickupDirectory=" + Path.Combine(directory, "mail") },
+                $"--ConnectionStrings:Portal=Data Source={database}", "--urls=http://127.0.0.1:0", "--Email:PickupDirectory=" + Path.Combine(directory, "mail"),
+                "--Portal:PublicUrl=https://portal.example.com" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = directory,

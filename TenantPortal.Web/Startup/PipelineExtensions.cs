@@ -17,6 +17,7 @@ public static class PipelineExtensions
     {
         // First: everything after it sees the client's scheme and address, not the load balancer's.
         app.UseTrustedProxies();
+        // Security headers, then the host rules (a malformed or foreign Host stops here) and the HTTPS requirement.
         app.UseHttpHardening();
         if (app.Environment.IsDevelopment())
             app.UseMigrationsEndPoint();
@@ -26,6 +27,7 @@ public static class PipelineExtensions
             app.UseHsts();
         }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseMiddleware<ApiStatusProblemMiddleware>();
         app.UseMiddleware<TenantHostMiddleware>();
         app.UseAuthentication();
         // Authorization authenticates API keys (the policy's scheme), so the rate limiter that follows knows the tenant.

@@ -51,7 +51,7 @@ public class ApiKeyServiceTests : IAsyncLifetime
         Assert.NotNull(await keys.AuthenticateAsync(created.Value.Secret, CancellationToken.None));
         var scope = _bed.In(_bed.AlphaId);
         var tenants = new TenantPortal.Data.Services.Tenants.TenantService(scope.Contexts, scope.Tenant, new TenantPortal.Data.Services.Audit.AuditWriter(_bed.Time),
-            Microsoft.Extensions.Options.Options.Create(new TenantPortal.Data.Options.BillingOptions()), _bed.Time, apiKeys: _bed.ApiKeyCache);
+            Microsoft.Extensions.Options.Options.Create(new TenantPortal.Data.Options.BillingOptions()), _bed.Time, _bed.Addresses, apiKeys: _bed.ApiKeyCache);
 
         var deleted = await tenants.DeleteAsync(_bed.ActorOf("owner"), TenancyTestBed.AlphaSlug, CancellationToken.None);
 

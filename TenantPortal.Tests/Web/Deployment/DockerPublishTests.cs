@@ -44,6 +44,7 @@ public partial class DockerPublishTests
             {
                 ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(directory, "portal.db")}",
                 ["Email:PickupDirectory"] = Path.Combine(directory, "mail"),
+                ["Portal:PublicUrl"] = "http://localhost:8080",
             }, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, dll);
             var liveUrl = new Uri(portal.Address, new Uri(healthCheck.Groups[2].Value).PathAndQuery).ToString();
             try

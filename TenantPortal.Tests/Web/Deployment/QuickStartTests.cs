@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using TenantPortal.Tests.Infrastructure;
+
+namespace TenantPortal.Tests.Web.Deployment;
+
+/// <summary>
+/// The README's Docker quick start as written, without Docker: the portal started in Production with the Dockerfile's
+/// environment plus the <c>docker run</c> line's (or the compose file's <c>portal</c> service's, on SQLite instead of SQL
+/// Server), over plain HTTP, opened at <c>http://localhost:8080</c> as the README says — and the operator logs in.
+/// </summary>
+public partial class QuickStartTests
+{
+    private const string OperatorPassword = "Quick-Start-Operator-2026";
+
+    [Fact]
+    public async Task TheReadmesDockerRunLine_GivesAPortalTheOperatorLogsInto_OverHttpOnLocalhost()
+    {
+        var readme = await File.ReadAllTextAsync(RepositoryRoot.Combine("README.md"));
+        var run = DockerRunLine().Match(readme);
+        Assert.True(run.Success, "The README has no `docker run` line.");
+        var environment = EnvironmentOption().Matches(run.Value).ToDictionary(m => m.Groups[1].Value, m => Unquote(m.Groups[2].Value));
+
+        await LogInAsync(environment);
+    }
+
+    [Fact]
+    public async Task TheComposeFilesPortalService_GivesAPortalTheOperatorLogsInto_OverHttpOnLocalhost()
+    {
+        var compose = await File.ReadAllLinesAsync(RepositoryRoot.Combine("docker-compose.yml"));
+        var environment = new Dictionary<string, string>();
+        var inPortal = false;
+        var inEnvironment = false;
+        foreach (var line in compose)
+        {
+            if (Regex.IsMatch(line, @"^  \S"))
+                inPortal = line.Trim() == "portal:";
+            else if (inPortal && Regex.IsMatch(line, @"^    \S"))
+                inEnvironment = line.Trim() == "environment:";
+            else if (inPortal && inEnvironment && ComposeVariable().Match(line) is { Success: true } variable)
+                environment[variable.Groups[1].Value] = Substitute(Unquote(variable.Groups[2].Value.Trim()));
+        }
+        Assert.Equal("SqlServer", environment.GetValueOrDefault("Database__Provider"));
+        // No SQL Server here: the same service on SQLite (the database is not what this test is about).
+        environment.Remove("Database__Provider");
+        environment.Remove("Database__AutoMigrate");
+        environment.Remove("ConnectionStrings__Portal");
+        environment.Remove("Metering__QuotaCache");
+
+        await LogInAsync(environment);
+    }
+
+    private static async Task LogInAsync(Dictionary<string, string> environment)
+    {
+        var dockerfile = await File.ReadAllTextAsync(RepositoryRoot.Combine("Dockerfile"));
+        foreach (Match variable in DockerfileEnv().Matches(dockerfile))
+            environment.TryAdd(variable.Groups[1].Value, variable.Groups[2].Value);
+        Assert.Equal("Production", environment["ASPNETCORE_ENVIRONMENT"]);
+        Assert.Equal("http://localhost:8080", environment.GetValueOrDefault("Portal__PublicUrl"));
+        environment.Remove("ASPNETCORE_URLS");
+        foreach (var key in environment.Keys.Where(k => environment[k].StartsWith('<')).ToList())
+            environment[key] = OperatorPassword;
+
+        var directory = Path.Combine(Path.GetTempPath(), $"tenantportal-quickstart-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            environment["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(directory, "portal.db")}";
+            environment["Email__PickupDirectory"] = Path.Combine(directory, "mail");
+            await using var portal = await PortalProcess.StartAsync(directory, new Dictionary<string, string>(), environment);
+            // The browser opens http://localhost:8080; the instance listens on a free port of its own.
+            var cookies = new CookieContainer();
+            using var client = portal.CreateClient(cookies);
+            client.DefaultRequestHeaders.Host = $"localhost:{portal.Address.Port}";
+
+            using var page = await client.GetAsync("/Account/Login");
+            using var login = await AccountClient.LogInAsync(client, environment.GetValueOrDefault("Operator__Email", PortalAppFactory.OperatorEmail), OperatorPassword, "/Account/Manage");
+            using var manage = await client.GetAsync("/Account/Manage");
+
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, manage.StatusCode);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // SQLite may still hold the file for a moment; the temp folder is cleaned by the system.
+            }
+        }
+    }
+
+    private static string Unquote(string value) => value.Length >= 2 && (value[0] is '\'' or '"') && value[^1] == value[0] ? value[1..^1] : value;
+
+    // ${NAME:-default} and ${NAME:?message} as compose reads them, with the README's command's variables unset but the password.
+    private static string Substitute(string value) => ComposeReference().Replace(value, m => m.Groups[1].Value switch
+    {
+        "OPERATOR_PASSWORD" => OperatorPassword,
+        "MSSQL_SA_PASSWORD" => "Not-Used-Here-2026",
+        _ => m.Groups[3].Value,
+    });
+
+    [GeneratedRegex(@"docker run (?:[^\n]*\\\n)*[^\n]*")]
+    private static partial Regex DockerRunLine();
+
+    [GeneratedRegex(@"-e (\w+)=('[^']*'|""[^""]*""|\S+)")]
+    private static partial Regex EnvironmentOption();
+
+    [GeneratedRegex(@"^      (\w+): (.*)$")]
+    private static partial Regex ComposeVariable();
+
+    [GeneratedRegex(@"\$\{(\w+)(:[-?])?([^}]*)\}")]
+    private static partial Regex ComposeReference();
+
+    [GeneratedRegex(@"^(?:ENV\s+|\s+)(\w+)=(\S+?)(?:\s+\\)?$", RegexOptions.Multiline)]
+    private static partial Regex DockerfileEnv();
+}
