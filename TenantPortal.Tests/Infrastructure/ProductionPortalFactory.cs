@@ -31,6 +31,9 @@ public class ProductionPortalFactory : WebApplicationFactory<Program>, IAsyncLif
     {
         Directory.CreateDirectory(DataDirectory);
         builder.UseEnvironment("Production");
+        // The static files as a published app has them (the build's scoped CSS and JS are static web assets, which the
+        // host maps only in Development): otherwise their endpoints would point at files the content root lacks.
+        builder.UseStaticWebAssets();
         builder.UseSetting("ConnectionStrings:Portal", $"Data Source={Path.Combine(DataDirectory, "portal.db")}");
         builder.UseSetting("Operator:Password", PortalAppFactory.OperatorPassword);
         builder.UseSetting("Demo:Seed", "false");

@@ -80,6 +80,8 @@ public static class QuotaEndpoints
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "body", "The body must be an object with 'metric' and 'amount'."));
+            if (JsonText.FindInvalid(root) is { } notText)
+                return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, notText, $"{notText} {JsonText.NotText}."));
             if (!root.TryGetProperty("metric", out var m) || m.ValueKind != JsonValueKind.String)
                 return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "metric", "'metric' is required and must be a string."));
             if (!UsageMetrics.TryParse(m.GetString(), out var metric))

@@ -39,7 +39,15 @@ public static class UsageBatchParser
         try
         {
             using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 8 });
-            return Parse(document.RootElement);
+            try
+            {
+                return Parse(document.RootElement);
+            }
+            catch (InvalidOperationException) when (JsonText.FindInvalid(document.RootElement) is { } notText)
+            {
+                // Looked for only when a read failed: the batch's strings are not walked twice on the ingest path.
+                return (null, new BatchProblem(StatusCodes.Status400BadRequest, notText, $"{notText} {JsonText.NotText}."));
+            }
         }
         catch (JsonException ex)
         {

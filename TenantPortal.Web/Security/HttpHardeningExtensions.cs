@@ -46,6 +46,8 @@ public static class HttpHardeningExtensions
             o.AddServerHeader = false;
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
+        // After the API's handler: what it declines (pages) is re-executed on /Error, as a GET.
+        services.AddExceptionHandler<ErrorPageExceptionHandler>();
         return builder;
     }
 

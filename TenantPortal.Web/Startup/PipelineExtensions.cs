@@ -26,7 +26,12 @@ public static class PipelineExtensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
             app.UseHsts();
         }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // An empty error status of a page GET shows the not-found page (the request runs again there). A POST is not run
+        // again (routed as a POST to a page that takes none, or reading a form that failed its antiforgery check, it
+        // would fail itself): it keeps its status with a short text. /api answers with problem bodies.
+        app.UseWhen(c => HttpMethods.IsGet(c.Request.Method) || HttpMethods.IsHead(c.Request.Method),
+            b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseWhen(c => !HttpMethods.IsGet(c.Request.Method) && !HttpMethods.IsHead(c.Request.Method), b => b.UseStatusCodePages());
         app.UseMiddleware<ApiStatusProblemMiddleware>();
         app.UseMiddleware<TenantHostMiddleware>();
         app.UseAuthentication();

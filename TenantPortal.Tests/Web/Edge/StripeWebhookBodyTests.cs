@@ -15,6 +15,8 @@ public class StripeWebhookBodyTests(PortalAppFactory portal)
     public static TheoryData<string> Bodies() =>
     [
         "not json", "{", "{\"id\":", "{\"id\":\"evt_x\",}", "[]", "[1,2]", "\"evt\"", "42", "null", "true", "\u00ff\u00fe", "",
+        "{\"id\":42,\"object\":\"event\",\"type\":\"invoice.paid\"}", "{\"id\":\"\\ud800\",\"object\":\"event\",\"type\":\"invoice.paid\"}",
+        "{\"id\":\"evt_x\",\"object\":\"event\"}",
     ];
 
     [Theory]

@@ -45,6 +45,24 @@ public class ProductionHardeningTests(ProductionPortalFactory production) : ICla
         SecurityHeadersTests.AssertSecurityHeaders(response);
     }
 
+    [Theory]
+    [InlineData("/Account/PerformExternalLogin", null)]
+    [InlineData("/Account/PerformExternalLogin", "application/x-www-form-urlencoded")]
+    [InlineData("/Account/Logout", "application/x-www-form-urlencoded")]
+    [InlineData("/Account/Login", null)]
+    [InlineData("/Account/Login", "multipart/form-data")]
+    public async Task FormPost_WithoutAnAntiforgeryToken_IsA400_NotA500(string path, string? contentType)
+    {
+        using var client = production.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = new Uri(ProductionPortalFactory.PublicUrl) });
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        if (contentType is not null)
+            request.Content = new StringContent("a=b", System.Text.Encoding.UTF8, contentType);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     [Fact]
     public async Task HttpsResponse_CarriesHsts_ForAYear_WithoutSubdomains()
     {

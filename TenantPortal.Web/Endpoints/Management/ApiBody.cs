@@ -33,6 +33,8 @@ public static class ApiBody
             var body = document.RootElement.Clone();
             if (body.ValueKind != JsonValueKind.Object)
                 return (default, Malformed(StatusCodes.Status400BadRequest, "The body must be a JSON object."));
+            if (JsonText.FindInvalid(body) is { } notText)
+                return (default, Malformed(StatusCodes.Status400BadRequest, $"{notText} {JsonText.NotText}.", notText));
             foreach (var property in body.EnumerateObject())
             {
                 if (!fields.Contains(property.Name))
@@ -79,7 +81,7 @@ public static class ApiBody
     public static IResult UnsupportedMediaType() =>
         Malformed(StatusCodes.Status415UnsupportedMediaType, "Send the body as JSON: Content-Type: application/json.");
 
-    private static IResult Malformed(int status, string message) =>
+    private static IResult Malformed(int status, string message, string field = "body") =>
         TypedResults.Problem(detail: message, statusCode: status, title: "The request is malformed",
-            extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.Invalid, ["errors"] = new Dictionary<string, string[]> { ["body"] = [message] } });
+            extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.Invalid, ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
 }

@@ -124,9 +124,10 @@ public sealed class StripeWebhookService(
             stripeEvent = EventUtility.ParseEvent(payload, throwOnApiVersionMismatch: false);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or Newtonsoft.Json.JsonException or StripeException or FormatException
-                                       or InvalidCastException or NotSupportedException)
+                                       or InvalidCastException or NotSupportedException or InvalidOperationException)
         {
-            // A JSON object, but its fields are not those of an event (an id that is a number, a date that is a word).
+            // A JSON object, but its fields are not those of an event (an id that is a number, a date that is a word, a
+            // string escaping half a surrogate pair, which reads as no text).
             logger.LogWarning("A signed Stripe webhook was refused: its body is not a Stripe event ({Error})", ex.GetType().Name);
             return NotAnEvent();
         }
