@@ -27,19 +27,7 @@ public partial class QuickStartTests
     [Fact]
     public async Task TheComposeFilesPortalService_GivesAPortalTheOperatorLogsInto_OverHttpOnLocalhost()
     {
-        var compose = await File.ReadAllLinesAsync(RepositoryRoot.Combine("docker-compose.yml"));
-        var environment = new Dictionary<string, string>();
-        var inPortal = false;
-        var inEnvironment = false;
-        foreach (var line in compose)
-        {
-            if (Regex.IsMatch(line, @"^  \S"))
-                inPortal = line.Trim() == "portal:";
-            else if (inPortal && Regex.IsMatch(line, @"^    \S"))
-                inEnvironment = line.Trim() == "environment:";
-            else if (inPortal && inEnvironment && ComposeVariable().Match(line) is { Success: true } variable)
-                environment[variable.Groups[1].Value] = Substitute(Unquote(variable.Groups[2].Value.Trim()));
-        }
+        var environment = DeploymentFiles.ComposeEnvironment("portal", DeploymentFiles.ReadmeComposeVariables(OperatorPassword));
         Assert.Equal("SqlServer", environment.GetValueOrDefault("Database__Provider"));
         // No SQL Server here: the same service on SQLite (the database is not what this test is about).
         environment.Remove("Database__Provider");
@@ -52,9 +40,8 @@ public partial class QuickStartTests
 
     private static async Task LogInAsync(Dictionary<string, string> environment)
     {
-        var dockerfile = await File.ReadAllTextAsync(RepositoryRoot.Combine("Dockerfile"));
-        foreach (Match variable in DockerfileEnv().Matches(dockerfile))
-            environment.TryAdd(variable.Groups[1].Value, variable.Groups[2].Value);
+        foreach (var (key, value) in DeploymentFiles.DockerfileEnvironment())
+            environment.TryAdd(key, value);
         Assert.Equal("Production", environment["ASPNETCORE_ENVIRONMENT"]);
         Assert.Equal("http://localhost:8080", environment.GetValueOrDefault("Portal__PublicUrl"));
         environment.Remove("ASPNETCORE_URLS");
@@ -96,26 +83,9 @@ public partial class QuickStartTests
 
     private static string Unquote(string value) => value.Length >= 2 && (value[0] is '\'' or '"') && value[^1] == value[0] ? value[1..^1] : value;
 
-    // ${NAME:-default} and ${NAME:?message} as compose reads them, with the README's command's variables unset but the password.
-    private static string Substitute(string value) => ComposeReference().Replace(value, m => m.Groups[1].Value switch
-    {
-        "OPERATOR_PASSWORD" => OperatorPassword,
-        "MSSQL_SA_PASSWORD" => "Not-Used-Here-2026",
-        _ => m.Groups[3].Value,
-    });
-
     [GeneratedRegex(@"docker run (?:[^\n]*\\\n)*[^\n]*")]
     private static partial Regex DockerRunLine();
 
     [GeneratedRegex(@"-e (\w+)=('[^']*'|""[^""]*""|\S+)")]
     private static partial Regex EnvironmentOption();
-
-    [GeneratedRegex(@"^      (\w+): (.*)$")]
-    private static partial Regex ComposeVariable();
-
-    [GeneratedRegex(@"\$\{(\w+)(:[-?])?([^}]*)\}")]
-    private static partial Regex ComposeReference();
-
-    [GeneratedRegex(@"^(?:ENV\s+|\s+)(\w+)=(\S+?)(?:\s+\\)?$", RegexOptions.Multiline)]
-    private static partial Regex DockerfileEnv();
 }
