@@ -21,6 +21,7 @@ RUN mkdir -p /app/App_Data && chown -R app:app /app/App_Data
 USER app
 # Plain HTTP on 8080: TLS is terminated at the load balancer or reverse proxy in front (see README, Scaling out;
 # ForwardedHeaders:KnownProxies/KnownNetworks make the portal trust its X-Forwarded-Proto and X-Forwarded-For).
+# Portal__PublicUrl is required at run time (the public address; http only on localhost, for a local try).
 ENV ASPNETCORE_URLS=http://+:8080 \
     ASPNETCORE_ENVIRONMENT=Production
 EXPOSE 8080

@@ -79,6 +79,8 @@ public sealed class PortalProcess : IAsyncDisposable
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            // The address the harness calls: plain http on loopback (a local try), the one host the portal then serves.
+            ["Portal:PublicUrl"] = $"http://127.0.0.1:{port}",
             ["Database:Provider"] = "Sqlite",
             ["ConnectionStrings:Portal"] = $"Data Source={databasePath}",
             ["Demo:Seed"] = "false",

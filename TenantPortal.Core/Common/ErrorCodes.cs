@@ -55,4 +55,10 @@ public static class ErrorCodes
     public const string MissingScope = "missing_scope";
     /// <summary>The resource changed since the version the caller sent (If-Match).</summary>
     public const string PreconditionFailed = "precondition_failed";
+    /// <summary>The request's Host header is not a host name (with an optional port).</summary>
+    public const string InvalidHost = "invalid_host";
+    /// <summary>The request's Host is not one the portal serves (its public host, a tenant host, a verified custom domain).</summary>
+    public const string UnknownHost = "unknown_host";
+    /// <summary>A plain-HTTP request the portal does not serve outside a local try: it needs HTTPS.</summary>
+    public const string HttpsRequired = "https_required";
 }

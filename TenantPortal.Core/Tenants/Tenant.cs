@@ -21,8 +21,14 @@ public partial class Tenant
     /// <summary>Unique URL name (see <see cref="TenantSlug"/>).</summary>
     public string Slug { get; set; } = "";
 
-    /// <summary>Optional custom host name the tenant's users may reach the portal on.</summary>
+    /// <summary>Optional custom host name the tenant's users may reach the portal on (normalized: see <c>HostNames</c>).</summary>
     public string? CustomDomain { get; set; }
+
+    /// <summary>
+    /// When <see cref="CustomDomain"/> was verified (its DNS shown to be the tenant's); null until then, and again
+    /// whenever the domain changes. An unverified domain does not route to the tenant and is not served.
+    /// </summary>
+    public DateTimeOffset? CustomDomainVerifiedAt { get; set; }
 
     /// <summary>The plan.</summary>
     public SubscriptionTier Tier { get; private set; }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TenantPortal.Core.ApiKeys;
@@ -13,11 +14,11 @@ namespace TenantPortal.Tests.Infrastructure;
 public static class ApiKeys
 {
     /// <summary>A new live key for the tenant with the given scopes; returns its secret.</summary>
-    public static Task<string> CreateAsync(PortalAppFactory portal, string slug, params string[] scopes) =>
+    public static Task<string> CreateAsync(WebApplicationFactory<Program> portal, string slug, params string[] scopes) =>
         CreateByAsync(portal, slug, null, scopes);
 
     /// <summary>A new live key for the tenant with the given scopes, created by the user with that email (null: no user).</summary>
-    public static async Task<string> CreateByAsync(PortalAppFactory portal, string slug, string? creatorEmail, params string[] scopes)
+    public static async Task<string> CreateByAsync(WebApplicationFactory<Program> portal, string slug, string? creatorEmail, params string[] scopes)
     {
         var secret = "tp_live_" + SecretHasher.NewToken();
         await using var scope = portal.Services.CreateAsyncScope();
@@ -61,7 +62,7 @@ public static class ApiKeys
     /// A new tenant of its own (no members) with the given tier and status; returns its slug. Suspended is an operator's
     /// suspension of a subscriber; Active on a paid tier has no subscription.
     /// </summary>
-    public static async Task<string> CreateTenantAsync(PortalAppFactory portal, SubscriptionTier tier, TenantStatus status)
+    public static async Task<string> CreateTenantAsync(WebApplicationFactory<Program> portal, SubscriptionTier tier, TenantStatus status)
     {
         var slug = $"t-{Guid.NewGuid():N}"[..20];
         await using var scope = portal.Services.CreateAsyncScope();

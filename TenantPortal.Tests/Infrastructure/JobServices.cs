@@ -30,6 +30,7 @@ public static class JobServices
         services.AddLogging();
         services.AddSingleton<TimeProvider>(bed.Time);
         services.AddSingleton<IMailSender>(bed.Mail);
+        services.AddSingleton<TenantPortal.Core.Common.IPortalAddresses>(bed.Addresses);
         services.AddSingleton(Options.Create(billing ?? new BillingOptions()));
         services.AddSingleton<IPaymentGateway>(gateway ?? new LedgerGateway());
         services.AddSingleton<AuditWriter>();

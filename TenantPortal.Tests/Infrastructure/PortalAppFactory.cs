@@ -65,6 +65,9 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLif
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
+        // Hangfire keeps its log provider in a static, bound to this app's (now disposed) logger factory: a Production
+        // portal of another test class that starts later would fail creating its job storage.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -5,13 +5,13 @@ using Microsoft.AspNetCore.Http;
 namespace TenantPortal.Tests.Infrastructure;
 
 /// <summary>
-/// Test-only additions to the Production app: a request with <c>X-Test-Https: 1</c> arrives as HTTPS for a public host
-/// (as it would behind a TLS-terminating proxy), and two routes throw, one under <c>/api</c> and one page-like.
+/// Test-only additions to the Production app: a request with <c>X-Test-Remote-Ip</c> arrives from that address (the
+/// test server has no connection, so its requests come from no address, as over a Unix socket), and two routes throw,
+/// one under <c>/api</c> and one page-like.
 /// </summary>
 public sealed class ProductionProbeStartupFilter : IStartupFilter
 {
-    public const string HttpsHeader = "X-Test-Https";
-    public const string PublicHost = "portal.example.com";
+    public const string RemoteIpHeader = "X-Test-Remote-Ip";
     public const string ApiThrowPath = "/api/v1/_test/throw";
     public const string PageThrowPath = "/_test/throw";
     public const string ExceptionMessage = "Kaboom: internal detail 7f3c9 must not leak";
@@ -20,11 +20,8 @@ public sealed class ProductionProbeStartupFilter : IStartupFilter
     {
         app.Use((context, nextMiddleware) =>
         {
-            if (context.Request.Headers.ContainsKey(HttpsHeader))
-            {
-                context.Request.Scheme = "https";
-                context.Request.Host = new HostString(PublicHost);
-            }
+            if (context.Request.Headers.TryGetValue(RemoteIpHeader, out var address))
+                context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(address.ToString());
             return nextMiddleware(context);
         });
         next(app);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TenantPortal.Core.Common;
@@ -19,7 +20,7 @@ public static class Teams
     public sealed record TeamUser(string Id, string Email);
 
     /// <summary>A new tenant on <paramref name="tier"/> (Active) with an owner, an admin and a member.</summary>
-    public static async Task<Team> CreateAsync(PortalAppFactory portal, SubscriptionTier tier = SubscriptionTier.Starter)
+    public static async Task<Team> CreateAsync(WebApplicationFactory<Program> portal, SubscriptionTier tier = SubscriptionTier.Starter)
     {
         var slug = await ApiKeys.CreateTenantAsync(portal, tier, TenantStatus.Active);
         var owner = await AddMemberAsync(portal, slug, TenantRole.Owner);
@@ -29,7 +30,7 @@ public static class Teams
     }
 
     /// <summary>A new user who joins the tenant with <paramref name="role"/>, a second after its latest member.</summary>
-    public static async Task<TeamUser> AddMemberAsync(PortalAppFactory portal, string slug, TenantRole role)
+    public static async Task<TeamUser> AddMemberAsync(WebApplicationFactory<Program> portal, string slug, TenantRole role)
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -49,7 +50,7 @@ public static class Teams
     }
 
     /// <summary>A pending invitation of the tenant (as if sent a moment ago by its first member); returns its id.</summary>
-    public static async Task<Guid> InviteAsync(PortalAppFactory portal, string slug, string email, TenantRole role = TenantRole.Member)
+    public static async Task<Guid> InviteAsync(WebApplicationFactory<Program> portal, string slug, string email, TenantRole role = TenantRole.Member)
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -67,7 +68,7 @@ public static class Teams
     }
 
     /// <summary>The role of the user in the tenant, or null when they are not a member.</summary>
-    public static async Task<TenantRole?> RoleAsync(PortalAppFactory portal, string slug, string userId)
+    public static async Task<TenantRole?> RoleAsync(WebApplicationFactory<Program> portal, string slug, string userId)
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -77,7 +78,7 @@ public static class Teams
     }
 
     /// <summary>The tenant's invitations (any status), by email.</summary>
-    public static async Task<IReadOnlyList<Invitation>> InvitationsAsync(PortalAppFactory portal, string slug)
+    public static async Task<IReadOnlyList<Invitation>> InvitationsAsync(WebApplicationFactory<Program> portal, string slug)
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();

@@ -20,6 +20,8 @@ using TenantPortal.Data.Services.Members;
 using TenantPortal.Data.Services.Tenants;
 using TenantPortal.Data.Tenancy;
 using TenantPortal.Tests.Builders;
+using TenantPortal.Web.Options;
+using TenantPortal.Web.Security;
 
 namespace TenantPortal.Tests.Infrastructure;
 
@@ -38,12 +40,20 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
     /// <summary>The overage line of <see cref="AlphaInvoiceNumber"/>.</summary>
     public static readonly Guid AlphaOverageLineId = new("0b5e7a1c-0000-4000-8000-00000000a1fa");
     public const string BetaSlug = "beta";
+
+    /// <summary>The bed's portal: its public address, and the domain its tenant hosts are under.</summary>
+    public const string PublicHost = "portal.test";
+    public const string PublicUrl = "https://" + PublicHost;
+    public const string RootDomain = "tenants.test";
     public const string PendingInviteEmail = "pending@alpha.test";
 
     public SqliteTestDatabase Database { get; private init; } = new();
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
     public CapturingMailSender Mail { get; } = new();
-    public Uri AcceptUrl { get; } = new("https://portal.test/invitations/accept");
+    public Uri AcceptUrl { get; } = new(PublicUrl + "/invitations/accept");
+
+    /// <summary>The portal's addresses as the portal's registration makes them, from <see cref="PublicUrl"/> and <see cref="RootDomain"/>.</summary>
+    public PortalAddresses Addresses { get; } = new(Options.Create(new PortalOptions { PublicUrl = PublicUrl }), Options.Create(new TenancyOptions { RootDomain = RootDomain }));
 
     public Guid AlphaId { get; private set; }
     public Guid BetaId { get; private set; }
@@ -149,7 +159,7 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
 
         public TenantContext Tenant => tenant;
         public TestContextFactory Contexts => _contexts;
-        public TenantService Tenants => new(_contexts, tenant, _audit, Creator);
+        public TenantService Tenants => new(_contexts, tenant, _audit, Creator, bed.Addresses);
         public TenantCreator Creator => new(_contexts, tenant, Options.Create(new BillingOptions()), bed.Time);
         public MemberService Members => new(_contexts, _audit);
         public InvitationService Invitations => new(_contexts, new InvitationMailer(bed.Mail, bed.Time), _audit, bed.Time);

@@ -15,7 +15,7 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/ApiKeys/ApiKeyService.cs"] = "authenticating an API key: the key tells the tenant (a scope on that context only, for the lookup and the last-used stamp)",
         ["TenantPortal.Data/Services/Invitations/InvitationAcceptanceService.cs"] = "an invitee is not a member yet: lookup by token hash (a scope on that context only), then the invitation's own tenant",
         ["TenantPortal.Data/Services/Tenants/TenantCreator.cs"] = "creating a tenant (for a customer or by an operator): its first rows are written before it exists",
-        ["TenantPortal.Web/Security/TenantHostMiddleware.cs"] = "routing a custom domain to its tenant before any tenant is known",
+        ["TenantPortal.Web/Security/TenantHosts.cs"] = "routing a verified custom domain to its tenant before any tenant is known",
         ["TenantPortal.Web/Startup/DemoDataSeeder.cs"] = "seeding the demo tenants at start-up",
         ["TenantPortal.Data/Services/Metering/UsageMeter.cs"] = "the quota totals' snapshot reads the highest event id of the whole table (a number, no tenant's data) to know which stored events it already counts (a scope on that context only)",
         ["TenantPortal.Data/Services/Metering/MeteringRollupService.cs"] = "the metering-rollup job aggregates every tenant's events, keyed by tenant",

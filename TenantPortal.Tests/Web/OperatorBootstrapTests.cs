@@ -49,7 +49,8 @@ public partial class OperatorBootstrapTests
         {
             ArgumentList = { Path.Combine(AppContext.BaseDirectory, "TenantPortal.Web.dll"),
                 $"--ConnectionStrings:Portal=Data Source={database}", "--urls=http://127.0.0.1:0", "--Email:PickupDirectory=" + Path.Combine(directory, "mail"),
-                $"--DataProtection:Certificate:Path={TestCertificates.SharedPath}", $"--DataProtection:Certificate:Password={TestCertificates.Password}" },
+                $"--DataProtection:Certificate:Path={TestCertificates.SharedPath}", $"--DataProtection:Certificate:Password={TestCertificates.Password}",
+                "--Portal:PublicUrl=https://portal.example.com" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = directory,

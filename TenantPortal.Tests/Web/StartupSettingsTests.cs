@@ -18,6 +18,16 @@ public class StartupSettingsTests
     [InlineData("--Operator:Password" + "=Short-2026", "Operator:Password")]
     [InlineData("--Operator:Password" + "=Password-2026!!", "Operator:Password")]
     [InlineData("--Demo:Password=Demo-2026", "Demo:Password")]
+    // Outside Development the public address is required, absolute, http(s), and https unless it is a loopback address.
+    [InlineData("--Portal:PublicUrl=", "Portal:PublicUrl")]
+    [InlineData("--Portal:PublicUrl=portal.example.com", "Portal:PublicUrl")]
+    [InlineData("--Portal:PublicUrl=/portal", "Portal:PublicUrl")]
+    [InlineData("--Portal:PublicUrl=ftp://portal.example.com", "Portal:PublicUrl")]
+    [InlineData("--Portal:PublicUrl=https://portal.example.com/app?x=1", "Portal:PublicUrl")]
+    [InlineData("--Portal:PublicUrl=https://user:pw@portal.example.com", "Portal:PublicUrl")]
+    [InlineData("--Portal:PublicUrl=http://portal.example.com", "Portal:PublicUrl")]
+    [InlineData("--Portal:PublicUrl=https://xn--a.example", "Portal:PublicUrl")]
+    [InlineData("--Tenancy:RootDomain=portal..test", "Tenancy:RootDomain")]
     public async Task Start_StopsWithOneLineNamingTheKey_WhenASettingIsBad(string argument, string key)
     {
         // Everything else is in order, the Data Protection certificate included.
@@ -71,7 +81,8 @@ public class StartupSettingsTests
         {
             var start = new ProcessStartInfo("dotnet")
             {
-                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "TenantPortal.Web.dll"),
+                // A valid public address first: the arguments under test come later on the command line and win.
+                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "TenantPortal.Web.dll"), "--Portal:PublicUrl=https://portal.example.com",
                     $"--ConnectionStrings:Portal=Data Source={Path.Combine(directory, "portal.db")}", "--urls=http://127.0.0.1:0" },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

@@ -16,7 +16,10 @@ public class TenantHostMiddlewareTests : IAsyncLifetime
     {
         await _bed.InitializeAsync();
         await using var db = _bed.Database.CrossTenant();
-        (await db.Tenants.FindAsync(_bed.BetaId))!.CustomDomain = "portal.beta-corp.com";
+        var beta = (await db.Tenants.FindAsync(_bed.BetaId))!;
+        beta.CustomDomain = "portal.beta-corp.com";
+        beta.CustomDomainVerifiedAt = _bed.Time.GetUtcNow();
+        (await db.Tenants.FindAsync(_bed.AlphaId))!.CustomDomain = "portal.alpha-corp.com";
         await db.SaveChangesAsync();
     }
 
@@ -25,13 +28,13 @@ public class TenantHostMiddlewareTests : IAsyncLifetime
     private async Task<(HttpContext Context, bool PassedOn)> RequestAsync(string host, string path, string rootDomain = "portal.test")
     {
         var passedOn = false;
-        var middleware = new TenantHostMiddleware(_ => { passedOn = true; return Task.CompletedTask; },
-            Options.Create(new TenancyOptions { RootDomain = rootDomain }), new MemoryCache(new MemoryCacheOptions()));
+        var middleware = new TenantHostMiddleware(_ => { passedOn = true; return Task.CompletedTask; });
+        var addresses = new PortalAddresses(Options.Create(new PortalOptions { PublicUrl = "https://portal.test" }), Options.Create(new TenancyOptions { RootDomain = rootDomain }));
         var context = new DefaultHttpContext();
-        context.Request.Host = new HostString(host);
+        context.Request.Headers.Host = host;
         context.Request.Path = path;
         var tenant = new TenantContext();
-        await middleware.InvokeAsync(context, new TestContextFactory(_bed.Database, tenant), tenant);
+        await middleware.InvokeAsync(context, new TenantHosts(addresses, new MemoryCache(new MemoryCacheOptions()), new TestContextFactory(_bed.Database, tenant), tenant));
         return (context, passedOn);
     }
 
@@ -45,7 +48,7 @@ public class TenantHostMiddlewareTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CustomDomain_OpensItsTenant()
+    public async Task VerifiedCustomDomain_OpensItsTenant()
     {
         var (context, _) = await RequestAsync("portal.beta-corp.com", "/");
 
@@ -53,9 +56,23 @@ public class TenantHostMiddlewareTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnotherTenantsAddress_OnATenantHost_IsNotFound()
+    public async Task UnverifiedCustomDomain_OpensNothing()
     {
-        var (context, passedOn) = await RequestAsync("alpha.portal.test", "/t/beta/users");
+        var (context, passedOn) = await RequestAsync("portal.alpha-corp.com", "/");
+
+        Assert.True(passedOn);
+        Assert.Equal(200, context.Response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("alpha.portal.test", "/t/beta/users")]
+    [InlineData("alpha.portal.test.", "/t/beta/users")]
+    [InlineData("ALPHA.Portal.Test.", "/t/beta/users")]
+    [InlineData("alpha.portal.test:8443", "/T/beta")]
+    [InlineData("Portal.Beta-Corp.COM.", "/t/alpha")]
+    public async Task AnotherTenantsAddress_OnATenantHost_IsNotFound(string host, string path)
+    {
+        var (context, passedOn) = await RequestAsync(host, path);
 
         Assert.False(passedOn);
         Assert.Equal(StatusCodes.Status404NotFound, context.Response.StatusCode);
@@ -64,8 +81,10 @@ public class TenantHostMiddlewareTests : IAsyncLifetime
     [Theory]
     [InlineData("portal.test", "/")]
     [InlineData("alpha.portal.test", "/t/alpha/users")]
+    [InlineData("alpha.portal.test.", "/t/ALPHA/users")]
     [InlineData("alpha.portal.test", "/Account/Login")]
     [InlineData("unknown.example.com", "/")]
+    [InlineData("ops.portal.test", "/")]
     public async Task OtherRequests_PassOn(string host, string path)
     {
         var (_, passedOn) = await RequestAsync(host, path);

@@ -31,7 +31,7 @@ public static class QuotaEndpoints
     {
         api.MapPost("/quota/check", CheckAsync).WithTags("Usage").WithName("CheckQuota").WithSummary("May the tenant use this much now?")
             .WithDescription("200 when allowed; 429 with the same body plus reason and a Retry-After header (seconds to the period's reset) when not. Reflects usage ingested up to the moment of the call.")
-            .Accepts<QuotaCheckBody>("application/json").Produces<QuotaCheckResponse>().Produces<QuotaCheckResponse>(StatusCodes.Status429TooManyRequests)
+            .AcceptsJson<QuotaCheckBody>().Produces<QuotaCheckResponse>().Produces<QuotaCheckResponse>(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesApiErrors(Core.Common.ErrorCodes.Invalid, Core.Common.ErrorCodes.MissingScope)
             .WithMetadata(new ApiExample("""{"metric":"gpu_hours","amount":1.5}"""))
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.UsageRead));
@@ -80,6 +80,8 @@ public static class QuotaEndpoints
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "body", "The body must be an object with 'metric' and 'amount'."));
+            if (JsonText.FindInvalid(root) is { } notText)
+                return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, notText, $"{notText} {JsonText.NotText}."));
             if (!root.TryGetProperty("metric", out var m) || m.ValueKind != JsonValueKind.String)
                 return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "metric", "'metric' is required and must be a string."));
             if (!UsageMetrics.TryParse(m.GetString(), out var metric))
@@ -97,7 +99,7 @@ public static class QuotaEndpoints
         }
         catch (InvalidOperationException)
         {
-            return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "metric", ApiBody.UnpairedSurrogate));
+            return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "body", $"body {JsonText.NotText}."));
         }
     }
 }

@@ -40,7 +40,15 @@ public static class UsageBatchParser
         try
         {
             using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 8 });
-            return Parse(document.RootElement);
+            try
+            {
+                return Parse(document.RootElement);
+            }
+            catch (InvalidOperationException) when (JsonText.FindInvalid(document.RootElement) is { } notText)
+            {
+                // Looked for only when a read failed: the batch's strings are not walked twice on the ingest path.
+                return (null, new BatchProblem(StatusCodes.Status400BadRequest, notText, $"{notText} {JsonText.NotText}."));
+            }
         }
         catch (JsonException ex)
         {
@@ -81,7 +89,8 @@ public static class UsageBatchParser
         }
         catch (InvalidOperationException)
         {
-            return (null, new BatchProblem(StatusCodes.Status400BadRequest, $"events[{index}]", Management.ApiBody.UnpairedSurrogate, index));
+            var where = JsonText.FindInvalid(e, $"events[{index}]") ?? $"events[{index}]";
+            return (null, new BatchProblem(StatusCodes.Status400BadRequest, where, $"{where} {JsonText.NotText}.", index));
         }
     }
 

@@ -28,7 +28,7 @@ public static class UsageEndpoints
     {
         api.MapPost("/usage", IngestAsync).WithTags("Usage").WithName("ReportUsage").WithSummary("Report usage events")
             .WithDescription("202 once the batch is durably stored. An id seen before for the tenant is a duplicate and not counted again. A bad event refuses the whole batch with a problem naming the event (eventIndex, eventId) and field: 400 malformed, 413 too large, 422 invalid (including an id holding a control character or a bidirectional control).")
-            .Accepts<UsageBatchBody>("application/json").Produces<IngestResponse>(StatusCodes.Status202Accepted)
+            .AcceptsJson<UsageBatchBody>().Produces<IngestResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesApiErrors(Core.Common.ErrorCodes.Invalid, Core.Common.ErrorCodes.MissingScope)
             .WithMetadata(new ApiExample("""{"events":[{"id":"job-42","metric":"gpu_hours","quantity":1.5,"timestamp":"2026-11-22T10:00:00Z"}]}"""))

@@ -19,8 +19,10 @@ public static class HttpHardeningExtensions
             o.IncludeSubDomains = headers.HstsIncludeSubDomains;
         });
 
-        // Tests and local runs use plain http in Development; everywhere else a cookie never leaves over http.
-        var secure = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        // Secure on every HTTPS response. Plain HTTP reaches the portal only in Development or, elsewhere, as a local try
+        // (HttpsRequirementMiddleware refuses any other plain-HTTP request before a cookie is made): a Secure cookie set
+        // over HTTP would never come back, so there it goes without the flag (and Always would make antiforgery throw).
+        const CookieSecurePolicy secure = CookieSecurePolicy.SameAsRequest;
         // Every cookie scheme (Identity's application, external and two-factor cookies): out of reach of scripts, and
         // Lax rather than Strict so that a link from an invitation or reset email opens the portal signed in.
         services.PostConfigureAll<CookieAuthenticationOptions>(o =>
@@ -37,13 +39,25 @@ public static class HttpHardeningExtensions
             o.Cookie.SecurePolicy = secure;
         });
 
-        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = RequestBodyLimits.DefaultBytes);
+        services.Configure<KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestBodySize = RequestBodyLimits.DefaultBytes;
+            // No "Server: Kestrel": the software and its version are nobody's business.
+            o.AddServerHeader = false;
+        });
         services.AddExceptionHandler<ApiExceptionHandler>();
+        // After the API's handler: what it declines (pages) is re-executed on /Error, as a GET.
+        services.AddExceptionHandler<ErrorPageExceptionHandler>();
         return builder;
     }
 
-    /// <summary>The headers on every response and the API's body limits; first in the pipeline.</summary>
+    /// <summary>
+    /// The headers on every response, the host rules, the HTTPS requirement and the API's body limits; first in the
+    /// pipeline after the trusted proxies' forwarded headers (which never touch the Host).
+    /// </summary>
     public static IApplicationBuilder UseHttpHardening(this IApplicationBuilder app) =>
         app.UseMiddleware<SecurityHeadersMiddleware>()
+            .UseMiddleware<PortalHostMiddleware>()
+            .UseMiddleware<HttpsRequirementMiddleware>()
             .UseMiddleware<RequestBodyLimitMiddleware>();
 }

@@ -50,9 +50,21 @@ public static class OpenApiExtensions
                 };
                 return Task.CompletedTask;
             });
-            options.AddOperationTransformer((operation, context, _) =>
+            options.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                // The JSON body the endpoint reads itself (see JsonBodyMetadata for why it is not Accepts<T>).
+                if (metadata.OfType<JsonBodyMetadata>().LastOrDefault() is { } jsonBody)
+                {
+                    operation.RequestBody = new OpenApiRequestBody
+                    {
+                        Required = true,
+                        Content = new Dictionary<string, OpenApiMediaType>
+                        {
+                            ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(jsonBody.BodyType, null, cancellationToken) },
+                        },
+                    };
+                }
                 var scopes = metadata.OfType<AuthorizeAttribute>().Select(a => a.Policy).OfType<string>()
                     .Concat(metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>())
                     .Where(p => p.StartsWith(PortalPolicies.ScopePrefix, StringComparison.Ordinal))
@@ -77,7 +89,6 @@ public static class OpenApiExtensions
                     foreach (var media in content.Values.OfType<OpenApiMediaType>())
                         media.Example = JsonNode.Parse(example.Json);
                 }
-                return Task.CompletedTask;
             });
         });
 

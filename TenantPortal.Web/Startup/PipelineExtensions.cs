@@ -17,6 +17,7 @@ public static class PipelineExtensions
     {
         // First: everything after it sees the client's scheme and address, not the load balancer's.
         app.UseTrustedProxies();
+        // Security headers, then the host rules (a malformed or foreign Host stops here) and the HTTPS requirement.
         app.UseHttpHardening();
         if (app.Environment.IsDevelopment())
             app.UseMigrationsEndPoint();
@@ -25,7 +26,13 @@ public static class PipelineExtensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
             app.UseHsts();
         }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // An empty error status of a page GET shows the not-found page (the request runs again there). A POST is not run
+        // again (routed as a POST to a page that takes none, or reading a form that failed its antiforgery check, it
+        // would fail itself): it keeps its status with a short text. /api answers with problem bodies.
+        app.UseWhen(c => HttpMethods.IsGet(c.Request.Method) || HttpMethods.IsHead(c.Request.Method),
+            b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseWhen(c => !HttpMethods.IsGet(c.Request.Method) && !HttpMethods.IsHead(c.Request.Method), b => b.UseStatusCodePages());
+        app.UseMiddleware<ApiStatusProblemMiddleware>();
         app.UseMiddleware<TenantHostMiddleware>();
         app.UseAuthentication();
         // Authorization authenticates API keys (the policy's scheme), so the rate limiter that follows knows the tenant.

@@ -20,6 +20,7 @@ public static class StartupTasks
         _ = app.Services.GetRequiredService<IOptions<StripeOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<EmailOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<TenancyOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<PortalOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<DataProtectionCertificateOptions>>().Value;
         var database = app.Services.GetRequiredService<DatabaseOptions>();
@@ -49,6 +50,7 @@ public static class StartupTasks
         var operatorEmail = app.Services.GetRequiredService<IOptions<OperatorOptions>>().Value.Email;
         var lines = new List<string> { "", "TenantPortal is running." };
         lines.AddRange(addresses.Select(a => $"  Open {a}"));
+        lines.Add($"  Links in emails point to {app.Services.GetRequiredService<TenantPortal.Web.Security.PortalAddresses>().PublicUrl} (Portal:PublicUrl)");
         if (generatedPassword is not null)
             lines.Add($"  Operator: {operatorEmail} / {generatedPassword}   (generated now and shown only this once; set Operator:Password to choose it)");
         if (demo.Seed)

@@ -34,6 +34,12 @@ public static class WebServiceExtensions
         AddValidatedOptions<EmailOptions>(services, EmailOptions.SectionName);
         AddValidatedOptions<SmtpOptions>(services, SmtpOptions.SectionName);
         AddValidatedOptions<TenancyOptions>(services, TenancyOptions.SectionName);
+        AddValidatedOptions<PortalOptions>(services, PortalOptions.SectionName);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<PortalOptions>, PortalOptionsValidator>();
+        // Every absolute link comes from configuration (Portal:PublicUrl), never from a request's Host.
+        services.AddSingleton<PortalAddresses>();
+        services.AddSingleton<TenantPortal.Core.Common.IPortalAddresses>(sp => sp.GetRequiredService<PortalAddresses>());
+        services.AddScoped<TenantHosts>();
         AddValidatedOptions<RateLimitingOptions>(services, RateLimitingOptions.SectionName);
         AddValidatedOptions<MetricsOptions>(services, MetricsOptions.SectionName);
         services.AddSingleton<TenantPortal.Web.Observability.PortalMetrics>();

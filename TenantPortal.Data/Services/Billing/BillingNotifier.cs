@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Notifications;
 using TenantPortal.Core.Tenants;
@@ -12,7 +13,8 @@ namespace TenantPortal.Data.Services.Billing;
 /// Each notice is stored once per owner under its key (a unique index), and the emails go out only after that insert
 /// succeeded, so a job or webhook that runs twice never sends twice. A failed email is logged, not retried.
 /// </summary>
-public sealed class BillingNotifier(IDbContextFactory<PortalDbContext> contexts, IMailSender mail, TimeProvider time, ILogger<BillingNotifier> logger)
+public sealed class BillingNotifier(IDbContextFactory<PortalDbContext> contexts, IMailSender mail, IPortalAddresses portal, TimeProvider time,
+    ILogger<BillingNotifier> logger)
 {
     /// <summary>Sends the notice to the tenant's owners; returns the number of emails sent (0 when it was sent before).</summary>
     public async Task<int> NotifyAsync(Tenant tenant, BillingNotice notice, CancellationToken cancellationToken)
@@ -53,10 +55,12 @@ public sealed class BillingNotifier(IDbContextFactory<PortalDbContext> contexts,
 
         var addresses = owners.Select(o => o.Email).Append(tenant.BillingEmail)
             .Where(e => !string.IsNullOrWhiteSpace(e)).Select(e => e!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var text = $"{notice.Message}\n\nOpen the billing page of {tenant.Name} in TenantPortal: {link}\n\n" +
+        // The in-app notice links within the portal; an email needs the whole address, the portal's public one.
+        var billingPage = portal.Link(link).AbsoluteUri;
+        var text = $"{notice.Message}\n\nOpen the billing page of {tenant.Name} in TenantPortal: {billingPage}\n\n" +
                    "You receive this because you are an owner or the billing contact of the tenant.\n";
         var html = $"<p>{WebUtility.HtmlEncode(notice.Message)}</p><p>Open the billing page of {WebUtility.HtmlEncode(tenant.Name)}: " +
-                   $"{WebUtility.HtmlEncode(link)}</p><p>You receive this because you are an owner or the billing contact of the tenant.</p>";
+                   $"<a href=\"{WebUtility.HtmlEncode(billingPage)}\">{WebUtility.HtmlEncode(billingPage)}</a></p><p>You receive this because you are an owner or the billing contact of the tenant.</p>";
         var sent = 0;
         foreach (var address in addresses)
         {

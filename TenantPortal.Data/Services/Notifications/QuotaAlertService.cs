@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Members;
+using TenantPortal.Core.Common;
 using TenantPortal.Core.Notifications;
 using TenantPortal.Core.Quotas;
 using TenantPortal.Core.Tenants;
@@ -30,6 +31,7 @@ public sealed class QuotaAlertService(
     ITenantContext tenantContext,
     UsageReportService reports,
     IMailSender mail,
+    IPortalAddresses portal,
     AuditWriter audit,
     IEnumerable<IUsageReportObserver> observers,
     TimeProvider time,
@@ -150,10 +152,12 @@ public sealed class QuotaAlertService(
     {
         var (title, message) = Describe(tenant, alert, periodStart);
         var subject = $"[{tenant.Name}] {title}";
-        var text = $"{message}\n\nSee the usage of {tenant.Name} in TenantPortal: {UsageLink(tenant)}\n\n" +
+        // An email needs the whole address: the portal's public one, from configuration.
+        var link = portal.Link(UsageLink(tenant)).AbsoluteUri;
+        var text = $"{message}\n\nSee the usage of {tenant.Name} in TenantPortal: {link}\n\n" +
                    "You receive this because you are an owner or admin of the tenant. Admins can turn quota emails off in the tenant's settings.\n";
         var html = $"<p>{WebUtility.HtmlEncode(message)}</p><p>See the usage of <b>{WebUtility.HtmlEncode(tenant.Name)}</b> in TenantPortal: " +
-                   $"{WebUtility.HtmlEncode(UsageLink(tenant))}</p><p>You receive this because you are an owner or admin of the tenant. " +
+                   $"<a href=\"{WebUtility.HtmlEncode(link)}\">{WebUtility.HtmlEncode(link)}</a></p><p>You receive this because you are an owner or admin of the tenant. " +
                    "Admins can turn quota emails off in the tenant's settings.</p>";
         var sent = 0;
         foreach (var recipient in recipients.Where(r => !string.IsNullOrWhiteSpace(r.Email)))

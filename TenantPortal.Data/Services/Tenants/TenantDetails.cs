@@ -9,4 +9,7 @@ public sealed record TenantDetails(
 {
     /// <summary>True when the tenant's Owners must sign in with two-factor authentication.</summary>
     public bool RequireOwnerTwoFactor { get; init; }
+
+    /// <summary>When the custom domain was verified; null while it is unverified (it does not route until then).</summary>
+    public DateTimeOffset? CustomDomainVerifiedAt { get; init; }
 }

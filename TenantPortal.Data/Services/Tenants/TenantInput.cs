@@ -50,19 +50,23 @@ public static partial class TenantInput
     public static bool IsEmail(string value) =>
         PlainText.IsClean(value) && value.Length <= FieldLengths.Email && MailAddress.TryCreate(value, out var parsed) && parsed.Address == value && value.Contains('.', StringComparison.Ordinal);
 
-    /// <summary>An optional custom domain (a host name such as <c>portal.acme.com</c>), lower-cased; empty becomes null.</summary>
-    public static Result<string?> OptionalDomain(string? domain)
+    /// <summary>
+    /// An optional custom domain (a host name such as <c>portal.acme.com</c>), trimmed and normalized (lower case, no
+    /// trailing dot, IDN as punycode); empty becomes null. Never one of the portal's own addresses: its public host,
+    /// <c>Tenancy:RootDomain</c> or a host under it (another tenant's <c>{slug}.{RootDomain}</c>).
+    /// </summary>
+    public static Result<string?> OptionalDomain(string? domain, IPortalAddresses portal)
     {
         if (PlainText.Check(domain, "customDomain", "The custom domain") is { IsSuccess: false } refused)
             return refused.Error;
-        var trimmed = domain?.Trim().TrimEnd('.').ToLowerInvariant();
+        var trimmed = domain?.Trim();
         if (string.IsNullOrEmpty(trimmed))
             return Result<string?>.Ok(null);
-        return trimmed.Length <= FieldLengths.HostName && HostName().IsMatch(trimmed)
-            ? Result<string?>.Ok(trimmed)
-            : Error.Invalid("customDomain", $"'{trimmed}' is not a host name such as portal.example.com.");
+        var host = HostNames.Normalize(trimmed);
+        if (host is null || !host.Contains('.', StringComparison.Ordinal))
+            return Error.Invalid("customDomain", "The custom domain must be a host name such as portal.example.com (no scheme, path or port).");
+        if (host == portal.PublicHost || (portal.RootDomain is { } root && HostNames.IsSameOrSubdomainOf(host, root)))
+            return Error.Invalid("customDomain", $"'{host}' is one of the portal's own addresses; use a domain of your own, such as portal.example.com.");
+        return host;
     }
-
-    [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]
-    private static partial Regex HostName();
 }

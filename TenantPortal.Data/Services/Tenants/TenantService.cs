@@ -17,6 +17,7 @@ public sealed class TenantService(
     ITenantContext tenantContext,
     AuditWriter audit,
     TenantCreator creator,
+    IPortalAddresses portal,
     QuotaUsageCache? quotaUsage = null,
     TenantQuotaStateCache? quotaState = null,
     ApiKeyCache? apiKeys = null)
@@ -57,7 +58,7 @@ public sealed class TenantService(
         var t = await db.Tenants.AsNoTracking().SingleAsync(x => x.Id == gate.Value.TenantId, cancellationToken);
         return new TenantDetails(t.Id, t.Name, t.Slug, t.BillingEmail, t.CustomDomain, t.Tier, t.Status, t.CreatedAt, t.TrialEndsAt, t.ConcurrencyStamp)
         {
-            RequireOwnerTwoFactor = t.RequireOwnerTwoFactor,
+            RequireOwnerTwoFactor = t.RequireOwnerTwoFactor, CustomDomainVerifiedAt = t.CustomDomainVerifiedAt,
         };
     }
 
@@ -70,7 +71,7 @@ public sealed class TenantService(
         var email = TenantInput.OptionalEmail(request.BillingEmail, "billingEmail");
         if (!email.IsSuccess)
             return email.Error;
-        var domain = TenantInput.OptionalDomain(request.CustomDomain);
+        var domain = TenantInput.OptionalDomain(request.CustomDomain, portal);
         if (!domain.IsSuccess)
             return domain.Error;
 
@@ -82,12 +83,17 @@ public sealed class TenantService(
         if (tenant.ConcurrencyStamp != request.ConcurrencyStamp)
             return new Error(ErrorCodes.ConcurrencyConflict, "Someone else changed these settings meanwhile. Reload to see their changes.");
         if (domain.Value is { } d && await db.Tenants.AnyAsync(t => t.CustomDomain == d && t.Id != tenant.Id, cancellationToken))
-            return Error.Invalid("customDomain", $"'{d}' is used by another workspace.");
+            return DomainTaken(d);
 
         var changes = Describe(("name", tenant.Name, name.Value), ("billing email", tenant.BillingEmail, email.Value), ("custom domain", tenant.CustomDomain, domain.Value));
         tenant.Name = name.Value;
         tenant.BillingEmail = email.Value;
-        tenant.CustomDomain = domain.Value;
+        if (tenant.CustomDomain != domain.Value)
+        {
+            // A new domain has to be verified again before it routes.
+            tenant.CustomDomain = domain.Value;
+            tenant.CustomDomainVerifiedAt = null;
+        }
         tenant.ConcurrencyStamp = Guid.NewGuid();
         if (changes.Length > 0)
             audit.Record(db, tenant.Id, actor, AuditActions.TenantUpdated, $"tenant:{tenant.Slug}", changes);
@@ -99,9 +105,19 @@ public sealed class TenantService(
         {
             return new Error(ErrorCodes.ConcurrencyConflict, "Someone else changed these settings meanwhile. Reload to see their changes.");
         }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex) && domain.Value is { } taken)
+        {
+            // Another workspace saved the same domain between the check and this save: the unique index refused it.
+            return DomainTaken(taken);
+        }
         return new TenantDetails(tenant.Id, tenant.Name, tenant.Slug, tenant.BillingEmail, tenant.CustomDomain, tenant.Tier, tenant.Status,
-            tenant.CreatedAt, tenant.TrialEndsAt, tenant.ConcurrencyStamp) { RequireOwnerTwoFactor = tenant.RequireOwnerTwoFactor };
+            tenant.CreatedAt, tenant.TrialEndsAt, tenant.ConcurrencyStamp)
+        {
+            RequireOwnerTwoFactor = tenant.RequireOwnerTwoFactor, CustomDomainVerifiedAt = tenant.CustomDomainVerifiedAt,
+        };
     }
+
+    private static Error DomainTaken(string domain) => Error.Invalid("customDomain", $"'{domain}' is used by another workspace.");
 
     /// <summary>
     /// Switches whether the tenant's Owners must use two-factor authentication (Owner only). Switching it on is refused

@@ -352,6 +352,7 @@ public sealed class StripeWebhookServiceTests(TenancyTestBed template) : IClassF
         services.AddLogging();
         services.AddSingleton<TimeProvider>(_bed.Time);
         services.AddSingleton<IMailSender>(_bed.Mail);
+        services.AddSingleton<TenantPortal.Core.Common.IPortalAddresses>(_bed.Addresses);
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         services.AddScoped<IDbContextFactory<PortalDbContext>>(sp => new TestContextFactory(_bed.Database, sp.GetRequiredService<TenantContext>()));

@@ -52,6 +52,18 @@ public sealed class QuotaAlertServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_EmailsAnAbsoluteLinkToTheUsagePage_OnThePortalsPublicAddress()
+    {
+        await UseApiCallsAsync(_bed.AlphaId, 80_000);
+
+        await RunAsync();
+
+        Assert.NotEmpty(_bed.Mail.Sent);
+        Assert.All(_bed.Mail.Sent, m => Assert.Contains("https://portal.test/t/alpha/usage", m.TextBody));
+        Assert.All(_bed.Mail.Sent, m => Assert.Contains("href=\"https://portal.test/t/alpha/usage\"", m.HtmlBody));
+    }
+
+    [Fact]
     public async Task Run_RecordsOneSystemAuditEntry_PerFiredAlert()
     {
         await UseApiCallsAsync(_bed.AlphaId, 80_000);

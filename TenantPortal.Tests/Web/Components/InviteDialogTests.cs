@@ -67,7 +67,7 @@ public class InviteDialogTests : TenantComponentTestContext
         provider.WaitForAssertion(() => Assert.Empty(provider.FindAll("#invite-dialog")));
         var sent = Assert.Single(Mail.Sent);
         Assert.Equal("new.person@example.test", sent.To);
-        Assert.Contains("http://localhost/invitations/accept?token=", sent.TextBody);
+        Assert.Contains($"{PublicUrl}/invitations/accept?token=", sent.TextBody);
         Assert.Equal(1, await InvitationCountAsync());
     }
 

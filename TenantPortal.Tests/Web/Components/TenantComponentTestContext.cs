@@ -33,6 +33,9 @@ public abstract class TenantComponentTestContext : BunitTestContext, IAsyncLifet
 
     protected CapturingMailSender Mail { get; } = new();
 
+    /// <summary>Portal:PublicUrl of the components under test.</summary>
+    protected const string PublicUrl = "https://portal.test";
+
     /// <summary>The tenant: Starter without a paid subscription (an operator's grant), created on 1 January 2026.</summary>
     protected Tenant Tenant { get; } = new TenantBuilder().WithSlug("bunit-team").Unsubscribed().Build();
 
@@ -44,6 +47,11 @@ public abstract class TenantComponentTestContext : BunitTestContext, IAsyncLifet
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<AuditWriter>();
         Services.AddSingleton<IMailSender>(Mail);
+        // The portal's addresses as configuration gives them: links in the emails components send are built from them.
+        var addresses = new PortalAddresses(Microsoft.Extensions.Options.Options.Create(new TenantPortal.Web.Options.PortalOptions { PublicUrl = PublicUrl }),
+            Microsoft.Extensions.Options.Options.Create(new TenantPortal.Web.Options.TenancyOptions()));
+        Services.AddSingleton(addresses);
+        Services.AddSingleton<TenantPortal.Core.Common.IPortalAddresses>(addresses);
         Services.AddScoped<MemberService>();
         Services.AddScoped<InvitationMailer>();
         Services.AddScoped<InvitationService>();

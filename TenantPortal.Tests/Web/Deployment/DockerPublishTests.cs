@@ -3,15 +3,19 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using TenantPortal.Tests.Infrastructure;
+using TenantPortal.Web.Startup;
 
 namespace TenantPortal.Tests.Web.Deployment;
 
 /// <summary>
 /// What the image would hold, without Docker: <c>dotnet publish</c> of the project and configuration the Dockerfile
-/// publishes, its ENTRYPOINT's DLL started from that output, and its HEALTHCHECK's command run against it.
+/// publishes, its ENTRYPOINT's DLL started from that output as docker-compose.yml starts it (Production, plain HTTP),
+/// its HEALTHCHECK's command run against it, and the operator's log-in at the compose file's public address.
 /// </summary>
 public partial class DockerPublishTests
 {
+    private const string OperatorPassword = "Published-Operator-2026";
+
     private static readonly string Dockerfile = File.ReadAllText(RepositoryRoot.Combine("Dockerfile"));
 
     [Fact]
@@ -27,7 +31,7 @@ public partial class DockerPublishTests
         var output = Path.Combine(Path.GetTempPath(), $"tenantportal-publish-{Guid.NewGuid():N}");
         try
         {
-            var (exitCode, log) = await RunAsync("dotnet", RepositoryRoot.Path, TimeSpan.FromMinutes(10),
+            var (exitCode, log) = await RunAsync("dotnet", RepositoryRoot.Path, TimeSpan.FromMinutes(10), null,
                 "publish", publish.Groups[1].Value, "-c", publish.Groups[2].Value, "-o", output, "-nodeReuse:false", "--disable-build-servers");
             Assert.True(exitCode == 0, $"dotnet publish failed:\n{log}");
 
@@ -37,13 +41,27 @@ public partial class DockerPublishTests
             Assert.True(File.Exists(Path.ChangeExtension(dll, ".staticwebassets.endpoints.json")), "The static assets' endpoints are not published.");
             Assert.True(File.Exists(Path.Combine(output, "appsettings.json")));
 
-            // The published portal starts as the image would (Production), and the health check's command says so.
+            // The published portal started as docker-compose.yml starts the image (the Dockerfile's environment and the
+            // service's, with the variables of the README's command; on SQLite, as there is no SQL Server here): the
+            // `migrate` step, then `portal` — Production, over plain HTTP, opened at its Portal__PublicUrl.
             var directory = Path.Combine(output, "run");
             Directory.CreateDirectory(directory);
-            var settings = TestCertificates.Settings();
-            settings["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(directory, "portal.db")}";
-            settings["Email:PickupDirectory"] = Path.Combine(directory, "mail");
-            var portal = await PortalProcess.StartAsync(directory, settings, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" }, dll);
+            var database = Path.Combine(directory, "portal.db");
+            var variables = DeploymentFiles.ReadmeComposeVariables(OperatorPassword);
+            var (migrated, migrateLog) = await RunAsync("dotnet", directory, TestTimeouts.Generous,
+                ContainerEnvironment(DeploymentFiles.OnSqlite(DeploymentFiles.ComposeEnvironment("migrate", variables), database)),
+                dll, MigrateOnly.Argument);
+            Assert.True(migrated == 0, $"The migrate step failed:\n{migrateLog}");
+
+            var environment = ContainerEnvironment(DeploymentFiles.OnSqlite(DeploymentFiles.ComposeEnvironment("portal", variables), database));
+            // The compose file mounts dataprotection.pfx as a secret at this path; here it is a certificate made with the
+            // password the README's command gives.
+            Assert.Equal("/run/secrets/dataprotection-certificate", environment["DataProtection__Certificate__Path"]);
+            environment["DataProtection__Certificate__Path"] = TestCertificates.Create("docker-quick-start", environment["DataProtection__Certificate__Password"]);
+            Assert.Equal("Production", environment["ASPNETCORE_ENVIRONMENT"]);
+            var publicUrl = new Uri(environment["Portal__PublicUrl"]);
+            Assert.Equal(Uri.UriSchemeHttp, publicUrl.Scheme);
+            var portal = await PortalProcess.StartAsync(directory, new Dictionary<string, string>(), environment, dll);
             var liveUrl = new Uri(portal.Address, new Uri(healthCheck.Groups[2].Value).PathAndQuery).ToString();
             try
             {
@@ -52,15 +70,28 @@ public partial class DockerPublishTests
                 // answers once before the probe runs, so the probe measures the running portal, not its warm-up.
                 using (var warmUp = new HttpClient { Timeout = TestTimeouts.Generous })
                     (await warmUp.GetAsync(liveUrl)).EnsureSuccessStatusCode();
-                var up = await RunAsync("dotnet", output, TestTimeouts.Generous, dll, "--health-probe", liveUrl);
+                var up = await RunAsync("dotnet", output, TestTimeouts.Generous, null, dll, "--health-probe", liveUrl);
                 Assert.True(up.ExitCode == 0, $"The probe said the running portal is down:\n{up.Log}");
+
+                // The browser opens the public address (the instance listens on a free port of its own): the log-in page,
+                // with its antiforgery cookie, then the operator's log-in, over plain HTTP.
+                var cookies = new CookieContainer();
+                using var client = portal.CreateClient(cookies);
+                client.DefaultRequestHeaders.Host = publicUrl.Authority;
+                using var page = await client.GetAsync("/Account/Login");
+                Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+                using var login = await AccountClient.LogInAsync(client, environment["Operator__Email"], OperatorPassword, "/Account/Manage");
+                Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+                using var manage = await client.GetAsync("/Account/Manage");
+                Assert.Equal(HttpStatusCode.OK, manage.StatusCode);
+                Assert.Contains(environment["Operator__Email"], await manage.Content.ReadAsStringAsync());
             }
             finally
             {
                 await portal.DisposeAsync();
             }
-            Assert.Equal(1, (await RunAsync("dotnet", output, TestTimeouts.Generous, dll, "--health-probe", liveUrl)).ExitCode);
-            Assert.Equal(1, (await RunAsync("dotnet", output, TestTimeouts.Generous, dll, "--health-probe", $"http://127.0.0.1:{ClosedPort()}/health/live")).ExitCode);
+            Assert.Equal(1, (await RunAsync("dotnet", output, TestTimeouts.Generous, null, dll, "--health-probe", liveUrl)).ExitCode);
+            Assert.Equal(1, (await RunAsync("dotnet", output, TestTimeouts.Generous, null, dll, "--health-probe", $"http://127.0.0.1:{ClosedPort()}/health/live")).ExitCode);
         }
         finally
         {
@@ -79,11 +110,23 @@ public partial class DockerPublishTests
         return port;
     }
 
-    private static async Task<(int ExitCode, string Log)> RunAsync(string file, string directory, TimeSpan timeout, params string[] arguments)
+    // A container's environment: the Dockerfile's ENV, overridden by the service's (ASPNETCORE_URLS gives way to the
+    // free port the tests pass on the command line).
+    private static Dictionary<string, string> ContainerEnvironment(Dictionary<string, string> service)
+    {
+        foreach (var (key, value) in DeploymentFiles.DockerfileEnvironment())
+            service.TryAdd(key, value);
+        return service;
+    }
+
+    private static async Task<(int ExitCode, string Log)> RunAsync(
+        string file, string directory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

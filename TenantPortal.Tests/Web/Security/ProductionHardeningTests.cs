@@ -9,7 +9,7 @@ using TenantPortal.Web.Security;
 
 namespace TenantPortal.Tests.Web.Security;
 
-/// <summary>What production shows: errors without internals, HSTS on HTTPS, cookies that are always Secure.</summary>
+/// <summary>What production shows: errors without internals, HSTS on HTTPS, cookies that are Secure on HTTPS.</summary>
 public class ProductionHardeningTests(ProductionPortalFactory production) : IClassFixture<ProductionPortalFactory>
 {
     [Fact]
@@ -45,15 +45,31 @@ public class ProductionHardeningTests(ProductionPortalFactory production) : ICla
         SecurityHeadersTests.AssertSecurityHeaders(response);
     }
 
+    [Theory]
+    [InlineData("/Account/PerformExternalLogin", null)]
+    [InlineData("/Account/PerformExternalLogin", "application/x-www-form-urlencoded")]
+    [InlineData("/Account/Logout", "application/x-www-form-urlencoded")]
+    [InlineData("/Account/Login", null)]
+    [InlineData("/Account/Login", "multipart/form-data")]
+    public async Task FormPost_WithoutAnAntiforgeryToken_IsA400_NotA500(string path, string? contentType)
+    {
+        using var client = production.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = new Uri(ProductionPortalFactory.PublicUrl) });
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        if (contentType is not null)
+            request.Content = new StringContent("a=b", System.Text.Encoding.UTF8, contentType);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     [Fact]
     public async Task HttpsResponse_CarriesHsts_ForAYear_WithoutSubdomains()
     {
         using var client = production.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
-        request.Headers.Add(ProductionProbeStartupFilter.HttpsHeader, "1");
 
-        using var https = await client.SendAsync(request);
-        using var http = await client.GetAsync("/health/live");
+        using var https = await client.GetAsync("/health/live");
+        using var http = await client.GetAsync($"http://{ProductionPortalFactory.PublicHost}/health/live");
 
         Assert.Equal("max-age=31536000", string.Join(",", https.Headers.GetValues("Strict-Transport-Security")));
         // Plain http (and localhost) never gets it: browsers ignore HSTS there and it would pin developers' machines.
@@ -61,19 +77,18 @@ public class ProductionHardeningTests(ProductionPortalFactory production) : ICla
     }
 
     [Fact]
-    public async Task Cookies_AreAlwaysSecure_OutsideDevelopment()
+    public async Task Cookies_AreSecure_OnHttps_OutsideDevelopment()
     {
-        using var client = production.CreateClient(new() { AllowAutoRedirect = false });
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/Account/Login");
-        request.Headers.Add(ProductionProbeStartupFilter.HttpsHeader, "1");
+        using var client = production.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = new Uri(ProductionPortalFactory.PublicUrl) });
 
-        using var login = await client.SendAsync(request);
+        using var login = await client.GetAsync("/Account/Login");
 
         var antiforgery = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
         Assert.Contains("secure", CookieSecurityTests.Attributes(antiforgery));
         var cookies = production.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>();
         foreach (var scheme in CookieSecurityTests.IdentitySchemes)
-            Assert.Equal((true, SameSiteMode.Lax, CookieSecurePolicy.Always), (cookies.Get(scheme).Cookie.HttpOnly, cookies.Get(scheme).Cookie.SameSite, cookies.Get(scheme).Cookie.SecurePolicy));
+            // SameAsRequest: Secure on every HTTPS response; plain HTTP reaches the portal only as a local try (PlainHttpTests).
+            Assert.Equal((true, SameSiteMode.Lax, CookieSecurePolicy.SameAsRequest), (cookies.Get(scheme).Cookie.HttpOnly, cookies.Get(scheme).Cookie.SameSite, cookies.Get(scheme).Cookie.SecurePolicy));
     }
 
     private static void AssertNoInternals(string body)

@@ -47,8 +47,8 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         {
             await signInManager.SignOutAsync();
 
-            // Leading slashes would turn "~/" + "/host" into a protocol-relative URL that LocalRedirect rejects.
-            return TypedResults.LocalRedirect($"~/{returnUrl?.TrimStart('/', '\\')}");
+            // Only ever a page of the portal, whatever returnUrl holds (LocalRedirect would throw on a hostile one).
+            return TypedResults.LocalRedirect(LocalReturnUrl.For(returnUrl));
         });
 
         var manageGroup = accountGroup.MapGroup("/Manage").RequireAuthorization();

@@ -12,7 +12,7 @@ public partial class CreateTenantForCustomerDialog
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
     [Inject] private OperatorTenantService Operations { get; set; } = default!;
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private PortalAddresses Addresses { get; set; } = default!;
 
     private readonly Dictionary<string, string> _errors = [];
     private string? _name;
@@ -49,7 +49,7 @@ public partial class CreateTenantForCustomerDialog
         try
         {
             var result = await Operations.CreateTenantAsync(actor, new CreateTenantForCustomerRequest(_name ?? "", _slug ?? "", _tier, _ownerEmail ?? ""),
-                Navigation.ToAbsoluteUri("invitations/accept"), _reason, CancellationToken.None);
+                Addresses.InvitationAcceptUrl, _reason, CancellationToken.None);
             if (result.IsSuccess)
             {
                 Dialog.Close(DialogResult.Ok(result.Value));

@@ -10,7 +10,7 @@ public partial class OpsOperatorsPage
 {
     [Inject] private OperatorAccountService Accounts { get; set; } = default!;
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private PortalAddresses Addresses { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
@@ -44,7 +44,7 @@ public partial class OpsOperatorsPage
         _busy = true;
         try
         {
-            var result = await Accounts.InviteAsync(_actor, _email, Navigation.ToAbsoluteUri("Account/ResetPassword"));
+            var result = await Accounts.InviteAsync(_actor, _email, Addresses.Link("/Account/ResetPassword"));
             _emailError = result.IsSuccess ? null : result.Error.Message;
             if (!result.IsSuccess)
                 return;

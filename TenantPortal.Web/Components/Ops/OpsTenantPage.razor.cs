@@ -26,7 +26,7 @@ public partial class OpsTenantPage
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private PortalAddresses Addresses { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
 
     /// <summary>The tenant's id, from the route.</summary>
@@ -131,7 +131,7 @@ public partial class OpsTenantPage
         var reason = await AskReasonAsync($"Resend the invitation to {invitation.Email}",
             "A new link is sent and the old one stops working; the invitation's validity starts again.", "Resend", Color.Primary);
         if (reason is not null)
-            await ApplyAsync(Operations.ResendInvitationAsync(_actor!, Id, invitation.Id, Navigation.ToAbsoluteUri("invitations/accept"), reason, CancellationToken.None),
+            await ApplyAsync(Operations.ResendInvitationAsync(_actor!, Id, invitation.Id, Addresses.InvitationAcceptUrl, reason, CancellationToken.None),
                 $"Invitation sent again to {invitation.Email}.");
     }
 

@@ -29,7 +29,7 @@ public partial class InviteDialog
 
     [Inject] private InvitationService Invitations { get; set; } = default!;
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private PortalAddresses Addresses { get; set; } = default!;
 
     /// <summary>The inviter's access to the tenant: its name and the inviter's role, which caps the roles offered.</summary>
     [Parameter, EditorRequired] public TenantAccess Access { get; set; } = default!;
@@ -103,7 +103,7 @@ public partial class InviteDialog
         _busy = true;
         try
         {
-            var acceptUrl = Navigation.ToAbsoluteUri("invitations/accept");
+            var acceptUrl = Addresses.InvitationAcceptUrl;
             var result = await Invitations.CreateAsync(actor, new InviteRequest(_email!.Trim(), _role, _days), acceptUrl, CancellationToken.None);
             if (result.IsSuccess)
             {

@@ -27,7 +27,7 @@ public partial class TenantUsersPanel
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private PortalAddresses Addresses { get; set; } = default!;
 
     /// <summary>The user's access to the tenant shown; the role decides which actions appear.</summary>
     [Parameter, EditorRequired] public TenantAccess Access { get; set; } = default!;
@@ -45,7 +45,7 @@ public partial class TenantUsersPanel
     private bool CanRemove(MemberRow member) =>
         Access.Can(TenantPermission.RemoveMembers) && member.UserId != _actor?.UserId && member.Role <= Access.Role;
 
-    private Uri AcceptUrl => Navigation.ToAbsoluteUri("invitations/accept");
+    private Uri AcceptUrl => Addresses.InvitationAcceptUrl;
 
     /// <inheritdoc />
     protected override async Task OnParametersSetAsync()

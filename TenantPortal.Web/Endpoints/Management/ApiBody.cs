@@ -12,20 +12,13 @@ public static class ApiBody
     /// <summary>The largest management request body.</summary>
     public const int MaxBytes = 64 * 1024;
 
-    /// <summary>
-    /// Why a body whose strings can't be read is refused: JSON lets a string escape half of a surrogate pair
-    /// (<c>\ud800</c>), which is no text at all, and System.Text.Json throws when asked for such a string.
-    /// </summary>
-    public const string UnpairedSurrogate =
-        "A string holds an unpaired surrogate escape (\\uD800-\\uDFFF without its other half), which is not text.";
-
     /// <summary>The body as a JSON object with only <paramref name="fields"/> (camelCase), or the problem to answer.</summary>
     public static async Task<(JsonElement Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBytes)
             return (default, Malformed(StatusCodes.Status413PayloadTooLarge, $"The body must be at most {MaxBytes / 1024} KiB."));
         if (!request.HasJsonContentType())
-            return (default, Malformed(StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json."));
+            return (default, UnsupportedMediaType());
         JsonDocument document;
         try
         {
@@ -40,9 +33,8 @@ public static class ApiBody
             var body = document.RootElement.Clone();
             if (body.ValueKind != JsonValueKind.Object)
                 return (default, Malformed(StatusCodes.Status400BadRequest, "The body must be a JSON object."));
-            // Every name and string is read once here, so that the fields read later can't throw.
-            if (!AllStringsReadable(body))
-                return (default, Malformed(StatusCodes.Status400BadRequest, UnpairedSurrogate));
+            if (JsonText.FindInvalid(body) is { } notText)
+                return (default, Malformed(StatusCodes.Status400BadRequest, $"{notText} {JsonText.NotText}.", notText));
             foreach (var property in body.EnumerateObject())
             {
                 // The field's name would be echoed as the key of the problem's errors: one that the text rule refuses is not.
@@ -91,36 +83,11 @@ public static class ApiBody
         return parsed;
     }
 
-    private static bool AllStringsReadable(JsonElement element)
-    {
-        try
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.String:
-                    _ = element.GetString();
-                    return true;
-                case JsonValueKind.Array:
-                    return element.EnumerateArray().All(AllStringsReadable);
-                case JsonValueKind.Object:
-                    foreach (var property in element.EnumerateObject())
-                    {
-                        _ = property.Name;
-                        if (!AllStringsReadable(property.Value))
-                            return false;
-                    }
-                    return true;
-                default:
-                    return true;
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
+    /// <summary>The 415 problem for a body that is not JSON, naming the body.</summary>
+    public static IResult UnsupportedMediaType() =>
+        Malformed(StatusCodes.Status415UnsupportedMediaType, "Send the body as JSON: Content-Type: application/json.");
 
-    private static IResult Malformed(int status, string message) =>
+    private static IResult Malformed(int status, string message, string field = "body") =>
         TypedResults.Problem(detail: message, statusCode: status, title: "The request is malformed",
-            extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.Invalid, ["errors"] = new Dictionary<string, string[]> { ["body"] = [message] } });
+            extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.Invalid, ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
 }

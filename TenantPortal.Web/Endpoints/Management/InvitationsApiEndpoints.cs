@@ -44,7 +44,7 @@ public static class InvitationsApiEndpoints
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.MembersRead));
         api.MapPost("/invitations", CreateAsync).WithTags("Invitations").WithName("CreateInvitation").WithSummary("Invite someone by email")
             .WithDescription("Needs members:write. Emails the invitation link. Refused when every seat of the plan is taken (seat_limit_reached), the person is a member (already_member) or has a pending invitation (already_invited), or the role is Owner (role_escalation: a key acts as an Admin).")
-            .Accepts<InvitationCreate>("application/json").Produces<InvitationResponse>(StatusCodes.Status201Created)
+            .AcceptsJson<InvitationCreate>().Produces<InvitationResponse>(StatusCodes.Status201Created)
             .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.RoleEscalation, ErrorCodes.AlreadyMember, ErrorCodes.AlreadyInvited, ErrorCodes.SeatLimitReached, ErrorCodes.MissingScope)
             .WithMetadata(new ApiExample("{\"email\":\"ada@example.com\",\"role\":\"Member\",\"expiresInDays\":7}"))
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.MembersWrite));
@@ -91,7 +91,7 @@ public static class InvitationsApiEndpoints
         if (!days.IsSuccess)
             return ApiProblems.From(days.Error);
 
-        var created = await invitations.CreateAsync(ApiCaller.Actor(http), new InviteRequest(email.Value, role.Value, days.Value), AcceptUrl(http.Request), cancellationToken);
+        var created = await invitations.CreateAsync(ApiCaller.Actor(http), new InviteRequest(email.Value, role.Value, days.Value), AcceptUrl(http), cancellationToken);
         if (!created.IsSuccess)
             return ApiProblems.From(created.Error);
         return TypedResults.Created($"/api/v1/invitations/{created.Value.Id}", ToResponse(created.Value));
@@ -102,7 +102,7 @@ public static class InvitationsApiEndpoints
     {
         if (!Guid.TryParse(id, out var invitationId))
             return ApiProblems.From(UnknownId);
-        var resent = await invitations.ResendAsync(ApiCaller.Actor(http), invitationId, AcceptUrl(http.Request), cancellationToken);
+        var resent = await invitations.ResendAsync(ApiCaller.Actor(http), invitationId, AcceptUrl(http), cancellationToken);
         return resent.IsSuccess ? TypedResults.Ok(ToResponse(resent.Value)) : ApiProblems.From(resent.Error);
     }
 
@@ -115,9 +115,8 @@ public static class InvitationsApiEndpoints
         return revoked.IsSuccess ? TypedResults.NoContent() : ApiProblems.From(revoked.Error);
     }
 
-    // The portal's accept page on the host the request came to, as the Users tab builds it from the page's base address.
-    private static Uri AcceptUrl(HttpRequest request) =>
-        new(new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/"), "invitations/accept");
+    // The portal's accept page on its public address (Portal:PublicUrl), never on the host the request named.
+    private static Uri AcceptUrl(HttpContext http) => http.RequestServices.GetRequiredService<Security.PortalAddresses>().InvitationAcceptUrl;
 
     private static Result<int?> ExpiresInDays(JsonElement body)
     {

@@ -38,7 +38,7 @@ public static class MembersApiEndpoints
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.MembersRead));
         api.MapPatch("/members/{userId}", PatchAsync).WithTags("Members").WithName("ChangeMemberRole").WithSummary("Change a member's role")
             .WithDescription("Needs members:write. A key acts as an Admin: it can't make anyone an Owner (role_escalation) or change an Owner's role (forbidden). With If-Match, refused with 412 when the member changed since that ETag.")
-            .Accepts<MemberPatch>("application/json").Produces<MemberResponse>()
+            .AcceptsJson<MemberPatch>().Produces<MemberResponse>()
             .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.RoleEscalation, ErrorCodes.PreconditionFailed, ErrorCodes.MissingScope)
             .WithMetadata(new ApiExample("{\"role\":\"Admin\"}"))
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.MembersWrite));

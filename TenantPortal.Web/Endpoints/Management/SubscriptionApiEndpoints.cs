@@ -84,7 +84,7 @@ public static class SubscriptionApiEndpoints
                 + "exceeds the lower plan's hard limits; a trial moves to a paid plan at once, or to Free. On the local ledger the change applies at "
                 + "once (200). With Stripe, a first subscription answers 202 with the Checkout address and changes nothing until it is paid. With "
                 + "If-Match, refused with 412 when the subscription changed since that ETag.")
-            .Accepts<ChangePlanRequest>("application/json").Produces<PlanChangeResponse>().Produces<CheckoutResponse>(StatusCodes.Status202Accepted)
+            .AcceptsJson<ChangePlanRequest>().Produces<PlanChangeResponse>().Produces<CheckoutResponse>(StatusCodes.Status202Accepted)
             .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.PreconditionFailed, ErrorCodes.MissingScope, ErrorCodes.SamePlan, ErrorCodes.DowngradeBlocked,
                 ErrorCodes.Conflict, ErrorCodes.ConcurrencyConflict, ErrorCodes.PaymentProvider)
             .WithMetadata(new ApiExample("{\"tier\":\"Professional\",\"cycle\":\"Monthly\"}"))
@@ -93,7 +93,7 @@ public static class SubscriptionApiEndpoints
             .WithDescription("Needs billing:write. atPeriodEnd true: it ends at the period end and can be reactivated until then; false: it ends now. "
                 + "no_subscription when there is no paid subscription (a trial, Free); conflict when it already ends at the period end. With If-Match, "
                 + "refused with 412 when the subscription changed since that ETag.")
-            .Accepts<CancelRequest>("application/json").Produces<CancellationResponse>()
+            .AcceptsJson<CancelRequest>().Produces<CancellationResponse>()
             .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.PreconditionFailed, ErrorCodes.MissingScope, ErrorCodes.NoSubscription, ErrorCodes.Conflict,
                 ErrorCodes.ConcurrencyConflict, ErrorCodes.PaymentProvider)
             .WithMetadata(new ApiExample("{\"atPeriodEnd\":true}"))
@@ -187,9 +187,10 @@ public static class SubscriptionApiEndpoints
         return ApiETag.Check(http.Request, ETagOf(current.Value)) is { } stale ? ApiProblems.From(stale) : null;
     }
 
-    // Where Stripe Checkout sends the owner back: the tenant's Billing tab in the portal.
+    // Where Stripe Checkout sends the owner back: the tenant's Billing tab on the portal's public address (never the
+    // host the API call named: a script's host means nothing to the owner's browser).
     private static Uri ReturnUrl(HttpContext http) =>
-        new(new Uri($"{http.Request.Scheme}://{http.Request.Host}/"), TenantTabs.Path(ApiCaller.Identity(http).TenantSlug, TenantTab.Billing));
+        http.RequestServices.GetRequiredService<Security.PortalAddresses>().Link(TenantTabs.Path(ApiCaller.Identity(http).TenantSlug, TenantTab.Billing));
 
     private static SubscriptionResponse Respond(HttpContext http, BillingOverview o)
     {

@@ -37,7 +37,7 @@ public static class TenantApiEndpoints
             .Produces<TenantResponse>().ProducesApiErrors();
         api.MapPatch("/tenant", PatchAsync).WithTags("Tenant").WithName("UpdateTenant").WithSummary("Change the tenant's name, billing email or custom domain")
             .WithDescription("Needs tenant:write. Send only the fields to change (null clears billingEmail or customDomain). With If-Match, refused with 412 when the tenant changed since that ETag. A value holding a control character or a bidirectional control is a 422 naming the field.")
-            .Accepts<TenantPatch>("application/json").Produces<TenantResponse>()
+            .AcceptsJson<TenantPatch>().Produces<TenantResponse>()
             .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.PreconditionFailed, ErrorCodes.MissingScope)
             .WithMetadata(new ApiExample("""{"billingEmail":"ap@example.com","customDomain":null}"""))
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.TenantWrite));

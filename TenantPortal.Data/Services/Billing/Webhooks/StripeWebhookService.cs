@@ -39,8 +39,9 @@ public sealed class StripeWebhookService(
 
     /// <summary>
     /// Verifies a delivery (raw body and <c>Stripe-Signature</c> header), stores it in the inbox and processes it. A
-    /// failure (code <see cref="ErrorCodes.Invalid"/>, field <c>Stripe-Signature</c>) means nothing was stored: missing,
-    /// bad or stale signature, or no webhook secret configured.
+    /// failure (code <see cref="ErrorCodes.Invalid"/>) means nothing was stored: field <c>Stripe-Signature</c> for a
+    /// missing, bad or stale signature or no webhook secret configured; field <c>body</c> for a signed body that is not
+    /// an event (not JSON, not an object, no id or type).
     /// </summary>
     public async Task<Result<StripeWebhookReceipt>> ReceiveAsync(string payload, string? signatureHeader, CancellationToken cancellationToken)
     {
@@ -110,22 +111,48 @@ public sealed class StripeWebhookService(
             return Refused("The Stripe-Signature header is missing.");
         try
         {
-            var stripeEvent = EventUtility.ConstructEvent(payload, signatureHeader, secret, ToleranceSeconds,
-                time.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
-            return string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type)
-                ? Refused("The event has no id or type.")
-                : stripeEvent;
+            EventUtility.ValidateSignature(payload, signatureHeader, secret, ToleranceSeconds, time.GetUtcNow().ToUnixTimeSeconds());
         }
         catch (StripeException ex)
         {
             logger.LogWarning("A Stripe webhook was refused: {Reason}", ex.Message);
             return Refused(ex.Message);
         }
-        catch (Newtonsoft.Json.JsonException ex)
+        // The signature holds; the body must still be an event: a JSON object with an id and a type.
+        if (!IsJsonObject(payload))
+            return NotAnEvent();
+        Event stripeEvent;
+        try
         {
-            return Refused($"The signed body is not a Stripe event: {ex.Message}");
+            stripeEvent = EventUtility.ParseEvent(payload, throwOnApiVersionMismatch: false);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or Newtonsoft.Json.JsonException or StripeException or FormatException
+                                       or InvalidCastException or NotSupportedException or InvalidOperationException)
+        {
+            // A JSON object, but its fields are not those of an event (an id that is a number, a date that is a word, a
+            // string escaping half a surrogate pair, which reads as no text).
+            logger.LogWarning("A signed Stripe webhook was refused: its body is not a Stripe event ({Error})", ex.GetType().Name);
+            return NotAnEvent();
+        }
+        return stripeEvent is null || string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type)
+            ? NotAnEvent()
+            : stripeEvent;
+    }
+
+    private static bool IsJsonObject(string payload)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(payload);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
         }
     }
+
+    private static Error NotAnEvent() => Error.Invalid("body", "The signed body is not a Stripe event (a JSON object with an id and a type).");
 
     private static Error Refused(string message) => Error.Invalid("Stripe-Signature", message);
 

@@ -24,6 +24,7 @@ public partial class BillingPanel
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private PortalAddresses Addresses { get; set; } = default!;
 
     // Lets the header, the tab bar and the banners show the new plan and status after a change.
     [CascadingParameter] private TenantScope? Scope { get; set; }
@@ -45,7 +46,9 @@ public partial class BillingPanel
     };
 
     // Where Stripe sends the owner back: this tab, as an absolute address.
-    private Uri ReturnUrl => Navigation.ToAbsoluteUri(TenantTabs.Path(Access.Slug, TenantTab.Billing));
+    // Stripe sends the owner back to the Billing tab on the host they are on when it is a tenant host, else on the public
+    // address: built from configuration (the slug at most comes from the page's host), never from the host as typed.
+    private Uri ReturnUrl => Addresses.LinkOn(new Uri(Navigation.BaseUri).Host, TenantTabs.Path(Access.Slug, TenantTab.Billing));
 
     /// <inheritdoc />
     protected override async Task OnParametersSetAsync()

@@ -40,6 +40,13 @@ public partial class TenantDetailsForm
 
     private bool CanEdit => Access.Can(TenantPermission.EditSettings);
 
+    // Honest about routing: a domain opens the workspace only once verified, and verification is not available yet.
+    private string CustomDomainHelp => _details?.CustomDomain is null || (_customDomain ?? "").Trim() != _details.CustomDomain
+        ? "A host name of yours that opens this workspace once verified. Optional."
+        : _details.CustomDomainVerifiedAt is null
+            ? "Not verified yet: it does not open this workspace until its DNS is verified (coming in a later release)."
+            : $"Verified {_details.CustomDomainVerifiedAt:d MMM yyyy}: it opens this workspace.";
+
     private bool IsDirty => _details is not null &&
         (_name != _details.Name || (_billingEmail ?? "") != (_details.BillingEmail ?? "") || (_customDomain ?? "") != (_details.CustomDomain ?? ""));
 
