@@ -63,7 +63,7 @@ public sealed class StripeBillingFlowTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task AStripeRefusal_IsAClearError_AndTheTenantIsUnchanged()
     {
-        _stripe.On("GET", "/v1/prices", "{\"object\":\"list\",\"data\":[{\"id\":\"price_pro_m\",\"object\":\"price\",\"lookup_key\":\"tenantportal_professional_monthly\"}],\"has_more\":false}")
+        _stripe.OnPriceList("price_pro_m")
             .On("GET", "/v1/subscriptions/sub_dead", StripeStandIn.ErrorJson("invalid_request_error", "resource_missing", "No such subscription: 'sub_dead'"), 404);
         var t = await _s.AddTenantAsync("refused", SubscriptionTier.Starter, BillingScenario.October);
         await LinkAsync(t.Id, "cus_dead", "sub_dead");
@@ -91,6 +91,22 @@ public sealed class StripeBillingFlowTests : IAsyncLifetime, IDisposable
         var item = Assert.Single(_stripe.CallsTo("POST", "/v1/invoiceitems"));
         Assert.Equal("5000", item.Form["amount"]);
         Assert.Equal($"tp-invoice-item-{invoice.Lines.Single(l => l.Kind == InvoiceLineKind.Overage).Id}", item.IdempotencyKey);
+    }
+
+    [Fact]
+    public async Task APriceThatDoesNotMatchThePlan_IsAnErrorNamingItsLookupKey_AndChangesNothing()
+    {
+        _stripe.OnCustomerCreate("cus_price").OnPriceFound("price_wrong", "tenantportal_professional_monthly", "usd", 1_000, "month")
+            .OnCheckoutSession();
+        var t = await _s.AddTenantAsync("price", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial);
+
+        var outcome = await _s.BillingAsync(t.Id, b => b.ChangePlanAsync(_s.Bed.ActorOf("owner"), SubscriptionTier.Professional, BillingCycle.Monthly, ReturnUrl, None));
+
+        Assert.Equal(ErrorCodes.PaymentProvider, outcome.Error?.Code);
+        Assert.Contains("tenantportal_professional_monthly", outcome.Error!.Message);
+        var after = await _s.TenantAsync(t.Id);
+        Assert.Equal((SubscriptionTier.Starter, TenantStatus.Trial), (after.Tier, after.Status));
+        Assert.Empty(_stripe.CallsTo("POST", "/v1/checkout/sessions"));
     }
 
     private async Task LinkAsync(Guid tenantId, string customer, string subscription)
