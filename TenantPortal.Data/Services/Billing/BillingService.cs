@@ -106,9 +106,10 @@ public sealed class BillingService(
                 var may = tenant.MaySubscribe(tier);
                 if (!may.IsSuccess)
                     return may.Error;
+                var customer = tenant.StripeCustomerId;
                 var checkout = await gateway.StartSubscriptionAsync(tenant, tier, cycle, returnUrl, cancellationToken);
                 if (!checkout.IsSuccess)
-                    return Failed("start a subscription", checkout.Error);
+                    return await FailedKeepingCustomerAsync(db, tenant, customer, "start a subscription", checkout.Error, cancellationToken);
                 await SaveAsync(db, tenant, cancellationToken);
                 return new PlanChangeOutcome(preview.Kind, now, checkout.Value, "Continue on Stripe's secure Checkout page to start the subscription.");
             }
@@ -236,9 +237,12 @@ public sealed class BillingService(
         if (!gate.IsSuccess)
             return gate.Error;
         var tenant = await LoadAsync(db, gate.Value.TenantId, cancellationToken);
+        var customer = tenant.StripeCustomerId;
         var url = await gateway.PaymentMethodsUrlAsync(tenant, returnUrl, cancellationToken);
         if (!url.IsSuccess)
-            return url.Error.Code == ErrorCodes.NotAvailableInLedger ? url.Error : Failed("open the payment methods", url.Error);
+            return url.Error.Code == ErrorCodes.NotAvailableInLedger
+                ? url.Error
+                : await FailedKeepingCustomerAsync(db, tenant, customer, "open the payment methods", url.Error, cancellationToken);
         var saved = await SaveAsync(db, tenant, cancellationToken);
         return saved.IsSuccess ? url.Value : saved.Error;
     }
@@ -296,6 +300,24 @@ public sealed class BillingService(
         {
             return new Error(ErrorCodes.ConcurrencyConflict, "The subscription changed meanwhile (another owner, or a payment event). Reload and try again.");
         }
+    }
+
+    // A gateway call that failed after the provider created the tenant's customer: the customer is kept (saved) all the
+    // same, so a retry, even days later when Stripe no longer remembers the idempotency key, reuses it instead of
+    // making a second one. The call's error is what the caller sees.
+    private async Task<Error> FailedKeepingCustomerAsync(PortalDbContext db, Tenant tenant, string? customerBefore, string what, Error error,
+        CancellationToken cancellationToken)
+    {
+        if (tenant.StripeCustomerId is { } created && created != customerBefore
+            && !(await SaveAsync(db, tenant, cancellationToken)).IsSuccess)
+        {
+            // The tenant changed meanwhile (a webhook, another owner): link the customer on its current state.
+            await using var fresh = contexts.CreateDbContext();
+            var current = await fresh.Tenants.SingleAsync(t => t.Id == tenant.Id, cancellationToken);
+            if (current.LinkStripeCustomer(created) && !(await SaveAsync(fresh, current, cancellationToken)).IsSuccess)
+                logger.LogWarning("Stripe customer {CustomerId} of tenant {TenantId} could not be saved after a failed call", created, tenant.Id);
+        }
+        return Failed(what, error);
     }
 
     private Error Failed(string what, Error error)

@@ -94,6 +94,46 @@ public sealed class StripeBillingFlowTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task AFailedCheckout_KeepsTheStripeCustomer_AndTheRetryReusesIt()
+    {
+        _stripe.OnCustomerCreate("cus_kept").OnPriceList("price_pro_m").OnFirstThen("POST", "/v1/checkout/sessions",
+            (400, StripeStandIn.ErrorJson("invalid_request_error", "url_invalid", "Not a valid URL")),
+            (200, """{"id":"cs_retry","object":"checkout.session","mode":"subscription","url":"https://checkout.stripe.test/c/pay/cs_retry"}"""));
+        var t = await _s.AddTenantAsync("retry", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial);
+        var owner = _s.Bed.ActorOf("owner");
+
+        var failed = await _s.BillingAsync(t.Id, b => b.ChangePlanAsync(owner, SubscriptionTier.Professional, BillingCycle.Monthly, ReturnUrl, None));
+        var afterFailure = await _s.TenantAsync(t.Id);
+        var retried = await _s.BillingAsync(t.Id, b => b.ChangePlanAsync(owner, SubscriptionTier.Professional, BillingCycle.Monthly, ReturnUrl, None));
+
+        Assert.Equal(ErrorCodes.PaymentProvider, failed.Error?.Code);
+        Assert.Equal(("cus_kept", SubscriptionTier.Starter, TenantStatus.Trial), (afterFailure.StripeCustomerId!, afterFailure.Tier, afterFailure.Status));
+        Assert.True(retried.IsSuccess, retried.Error?.Message);
+        Assert.Equal("https://checkout.stripe.test/c/pay/cs_retry", retried.Value.RedirectUrl);
+        Assert.Single(_stripe.CallsTo("POST", "/v1/customers"));
+        Assert.All(_stripe.CallsTo("POST", "/v1/checkout/sessions"), c => Assert.Equal("cus_kept", c.Form["customer"]));
+    }
+
+    [Fact]
+    public async Task AFailedPaymentMethodsSession_KeepsTheStripeCustomer_AndTheRetryReusesIt()
+    {
+        _stripe.OnCustomerCreate("cus_kept").OnFirstThen("POST", "/v1/billing_portal/sessions",
+            (400, StripeStandIn.ErrorJson("invalid_request_error", "", "No configuration provided")),
+            (200, """{"id":"bps_retry","object":"billing_portal.session","url":"https://billing.stripe.test/p/session/retry"}"""));
+        var t = await _s.AddTenantAsync("portal", SubscriptionTier.Starter, BillingScenario.November, TenantStatus.Trial);
+        var owner = _s.Bed.ActorOf("owner");
+
+        var failed = await _s.BillingAsync(t.Id, b => b.PaymentMethodsUrlAsync(owner, ReturnUrl, None));
+        var afterFailure = await _s.TenantAsync(t.Id);
+        var retried = await _s.BillingAsync(t.Id, b => b.PaymentMethodsUrlAsync(owner, ReturnUrl, None));
+
+        Assert.Equal(ErrorCodes.PaymentProvider, failed.Error?.Code);
+        Assert.Equal("cus_kept", afterFailure.StripeCustomerId);
+        Assert.Equal("https://billing.stripe.test/p/session/retry", retried.Value);
+        Assert.Single(_stripe.CallsTo("POST", "/v1/customers"));
+    }
+
+    [Fact]
     public async Task APriceThatDoesNotMatchThePlan_IsAnErrorNamingItsLookupKey_AndChangesNothing()
     {
         _stripe.OnCustomerCreate("cus_price").OnPriceFound("price_wrong", "tenantportal_professional_monthly", "usd", 1_000, "month")
