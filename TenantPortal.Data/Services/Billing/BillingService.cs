@@ -53,7 +53,7 @@ public sealed class BillingService(
             tenant.HasPaidSubscription, tenant.Status == TenantStatus.Trial ? tenant.TrialEndsAt : null, tenant.TrialDaysLeft(now),
             tenant.SubscriptionStartedAt, tenant.CurrentPeriodEndsAt, tenant.CancelAtPeriodEnd, tenant.PendingTier, tenant.PendingCycle,
             tenant.PendingChangeAt, tenant.PastDueSince, tenant.SuspendedAt,
-            tenant.PastDueSince?.AddDays(billing.Value.DunningDays), gateway.IsExternal, gate.Value.Role, upcoming);
+            tenant.PastDueSince?.AddDays(billing.Value.DunningDays), gateway.UsesStripe(tenant), gate.Value.Role, upcoming);
     }
 
     /// <summary>What choosing <paramref name="tier"/>/<paramref name="cycle"/> would do and cost, before confirming (Admin).</summary>
@@ -97,6 +97,8 @@ public sealed class BillingService(
             return new Error(ErrorCodes.DowngradeBlocked,
                 $"You can't move to {tier} while your usage is above its limits: {string.Join("; ", preview.Blockers)}. Reduce it first, then try again.", "tier");
         var from = $"{tenant.Tier} ({Cycle(tenant.BillingCycle)})";
+        // A subscription started on the ledger before Stripe was configured changes there; Stripe has none to change.
+        var payments = gateway.For(tenant);
         string message;
         switch (preview.Kind)
         {
@@ -130,7 +132,7 @@ public sealed class BillingService(
                 var upgraded = tenant.ChangePlan(tier, cycle, now);
                 if (!upgraded.IsSuccess)
                     return upgraded.Error;
-                var changed = await gateway.ChangePlanAsync(tenant, tier, cycle, prorate: true, cancellationToken);
+                var changed = await payments.ChangePlanAsync(tenant, tier, cycle, prorate: true, cancellationToken);
                 if (!changed.IsSuccess)
                     return Failed("change the plan", changed.Error);
                 await PlanHistory.RecordAsync(db, tenant.Id, upgraded.Value, cancellationToken);
@@ -147,7 +149,7 @@ public sealed class BillingService(
                 if (!scheduled.IsSuccess)
                     return scheduled.Error;
                 var done = tier == SubscriptionTier.Free
-                    ? await gateway.CancelAsync(tenant, atPeriodEnd: true, cancellationToken)
+                    ? await payments.CancelAsync(tenant, atPeriodEnd: true, cancellationToken)
                     : Result.Success();
                 if (!done.IsSuccess)
                     return Failed("schedule the change", done.Error);
@@ -185,10 +187,11 @@ public sealed class BillingService(
             return gate.Error;
         var tenant = await LoadAsync(db, gate.Value.TenantId, cancellationToken);
         var now = time.GetUtcNow();
+        var payments = gateway.For(tenant);
         var cancelled = tenant.Cancel(atPeriodEnd, now);
         if (!cancelled.IsSuccess)
             return cancelled.Error;
-        var done = await gateway.CancelAsync(tenant, atPeriodEnd, cancellationToken);
+        var done = await payments.CancelAsync(tenant, atPeriodEnd, cancellationToken);
         if (!done.IsSuccess)
             return Failed("cancel the subscription", done.Error);
 
@@ -213,6 +216,7 @@ public sealed class BillingService(
             return gate.Error;
         var tenant = await LoadAsync(db, gate.Value.TenantId, cancellationToken);
         var now = time.GetUtcNow();
+        var payments = gateway.For(tenant);
         var inStripe = tenant.CancelAtPeriodEnd || tenant.PendingTier == SubscriptionTier.Free;
         var withdrawn = tenant.CancelAtPeriodEnd ? "cancellation" : $"move to {tenant.PendingTier}";
         var resumed = tenant.ResumeSubscription(now);
@@ -220,7 +224,7 @@ public sealed class BillingService(
             return resumed.Error;
         if (inStripe)
         {
-            var reactivated = await gateway.ReactivateAsync(tenant, cancellationToken);
+            var reactivated = await payments.ReactivateAsync(tenant, cancellationToken);
             if (!reactivated.IsSuccess)
                 return Failed("reactivate the subscription", reactivated.Error);
         }
@@ -281,7 +285,7 @@ public sealed class BillingService(
     {
         var periodStart = PeriodMath.MonthStart(now);
         var invoice = await InvoiceBuilder.BuildAsync(db, tenant, periodStart, now, now,
-            gateway.IsExternal && tenant.StripeSubscriptionId is not null, cancellationToken);
+            gateway.IsExternal ? tenant.BaseBilledInStripeFrom : null, cancellationToken);
         return new InvoicePreview(invoice.PeriodStart, invoice.PeriodEnd, invoice.Lines.Select(InvoiceLineRow.From).ToList(), invoice.TotalCents);
     }
 

@@ -5,6 +5,7 @@ using TenantPortal.Core.Usage;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Tests.Builders;
 using TenantPortal.Tests.Infrastructure;
+using static TenantPortal.Tests.Builders.StripeEventBuilder;
 
 namespace TenantPortal.Tests.Data.Billing;
 
@@ -91,6 +92,97 @@ public sealed class StripeBillingFlowTests : IAsyncLifetime, IDisposable
         var item = Assert.Single(_stripe.CallsTo("POST", "/v1/invoiceitems"));
         Assert.Equal("5000", item.Form["amount"]);
         Assert.Equal($"tp-invoice-item-{invoice.Lines.Single(l => l.Kind == InvoiceLineKind.Overage).Id}", item.IdempotencyKey);
+    }
+
+    [Fact]
+    public async Task ALedgerSubscriber_ChangesPlanAndCancels_OnTheLedger_AfterStripeIsConfigured()
+    {
+        // Subscribed on the local ledger before Stripe:SecretKey was set: Stripe has no subscription of it.
+        var t = await _s.AddTenantAsync("ledger", SubscriptionTier.Starter, BillingScenario.October);
+        var owner = _s.Bed.ActorOf("owner");
+
+        var upgraded = await _s.BillingAsync(t.Id, b => b.ChangePlanAsync(owner, SubscriptionTier.Professional, BillingCycle.Monthly, ReturnUrl, None));
+        var cancelled = await _s.BillingAsync(t.Id, b => b.CancelAsync(owner, atPeriodEnd: true, None));
+        var overview = await _s.BillingAsync(t.Id, b => b.GetOverviewAsync(owner, None));
+
+        Assert.True(upgraded.IsSuccess, upgraded.Error?.Message);
+        Assert.True(cancelled.IsSuccess, cancelled.Error?.Message);
+        var after = await _s.TenantAsync(t.Id);
+        Assert.Equal((SubscriptionTier.Professional, TenantStatus.Active, true, (string?)null),
+            (after.Tier, after.Status, after.CancelAtPeriodEnd, after.StripeSubscriptionId));
+        Assert.False(overview.Value.UsesStripe);
+        Assert.Empty(_stripe.Calls);
+    }
+
+    [Fact]
+    public async Task ALedgerSubscriber_IsInvoicedOnTheLedger_NeverInStripe()
+    {
+        var t = await _s.AddTenantAsync("ledger", SubscriptionTier.Starter, BillingScenario.October);
+        await _s.UseAsync(t.Id, UsageMetric.ApiCalls, 150_000, BillingScenario.October.AddDays(3));
+
+        await _s.InvoiceAsync();
+
+        var invoice = (await _s.InvoicesAsync(t.Id)).Single();
+        Assert.Equal((InvoiceStatus.Open, (string?)null, 9_900L), (invoice.Status, invoice.StripeInvoiceId, invoice.TotalCents));
+        Assert.Contains(invoice.Lines, l => l is { Kind: InvoiceLineKind.Base, AmountCents: 4_900 });
+        Assert.Empty(_stripe.CallsTo("POST", "/v1/invoices"));
+        Assert.Empty(_stripe.CallsTo("POST", "/v1/invoiceitems"));
+    }
+
+    [Fact]
+    public async Task ALedgerSubscriber_MovesToStripe_ThroughCheckout_OnceItsLedgerSubscriptionEnded()
+    {
+        _stripe.OnCustomerCreate("cus_moved").OnPriceList("price_starter_m").OnCheckoutSession("https://checkout.stripe.test/c/pay/cs_moved");
+        var t = await _s.AddTenantAsync("ledger", SubscriptionTier.Starter, BillingScenario.October);
+        var owner = _s.Bed.ActorOf("owner");
+
+        var ended = await _s.BillingAsync(t.Id, b => b.CancelAsync(owner, atPeriodEnd: false, None));
+        var checkout = await _s.BillingAsync(t.Id, b => b.ChangePlanAsync(owner, SubscriptionTier.Starter, BillingCycle.Monthly, ReturnUrl, None));
+
+        Assert.True(ended.IsSuccess, ended.Error?.Message);
+        Assert.Equal(TenantStatus.Cancelled, (await _s.TenantAsync(t.Id)).Status);
+        Assert.True(checkout.IsSuccess, checkout.Error?.Message);
+        Assert.Equal("https://checkout.stripe.test/c/pay/cs_moved", checkout.Value.RedirectUrl);
+        Assert.Single(_stripe.CallsTo("POST", "/v1/checkout/sessions"));
+    }
+
+    [Fact]
+    public async Task ALedgerSubscriber_GetsItsScheduledDowngrade_AndItsRenewals_OnTheLedger()
+    {
+        var t = await _s.AddTenantAsync("ledger", SubscriptionTier.Professional, BillingScenario.October);
+
+        var scheduled = await _s.BillingAsync(t.Id, b => b.ChangePlanAsync(_s.Bed.ActorOf("owner"), SubscriptionTier.Starter, BillingCycle.Monthly, ReturnUrl, None));
+        _s.Bed.Time.Advance(TimeSpan.FromDays(10)); // 2 December: the period ended on 1 December
+        await _s.RenewAsync();
+
+        Assert.True(scheduled.IsSuccess, scheduled.Error?.Message);
+        var after = await _s.TenantAsync(t.Id);
+        Assert.Equal((SubscriptionTier.Starter, TenantStatus.Active, (SubscriptionTier?)null, BillingScenario.November.AddMonths(2)),
+            (after.Tier, after.Status, after.PendingTier, after.CurrentPeriodEndsAt!.Value));
+        Assert.Empty(_stripe.Calls);
+    }
+
+    [Fact]
+    public async Task ALedgerSubscriber_WhoMovedToStripe_HasItsLedgerTimeInvoicedOnTheLedger_AndNotAgainInStripe()
+    {
+        var t = await _s.AddTenantAsync("moved", SubscriptionTier.Starter, BillingScenario.October);
+        var movedAt = _s.Bed.Time.GetUtcNow(); // 22 November, 12:00
+        var ended = await _s.BillingAsync(t.Id, b => b.CancelAsync(_s.Bed.ActorOf("owner"), atPeriodEnd: false, None));
+        await _s.DeliverAsync(Event("evt_moved", "customer.subscription.created", movedAt,
+            Subscription("sub_moved", "cus_moved", "active", "tenantportal_starter_monthly", movedAt, BillingScenario.November.AddMonths(1), t.Id)));
+        _s.Bed.Time.Advance(TimeSpan.FromDays(10)); // 2 December: November is closed and its grace has passed
+
+        await _s.InvoiceAsync();
+
+        Assert.True(ended.IsSuccess, ended.Error?.Message);
+        Assert.Equal((TenantStatus.Active, "sub_moved"), ((await _s.TenantAsync(t.Id)).Status, (await _s.TenantAsync(t.Id)).StripeSubscriptionId!));
+        var invoices = await _s.InvoicesAsync(t.Id);
+        Assert.Equal([(4_900L, InvoiceStatus.Open, (string?)null), (3_512L, InvoiceStatus.Open, null)],
+            invoices.Select(i => (i.TotalCents, i.Status, i.StripeInvoiceId)).ToList());
+        // November: 1 to 22 November on the ledger, charged; the rest billed by the subscription in Stripe.
+        Assert.Equal([3_512L, 0L], invoices[1].Lines.Where(l => l.Kind == InvoiceLineKind.Base).OrderBy(l => l.Description).Select(l => l.AmountCents).ToList());
+        Assert.Empty(_stripe.CallsTo("POST", "/v1/invoices"));
+        Assert.Empty(_stripe.CallsTo("POST", "/v1/invoiceitems"));
     }
 
     [Fact]

@@ -199,7 +199,8 @@ public sealed class StripePaymentGateway : IPaymentGateway
     public async Task<Result<IssuedInvoice>> IssueInvoiceAsync(Tenant tenant, Invoice invoice, CancellationToken cancellationToken)
     {
         // A tenant's Stripe subscription bills the base price on its own; only what lies beyond it goes on this invoice.
-        // A tenant without one (e.g. subscribed on the ledger before Stripe was configured) is billed every line here.
+        // A tenant without one is billed every line here (the billing jobs keep such tenants' invoices on the ledger:
+        // PaymentGatewayRouting).
         var billable = invoice.Lines
             .Where(l => l.AmountCents != 0 && (l.Kind != InvoiceLineKind.Base || tenant.StripeSubscriptionId is null))
             .ToList();
