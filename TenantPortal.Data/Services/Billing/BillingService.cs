@@ -233,7 +233,7 @@ public sealed class BillingService(
         return await SaveAsync(db, tenant, cancellationToken);
     }
 
-    /// <summary>The address of Stripe's Customer Portal for payment methods (Owner; Stripe only).</summary>
+    /// <summary>The address of Stripe's Customer Portal for payment methods (Owner; Stripe only, not for a subscription started on the ledger).</summary>
     public async Task<Result<string>> PaymentMethodsUrlAsync(Actor actor, Uri returnUrl, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
@@ -241,6 +241,9 @@ public sealed class BillingService(
         if (!gate.IsSuccess)
             return gate.Error;
         var tenant = await LoadAsync(db, gate.Value.TenantId, cancellationToken);
+        if (gateway.IsExternal && tenant.HasLedgerSubscription)
+            return new Error(ErrorCodes.NotAvailableInLedger, "Your subscription started on the portal's own ledger, where invoices are "
+                + "settled with your account manager. Payment methods are managed with Stripe once it has ended and you choose a plan again.");
         var customer = tenant.StripeCustomerId;
         var url = await gateway.PaymentMethodsUrlAsync(tenant, returnUrl, cancellationToken);
         if (!url.IsSuccess)

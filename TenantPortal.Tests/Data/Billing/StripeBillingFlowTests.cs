@@ -147,6 +147,20 @@ public sealed class StripeBillingFlowTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ALedgerSubscriber_HasNoStripePaymentMethods_UntilItMoves()
+    {
+        _stripe.OnCustomerCreate("cus_early").OnPortalSession();
+        var t = await _s.AddTenantAsync("ledger", SubscriptionTier.Starter, BillingScenario.October);
+
+        var url = await _s.BillingAsync(t.Id, b => b.PaymentMethodsUrlAsync(_s.Bed.ActorOf("owner"), ReturnUrl, None));
+
+        Assert.Equal(ErrorCodes.NotAvailableInLedger, url.Error?.Code);
+        Assert.Contains("ledger", url.Error!.Message);
+        Assert.Null((await _s.TenantAsync(t.Id)).StripeCustomerId);
+        Assert.Empty(_stripe.Calls);
+    }
+
+    [Fact]
     public async Task ALedgerSubscriber_GetsItsScheduledDowngrade_AndItsRenewals_OnTheLedger()
     {
         var t = await _s.AddTenantAsync("ledger", SubscriptionTier.Professional, BillingScenario.October);
