@@ -408,6 +408,7 @@ public partial class Tenant
             return Error.Conflict($"Subscription {subscription.Id} names no paid plan of the portal's, and {Name} is on Free: nothing to apply.");
         var isNew = StripeSubscriptionId != subscription.Id;
         LinkStripeCustomer(subscription.CustomerId);
+        MoveBillingToStripe(subscription, Earlier(subscription.StartedAt ?? at, now));
         StripeSubscriptionId = subscription.Id;
         if (subscription.StartedAt is { } started)
             SubscriptionStartedAt = started;
@@ -458,6 +459,7 @@ public partial class Tenant
         if (HasEnded(subscription.Id))
             return Error.Conflict($"Subscription {subscription.Id} has ended already.");
         LinkStripeCustomer(subscription.CustomerId);
+        MoveBillingToStripe(subscription, Earlier(subscription.StartedAt ?? subscription.EndedAt ?? at, now));
         StripeSubscriptionId = subscription.Id;
         SubscriptionStartedAt = subscription.StartedAt ?? SubscriptionStartedAt;
         var endedAt = subscription.EndedAt ?? at;
@@ -477,6 +479,16 @@ public partial class Tenant
     }
 
     // ---- Shared steps --------------------------------------------------------------------------------------------
+
+    // The tenant's first Stripe subscription: its plan time is billed by Stripe from the subscription's start on (the
+    // time before, on the ledger). Kept once set: a later subscription is Stripe's too.
+    private void MoveBillingToStripe(ProviderSubscription subscription, DateTimeOffset startedAt)
+    {
+        if (StripeSubscriptionId is null && StripeBillingStartedAt is null && !string.IsNullOrEmpty(subscription.Id))
+            StripeBillingStartedAt = startedAt;
+    }
+
+    private static DateTimeOffset Earlier(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     // Active (or Trial) again after a payment or a live subscription: ends dunning and billing suspensions. An operator's
     // suspension holds (a Cancelled tenant under it is Suspended again: it has a subscription now), and a payment

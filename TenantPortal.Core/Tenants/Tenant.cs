@@ -55,6 +55,14 @@ public partial class Tenant
     /// <summary>Stripe subscription id, once subscribed through Stripe (kept after it ended: a deletion is final for its id).</summary>
     public string? StripeSubscriptionId { get; private set; }
 
+    /// <summary>
+    /// When the tenant's billing moved to Stripe: the start of its first Stripe subscription. Plan time before it was
+    /// billed on the local ledger (a tenant that subscribed there before <c>Stripe:SecretKey</c> was set); from it on, the
+    /// subscription in Stripe bills the base price. Null until a Stripe subscription is linked, and for tenants linked
+    /// before it was kept (see <see cref="BaseBilledInStripeFrom"/>).
+    /// </summary>
+    public DateTimeOffset? StripeBillingStartedAt { get; private set; }
+
     /// <summary>When the trial ends (paid tiers created on a trial).</summary>
     public DateTimeOffset? TrialEndsAt { get; private set; }
 
@@ -108,6 +116,18 @@ public partial class Tenant
 
     /// <summary>Optimistic concurrency token, changed on every save.</summary>
     public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+
+    /// <summary>
+    /// From when a Stripe subscription bills the tenant's base price: null while it has none (its plan time is billed on
+    /// the local ledger), else <see cref="StripeBillingStartedAt"/>, or its creation for a tenant linked before that was kept.
+    /// </summary>
+    public DateTimeOffset? BaseBilledInStripeFrom => StripeSubscriptionId is null ? null : StripeBillingStartedAt ?? CreatedAt;
+
+    /// <summary>
+    /// A paid subscription that no payment provider holds: started on the local ledger (with Stripe configured, a tenant
+    /// that subscribed before it was). Its plan changes, cancellation and invoices stay on the ledger until it ends.
+    /// </summary>
+    public bool HasLedgerSubscription => HasPaidSubscription && StripeSubscriptionId is null;
 
     /// <summary>True when the tenant pays for a tier now: not a trial, not Free, not ended.</summary>
     public bool HasPaidSubscription => PaysFor(Tier);

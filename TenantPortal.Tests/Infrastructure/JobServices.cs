@@ -9,6 +9,7 @@ using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Billing;
+using TenantPortal.Data.Services.Billing.Webhooks;
 using TenantPortal.Data.Services.Metering;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Notifications;
@@ -54,6 +55,9 @@ public static class JobServices
         services.AddScoped<InvitationMailer>();
         services.AddScoped<TenantCreator>();
         services.AddScoped<OperatorTenantService>();
+        // Stripe's webhooks, signed with the test secret (StripeEventBuilder.Sign).
+        services.AddSingleton(Options.Create(new StripeOptions { WebhookSecret = Builders.StripeEventBuilder.Secret }));
+        services.AddScoped<StripeWebhookService>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 

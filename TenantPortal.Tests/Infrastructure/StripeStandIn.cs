@@ -3,12 +3,16 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TenantPortal.Core.Billing;
+using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Billing.Stripe;
 using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using WireMock.Types;
+using WireMock.Util;
 
 namespace TenantPortal.Tests.Infrastructure;
 
@@ -49,11 +53,37 @@ public sealed class StripeStandIn : IDisposable
     public StripeStandIn OnCustomerCreate(string id = "cus_standin") =>
         On("POST", "/v1/customers", $$"""{"id":"{{id}}","object":"customer","livemode":false}""");
 
-    /// <summary>The prices list (any lookup key) finds <paramref name="priceId"/>, or nothing when null.</summary>
+    /// <summary>
+    /// The prices list finds <paramref name="priceId"/> for any of the portal's lookup keys, priced as the plan of that
+    /// key says (amount, <c>usd</c>, interval); nothing when <paramref name="priceId"/> is null.
+    /// </summary>
     public StripeStandIn OnPriceList(string? priceId)
     {
-        var data = priceId is null ? "" : $$"""{"id":"{{priceId}}","object":"price","active":true}""";
-        return On("GET", "/v1/prices", $$"""{"object":"list","url":"/v1/prices","has_more":false,"data":[{{data}}]}""");
+        if (priceId is null)
+            return On("GET", "/v1/prices", PriceListJson(""));
+        _server.Given(Request.Create().UsingMethod("GET").WithPath("/v1/prices")).RespondWith(Response.Create().WithCallback(request =>
+        {
+            var lookupKey = QueryHelpers.ParseQuery(request.RawQuery).GetValueOrDefault("lookup_keys[0]").ToString();
+            if (!StripeLookupKeys.TryParsePrice(lookupKey, out var tier, out var cycle))
+                return Message(PriceListJson(""), 200);
+            return Message(PriceListJson(PriceJson(priceId, lookupKey, "usd", PlanCatalog.For(tier).PriceCents(cycle),
+                cycle == BillingCycle.Annual ? "year" : "month")), 200);
+        }));
+        return this;
+    }
+
+    /// <summary>The prices list finds exactly this price, whatever lookup key is asked for (e.g. one that does not match its plan).</summary>
+    public StripeStandIn OnPriceFound(string priceId, string? lookupKey, string currency, long? unitAmount, string? interval, int intervalCount = 1) =>
+        On("GET", "/v1/prices", PriceListJson(PriceJson(priceId, lookupKey, currency, unitAmount, interval, intervalCount)));
+
+    private static string PriceListJson(string data) => $$"""{"object":"list","url":"/v1/prices","has_more":false,"data":[{{data}}]}""";
+
+    private static string PriceJson(string id, string? lookupKey, string currency, long? unitAmount, string? interval, int intervalCount = 1)
+    {
+        var recurring = interval is null ? "null" : $$"""{"interval":"{{interval}}","interval_count":{{intervalCount}}}""";
+        var key = lookupKey is null ? "null" : $"\"{lookupKey}\"";
+        var amount = unitAmount is null ? "null" : unitAmount.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $$"""{"id":"{{id}}","object":"price","active":true,"lookup_key":{{key}},"currency":"{{currency}}","unit_amount":{{amount}},"type":"{{(interval is null ? "one_time" : "recurring")}}","recurring":{{recurring}}}""";
     }
 
     /// <summary>A price is created with id <paramref name="priceId"/>.</summary>
@@ -138,6 +168,18 @@ public sealed class StripeStandIn : IDisposable
 
     private static IResponseBuilder Json(string json, int status) =>
         Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithHeader("Request-Id", "req_standin").WithBody(json);
+
+    private static ResponseMessage Message(string json, int status)
+    {
+        var message = new ResponseMessage
+        {
+            StatusCode = status,
+            BodyData = new BodyData { BodyAsString = json, DetectedBodyType = BodyType.String, Encoding = System.Text.Encoding.UTF8 },
+        };
+        message.AddHeader("Content-Type", "application/json");
+        message.AddHeader("Request-Id", "req_standin");
+        return message;
+    }
 
     /// <summary>One request as Stripe.net sent it: form fields and query decoded, the headers the tests care about.</summary>
     public sealed record Call(

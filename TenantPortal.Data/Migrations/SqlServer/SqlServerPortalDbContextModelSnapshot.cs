@@ -751,6 +751,9 @@ namespace TenantPortal.Data.Migrations.SqlServer
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<DateTimeOffset?>("StripeBillingStartedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("StripeCustomerId")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)");

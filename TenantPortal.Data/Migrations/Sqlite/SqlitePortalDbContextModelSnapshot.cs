@@ -737,6 +737,9 @@ namespace TenantPortal.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("StripeBillingStartedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("StripeCustomerId")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");

@@ -20,7 +20,10 @@ namespace TenantPortal.Data.Services.Billing;
 /// <param name="PastDueSince">Start of dunning.</param>
 /// <param name="SuspendedAt">When the tenant was suspended.</param>
 /// <param name="SuspendedOn">When a PastDue tenant will be suspended if still unpaid.</param>
-/// <param name="UsesStripe">True when billing goes through Stripe (Checkout, Customer Portal, hosted invoices).</param>
+/// <param name="UsesStripe">
+/// True when billing goes through Stripe (Checkout, Customer Portal, hosted invoices); false on the ledger, and for a
+/// subscription started on the ledger before Stripe was configured, until it ends.
+/// </param>
 /// <param name="ViewerRole">The viewer's role (only an Owner manages the subscription).</param>
 /// <param name="Upcoming">The invoice of the running period so far.</param>
 public sealed record BillingOverview(

@@ -53,7 +53,7 @@ public sealed class BillingService(
             tenant.HasPaidSubscription, tenant.Status == TenantStatus.Trial ? tenant.TrialEndsAt : null, tenant.TrialDaysLeft(now),
             tenant.SubscriptionStartedAt, tenant.CurrentPeriodEndsAt, tenant.CancelAtPeriodEnd, tenant.PendingTier, tenant.PendingCycle,
             tenant.PendingChangeAt, tenant.PastDueSince, tenant.SuspendedAt,
-            tenant.PastDueSince?.AddDays(billing.Value.DunningDays), gateway.IsExternal, gate.Value.Role, upcoming);
+            tenant.PastDueSince?.AddDays(billing.Value.DunningDays), gateway.UsesStripe(tenant), gate.Value.Role, upcoming);
     }
 
     /// <summary>What choosing <paramref name="tier"/>/<paramref name="cycle"/> would do and cost, before confirming (Admin).</summary>
@@ -97,6 +97,8 @@ public sealed class BillingService(
             return new Error(ErrorCodes.DowngradeBlocked,
                 $"You can't move to {tier} while your usage is above its limits: {string.Join("; ", preview.Blockers)}. Reduce it first, then try again.", "tier");
         var from = $"{tenant.Tier} ({Cycle(tenant.BillingCycle)})";
+        // A subscription started on the ledger before Stripe was configured changes there; Stripe has none to change.
+        var payments = gateway.For(tenant);
         string message;
         switch (preview.Kind)
         {
@@ -106,9 +108,10 @@ public sealed class BillingService(
                 var may = tenant.MaySubscribe(tier);
                 if (!may.IsSuccess)
                     return may.Error;
+                var customer = tenant.StripeCustomerId;
                 var checkout = await gateway.StartSubscriptionAsync(tenant, tier, cycle, returnUrl, cancellationToken);
                 if (!checkout.IsSuccess)
-                    return Failed("start a subscription", checkout.Error);
+                    return await FailedKeepingCustomerAsync(db, tenant, customer, "start a subscription", checkout.Error, cancellationToken);
                 await SaveAsync(db, tenant, cancellationToken);
                 return new PlanChangeOutcome(preview.Kind, now, checkout.Value, "Continue on Stripe's secure Checkout page to start the subscription.");
             }
@@ -129,7 +132,7 @@ public sealed class BillingService(
                 var upgraded = tenant.ChangePlan(tier, cycle, now);
                 if (!upgraded.IsSuccess)
                     return upgraded.Error;
-                var changed = await gateway.ChangePlanAsync(tenant, tier, cycle, prorate: true, cancellationToken);
+                var changed = await payments.ChangePlanAsync(tenant, tier, cycle, prorate: true, cancellationToken);
                 if (!changed.IsSuccess)
                     return Failed("change the plan", changed.Error);
                 await PlanHistory.RecordAsync(db, tenant.Id, upgraded.Value, cancellationToken);
@@ -146,7 +149,7 @@ public sealed class BillingService(
                 if (!scheduled.IsSuccess)
                     return scheduled.Error;
                 var done = tier == SubscriptionTier.Free
-                    ? await gateway.CancelAsync(tenant, atPeriodEnd: true, cancellationToken)
+                    ? await payments.CancelAsync(tenant, atPeriodEnd: true, cancellationToken)
                     : Result.Success();
                 if (!done.IsSuccess)
                     return Failed("schedule the change", done.Error);
@@ -184,10 +187,11 @@ public sealed class BillingService(
             return gate.Error;
         var tenant = await LoadAsync(db, gate.Value.TenantId, cancellationToken);
         var now = time.GetUtcNow();
+        var payments = gateway.For(tenant);
         var cancelled = tenant.Cancel(atPeriodEnd, now);
         if (!cancelled.IsSuccess)
             return cancelled.Error;
-        var done = await gateway.CancelAsync(tenant, atPeriodEnd, cancellationToken);
+        var done = await payments.CancelAsync(tenant, atPeriodEnd, cancellationToken);
         if (!done.IsSuccess)
             return Failed("cancel the subscription", done.Error);
 
@@ -212,6 +216,7 @@ public sealed class BillingService(
             return gate.Error;
         var tenant = await LoadAsync(db, gate.Value.TenantId, cancellationToken);
         var now = time.GetUtcNow();
+        var payments = gateway.For(tenant);
         var inStripe = tenant.CancelAtPeriodEnd || tenant.PendingTier == SubscriptionTier.Free;
         var withdrawn = tenant.CancelAtPeriodEnd ? "cancellation" : $"move to {tenant.PendingTier}";
         var resumed = tenant.ResumeSubscription(now);
@@ -219,7 +224,7 @@ public sealed class BillingService(
             return resumed.Error;
         if (inStripe)
         {
-            var reactivated = await gateway.ReactivateAsync(tenant, cancellationToken);
+            var reactivated = await payments.ReactivateAsync(tenant, cancellationToken);
             if (!reactivated.IsSuccess)
                 return Failed("reactivate the subscription", reactivated.Error);
         }
@@ -228,7 +233,7 @@ public sealed class BillingService(
         return await SaveAsync(db, tenant, cancellationToken);
     }
 
-    /// <summary>The address of Stripe's Customer Portal for payment methods (Owner; Stripe only).</summary>
+    /// <summary>The address of Stripe's Customer Portal for payment methods (Owner; Stripe only, not for a subscription started on the ledger).</summary>
     public async Task<Result<string>> PaymentMethodsUrlAsync(Actor actor, Uri returnUrl, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
@@ -236,9 +241,15 @@ public sealed class BillingService(
         if (!gate.IsSuccess)
             return gate.Error;
         var tenant = await LoadAsync(db, gate.Value.TenantId, cancellationToken);
+        if (gateway.IsExternal && tenant.HasLedgerSubscription)
+            return new Error(ErrorCodes.NotAvailableInLedger, "Your subscription started on the portal's own ledger, where invoices are "
+                + "settled with your account manager. Payment methods are managed with Stripe once it has ended and you choose a plan again.");
+        var customer = tenant.StripeCustomerId;
         var url = await gateway.PaymentMethodsUrlAsync(tenant, returnUrl, cancellationToken);
         if (!url.IsSuccess)
-            return url.Error.Code == ErrorCodes.NotAvailableInLedger ? url.Error : Failed("open the payment methods", url.Error);
+            return url.Error.Code == ErrorCodes.NotAvailableInLedger
+                ? url.Error
+                : await FailedKeepingCustomerAsync(db, tenant, customer, "open the payment methods", url.Error, cancellationToken);
         var saved = await SaveAsync(db, tenant, cancellationToken);
         return saved.IsSuccess ? url.Value : saved.Error;
     }
@@ -277,7 +288,7 @@ public sealed class BillingService(
     {
         var periodStart = PeriodMath.MonthStart(now);
         var invoice = await InvoiceBuilder.BuildAsync(db, tenant, periodStart, now, now,
-            gateway.IsExternal && tenant.StripeSubscriptionId is not null, cancellationToken);
+            gateway.IsExternal ? tenant.BaseBilledInStripeFrom : null, cancellationToken);
         return new InvoicePreview(invoice.PeriodStart, invoice.PeriodEnd, invoice.Lines.Select(InvoiceLineRow.From).ToList(), invoice.TotalCents);
     }
 
@@ -296,6 +307,24 @@ public sealed class BillingService(
         {
             return new Error(ErrorCodes.ConcurrencyConflict, "The subscription changed meanwhile (another owner, or a payment event). Reload and try again.");
         }
+    }
+
+    // A gateway call that failed after the provider created the tenant's customer: the customer is kept (saved) all the
+    // same, so a retry, even days later when Stripe no longer remembers the idempotency key, reuses it instead of
+    // making a second one. The call's error is what the caller sees.
+    private async Task<Error> FailedKeepingCustomerAsync(PortalDbContext db, Tenant tenant, string? customerBefore, string what, Error error,
+        CancellationToken cancellationToken)
+    {
+        if (tenant.StripeCustomerId is { } created && created != customerBefore
+            && !(await SaveAsync(db, tenant, cancellationToken)).IsSuccess)
+        {
+            // The tenant changed meanwhile (a webhook, another owner): link the customer on its current state.
+            await using var fresh = contexts.CreateDbContext();
+            var current = await fresh.Tenants.SingleAsync(t => t.Id == tenant.Id, cancellationToken);
+            if (current.LinkStripeCustomer(created) && !(await SaveAsync(fresh, current, cancellationToken)).IsSuccess)
+                logger.LogWarning("Stripe customer {CustomerId} of tenant {TenantId} could not be saved after a failed call", created, tenant.Id);
+        }
+        return Failed(what, error);
     }
 
     private Error Failed(string what, Error error)

@@ -8,7 +8,8 @@ namespace TenantPortal.Data.Services.Billing;
 /// Where money moves: the local ledger (the embedded default) or Stripe. The gateway only carries out what
 /// <see cref="BillingService"/> decided (who may, what it costs, which state follows); it never decides. Every method
 /// returns a failure (<see cref="ErrorCodes.PaymentProvider"/>) instead of throwing when the provider refuses or is
-/// unreachable. A gateway may set the tenant's Stripe ids (customer, subscription); the caller saves the tenant.
+/// unreachable. A gateway may set the tenant's Stripe ids (customer, subscription); the caller saves the tenant, a
+/// customer created by a call that then failed included (a retry reuses it).
 /// </summary>
 public interface IPaymentGateway
 {

@@ -22,15 +22,20 @@ internal static class InvoiceBuilder
     /// <param name="periodStart">First instant of the month.</param>
     /// <param name="usageUntil">Usage counted up to here: the period's end once closed, now for a preview.</param>
     /// <param name="issuedAt">Issue time (the due date follows).</param>
-    /// <param name="baseBilledByProvider">True in Stripe mode: the subscription there charges the base price.</param>
+    /// <param name="baseBilledByProviderFrom">
+    /// In Stripe mode, from when the tenant's Stripe subscription charges the base price (<see cref="Tenant.BaseBilledInStripeFrom"/>):
+    /// base lines from then on are there at zero; earlier ones (time billed on the ledger) are charged here. Null: all charged here.
+    /// </param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     public static async Task<Invoice> BuildAsync(PortalDbContext db, Tenant tenant, DateTimeOffset periodStart, DateTimeOffset usageUntil,
-        DateTimeOffset issuedAt, bool baseBilledByProvider, CancellationToken cancellationToken)
+        DateTimeOffset issuedAt, DateTimeOffset? baseBilledByProviderFrom, CancellationToken cancellationToken)
     {
         var segments = await SegmentsAsync(db, tenant, periodStart, cancellationToken);
         IEnumerable<BaseCharge> baseCharges = BaseCharges.For(segments, periodStart);
-        if (baseBilledByProvider)
-            baseCharges = baseCharges.Select(c => c with { AmountCents = 0, Description = c.Description + " (billed by your subscription in Stripe)" });
+        if (baseBilledByProviderFrom is { } from)
+            baseCharges = baseCharges.Select(c => c.From < from
+                ? c
+                : c with { AmountCents = 0, Description = c.Description + " (billed by your subscription in Stripe)" });
         var usage = await UsageMeter.PeriodUsageAsync(db, periodStart, usageUntil, cancellationToken);
         var adjustments = await LateUsageAsync(db, tenant, periodStart, cancellationToken);
         return InvoiceComposer.Compose(tenant, periodStart, baseCharges.ToList(), OveragePlan(segments, periodStart), usage, adjustments, issuedAt);

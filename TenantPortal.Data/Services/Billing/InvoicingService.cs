@@ -64,7 +64,7 @@ public sealed class InvoicingService(
                 continue;
             var now = time.GetUtcNow();
             var invoice = await InvoiceBuilder.BuildAsync(db, tenant, period, period.AddMonths(1), now,
-                gateway.IsExternal && tenant.StripeSubscriptionId is not null, cancellationToken);
+                gateway.IsExternal ? tenant.BaseBilledInStripeFrom : null, cancellationToken);
             invoice.Status = InvoiceStatus.Draft;
             db.Invoices.Add(invoice);
             audit.RecordSystem(db, tenant.Id, AuditActions.InvoiceIssued, $"invoice:{invoice.Number}", string.Create(CultureInfo.InvariantCulture,
@@ -87,7 +87,8 @@ public sealed class InvoicingService(
         var drafts = await db.Invoices.Include(i => i.Lines).Where(i => i.Status == InvoiceStatus.Draft).OrderBy(i => i.PeriodStart).ToListAsync(cancellationToken);
         foreach (var draft in drafts)
         {
-            var issued = await gateway.IssueInvoiceAsync(tenant, draft, cancellationToken);
+            // Stripe issues only invoices of time its subscription billed; the ledger keeps the rest (PaymentGatewayRouting).
+            var issued = await gateway.ForInvoice(tenant, draft).IssueInvoiceAsync(tenant, draft, cancellationToken);
             if (!issued.IsSuccess)
             {
                 logger.LogWarning("Invoice {Number} could not be issued: {Code} {Message}; it stays a draft and is retried on the next run",

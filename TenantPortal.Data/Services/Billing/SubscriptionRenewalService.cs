@@ -11,7 +11,8 @@ namespace TenantPortal.Data.Services.Billing;
 
 /// <summary>
 /// The subscription-renewals job's work, at each period end: applies a scheduled downgrade (in Stripe too, without
-/// proration), ends a subscription cancelled at the period end, and on the ledger rolls the renewal date forward.
+/// proration), ends a subscription cancelled at the period end, and on the ledger rolls the renewal date forward (for a
+/// subscription started on the ledger before Stripe was configured too: <see cref="PaymentGatewayRouting"/>).
 /// Safe to repeat: each step looks at the tenant's current state and does nothing once done.
 /// </summary>
 public sealed class SubscriptionRenewalService(
@@ -27,7 +28,7 @@ public sealed class SubscriptionRenewalService(
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var renewOnLedger = !gateway.IsExternal;
+        var external = gateway.IsExternal;
         List<Guid> due;
         using (tenantContext.BeginCrossTenantScope("subscription renewals: tenants with a period end passed"))
         {
@@ -35,7 +36,7 @@ public sealed class SubscriptionRenewalService(
             due = await db.Tenants.AsNoTracking()
                 .Where(t => (t.PendingChangeAt != null && t.PendingChangeAt <= now)
                     || (t.CancelAtPeriodEnd && t.CurrentPeriodEndsAt != null && t.CurrentPeriodEndsAt <= now)
-                    || (renewOnLedger && t.SubscriptionStartedAt != null && t.CurrentPeriodEndsAt != null && t.CurrentPeriodEndsAt <= now
+                    || ((!external || t.StripeSubscriptionId == null) && t.SubscriptionStartedAt != null && t.CurrentPeriodEndsAt != null && t.CurrentPeriodEndsAt <= now
                         && t.Tier != SubscriptionTier.Free && (t.Status == TenantStatus.Active || t.Status == TenantStatus.PastDue)))
                 .OrderBy(t => t.Slug).Select(t => t.Id).ToListAsync(cancellationToken);
         }
@@ -58,7 +59,7 @@ public sealed class SubscriptionRenewalService(
             var cycle = tenant.PendingCycle ?? BillingCycle.Monthly;
             if (tier != SubscriptionTier.Free)
             {
-                var moved = await gateway.ChangePlanAsync(tenant, tier, cycle, prorate: false, cancellationToken);
+                var moved = await gateway.For(tenant).ChangePlanAsync(tenant, tier, cycle, prorate: false, cancellationToken);
                 if (!moved.IsSuccess)
                 {
                     logger.LogWarning("Scheduled change of {Slug} to {Tier} could not be made: {Message}; retried on the next run", tenant.Slug, tier, moved.Error.Message);
@@ -82,7 +83,8 @@ public sealed class SubscriptionRenewalService(
             changed = true;
         }
 
-        if (!gateway.IsExternal && tenant.RenewPeriod(now).IsSuccess)
+        // A subscription on the ledger (also one started there before Stripe was configured) renews here; Stripe renews its own.
+        if (!gateway.For(tenant).IsExternal && tenant.RenewPeriod(now).IsSuccess)
             changed = true;
 
         if (changed)

@@ -9,6 +9,7 @@ using TenantPortal.Core.Usage;
 using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Billing;
+using TenantPortal.Data.Services.Billing.Webhooks;
 using TenantPortal.Tests.Builders;
 using TenantPortal.Tests.Infrastructure;
 
@@ -99,6 +100,18 @@ public sealed class BillingScenario : IAsyncLifetime
         await using var db = Bed.Database.CrossTenant();
         return await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId);
     }
+
+    /// <summary>Delivers a Stripe event, signed now, to the webhook service as the endpoint would.</summary>
+    public async Task DeliverAsync(string payload)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var received = await scope.ServiceProvider.GetRequiredService<StripeWebhookService>()
+            .ReceiveAsync(payload, StripeEventBuilder.Sign(payload, Bed.Time.GetUtcNow()), CancellationToken.None);
+        Assert.True(received.IsSuccess, received.Error?.Message);
+    }
+
+    /// <summary>Runs the subscription-renewals job.</summary>
+    public Task<int> RenewAsync() => Services.RunAsync<SubscriptionRenewalService, int>(s => s.RunAsync(CancellationToken.None));
 
     /// <summary>A billing service working for <paramref name="tenantId"/>, in a scope of its own.</summary>
     public Task<T> BillingAsync<T>(Guid tenantId, Func<BillingService, Task<T>> work) => Services.RunAsync(work, tenantId);

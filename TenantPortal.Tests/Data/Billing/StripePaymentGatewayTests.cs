@@ -230,6 +230,49 @@ public sealed class StripePaymentGatewayTests : IDisposable
         Assert.Equal(3, keys.Distinct().Count());
     }
 
+    [Theory]
+    [InlineData("tenantportal_starter_annual", "usd", 4_900L, "month", 1, "its lookup key is tenantportal_starter_annual")]
+    [InlineData(null, "usd", 4_900L, "month", 1, "its lookup key is not set")]
+    [InlineData("tenantportal_starter_monthly", "eur", 4_900L, "month", 1, "its currency is eur")]
+    [InlineData("tenantportal_starter_monthly", "usd", 4_000L, "month", 1, "its amount is 4000 cents")]
+    [InlineData("tenantportal_starter_monthly", "usd", null, "month", 1, "its amount is not a fixed unit amount")]
+    [InlineData("tenantportal_starter_monthly", "usd", 4_900L, "year", 1, "its interval is every 1 year")]
+    [InlineData("tenantportal_starter_monthly", "usd", 4_900L, "month", 3, "its interval is every 3 month")]
+    [InlineData("tenantportal_starter_monthly", "usd", 4_900L, null, 1, "its interval is not set")]
+    public async Task StartSubscriptionAsync_FailsNamingTheLookupKey_WhenTheFoundPriceDoesNotMatchThePlan(
+        string? lookupKey, string currency, long? amount, string? interval, int intervalCount, string mismatch)
+    {
+        var tenant = WithCustomer(NewTenant());
+        _stripe.OnPriceFound("price_wrong", lookupKey, currency, amount, interval, intervalCount).OnCheckoutSession();
+        var gateway = _stripe.CreateGateway();
+
+        var first = await gateway.StartSubscriptionAsync(tenant, SubscriptionTier.Starter, BillingCycle.Monthly, ReturnUrl, default);
+        var again = await gateway.StartSubscriptionAsync(tenant, SubscriptionTier.Starter, BillingCycle.Monthly, ReturnUrl, default);
+
+        Assert.False(first.IsSuccess);
+        Assert.Equal(ErrorCodes.PaymentProvider, first.Error.Code);
+        Assert.Contains("tenantportal_starter_monthly", first.Error.Message);
+        Assert.Contains("price_wrong", first.Error.Message);
+        Assert.Contains(mismatch, first.Error.Message);
+        Assert.False(again.IsSuccess); // a refused price is not remembered as the plan's
+        Assert.Equal(2, _stripe.CallsTo("GET", "/v1/prices").Count);
+        Assert.Empty(_stripe.CallsTo("POST", "/v1/checkout/sessions"));
+    }
+
+    [Fact]
+    public async Task ChangePlanAsync_FailsNamingTheLookupKey_WhenTheFoundPriceDoesNotMatchThePlan()
+    {
+        var tenant = WithSubscription(NewTenant(), "sub_1");
+        _stripe.OnPriceFound("price_pro_cheap", "tenantportal_professional_monthly", "usd", 19_900, "year").OnSubscription("sub_1");
+
+        var result = await _stripe.CreateGateway().ChangePlanAsync(tenant, SubscriptionTier.Professional, BillingCycle.Monthly, prorate: true, default);
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal(ErrorCodes.PaymentProvider, result.Error.Code);
+        Assert.Contains("tenantportal_professional_monthly", result.Error.Message);
+        Assert.Empty(_stripe.CallsTo("POST", "/v1/subscriptions/sub_1"));
+    }
+
     // ----- plan change -----
 
     [Fact]

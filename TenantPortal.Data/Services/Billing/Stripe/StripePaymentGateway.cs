@@ -80,7 +80,10 @@ public sealed class StripePaymentGateway : IPaymentGateway
         string? url = null;
         var error = await CallAsync("checkout session", tenant, async () =>
         {
-            var priceId = await _prices.PriceIdAsync(tier, cycle, cancellationToken);
+            var price = await _prices.PriceIdAsync(tier, cycle, cancellationToken);
+            if (!price.IsSuccess)
+                return RefusedPrice(tenant, price.Error);
+            var priceId = price.Value;
             var customerId = await EnsureCustomerAsync(tenant, cancellationToken);
             var metadata = PlanMetadata(tenant, tier, cycle);
             var session = await _checkoutSessions.CreateAsync(new CheckoutSessionCreateOptions
@@ -112,7 +115,10 @@ public sealed class StripePaymentGateway : IPaymentGateway
         var subscriptionId = tenant.StripeSubscriptionId;
         var error = await CallAsync("subscription plan change", tenant, async () =>
         {
-            var priceId = await _prices.PriceIdAsync(tier, cycle, cancellationToken);
+            var price = await _prices.PriceIdAsync(tier, cycle, cancellationToken);
+            if (!price.IsSuccess)
+                return RefusedPrice(tenant, price.Error);
+            var priceId = price.Value;
             var subscription = await _subscriptions.GetAsync(subscriptionId, cancellationToken: cancellationToken);
             var itemId = subscription.Items?.Data?.FirstOrDefault()?.Id;
             if (itemId is null)
@@ -193,7 +199,8 @@ public sealed class StripePaymentGateway : IPaymentGateway
     public async Task<Result<IssuedInvoice>> IssueInvoiceAsync(Tenant tenant, Invoice invoice, CancellationToken cancellationToken)
     {
         // A tenant's Stripe subscription bills the base price on its own; only what lies beyond it goes on this invoice.
-        // A tenant without one (e.g. subscribed on the ledger before Stripe was configured) is billed every line here.
+        // A tenant without one is billed every line here (the billing jobs keep such tenants' invoices on the ledger:
+        // PaymentGatewayRouting).
         var billable = invoice.Lines
             .Where(l => l.AmountCents != 0 && (l.Kind != InvoiceLineKind.Base || tenant.StripeSubscriptionId is null))
             .ToList();
@@ -315,6 +322,13 @@ public sealed class StripePaymentGateway : IPaymentGateway
             _logger.LogWarning(ex, "Stripe timed out on the {Request} for tenant {TenantId}", request, tenant.Id);
             return new Error(ErrorCodes.PaymentProvider, UnreachableMessage);
         }
+    }
+
+    // A price found by lookup key that is not what the plan says: an operator fixes it in Stripe.
+    private Error RefusedPrice(Tenant tenant, Error error)
+    {
+        _logger.LogError("Refused a Stripe price for tenant {TenantId}: {Message}", tenant.Id, error.Message);
+        return error;
     }
 
     private static Dictionary<string, string> PlanMetadata(Tenant tenant, SubscriptionTier tier, BillingCycle cycle) => new()
