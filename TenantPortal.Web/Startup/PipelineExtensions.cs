@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using TenantPortal.Web.Components;
 using TenantPortal.Web.Endpoints;
@@ -29,9 +30,16 @@ public static class PipelineExtensions
         // An empty error status of a page GET shows the not-found page (the request runs again there). A POST is not run
         // again (routed as a POST to a page that takes none, or reading a form that failed its antiforgery check, it
         // would fail itself): it keeps its status with a short text. /api answers with problem bodies.
-        app.UseWhen(c => HttpMethods.IsGet(c.Request.Method) || HttpMethods.IsHead(c.Request.Method),
-            b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
-        app.UseWhen(c => !HttpMethods.IsGet(c.Request.Method) && !HttpMethods.IsHead(c.Request.Method), b => b.UseStatusCodePages());
+        // The re-execution stays on the app's own pipeline: in a branch (UseWhen) it runs without the app's routing, and
+        // an anonymous download's 401 came back as the not-found page's 404.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseWhen(c => !HttpMethods.IsGet(c.Request.Method) && !HttpMethods.IsHead(c.Request.Method), b => b
+            .Use((context, next) =>
+            {
+                context.Features.Get<IStatusCodePagesFeature>()!.Enabled = false;
+                return next(context);
+            })
+            .UseStatusCodePages());
         app.UseMiddleware<ApiStatusProblemMiddleware>();
         app.UseMiddleware<TenantHostMiddleware>();
         app.UseAuthentication();

@@ -194,6 +194,7 @@ public sealed class StripeWebhookOrderTests(TenancyTestBed template) : IClassFix
         services.AddLogging();
         services.AddSingleton<TimeProvider>(bed.Time);
         services.AddSingleton<IMailSender>(bed.Mail);
+        services.AddSingleton<TenantPortal.Core.Common.IPortalAddresses>(bed.Addresses);
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         services.AddScoped<IDbContextFactory<PortalDbContext>>(sp => new PooledContextFactory(options, sp.GetRequiredService<TenantContext>()));
