@@ -97,9 +97,5 @@ public static class QuotaEndpoints
         {
             return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "body", $"The body is not valid JSON: {ex.Message}"));
         }
-        catch (InvalidOperationException)
-        {
-            return (default, 0, new BatchProblem(StatusCodes.Status400BadRequest, "body", $"body {JsonText.NotText}."));
-        }
     }
 }
