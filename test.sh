@@ -23,6 +23,9 @@ if ! find_chromium; then
   fi
 fi
 
+# The PostgreSQL and Redis servers of the data, Redis and scale-out tests (loopback, a folder of their own; idempotent).
+deploy/test-servers.sh up
+
 results="$(mktemp -d)"
 status=0
 dotnet test TenantPortal.sln --logger "trx;LogFileName=results.trx" --results-directory "$results" || status=$?

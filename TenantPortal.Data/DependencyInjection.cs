@@ -63,6 +63,7 @@ public static class DependencyInjection
                 services.AddSingleton(_ => new SqliteUsageWriter(database.ConnectionString, metering.SynchronousFull));
                 services.AddScoped<IUsageEventStore, SqliteUsageEventStore>();
                 services.AddSingleton<IRollupStore, SqliteRollupStore>();
+                services.AddSingleton<IUsageCommitBarrier, SqliteUsageCommitBarrier>();
                 break;
             case DatabaseProvider.SqlServer:
                 // Row-level security reads the session context this interceptor sets on every command.

@@ -17,7 +17,7 @@ public sealed record DatabaseOptions
     /// <summary>Which engine.</summary>
     public DatabaseProvider Provider { get; init; }
 
-    /// <summary>Apply migrations at start-up (default: on for SQLite, off for SQL Server).</summary>
+    /// <summary>Apply migrations at start-up (default: on for SQLite, off for the server databases).</summary>
     public bool AutoMigrate { get; init; }
 
     /// <summary>The connection string.</summary>
@@ -35,7 +35,7 @@ public sealed record DatabaseOptions
         if (string.IsNullOrWhiteSpace(providerText))
             provider = DatabaseProvider.Sqlite;
         else if (!Enum.TryParse(providerText, ignoreCase: true, out provider) || !Enum.IsDefined(provider))
-            throw new InvalidSettingException($"{SectionName}:Provider", $"'{providerText}' is not supported; use Sqlite or SqlServer.");
+            throw new InvalidSettingException($"{SectionName}:Provider", $"'{providerText}' is not supported; use Sqlite, SqlServer or PostgreSql.");
 
         var autoMigrateText = section["AutoMigrate"];
         bool autoMigrate;
@@ -47,8 +47,8 @@ public sealed record DatabaseOptions
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            if (provider == DatabaseProvider.SqlServer)
-                throw new InvalidSettingException($"ConnectionStrings:{ConnectionStringName}", "is required with Database:Provider=SqlServer.");
+            if (provider != DatabaseProvider.Sqlite)
+                throw new InvalidSettingException($"ConnectionStrings:{ConnectionStringName}", $"is required with Database:Provider={provider}.");
             connectionString = DefaultSqliteConnectionString;
         }
         return new DatabaseOptions { Provider = provider, AutoMigrate = autoMigrate, ConnectionString = connectionString };

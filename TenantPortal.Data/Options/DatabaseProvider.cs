@@ -7,4 +7,6 @@ public enum DatabaseProvider
     Sqlite,
     /// <summary>Production: SQL Server or Azure SQL.</summary>
     SqlServer,
+    /// <summary>Production without SQL Server: PostgreSQL (Npgsql), with Hangfire on PostgreSQL and row-level security.</summary>
+    PostgreSql,
 }

@@ -7,4 +7,6 @@ public enum JobStorageKind
     InMemory,
     /// <summary>In SQL Server, shared by every instance.</summary>
     SqlServer,
+    /// <summary>In PostgreSQL (Hangfire.PostgreSql), shared by every instance.</summary>
+    PostgreSql,
 }

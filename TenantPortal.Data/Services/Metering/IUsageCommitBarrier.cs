@@ -1,0 +1,20 @@
+using System.Data.Common;
+
+namespace TenantPortal.Data.Services.Metering;
+
+/// <summary>
+/// Orders readers of the event table's highest id after every ingest transaction that could still commit an id below it.
+/// On a server database ids are handed out at insert and transactions commit out of id order, so <c>MAX(Id)</c> is no
+/// watermark by itself: an open transaction may still commit a lower id. An ingest transaction enters the barrier
+/// (shared) before it takes any id and holds it until it ends; a reader that needs a watermark closes the barrier
+/// (exclusive) in its own transaction: it waits for the open ingest transactions to end, and none begins until the
+/// reader's transaction ends, so every id at or below the <c>MAX(Id)</c> it then reads is committed.
+/// </summary>
+public interface IUsageCommitBarrier
+{
+    /// <summary>Inside an ingest transaction, before its first insert: held (shared) until the transaction ends.</summary>
+    Task EnterIngestAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>Inside a reader's transaction: waits for open ingest transactions and holds new ones off until it ends.</summary>
+    Task CloseAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+}
