@@ -117,42 +117,13 @@ CONF
   head -n 1 "$DIR/postgresql/postmaster.pid" >"$DIR/postgresql.pid"
 }
 
-# Two roles: the owner owns the database and its schemas and runs the migrations; the portal's role owns nothing,
-# cannot bypass row-level security and may only read and write rows (and use sequences) of what the owner creates.
+# Two roles (deploy/postgres/roles.sql, which docker-compose.yml's postgres service runs too): the owner owns the
+# database and its schemas and runs the migrations; the portal's role owns nothing, cannot bypass row-level security
+# and may only read and write rows (and use sequences) of what the owner creates.
 prepare_database() {
-  local owner_password app_password
-  owner_password="$(secret postgres-owner.password)"
-  app_password="$(secret postgres-app.password)"
-  psql_admin -d postgres -v owner="$OWNER_ROLE" -v app="$APP_ROLE" -v db="$DATABASE" \
-    -v owner_password="$owner_password" -v app_password="$app_password" <<'SQL'
-SET client_min_messages = warning;
-SELECT format('CREATE ROLE %I LOGIN', :'owner') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'owner') \gexec
-SELECT format('CREATE ROLE %I LOGIN', :'app') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app') \gexec
-ALTER ROLE :"owner" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD :'owner_password';
-ALTER ROLE :"app" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT PASSWORD :'app_password';
-SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'owner') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \gexec
-SQL
-  psql_admin -d "$DATABASE" -v owner="$OWNER_ROLE" -v app="$APP_ROLE" -v db="$DATABASE" <<'SQL'
-SET client_min_messages = warning;
-REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
-GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO :"app";
-ALTER SCHEMA public OWNER TO :"owner";
-REVOKE ALL ON SCHEMA public FROM PUBLIC;
-GRANT USAGE ON SCHEMA public TO :"app";
--- Whatever the owner creates later (the migrations' tables, sequences, schemas), in any schema.
-ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app";
-ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" GRANT USAGE, SELECT ON SEQUENCES TO :"app";
-ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" GRANT USAGE ON SCHEMAS TO :"app";
--- What exists already (a re-run after new migrations is covered by the defaults; this covers an older folder).
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app";
-GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO :"app";
--- Hangfire's storage: its schema belongs to the owner; Hangfire.PostgreSql creates and upgrades its own tables there
--- when an instance starts (they hold jobs, never tenant rows), so the portal's role may create in that schema only.
-CREATE SCHEMA IF NOT EXISTS hangfire AUTHORIZATION :"owner";
-GRANT USAGE, CREATE ON SCHEMA hangfire TO :"app";
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA hangfire TO :"app";
-GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA hangfire TO :"app";
-SQL
+  psql_admin -d postgres -v db="$DATABASE" -v owner="$OWNER_ROLE" -v app="$APP_ROLE" \
+    -v owner_password="$(secret postgres-owner.password)" -v app_password="$(secret postgres-app.password)" \
+    <"$REPO/deploy/postgres/roles.sql" >/dev/null
 }
 
 start_redis() {
