@@ -31,9 +31,5 @@ ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" GRANT USAGE ON SCHEMAS TO :"app";
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app";
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO :"app";
 
--- Hangfire's storage: the schema is the owner's; Hangfire.PostgreSql creates and upgrades its own tables in it when an
--- instance starts (jobs, servers, locks: never a tenant's rows), so the portal's role may create objects there only.
-CREATE SCHEMA IF NOT EXISTS hangfire AUTHORIZATION :"owner";
-GRANT USAGE, CREATE ON SCHEMA hangfire TO :"app";
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA hangfire TO :"app";
-GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA hangfire TO :"app";
+-- Hangfire's schema (hangfire) is created and upgraded by --migrate-only as the owner, like the migrations; the defaults
+-- above give the portal's role what Hangfire does at run time (rows, SELECT … FOR UPDATE, sequences) and nothing more.
