@@ -23,6 +23,7 @@ DATABASE=tenantportal
 OWNER_ROLE=tenantportal_owner
 APP_ROLE=tenantportal_app
 OPERATOR_EMAIL=operator@tenantportal.local
+# The demo users' password: the portal's default (Demo:Password), printed by `up`.
 DEMO_PASSWORD=Demo-Portal-2026
 # Generous: a cold first start migrates, seeds 90 days of demo usage and JIT-compiles on a shared machine.
 READY_TIMEOUT_SECONDS="${TENANTPORTAL_CLUSTER_READY_TIMEOUT:-300}"
@@ -204,7 +205,6 @@ portal_settings() {
     "Operator__Email=$OPERATOR_EMAIL"
     "Operator__Password=$(operator_password)"
     "Demo__Seed=$seed"
-    "Demo__Password=$DEMO_PASSWORD"
     "Email__PickupDirectory=$DIR/mail"
     "DataProtection__Certificate__Path=$DIR/secrets/dataprotection.pfx"
     "DataProtection__Certificate__Password=$(secret dataprotection.password)"

@@ -1,14 +1,43 @@
 using System.Text.RegularExpressions;
+using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 
 namespace TenantPortal.Tests.Infrastructure;
 
 /// <summary>
-/// The environment the repository's Dockerfile and docker-compose.yml give the portal, read as Docker and Compose read
-/// them, so that a test can start the portal (its build or its published output) the way a container would be started.
+/// The environment the repository's Dockerfile and compose files give the portal, read as Docker and Compose read them,
+/// so that a test can start the portal (its build or its published output) the way a container would be started.
 /// </summary>
 public static partial class DeploymentFiles
 {
+    /// <summary>The production topology on PostgreSQL: Redis, three portals, nginx (the same as deploy/local-cluster.sh).</summary>
+    public const string ComposeFile = "docker-compose.yml";
+
+    /// <summary>The portal on SQL Server 2022.</summary>
+    public const string SqlServerComposeFile = "docker-compose.sqlserver.yml";
+
+    /// <summary>
+    /// A compose file as Compose reads it: YAML with its anchors, aliases and <c>&lt;&lt;</c> merge keys resolved (the
+    /// services share one environment that way).
+    /// </summary>
+    public static Dictionary<object, object> ReadCompose(string file)
+    {
+        using var reader = new StringReader(File.ReadAllText(RepositoryRoot.Combine(file)));
+        return new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(new MergingParser(new Parser(reader)));
+    }
+
+    /// <summary>A compose file's services, by name.</summary>
+    public static Dictionary<object, object> ComposeServices(string file) => (Dictionary<object, object>)ReadCompose(file)["services"];
+
+    /// <summary>A service's <c>environment</c> as written (variables not substituted).</summary>
+    public static Dictionary<string, string> RawComposeEnvironment(string file, string service)
+    {
+        var services = ComposeServices(file);
+        Assert.True(services.ContainsKey(service), $"{file} has no service {service}.");
+        return ((Dictionary<object, object>)((Dictionary<object, object>)services[service])["environment"])
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
+    }
+
     /// <summary>The Dockerfile's <c>ENV</c> variables (of the runtime stage, the last one declared wins).</summary>
     public static Dictionary<string, string> DockerfileEnvironment()
     {
@@ -19,13 +48,16 @@ public static partial class DeploymentFiles
     }
 
     /// <summary>
-    /// The shell variables that the README's <c>docker compose up</c> command sets, each <c>&lt;placeholder&gt;</c> (such
-    /// as <c>'&lt;12+ characters&gt;'</c>) filled in with <paramref name="secret"/>, as a reader would.
+    /// The shell variables that the README's <c>docker compose up</c> command for <paramref name="file"/> sets, each
+    /// <c>&lt;placeholder&gt;</c> (such as <c>'&lt;12+ characters&gt;'</c>) filled in with <paramref name="secret"/>, as a
+    /// reader would.
     /// </summary>
-    public static Dictionary<string, string> ReadmeComposeVariables(string secret)
+    public static Dictionary<string, string> ReadmeComposeVariables(string secret, string file = ComposeFile)
     {
-        var command = ComposeUpCommand().Match(File.ReadAllText(RepositoryRoot.Combine("README.md")));
-        Assert.True(command.Success, "The README has no `NAME='…' docker compose up` command.");
+        var fileOption = file == ComposeFile ? "" : $"-f {Regex.Escape(file)} ";
+        var command = Regex.Match(File.ReadAllText(RepositoryRoot.Combine("README.md")),
+            $@"^((?:\w+='[^']*'\s+)+)docker compose {fileOption}up", RegexOptions.Multiline);
+        Assert.True(command.Success, $"The README has no `NAME='…' docker compose {fileOption}up` command.");
         return ShellVariable().Matches(command.Groups[1].Value)
             .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.StartsWith('<') ? secret : m.Groups[2].Value);
     }
@@ -35,15 +67,8 @@ public static partial class DeploymentFiles
     /// substituted as Compose does from <paramref name="variables"/> (the shell's variables of the README's command): an
     /// unset or empty variable takes the default, and one that is required fails the test with the file's message.
     /// </summary>
-    public static Dictionary<string, string> ComposeEnvironment(string service, IReadOnlyDictionary<string, string> variables)
-    {
-        var file = new DeserializerBuilder().Build()
-            .Deserialize<Dictionary<object, object>>(File.ReadAllText(RepositoryRoot.Combine("docker-compose.yml")));
-        var services = (Dictionary<object, object>)file["services"];
-        Assert.True(services.ContainsKey(service), $"docker-compose.yml has no service {service}.");
-        var environment = (Dictionary<object, object>)((Dictionary<object, object>)services[service])["environment"];
-        return environment.ToDictionary(e => (string)e.Key, e => Substitute((string?)e.Value ?? "", variables));
-    }
+    public static Dictionary<string, string> ComposeEnvironment(string file, string service, IReadOnlyDictionary<string, string> variables) =>
+        RawComposeEnvironment(file, service).ToDictionary(e => e.Key, e => Substitute(file, e.Value, variables));
 
     /// <summary>
     /// The same settings on SQLite in <paramref name="databaseFile"/> instead of SQL Server (no SQL Server in the test
@@ -57,7 +82,7 @@ public static partial class DeploymentFiles
         return sqlite;
     }
 
-    private static string Substitute(string value, IReadOnlyDictionary<string, string> variables) =>
+    private static string Substitute(string file, string value, IReadOnlyDictionary<string, string> variables) =>
         ComposeReference().Replace(value, m =>
         {
             var name = m.Groups[1].Value;
@@ -65,13 +90,10 @@ public static partial class DeploymentFiles
             return m.Groups[2].Value switch
             {
                 ":-" => set.Length > 0 ? set : m.Groups[3].Value,
-                ":?" => set.Length > 0 ? set : throw new InvalidOperationException($"docker-compose.yml: {name}: {m.Groups[3].Value}"),
+                ":?" => set.Length > 0 ? set : throw new InvalidOperationException($"{file}: {name}: {m.Groups[3].Value}"),
                 _ => set,
             };
         });
-
-    [GeneratedRegex(@"^((?:\w+='[^']*'\s+)+)docker compose up", RegexOptions.Multiline)]
-    private static partial Regex ComposeUpCommand();
 
     [GeneratedRegex(@"(\w+)='([^']*)'")]
     private static partial Regex ShellVariable();

@@ -5,15 +5,18 @@ using Microsoft.Extensions.Configuration;
 using TenantPortal.Data.Options;
 using TenantPortal.Tests.Infrastructure;
 using TenantPortal.Web.Startup;
-using YamlDotNet.Serialization;
 
 namespace TenantPortal.Tests.Web.Deployment;
 
-/// <summary>docker-compose.yml read as Compose would read it, and checked against the portal's real settings.</summary>
+/// <summary>
+/// docker-compose.sqlserver.yml (the portal on SQL Server) read as Compose would read it, and checked against the portal's
+/// real settings. The PostgreSQL topology of docker-compose.yml is <see cref="ProductionTopologyTests"/>'.
+/// </summary>
 public partial class DockerComposeTests
 {
-    private static readonly Dictionary<object, object> Services = (Dictionary<object, object>)
-        new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(File.ReadAllText(RepositoryRoot.Combine("docker-compose.yml")))["services"];
+    private const string ComposeFile = DeploymentFiles.SqlServerComposeFile;
+
+    private static readonly Dictionary<object, object> Services = DeploymentFiles.ComposeServices(ComposeFile);
 
     [Fact]
     public void SqlServer_Is2022_WithItsPasswordFromTheEnvironment_AndAHealthCheckUsingSqlcmd()
@@ -45,36 +48,51 @@ public partial class DockerComposeTests
         Assert.Equal("service_healthy", ((Dictionary<object, object>)dependsOn["sqlserver"])["condition"]);
         Assert.Equal("service_completed_successfully", ((Dictionary<object, object>)dependsOn["migrate"])["condition"]);
 
-        // The one-shot step runs the same image in the portal's migrate-only mode, on the same database.
+        // The one-shot step runs the same image in the portal's migrate-only mode, on the same server and database (with
+        // the owner's login: see ThePortalLogsIn_AsItsOwnLoginThatIsNotDbOwner_WhileTheMigrationsRunAsSa).
         var migrate = Service("migrate");
         Assert.Equal(".", (string)migrate["build"]);
         Assert.Equal([MigrateOnly.Argument], ((List<object>)migrate["command"]).Cast<string>());
-        Assert.Equal(environment["ConnectionStrings__Portal"], Environment(migrate)["ConnectionStrings__Portal"]);
+        var portalConnection = new SqlConnectionStringBuilder(environment["ConnectionStrings__Portal"]);
+        var migrateConnection = new SqlConnectionStringBuilder(Environment(migrate)["ConnectionStrings__Portal"]);
+        Assert.Equal(portalConnection.DataSource, migrateConnection.DataSource);
+        Assert.Equal(portalConnection.InitialCatalog, migrateConnection.InitialCatalog);
         Assert.Equal("SqlServer", Environment(migrate)["Database__Provider"]);
     }
 
     [Fact]
-    public void ThePortalsConnectionString_PointsAtTheSqlServerService_WithTheSamePasswordVariable()
+    public void ThePortalLogsIn_AsItsOwnLoginThatIsNotDbOwner_WhileTheMigrationsRunAsSa()
     {
-        var connection = new SqlConnectionStringBuilder(Environment(Service("portal"))["ConnectionStrings__Portal"]);
+        var portal = new SqlConnectionStringBuilder(Environment(Service("portal"))["ConnectionStrings__Portal"]);
+        var migrate = new SqlConnectionStringBuilder(Environment(Service("migrate"))["ConnectionStrings__Portal"]);
 
-        Assert.Equal("sqlserver,1433", connection.DataSource);
-        Assert.Equal("sa", connection.UserID);
-        Assert.Equal(Environment(Service("sqlserver"))["MSSQL_SA_PASSWORD"], connection.Password);
+        Assert.Equal("sqlserver,1433", portal.DataSource);
+        Assert.Equal("sa", migrate.UserID);
+        Assert.Equal(Environment(Service("sqlserver"))["MSSQL_SA_PASSWORD"], migrate.Password);
+        // sa (sysadmin) or a member of db_owner could alter or drop the row-level security policy.
+        Assert.NotEqual("sa", portal.UserID, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal("${MSSQL_PORTAL_PASSWORD:?set MSSQL_PORTAL_PASSWORD}", portal.Password);
+
+        var logins = Service("logins");
+        var script = File.ReadAllText(RepositoryRoot.Combine("deploy/sqlserver/portal-login.sql"));
+        // The logins step creates exactly that login with that password, after the migrations and before the portal.
+        Assert.Contains($"CREATE LOGIN {portal.UserID} WITH PASSWORD = N'$(PORTAL_LOGIN_PASSWORD)'", script);
+        Assert.Equal(portal.Password, Environment(logins)["PORTAL_LOGIN_PASSWORD"]);
+        Assert.Contains("./deploy/sqlserver/portal-login.sql:/tenantportal/portal-login.sql:ro", ((List<object>)logins["volumes"]).Cast<string>());
+        Assert.Contains("/tenantportal/portal-login.sql", ((List<object>)logins["entrypoint"]).Cast<string>());
+        Assert.Equal("service_completed_successfully", ((Dictionary<object, object>)((Dictionary<object, object>)logins["depends_on"])["migrate"])["condition"]);
+        Assert.Equal("service_completed_successfully", ((Dictionary<object, object>)((Dictionary<object, object>)Service("portal")["depends_on"])["logins"])["condition"]);
+        foreach (var role in new[] { "db_datareader", "db_datawriter" })
+            Assert.Contains($"ALTER ROLE {role} ADD MEMBER {portal.UserID};", script);
+        Assert.DoesNotMatch(@"(?i)db_owner\s+ADD|db_ddladmin|db_securityadmin|ALTER ANY SECURITY POLICY|CONTROL|SCHEMA::(security|dbo)", script.Replace("not db_owner", "", StringComparison.Ordinal));
     }
 
     [Fact]
     public void EveryEnvironmentKeyOfThePortal_IsARealSetting_DocumentedInTheReadme_AndReadsAsIntended()
     {
         var environment = Environment(Service("portal")).Concat(Environment(Service("migrate"))).DistinctBy(e => e.Key).ToList();
-        var readme = File.ReadAllText(RepositoryRoot.Combine("README.md"));
 
-        foreach (var (key, _) in environment)
-        {
-            var setting = key.Replace("__", ":", StringComparison.Ordinal);
-            Assert.True(IsRealSetting(setting), $"{key}: the portal has no setting {setting}.");
-            Assert.Contains($"`{setting}`", readme);
-        }
+        AssertRealDocumentedSettings(environment.Select(e => e.Key));
 
         // Read by the portal's own option readers, with the variables substituted as Compose would.
         var configuration = new ConfigurationBuilder()
@@ -84,7 +102,7 @@ public partial class DockerComposeTests
         Assert.Equal(DatabaseProvider.SqlServer, database.Provider);
         Assert.False(database.AutoMigrate); // the migrate service does it, once
         Assert.Equal(QuotaCacheMode.None, MeteringOptions.Read(configuration, database.Provider).QuotaCache);
-        Assert.Equal("Server=sqlserver,1433;Database=TenantPortal;User Id=sa;Password=sample-value;TrustServerCertificate=True", database.ConnectionString);
+        Assert.Equal("Server=sqlserver,1433;Database=TenantPortal;User Id=tenantportal_app;Password=sample-value;TrustServerCertificate=True", database.ConnectionString);
     }
 
     [Fact]
@@ -92,8 +110,7 @@ public partial class DockerComposeTests
     {
         var portal = Service("portal");
         var environment = Environment(portal);
-        var secrets = (Dictionary<object, object>)new DeserializerBuilder().Build()
-            .Deserialize<Dictionary<object, object>>(File.ReadAllText(RepositoryRoot.Combine("docker-compose.yml")))["secrets"];
+        var secrets = (Dictionary<object, object>)DeploymentFiles.ReadCompose(ComposeFile)["secrets"];
 
         var secret = Assert.Single(((List<object>)portal["secrets"]).Cast<string>());
         Assert.Equal($"/run/secrets/{secret}", environment["DataProtection__Certificate__Path"]);
@@ -102,12 +119,14 @@ public partial class DockerComposeTests
         Assert.Contains("*.pfx", File.ReadAllLines(RepositoryRoot.Combine(".gitignore")));
     }
 
-    [Fact]
-    public void TheFileHoldsNoSecret_EveryPasswordComesFromTheEnvironment()
+    [Theory]
+    [InlineData(DeploymentFiles.ComposeFile)]
+    [InlineData(DeploymentFiles.SqlServerComposeFile)]
+    public void TheFileHoldsNoSecret_EveryPasswordComesFromTheEnvironment(string file)
     {
-        foreach (var (name, _) in Services)
+        foreach (var (name, _) in DeploymentFiles.ComposeServices(file))
         {
-            foreach (var (key, value) in Environment(Service((string)name)))
+            foreach (var (key, value) in DeploymentFiles.RawComposeEnvironment(file, (string)name))
             {
                 if (SecretKey().IsMatch(key))
                     Assert.Matches(@"^\$\{[A-Z_]+(:[-?][^}]*)?\}$", value);
@@ -116,7 +135,19 @@ public partial class DockerComposeTests
             }
         }
         // A ${VAR:-default} must not default a secret.
-        Assert.DoesNotMatch(@"PASSWORD:-[^}]", File.ReadAllText(RepositoryRoot.Combine("docker-compose.yml")));
+        Assert.DoesNotMatch(@"PASSWORD:-[^}]", File.ReadAllText(RepositoryRoot.Combine(file)));
+    }
+
+    /// <summary>Each key (<c>Section__Name</c>) is a setting of the portal's options and the README's configuration names it.</summary>
+    internal static void AssertRealDocumentedSettings(IEnumerable<string> keys)
+    {
+        var readme = File.ReadAllText(RepositoryRoot.Combine("README.md"));
+        foreach (var key in keys.Where(k => !k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)))
+        {
+            var setting = Regex.Replace(key.Replace("__", ":", StringComparison.Ordinal), @":\d+$", "");
+            Assert.True(IsRealSetting(setting), $"{key}: the portal has no setting {setting}.");
+            Assert.Contains($"`{setting}`", readme);
+        }
     }
 
     // A setting is real when an options type binds it: "Section:Property" against the type whose SectionName is Section.
@@ -138,12 +169,13 @@ public partial class DockerComposeTests
     private static Dictionary<object, object> Service(string name) => (Dictionary<object, object>)Services[name];
 
     private static Dictionary<string, string> Environment(Dictionary<object, object> service) =>
-        ((Dictionary<object, object>)service["environment"]).ToDictionary(e => (string)e.Key, e => (string)e.Value);
+        ((Dictionary<object, object>)service["environment"]).ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
 
     [GeneratedRegex(@"password|secret|token|apikey", RegexOptions.IgnoreCase)]
     private static partial Regex SecretKey();
 
-    [GeneratedRegex(@"Password=([^;]*)", RegexOptions.IgnoreCase)]
+    // Up to the next ';' (ADO.NET, Npgsql) or ',' (StackExchange.Redis).
+    [GeneratedRegex(@"Password=([^;,]*)", RegexOptions.IgnoreCase)]
     private static partial Regex PasswordInConnectionString();
 
     [GeneratedRegex(@"\$\{[A-Z_]+(:[-?][^}]*)?\}")]

@@ -9,7 +9,7 @@ namespace TenantPortal.Tests.Web.Deployment;
 
 /// <summary>
 /// What the image would hold, without Docker: <c>dotnet publish</c> of the project and configuration the Dockerfile
-/// publishes, its ENTRYPOINT's DLL started from that output as docker-compose.yml starts it (Production, plain HTTP),
+/// publishes, its ENTRYPOINT's DLL started from that output as docker-compose.sqlserver.yml starts it (Production, plain HTTP),
 /// its HEALTHCHECK's command run against it, and the operator's log-in at the compose file's public address.
 /// </summary>
 public partial class DockerPublishTests
@@ -41,19 +41,19 @@ public partial class DockerPublishTests
             Assert.True(File.Exists(Path.ChangeExtension(dll, ".staticwebassets.endpoints.json")), "The static assets' endpoints are not published.");
             Assert.True(File.Exists(Path.Combine(output, "appsettings.json")));
 
-            // The published portal started as docker-compose.yml starts the image (the Dockerfile's environment and the
+            // The published portal started as docker-compose.sqlserver.yml starts the image (the Dockerfile's environment and the
             // service's, with the variables of the README's command; on SQLite, as there is no SQL Server here): the
             // `migrate` step, then `portal` — Production, over plain HTTP, opened at its Portal__PublicUrl.
             var directory = Path.Combine(output, "run");
             Directory.CreateDirectory(directory);
             var database = Path.Combine(directory, "portal.db");
-            var variables = DeploymentFiles.ReadmeComposeVariables(OperatorPassword);
+            var variables = DeploymentFiles.ReadmeComposeVariables(OperatorPassword, DeploymentFiles.SqlServerComposeFile);
             var (migrated, migrateLog) = await RunAsync("dotnet", directory, TestTimeouts.Generous,
-                ContainerEnvironment(DeploymentFiles.OnSqlite(DeploymentFiles.ComposeEnvironment("migrate", variables), database)),
+                ContainerEnvironment(DeploymentFiles.OnSqlite(DeploymentFiles.ComposeEnvironment(DeploymentFiles.SqlServerComposeFile, "migrate", variables), database)),
                 dll, MigrateOnly.Argument);
             Assert.True(migrated == 0, $"The migrate step failed:\n{migrateLog}");
 
-            var environment = ContainerEnvironment(DeploymentFiles.OnSqlite(DeploymentFiles.ComposeEnvironment("portal", variables), database));
+            var environment = ContainerEnvironment(DeploymentFiles.OnSqlite(DeploymentFiles.ComposeEnvironment(DeploymentFiles.SqlServerComposeFile, "portal", variables), database));
             // The compose file mounts dataprotection.pfx as a secret at this path; here it is a certificate made with the
             // password the README's command gives.
             Assert.Equal("/run/secrets/dataprotection-certificate", environment["DataProtection__Certificate__Path"]);

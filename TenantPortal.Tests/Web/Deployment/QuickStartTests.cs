@@ -6,7 +6,7 @@ namespace TenantPortal.Tests.Web.Deployment;
 
 /// <summary>
 /// The README's Docker quick start as written, without Docker: the portal started in Production with the Dockerfile's
-/// environment plus the <c>docker run</c> line's (or the compose file's <c>portal</c> service's, on SQLite instead of SQL
+/// environment plus the <c>docker run</c> line's (or the SQL Server compose file's <c>portal</c> service's, on SQLite instead of SQL
 /// Server), over plain HTTP, opened at <c>http://localhost:8080</c> as the README says — and the operator logs in.
 /// </summary>
 public partial class QuickStartTests
@@ -27,7 +27,7 @@ public partial class QuickStartTests
     [Fact]
     public async Task TheComposeFilesPortalService_GivesAPortalTheOperatorLogsInto_OverHttpOnLocalhost()
     {
-        var environment = DeploymentFiles.ComposeEnvironment("portal", DeploymentFiles.ReadmeComposeVariables(OperatorPassword));
+        var environment = DeploymentFiles.ComposeEnvironment(DeploymentFiles.SqlServerComposeFile, "portal", DeploymentFiles.ReadmeComposeVariables(OperatorPassword, DeploymentFiles.SqlServerComposeFile));
         Assert.Equal("SqlServer", environment.GetValueOrDefault("Database__Provider"));
         // No SQL Server here: the same service on SQLite (the database is not what this test is about).
         environment.Remove("Database__Provider");
