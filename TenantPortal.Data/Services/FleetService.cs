@@ -59,13 +59,15 @@ public sealed class FleetService(IDbContextFactory<PortalDbContext> contexts, IT
             FleetSortColumn.Tier => Order(filtered, p => p.TierRank, query.Descending),
             FleetSortColumn.Status => Order(filtered, p => p.StatusRank, query.Descending),
             FleetSortColumn.Members => Order(filtered, p => p.Members, query.Descending),
-            FleetSortColumn.ApiCallsPercent => Order(filtered, p => p.ApiCallsPercent, query.Descending),
-            FleetSortColumn.StoragePercent => Order(filtered, p => p.StoragePercent, query.Descending),
-            FleetSortColumn.GpuHoursPercent => Order(filtered, p => p.GpuHoursPercent, query.Descending),
+            FleetSortColumn.ApiCallsPercent => Order(filtered, p => p.ApiCallsPercent ?? UnlimitedSortKey, query.Descending),
+            FleetSortColumn.StoragePercent => Order(filtered, p => p.StoragePercent ?? UnlimitedSortKey, query.Descending),
+            FleetSortColumn.GpuHoursPercent => Order(filtered, p => p.GpuHoursPercent ?? UnlimitedSortKey, query.Descending),
             FleetSortColumn.Mrr => Order(filtered, p => p.MrrCents, query.Descending),
             FleetSortColumn.Created => Order(filtered, p => p.CreatedAt, query.Descending),
             _ => Order(filtered, p => p.Name, query.Descending),
         };
+        // An unlimited quota (null percent) sorts below 0 % on every provider: PostgreSQL puts nulls last ascending and
+        // first descending, SQLite and SQL Server the other way round, so the key is never null.
         return sorted.ThenBy(p => p.Name).ThenBy(p => p.Id)
             .Skip(Math.Max(0, query.Skip))
             .Take(Math.Clamp(query.Take, 1, FleetQuery.MaxTake));
@@ -161,6 +163,9 @@ public sealed class FleetService(IDbContextFactory<PortalDbContext> contexts, IT
     }
 
     private const double Unlimited = (double)PlanCatalog.Unlimited;
+
+    // Below any percentage: where an unlimited quota (a null percent) sorts.
+    private const double UnlimitedSortKey = -1;
 
     private static (double Free, double Starter, double Professional, double Enterprise) PlanLimits(UsageMetric metric) =>
         ((double)PlanCatalog.Free.Limit(metric), (double)PlanCatalog.Starter.Limit(metric),

@@ -1,6 +1,7 @@
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Data.Identity;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Tenancy;
 using TenantPortal.Tests.Builders;
@@ -8,9 +9,13 @@ using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data;
 
-public class TenantAccessServiceTests : IAsyncLifetime
+public abstract class TenantAccessServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly SqliteTestDatabase _database = new();
+    public sealed class Sqlite() : TenantAccessServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : TenantAccessServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = TestDatabase.Create(provider);
     private readonly TenantContext _tenant = new();
     private TenantAccessService _service = default!;
     private string _userId = "";

@@ -2,15 +2,20 @@ using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Tenancy;
 using TenantPortal.Tests.Builders;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data;
 
-public class TenantIsolationTests : IAsyncLifetime
+public abstract class TenantIsolationTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly SqliteTestDatabase _database = new();
+    public sealed class Sqlite() : TenantIsolationTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : TenantIsolationTests(DatabaseProvider.PostgreSql);
+
+    private readonly TestDatabase _database = TestDatabase.Create(provider);
     private Guid _tenantA;
     private Guid _tenantB;
 

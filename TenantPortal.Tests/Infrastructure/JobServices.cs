@@ -71,15 +71,9 @@ public static class JobServices
         return await work(scope.ServiceProvider.GetRequiredService<TService>());
     }
 
-    private sealed class InterceptedContextFactory(SqliteTestDatabase database, TenantContext tenant, IInterceptor? interceptor)
+    private sealed class InterceptedContextFactory(TestDatabase database, TenantContext tenant, IInterceptor? interceptor)
         : IDbContextFactory<PortalDbContext>
     {
-        public PortalDbContext CreateDbContext()
-        {
-            var options = new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(database.ConnectionString);
-            if (interceptor is not null)
-                options.AddInterceptors(interceptor);
-            return new SqlitePortalDbContext(options.Options, tenant);
-        }
+        public PortalDbContext CreateDbContext() => interceptor is null ? database.CreateContext(tenant) : database.CreateContext(tenant, interceptor);
     }
 }

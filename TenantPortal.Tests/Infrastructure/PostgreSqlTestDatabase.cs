@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 using TenantPortal.Data;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Tenancy;
 
 namespace TenantPortal.Tests.Infrastructure;
@@ -9,50 +11,70 @@ namespace TenantPortal.Tests.Infrastructure;
 /// <summary>
 /// A fresh, migrated PostgreSQL database per test class instance on the tests' server (<see cref="TestServers"/>); dropped
 /// afterwards. The schema is migrated once per migration set into a template database, and each test database is a
-/// copy of it (<c>CREATE DATABASE … TEMPLATE</c>), which takes a fraction of a migration.
+/// copy of it (<c>CREATE DATABASE … TEMPLATE</c>), which takes a fraction of a migration. Contexts are configured as the
+/// portal's (<see cref="PostgreSqlContextOptions"/>: one data source, the retrying execution strategy).
 /// </summary>
-public sealed class PostgreSqlTestDatabase : IAsyncLifetime
+public sealed class PostgreSqlTestDatabase : TestDatabase
 {
     private static readonly SemaphoreSlim TemplateLock = new(1, 1);
     private static string? _template;
+    private NpgsqlDataSource? _dataSource;
+    private bool _created;
 
     public PostgreSqlTestDatabase() => Name = $"tp_test_{Guid.NewGuid():N}";
+
+    /// <inheritdoc />
+    public override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 
     /// <summary>The database's name.</summary>
     public string Name { get; }
 
     /// <summary>A connection string to this database, as the server's superuser (the owner of the schema).</summary>
-    public string ConnectionString => new NpgsqlConnectionStringBuilder(TestServers.PostgreSql) { Database = Name, Pooling = true }.ToString();
+    public override string ConnectionString => new NpgsqlConnectionStringBuilder(TestServers.PostgreSql) { Database = Name, Pooling = true }.ToString();
+
+    /// <summary>This database's data source (the portal has one per process), shared by its contexts.</summary>
+    public NpgsqlDataSource DataSource => _dataSource ??= new NpgsqlDataSourceBuilder(ConnectionString).Build();
 
     /// <summary>A context working for the given tenant context.</summary>
-    public PostgreSqlPortalDbContext CreateContext(TenantContext tenant) =>
-        new(new DbContextOptionsBuilder<PostgreSqlPortalDbContext>().UseNpgsql(ConnectionString).Options, tenant);
+    public override PostgreSqlPortalDbContext CreateContext(TenantContext tenant) => CreateContext(tenant, []);
 
-    /// <summary>A context for one tenant.</summary>
-    public PostgreSqlPortalDbContext ForTenant(Guid tenantId)
+    /// <inheritdoc />
+    public override PostgreSqlPortalDbContext CreateContext(TenantContext tenant, params IInterceptor[] interceptors)
     {
-        var tenant = new TenantContext();
-        tenant.SetTenant(tenantId);
-        return CreateContext(tenant);
+        var options = new DbContextOptionsBuilder<PostgreSqlPortalDbContext>();
+        PostgreSqlContextOptions.Configure(options, DataSource).AddInterceptors(interceptors);
+        return new(options.Options, tenant);
     }
 
-    /// <summary>A context in a cross-tenant scope (for arranging data of several tenants).</summary>
-    public PostgreSqlPortalDbContext CrossTenant()
+    /// <summary>
+    /// A copy of this (migrated, seeded) database, made the way each test database is made from the template: the copy
+    /// needs no connection to this one open, so this database's idle connections are closed first.
+    /// </summary>
+    public override PostgreSqlTestDatabase Copy()
     {
-        var tenant = new TenantContext();
-        tenant.BeginCrossTenantScope("test arrangement");
-        return CreateContext(tenant);
+        _dataSource?.Clear();
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+        var copy = new PostgreSqlTestDatabase { _created = true };
+        using var server = OpenServer();
+        using var command = new NpgsqlCommand($"CREATE DATABASE \"{copy.Name}\" TEMPLATE \"{Name}\"", server);
+        command.ExecuteNonQuery();
+        return copy;
     }
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
+        if (_created)
+            return;
         var template = await EnsureTemplateAsync();
         await ExecuteOnServerAsync($"CREATE DATABASE \"{Name}\" TEMPLATE \"{template}\"");
+        _created = true;
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
+        if (_dataSource is not null)
+            await _dataSource.DisposeAsync();
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
         await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
     }
 
@@ -118,6 +140,21 @@ public sealed class PostgreSqlTestDatabase : IAsyncLifetime
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
             await connection.DisposeAsync();
+            throw new InvalidOperationException($"The tests' PostgreSQL server can't be reached ({ex.Message}). {TestServers.StartHint}", ex);
+        }
+    }
+
+    private static NpgsqlConnection OpenServer()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestServers.PostgreSql) { Database = "postgres", Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            connection.Dispose();
             throw new InvalidOperationException($"The tests' PostgreSQL server can't be reached ({ex.Message}). {TestServers.StartHint}", ex);
         }
     }

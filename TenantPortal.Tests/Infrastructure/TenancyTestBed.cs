@@ -26,12 +26,27 @@ using TenantPortal.Web.Security;
 namespace TenantPortal.Tests.Infrastructure;
 
 /// <summary>
-/// A migrated SQLite file with tenant A (slug "alpha", Starter: an owner, a second owner, an admin, a member, a viewer,
+/// A migrated database (SQLite by default, or the provider given to <see cref="On"/>) with tenant A (slug "alpha", Starter: an owner, a second owner, an admin, a member, a viewer,
 /// and a spare viewer to act on, a pending invitation and an API key) and tenant B ("beta", one owner), and the
 /// tenancy services built as a DI scope would build them, for whichever tenant a test works in.
 /// </summary>
-public sealed partial class TenancyTestBed : IAsyncLifetime
+public partial class TenancyTestBed : IAsyncLifetime
 {
+    /// <summary>A bed on SQLite (a class fixture needs a constructor without arguments).</summary>
+    public TenancyTestBed() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected TenancyTestBed(DatabaseProvider provider) => Database = TestDatabase.Create(provider);
+
+    private TenancyTestBed(TestDatabase database) => Database = database;
+
+    /// <summary>A bed on <paramref name="provider"/>.</summary>
+    public static TenancyTestBed On(DatabaseProvider provider) => new(provider);
+
+    /// <summary>A bed on PostgreSQL, as a class fixture.</summary>
+    public sealed class OnPostgreSql() : TenancyTestBed(DatabaseProvider.PostgreSql);
+
     public const string AlphaSlug = "alpha";
 
     /// <summary>Alpha's October 2026 invoice: Starter base plus 500 API calls of overage.</summary>
@@ -47,7 +62,7 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
     public const string RootDomain = "tenants.test";
     public const string PendingInviteEmail = "pending@alpha.test";
 
-    public SqliteTestDatabase Database { get; private init; } = new();
+    public TestDatabase Database { get; }
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
     public CapturingMailSender Mail { get; } = new();
     public Uri AcceptUrl { get; } = new(PublicUrl + "/invitations/accept");
@@ -125,18 +140,34 @@ public sealed partial class TenancyTestBed : IAsyncLifetime
 
     private SqliteUsageWriter? _usageWriter;
 
+    /// <summary>The usage event store of the bed's provider, as AddDataServices registers it (SQLite: over <see cref="UsageWriter"/>).</summary>
+    public IUsageEventStore UsageEventStore => Database.Provider switch
+    {
+        DatabaseProvider.Sqlite => new SqliteUsageEventStore(UsageWriter),
+        _ => new PostgreSqlUsageEventStore(In(null).Contexts),
+    };
+
+    /// <summary>The rollup store of the bed's provider, as AddDataServices registers it.</summary>
+    public IRollupStore RollupStore => Database.Provider switch
+    {
+        DatabaseProvider.Sqlite => new SqliteRollupStore(),
+        _ => new PostgreSqlRollupStore(),
+    };
+
     /// <summary>The API key cache of this bed (one per process in the portal), shared by every scope.</summary>
     public ApiKeyCache ApiKeyCache => _apiKeyCache ??= new ApiKeyCache(Time);
 
     private ApiKeyCache? _apiKeyCache;
 
     /// <summary>The usage writer of this database (one per database, as the portal has one per process); made on first use.</summary>
-    public SqliteUsageWriter UsageWriter => _usageWriter ??= new SqliteUsageWriter(Database.ConnectionString, synchronousFull: false);
+    public SqliteUsageWriter UsageWriter => _usageWriter ??= Database.Provider == DatabaseProvider.Sqlite
+        ? new SqliteUsageWriter(Database.ConnectionString, synchronousFull: false)
+        : throw new InvalidOperationException("The SQLite usage writer is for a bed on SQLite; use UsageEventStore.");
 
     /// <summary>The same data in a fresh copy of the database (same ids and users), for one test case; dispose it after.</summary>
     public TenancyTestBed Clone()
     {
-        var clone = new TenancyTestBed { Database = Database.Copy() };
+        var clone = new TenancyTestBed(Database.Copy());
         foreach (var (name, user) in Users)
             clone.Users[name] = user;
         (clone.AlphaId, clone.BetaId, clone.PendingInvitationId, clone.AlphaKeyId, clone.AlphaStamp) = (AlphaId, BetaId, PendingInvitationId, AlphaKeyId, AlphaStamp);

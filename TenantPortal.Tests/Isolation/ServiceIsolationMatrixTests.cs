@@ -3,6 +3,7 @@ using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Data;
 using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Invitations;
@@ -16,12 +17,25 @@ namespace TenantPortal.Tests.Isolation;
 /// while working in tenant A: allowed from its minimum role up, forbidden below it, not found for outsiders.
 /// An operation added later without an entry here fails <see cref="EveryOperationTakingAnActor_HasAnEntry"/>.
 /// </summary>
-public class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Template template) : IClassFixture<ServiceIsolationMatrixTests.Template>
+public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Template template)
 {
+    public sealed class Sqlite(Template template) : ServiceIsolationMatrixTests(template), IClassFixture<Template>;
+
+    public sealed class PostgreSql(Template.OnPostgreSql template) : ServiceIsolationMatrixTests(template), IClassFixture<Template.OnPostgreSql>;
+
     /// <summary>One migrated, seeded database, copied for every case.</summary>
-    public sealed class Template : IAsyncLifetime
+    public class Template : IAsyncLifetime
     {
-        public TenancyTestBed Bed { get; } = new();
+        public Template() : this(DatabaseProvider.Sqlite)
+        {
+        }
+
+        protected Template(DatabaseProvider provider) => Bed = TenancyTestBed.On(provider);
+
+        /// <summary>The template on PostgreSQL.</summary>
+        public sealed class OnPostgreSql() : Template(DatabaseProvider.PostgreSql);
+
+        public TenancyTestBed Bed { get; }
         public Task InitializeAsync() => Bed.InitializeAsync();
         public Task DisposeAsync() => Bed.DisposeAsync();
     }

@@ -5,6 +5,7 @@ using TenantPortal.Core.Billing;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Metering;
@@ -13,10 +14,14 @@ using TenantPortal.Tests.Infrastructure;
 namespace TenantPortal.Tests.Data.Billing;
 
 /// <summary>Trials that end, invoices that go unpaid, and operators who settle them: the trial-expiry and dunning jobs with their emails.</summary>
-public sealed class BillingLifecycleTests : IAsyncLifetime
+public abstract class BillingLifecycleTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    public sealed class Sqlite() : BillingLifecycleTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : BillingLifecycleTests(DatabaseProvider.PostgreSql);
+
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly BillingScenario _s = new();
+    private readonly BillingScenario _s = new(provider);
 
     public Task InitializeAsync() => _s.InitializeAsync();
 

@@ -2,15 +2,20 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TenantPortal.Core.Notifications;
 using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Billing;
 
 /// <summary>A billing notice's email links to the tenant's billing page on the portal's public address, not a bare path.</summary>
-public sealed class BillingNoticeLinkTests : IAsyncLifetime
+public abstract class BillingNoticeLinkTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : BillingNoticeLinkTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : BillingNoticeLinkTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
 

@@ -19,12 +19,12 @@ namespace TenantPortal.Tests.Data.Billing;
 /// A test bed for billing: the tenancy bed (clock at 22 November 2026 12:00 UTC), the job services over it, and helpers
 /// to add a tenant with its plan history (owned by the bed's "owner") and usage at chosen instants.
 /// </summary>
-public sealed class BillingScenario : IAsyncLifetime
+public sealed class BillingScenario(DatabaseProvider provider) : IAsyncLifetime
 {
     public static readonly DateTimeOffset October = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset November = October.AddMonths(1);
 
-    public TenancyTestBed Bed { get; } = new();
+    public TenancyTestBed Bed { get; } = TenancyTestBed.On(provider);
     public ServiceProvider Services { get; private set; } = default!;
     public IPaymentGateway? Gateway { get; init; }
     public BillingOptions Options { get; init; } = new();

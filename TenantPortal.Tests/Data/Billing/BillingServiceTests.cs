@@ -5,6 +5,7 @@ using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Tests.Infrastructure;
@@ -12,11 +13,15 @@ using TenantPortal.Tests.Infrastructure;
 namespace TenantPortal.Tests.Data.Billing;
 
 /// <summary>Plans on the local ledger: subscribe, upgrade now, downgrade at the period end, cancel, reactivate.</summary>
-public sealed class BillingServiceTests : IAsyncLifetime
+public abstract class BillingServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    public sealed class Sqlite() : BillingServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : BillingServiceTests(DatabaseProvider.PostgreSql);
+
     private static readonly Uri ReturnUrl = new("https://portal.test/t/x/billing");
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly BillingScenario _s = new();
+    private readonly BillingScenario _s = new(provider);
     private Actor Owner => _s.Bed.ActorOf("owner");
 
     public Task InitializeAsync() => _s.InitializeAsync();

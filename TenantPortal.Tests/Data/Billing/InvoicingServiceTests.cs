@@ -1,15 +1,20 @@
 using TenantPortal.Core.Billing;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Billing;
 
 namespace TenantPortal.Tests.Data.Billing;
 
 /// <summary>The monthly-invoicing job over a real database: the bill is right to the cent and issued once.</summary>
-public sealed class InvoicingServiceTests : IAsyncLifetime
+public abstract class InvoicingServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    public sealed class Sqlite() : InvoicingServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : InvoicingServiceTests(DatabaseProvider.PostgreSql);
+
     private static readonly DateTimeOffset October = BillingScenario.October;
-    private readonly BillingScenario _s = new();
+    private readonly BillingScenario _s = new(provider);
 
     public Task InitializeAsync() => _s.InitializeAsync();
 

@@ -2,6 +2,7 @@ using TenantPortal.Core.Billing;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Metering;
 using TenantPortal.Data.Services.Operations;
@@ -10,11 +11,15 @@ using TenantPortal.Tests.Infrastructure;
 namespace TenantPortal.Tests.Data.Billing;
 
 /// <summary>An operator's suspension is lifted only by an operator: never by the owner choosing a plan on the ledger.</summary>
-public sealed class OperatorSuspensionTests : IAsyncLifetime
+public abstract class OperatorSuspensionTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    public sealed class Sqlite() : OperatorSuspensionTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : OperatorSuspensionTests(DatabaseProvider.PostgreSql);
+
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly Uri ReturnUrl = new("https://portal.test/t/held/billing");
-    private readonly BillingScenario _s = new();
+    private readonly BillingScenario _s = new(provider);
 
     public Task InitializeAsync() => _s.InitializeAsync();
 

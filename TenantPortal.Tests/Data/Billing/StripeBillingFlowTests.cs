@@ -2,6 +2,7 @@ using TenantPortal.Core.Billing;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Tests.Builders;
 using TenantPortal.Tests.Infrastructure;
@@ -14,14 +15,18 @@ namespace TenantPortal.Tests.Data.Billing;
 /// Checkout for a first subscription, proration in Stripe for an upgrade, and Stripe's refusals as clear errors that
 /// change nothing.
 /// </summary>
-public sealed class StripeBillingFlowTests : IAsyncLifetime, IDisposable
+public abstract class StripeBillingFlowTests : IAsyncLifetime, IDisposable
 {
+    public sealed class Sqlite() : StripeBillingFlowTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : StripeBillingFlowTests(DatabaseProvider.PostgreSql);
+
     private static readonly Uri ReturnUrl = new("https://portal.test/t/x/billing");
     private static readonly CancellationToken None = CancellationToken.None;
     private readonly StripeStandIn _stripe = new();
     private readonly BillingScenario _s;
 
-    public StripeBillingFlowTests() => _s = new BillingScenario { Gateway = _stripe.CreateGateway() };
+    protected StripeBillingFlowTests(DatabaseProvider provider) => _s = new BillingScenario(provider) { Gateway = _stripe.CreateGateway() };
 
     public Task InitializeAsync() => _s.InitializeAsync();
 

@@ -109,7 +109,7 @@ public sealed class StripeWebhookOrderTests(TenancyTestBed template) : IClassFix
             {
                 var bed = seeded.Clone();
                 // One pooled connection per copy instead of a file opened for every context: 600 deliveries stay quick.
-                var pooled = $"Data Source={bed.Database.Path};Pooling=True";
+                var pooled = $"Data Source={((SqliteTestDatabase)bed.Database).Path};Pooling=True";
                 try
                 {
                     await using var services = BuildServices(bed, pooled);

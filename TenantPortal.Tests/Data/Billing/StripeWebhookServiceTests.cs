@@ -22,8 +22,12 @@ namespace TenantPortal.Tests.Data.Billing;
 /// The Stripe webhook inbox on the SQLite test database: alpha is linked to <c>cus_alpha</c>/<c>sub_alpha</c>, beta to
 /// <c>cus_beta</c>/<c>sub_beta</c>; both are Active on Starter monthly. Each test works on its own copy of the database.
 /// </summary>
-public sealed class StripeWebhookServiceTests(TenancyTestBed template) : IClassFixture<TenancyTestBed>, IAsyncLifetime
+public abstract class StripeWebhookServiceTests(TenancyTestBed template) : IAsyncLifetime
 {
+    public sealed class Sqlite(TenancyTestBed template) : StripeWebhookServiceTests(template), IClassFixture<TenancyTestBed>;
+
+    public sealed class PostgreSql(TenancyTestBed.OnPostgreSql template) : StripeWebhookServiceTests(template), IClassFixture<TenancyTestBed.OnPostgreSql>;
+
     private readonly TenancyTestBed _bed = template.Clone();
     private ServiceProvider _services = default!;
     private DateTimeOffset T0 => _bed.Time.GetUtcNow().AddMinutes(-30);

@@ -6,6 +6,7 @@ using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Data.Identity;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Tenancy;
 using TenantPortal.Tests.Builders;
@@ -17,13 +18,23 @@ namespace TenantPortal.Tests.Data.Fleet;
 /// One database with 10,000 generated tenants (tier, status, cycle and trial end cycling with the index) plus five
 /// named tenants with known usage this period, and an operator. Seeded once per test class.
 /// </summary>
-public sealed class FleetFixture : IAsyncLifetime
+public class FleetFixture : IAsyncLifetime
 {
+    /// <summary>The fleet on SQLite (a class fixture needs a constructor without arguments).</summary>
+    public FleetFixture() : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected FleetFixture(DatabaseProvider provider) => Database = TestDatabase.Create(provider);
+
+    /// <summary>The fleet on PostgreSQL.</summary>
+    public sealed class OnPostgreSql() : FleetFixture(DatabaseProvider.PostgreSql);
+
     public const int Generated = 10_000;
     public static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset PeriodStart = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public SqliteTestDatabase Database { get; } = new();
+    public TestDatabase Database { get; }
     public FakeTimeProvider Time { get; } = new(Now);
 
     /// <summary>Every seeded tenant as it was written, for computing expectations with LINQ to Objects.</summary>

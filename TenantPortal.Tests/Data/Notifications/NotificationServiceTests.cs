@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Notifications;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Notifications;
 using TenantPortal.Data.Tenancy;
 using TenantPortal.Tests.Infrastructure;
@@ -8,9 +9,13 @@ using TenantPortal.Tests.Infrastructure;
 namespace TenantPortal.Tests.Data.Notifications;
 
 /// <summary>Notices belong to a user: each method reads and changes only the given user's rows.</summary>
-public sealed class NotificationServiceTests : IAsyncLifetime
+public abstract class NotificationServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : NotificationServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : NotificationServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
     private NotificationService _service = default!;
     private Guid _ownersNotice;
     private Guid _adminsNotice;

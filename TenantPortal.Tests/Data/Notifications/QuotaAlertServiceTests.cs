@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TenantPortal.Core.Notifications;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Metering;
@@ -17,10 +18,14 @@ namespace TenantPortal.Tests.Data.Notifications;
 /// The quota-alert run over the test bed (alpha and beta on Starter: 100,000 API calls a month), with the services built
 /// as the job's DI scopes build them: one scope to list the tenants, a fresh one per tenant.
 /// </summary>
-public sealed class QuotaAlertServiceTests : IAsyncLifetime
+public abstract class QuotaAlertServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    public sealed class Sqlite() : QuotaAlertServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : QuotaAlertServiceTests(DatabaseProvider.PostgreSql);
+
     private const int StarterApiCalls = 100_000;
-    private readonly TenancyTestBed _bed = new();
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
     private ServiceProvider _services = default!;
 
     public async Task InitializeAsync()

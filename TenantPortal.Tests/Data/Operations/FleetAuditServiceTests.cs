@@ -1,5 +1,6 @@
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Common;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Tenancy;
 using TenantPortal.Tests.Infrastructure;
@@ -7,8 +8,12 @@ using TenantPortal.Tests.Infrastructure;
 namespace TenantPortal.Tests.Data.Operations;
 
 /// <summary>The fleet's audit log: alpha's, beta's and fleet-level entries, read by an operator through one query.</summary>
-public sealed class FleetAuditServiceTests(TenancyTestBed template) : IClassFixture<TenancyTestBed>, IAsyncLifetime
+public abstract class FleetAuditServiceTests(TenancyTestBed template) : IAsyncLifetime
 {
+    public sealed class Sqlite(TenancyTestBed template) : FleetAuditServiceTests(template), IClassFixture<TenancyTestBed>;
+
+    public sealed class PostgreSql(TenancyTestBed.OnPostgreSql template) : FleetAuditServiceTests(template), IClassFixture<TenancyTestBed.OnPostgreSql>;
+
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset Day = new(2026, 11, 10, 0, 0, 0, TimeSpan.Zero);
     private readonly TenancyTestBed _bed = template.Clone();

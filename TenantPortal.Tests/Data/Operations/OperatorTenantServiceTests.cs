@@ -7,6 +7,7 @@ using TenantPortal.Core.Invitations;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Metering;
 using TenantPortal.Data.Services.Operations;
@@ -19,10 +20,14 @@ namespace TenantPortal.Tests.Data.Operations;
 /// The operators' actions on one tenant: each changes what it should, writes its audit entry with the reason, is refused
 /// for anyone without the Operator role, changes nothing on bad input, and is visible to the tenant.
 /// </summary>
-public sealed class OperatorTenantServiceTests : IAsyncLifetime
+public abstract class OperatorTenantServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    public sealed class Sqlite() : OperatorTenantServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : OperatorTenantServiceTests(DatabaseProvider.PostgreSql);
+
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly BillingScenario _s = new();
+    private readonly BillingScenario _s = new(provider);
 
     public Task InitializeAsync() => _s.InitializeAsync();
 

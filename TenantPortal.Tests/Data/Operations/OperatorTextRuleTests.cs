@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Operations;
@@ -15,10 +16,14 @@ namespace TenantPortal.Tests.Data.Operations;
 /// control is refused naming <c>reason</c>, as are the name, slug and owner's email of a tenant created for a customer,
 /// and nothing changes: the tenant, its overrides, invoices, invitations and audit log, and no email goes out.
 /// </summary>
-public sealed class OperatorTextRuleTests : IAsyncLifetime
+public abstract class OperatorTextRuleTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    public sealed class Sqlite() : OperatorTextRuleTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : OperatorTextRuleTests(DatabaseProvider.PostgreSql);
+
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly BillingScenario _s = new();
+    private readonly BillingScenario _s = new(provider);
 
     public Task InitializeAsync() => _s.InitializeAsync();
 
@@ -124,11 +129,12 @@ public sealed class OperatorTextRuleTests : IAsyncLifetime
     private async Task<string> SnapshotAsync()
     {
         await using var db = _s.Bed.Database.CrossTenant();
-        var tenants = await db.Tenants.AsNoTracking().OrderBy(t => t.Slug)
-            .Select(t => $"{t.Slug}:{t.Name}:{t.Status}:{t.Tier}:{t.TrialEndsAt}:{t.SuspendedAt}:{t.ConcurrencyStamp}").ToListAsync();
+        // Formatted here, not in SQL: PostgreSQL can't concatenate columns of different types into one text in a query.
+        var tenants = (await db.Tenants.AsNoTracking().OrderBy(t => t.Slug).ToListAsync())
+            .Select(t => $"{t.Slug}:{t.Name}:{t.Status}:{t.Tier}:{t.TrialEndsAt}:{t.SuspendedAt}:{t.ConcurrencyStamp}");
         var overrides = await db.QuotaOverrides.CountAsync();
-        var invoices = await db.Invoices.AsNoTracking().OrderBy(i => i.Number).Select(i => $"{i.Number}:{i.Status}:{i.PaidAt}").ToListAsync();
-        var invitations = await db.Invitations.AsNoTracking().OrderBy(i => i.Id).Select(i => $"{i.Email}:{i.Status}:{i.SendCount}:{i.TokenHash}").ToListAsync();
+        var invoices = (await db.Invoices.AsNoTracking().OrderBy(i => i.Number).ToListAsync()).Select(i => $"{i.Number}:{i.Status}:{i.PaidAt}");
+        var invitations = (await db.Invitations.AsNoTracking().OrderBy(i => i.Id).ToListAsync()).Select(i => $"{i.Email}:{i.Status}:{i.SendCount}:{i.TokenHash}");
         var audit = await db.AuditEntries.CountAsync();
         return string.Join("|", [.. tenants, $"{overrides} overrides", .. invoices, .. invitations, $"{audit} audit entries"]);
     }

@@ -22,8 +22,12 @@ namespace TenantPortal.Tests.Data.Operations;
 /// The operators' Stripe inbox on the SQLite test database: alpha is linked to <c>cus_alpha</c>; beta is not linked
 /// yet, so an invoice event of <c>cus_beta</c> fails until an operator links it and processes the event again.
 /// </summary>
-public sealed class StripeInboxServiceTests(TenancyTestBed template) : IClassFixture<TenancyTestBed>, IAsyncLifetime
+public abstract class StripeInboxServiceTests(TenancyTestBed template) : IAsyncLifetime
 {
+    public sealed class Sqlite(TenancyTestBed template) : StripeInboxServiceTests(template), IClassFixture<TenancyTestBed>;
+
+    public sealed class PostgreSql(TenancyTestBed.OnPostgreSql template) : StripeInboxServiceTests(template), IClassFixture<TenancyTestBed.OnPostgreSql>;
+
     private static readonly CancellationToken None = CancellationToken.None;
     private readonly TenancyTestBed _bed = template.Clone();
     private ServiceProvider _services = default!;

@@ -2,15 +2,20 @@ using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Services;
 
 /// <summary>A key acts through the same services as a person: as an Admin of its own tenant, within its scopes.</summary>
-public class ApiKeyActorTests : IAsyncLifetime
+public abstract class ApiKeyActorTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : ApiKeyActorTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : ApiKeyActorTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
     public Task DisposeAsync() => _bed.DisposeAsync();

@@ -1,13 +1,18 @@
 using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Common;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Services;
 
-public class ApiKeyServiceTests : IAsyncLifetime
+public abstract class ApiKeyServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : ApiKeyServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : ApiKeyServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
     public Task DisposeAsync() => _bed.DisposeAsync();

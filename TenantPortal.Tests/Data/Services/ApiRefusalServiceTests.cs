@@ -1,14 +1,19 @@
 using Microsoft.Extensions.Time.Testing;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Metering;
 using TenantPortal.Tests.Infrastructure;
 using TenantPortal.Web.Observability;
 
 namespace TenantPortal.Tests.Data.Services;
 
-public class ApiRefusalServiceTests : IAsyncLifetime
+public abstract class ApiRefusalServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : ApiRefusalServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : ApiRefusalServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
     private static readonly DateOnly Today = new(2026, 11, 22);
 
     public Task InitializeAsync() => _bed.InitializeAsync();

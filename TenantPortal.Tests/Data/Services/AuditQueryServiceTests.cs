@@ -1,12 +1,17 @@
 using TenantPortal.Core.Audit;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Services;
 
-public class AuditQueryServiceTests : IAsyncLifetime
+public abstract class AuditQueryServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : AuditQueryServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : AuditQueryServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public async Task InitializeAsync()
     {

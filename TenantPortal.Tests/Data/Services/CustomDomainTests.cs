@@ -16,9 +16,13 @@ namespace TenantPortal.Tests.Data.Services;
 /// one of the portal's own hosts, and unverified again whenever it changes. The bed's portal is
 /// <see cref="TenancyTestBed.PublicUrl"/> with tenant hosts under <see cref="TenancyTestBed.RootDomain"/>.
 /// </summary>
-public sealed class CustomDomainTests : IAsyncLifetime
+public abstract class CustomDomainTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : CustomDomainTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : CustomDomainTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
 
@@ -168,9 +172,8 @@ public sealed class CustomDomainTests : IAsyncLifetime
         }
     }
 
-    private sealed class RacingFactory(SqliteTestDatabase database, TenantContext tenant, IInterceptor interceptor) : IDbContextFactory<PortalDbContext>
+    private sealed class RacingFactory(TestDatabase database, TenantContext tenant, IInterceptor interceptor) : IDbContextFactory<PortalDbContext>
     {
-        public PortalDbContext CreateDbContext() =>
-            new SqlitePortalDbContext(new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(database.ConnectionString).AddInterceptors(interceptor).Options, tenant);
+        public PortalDbContext CreateDbContext() => database.CreateContext(tenant, interceptor);
     }
 }

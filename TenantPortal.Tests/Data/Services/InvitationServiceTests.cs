@@ -3,15 +3,20 @@ using TenantPortal.Core.Common;
 using TenantPortal.Core.Invitations;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Services;
 
-public class InvitationServiceTests : IAsyncLifetime
+public abstract class InvitationServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : InvitationServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : InvitationServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
     public Task DisposeAsync() => _bed.DisposeAsync();

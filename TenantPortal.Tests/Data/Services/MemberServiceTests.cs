@@ -1,15 +1,20 @@
 using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Members;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Services;
 
-public class MemberServiceTests : IAsyncLifetime
+public abstract class MemberServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : MemberServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : MemberServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
     public Task DisposeAsync() => _bed.DisposeAsync();

@@ -1,13 +1,18 @@
 using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Metering;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Services;
 
-public class MeteringRollupServiceTests : IAsyncLifetime
+public abstract class MeteringRollupServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : MeteringRollupServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : MeteringRollupServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     // 22 November 2026, 12:00 UTC is the bed's "now"; the events below are of that morning and the day before.
     private static readonly DateTimeOffset Today = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
@@ -18,12 +23,12 @@ public class MeteringRollupServiceTests : IAsyncLifetime
     private MeteringRollupService Rollup()
     {
         var scope = _bed.In(null);
-        return new MeteringRollupService(scope.Contexts, new SqliteRollupStore(), scope.Tenant, _bed.Time);
+        return new MeteringRollupService(scope.Contexts, _bed.RollupStore, scope.Tenant, _bed.Time);
     }
 
     private async Task IngestAsync(Guid tenantId, params UsageEventInput[] events)
     {
-        var result = await new UsageIngestionService(new SqliteUsageEventStore(_bed.UsageWriter), [], _bed.Time).IngestAsync(tenantId, events, CancellationToken.None);
+        var result = await new UsageIngestionService(_bed.UsageEventStore, [], _bed.Time).IngestAsync(tenantId, events, CancellationToken.None);
         Assert.True(result.IsSuccess, result.Error?.Message);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Common;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Tenancy;
 using TenantPortal.Tests.Infrastructure;
@@ -8,9 +9,13 @@ using TenantPortal.Tests.Infrastructure;
 namespace TenantPortal.Tests.Data.Services;
 
 /// <summary>The tenant's two-factor requirement for Owners: who may switch it, and whom it stops at the tenant's door.</summary>
-public class OwnerTwoFactorTests : IAsyncLifetime
+public abstract class OwnerTwoFactorTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : OwnerTwoFactorTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : OwnerTwoFactorTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
     public Task DisposeAsync() => _bed.DisposeAsync();

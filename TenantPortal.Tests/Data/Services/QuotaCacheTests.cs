@@ -4,6 +4,7 @@ using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Data;
 using TenantPortal.Data.Interceptors;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Metering;
 using TenantPortal.Data.Tenancy;
 using TenantPortal.Tests.Infrastructure;
@@ -14,9 +15,13 @@ namespace TenantPortal.Tests.Data.Services;
 /// The quota check with <c>Metering:QuotaCache=Local</c>: running totals kept by ingestion equal the database after
 /// ingests, late events, rollups and loads racing ingests; tenant state changes are seen by the very next check.
 /// </summary>
-public class QuotaCacheTests : IAsyncLifetime
+public abstract class QuotaCacheTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : QuotaCacheTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : QuotaCacheTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
     private QuotaUsageCache _usage = null!;
     private TenantQuotaStateCache _states = null!;
     private QuotaCacheInvalidationInterceptor _interceptor = null!;
@@ -54,7 +59,7 @@ public class QuotaCacheTests : IAsyncLifetime
     }
 
     private UsageIngestionService Ingestion(Guid tenantId) =>
-        new(new SqliteUsageEventStore(_bed.UsageWriter), [_usage], _bed.Time);
+        new(_bed.UsageEventStore, [_usage], _bed.Time);
 
     private async Task<decimal> UsedAsync(QuotaService quotas, UsageMetric metric) =>
         (await quotas.CheckAsync(metric, 0, CancellationToken.None)).Value.Used;
@@ -66,7 +71,7 @@ public class QuotaCacheTests : IAsyncLifetime
         var ingestion = Ingestion(_bed.AlphaId);
         var cached = Cached(_bed.AlphaId);
         var rollupContexts = ContextsFor(null);
-        var rollup = new MeteringRollupService(rollupContexts, new SqliteRollupStore(), rollupContexts.Tenant, _bed.Time);
+        var rollup = new MeteringRollupService(rollupContexts, _bed.RollupStore, rollupContexts.Tenant, _bed.Time);
         await ingestion.IngestAsync(_bed.AlphaId, [new("a1", UsageMetric.ApiCalls, 100, now.AddDays(-3)), new("s1", UsageMetric.StorageGb, 7, now.AddHours(-2))], CancellationToken.None);
         await rollup.RunAsync(CancellationToken.None);
         foreach (var metric in UsageMetricsToCompare)
@@ -131,7 +136,7 @@ public class QuotaCacheTests : IAsyncLifetime
     {
         // The ingest commits; a check loads the totals (seeing the new events); only then does the ingest's notice arrive.
         var now = _bed.Time.GetUtcNow();
-        var silent = new UsageIngestionService(new SqliteUsageEventStore(_bed.UsageWriter), [], _bed.Time);
+        var silent = new UsageIngestionService(_bed.UsageEventStore, [], _bed.Time);
         await silent.IngestAsync(_bed.AlphaId, [new("late-notice-1", UsageMetric.ApiCalls, 7, now), new("late-notice-2", UsageMetric.StorageGb, 3, now)], CancellationToken.None);
         var cached = Cached(_bed.AlphaId);
         var loaded = await UsedAsync(cached, UsageMetric.ApiCalls);
@@ -263,11 +268,10 @@ public class QuotaCacheTests : IAsyncLifetime
         Assert.Equal((77m, QuotaDenial.Suspended), (decision.Used, decision.Reason));
     }
 
-    private sealed class InterceptedFactory(SqliteTestDatabase database, TenantContext tenant, QuotaCacheInvalidationInterceptor interceptor) : IDbContextFactory<PortalDbContext>
+    private sealed class InterceptedFactory(TestDatabase database, TenantContext tenant, QuotaCacheInvalidationInterceptor interceptor) : IDbContextFactory<PortalDbContext>
     {
         public TenantContext Tenant => tenant;
 
-        public PortalDbContext CreateDbContext() =>
-            new SqlitePortalDbContext(new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(database.ConnectionString).AddInterceptors(interceptor).Options, tenant);
+        public PortalDbContext CreateDbContext() => database.CreateContext(tenant, interceptor);
     }
 }

@@ -1,15 +1,20 @@
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Metering;
 using TenantPortal.Tests.Builders;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Services;
 
-public class QuotaServiceTests : IAsyncLifetime
+public abstract class QuotaServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    public sealed class Sqlite() : QuotaServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : QuotaServiceTests(DatabaseProvider.PostgreSql);
+
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
-    private readonly TenancyTestBed _bed = new();
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
     public Task DisposeAsync() => _bed.DisposeAsync();
@@ -102,7 +107,7 @@ public class QuotaServiceTests : IAsyncLifetime
     public async Task Check_CountsEventsTheMomentTheirIngestReturns()
     {
         var scope = _bed.In(_bed.AlphaId);
-        var ingestion = new UsageIngestionService(new SqliteUsageEventStore(_bed.UsageWriter), [], _bed.Time);
+        var ingestion = new UsageIngestionService(_bed.UsageEventStore, [], _bed.Time);
         var quotas = new QuotaService(scope.Contexts, scope.Tenant, _bed.Time);
         var before = await quotas.CheckAsync(UsageMetric.GpuHours, 1, CancellationToken.None);
 
@@ -126,10 +131,10 @@ public class QuotaServiceTests : IAsyncLifetime
     public async Task Check_CountsRolledUpAndFreshEvents_OnceEach()
     {
         var scope = _bed.In(_bed.AlphaId);
-        var ingestion = new UsageIngestionService(new SqliteUsageEventStore(_bed.UsageWriter), [], _bed.Time);
+        var ingestion = new UsageIngestionService(_bed.UsageEventStore, [], _bed.Time);
         var quotas = new QuotaService(scope.Contexts, scope.Tenant, _bed.Time);
         var rollupScope = _bed.In(null);
-        var rollup = new MeteringRollupService(rollupScope.Contexts, new SqliteRollupStore(), rollupScope.Tenant, _bed.Time);
+        var rollup = new MeteringRollupService(rollupScope.Contexts, _bed.RollupStore, rollupScope.Tenant, _bed.Time);
         await ingestion.IngestAsync(_bed.AlphaId, [new("r1", UsageMetric.ApiCalls, 1_000, _bed.Time.GetUtcNow().AddHours(-5))], CancellationToken.None);
 
         var beforeRollup = (await quotas.CheckAsync(UsageMetric.ApiCalls, 0, CancellationToken.None)).Value.Used;

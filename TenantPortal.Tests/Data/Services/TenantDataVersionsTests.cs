@@ -3,6 +3,7 @@ using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Data;
 using TenantPortal.Data.Interceptors;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Metering;
 using TenantPortal.Data.Tenancy;
@@ -14,9 +15,13 @@ namespace TenantPortal.Tests.Data.Services;
 /// The tenant change versions live panels compare: ingestion, saves touching the tenant or its rows, rollup runs and
 /// refusal flushes move the touched tenant's version and no other.
 /// </summary>
-public class TenantDataVersionsTests : IAsyncLifetime
+public abstract class TenantDataVersionsTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : TenantDataVersionsTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : TenantDataVersionsTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
     private readonly TenantDataVersions _versions = new();
 
     public Task InitializeAsync() => _bed.InitializeAsync();
@@ -27,15 +32,14 @@ public class TenantDataVersionsTests : IAsyncLifetime
     {
         var tenant = new TenantContext();
         tenant.BeginCrossTenantScope("test arrangement");
-        return new SqlitePortalDbContext(new DbContextOptionsBuilder<SqlitePortalDbContext>()
-            .UseSqlite(_bed.Database.ConnectionString).AddInterceptors(new TenantDataVersionInterceptor(_versions)).Options, tenant);
+        return _bed.Database.CreateContext(tenant, new TenantDataVersionInterceptor(_versions));
     }
 
     [Fact]
     public async Task Ingestion_MovesTheTenantsVersionOnly()
     {
         var (alpha, beta) = (_versions.Current(_bed.AlphaId), _versions.Current(_bed.BetaId));
-        var ingestion = new UsageIngestionService(new SqliteUsageEventStore(_bed.UsageWriter), [_versions], _bed.Time);
+        var ingestion = new UsageIngestionService(_bed.UsageEventStore, [_versions], _bed.Time);
 
         await ingestion.IngestAsync(_bed.AlphaId, [new UsageEventInput("evt-1", UsageMetric.ApiCalls, 3, _bed.Time.GetUtcNow())], CancellationToken.None);
 

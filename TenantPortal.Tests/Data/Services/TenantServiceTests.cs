@@ -2,14 +2,19 @@ using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Tenants;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Services;
 
-public class TenantServiceTests : IAsyncLifetime
+public abstract class TenantServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : TenantServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : TenantServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
     public Task DisposeAsync() => _bed.DisposeAsync();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Tenants;
 using TenantPortal.Tests.Infrastructure;
@@ -12,10 +13,14 @@ namespace TenantPortal.Tests.Data.Services;
 /// The tenant-side services that the portal's forms call (create a workspace, edit its details, invite someone, name an
 /// API key) refuse a control character or a bidirectional control in their text, naming the field, and store nothing.
 /// </summary>
-public sealed class TenantTextRuleTests : IAsyncLifetime
+public abstract class TenantTextRuleTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    public sealed class Sqlite() : TenantTextRuleTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : TenantTextRuleTests(DatabaseProvider.PostgreSql);
+
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly TenancyTestBed _bed = new();
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
 

@@ -1,12 +1,17 @@
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Metering;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Services;
 
-public class UsageHistoryServiceTests : IAsyncLifetime
+public abstract class UsageHistoryServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : UsageHistoryServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : UsageHistoryServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     // The bed's "now" is 22 November 2026, 12:00 UTC.
     private static readonly DateTimeOffset Today = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
@@ -16,14 +21,14 @@ public class UsageHistoryServiceTests : IAsyncLifetime
 
     private async Task IngestAsync(Guid tenantId, params UsageEventInput[] events)
     {
-        var result = await new UsageIngestionService(new SqliteUsageEventStore(_bed.UsageWriter), [], _bed.Time).IngestAsync(tenantId, events, CancellationToken.None);
+        var result = await new UsageIngestionService(_bed.UsageEventStore, [], _bed.Time).IngestAsync(tenantId, events, CancellationToken.None);
         Assert.True(result.IsSuccess, result.Error?.Message);
     }
 
     private Task RollupAsync()
     {
         var scope = _bed.In(null);
-        return new MeteringRollupService(scope.Contexts, new SqliteRollupStore(), scope.Tenant, _bed.Time).RunAsync(CancellationToken.None);
+        return new MeteringRollupService(scope.Contexts, _bed.RollupStore, scope.Tenant, _bed.Time).RunAsync(CancellationToken.None);
     }
 
     private Task<IReadOnlyList<DailyUsage>> HistoryAsync() =>

@@ -1,19 +1,24 @@
 using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Metering;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Services;
 
-public class UsageIngestionServiceTests : IAsyncLifetime
+public abstract class UsageIngestionServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    private readonly TenancyTestBed _bed = new();
+    public sealed class Sqlite() : UsageIngestionServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : UsageIngestionServiceTests(DatabaseProvider.PostgreSql);
+
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
     public Task DisposeAsync() => _bed.DisposeAsync();
 
     private UsageIngestionService Service(Guid tenantId) =>
-        new(new SqliteUsageEventStore(_bed.UsageWriter), [], _bed.Time);
+        new(_bed.UsageEventStore, [], _bed.Time);
 
     private UsageEventInput Event(string id, UsageMetric metric = UsageMetric.ApiCalls, decimal quantity = 1, TimeSpan? ago = null) =>
         new(id, metric, quantity, _bed.Time.GetUtcNow() - (ago ?? TimeSpan.FromMinutes(1)));

@@ -1,14 +1,19 @@
 using Microsoft.EntityFrameworkCore;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Sessions;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Sessions;
 
 /// <summary>The database session store on a real SQLite file, with a fake clock.</summary>
-public class DatabaseUserSessionStoreTests : IAsyncLifetime
+public abstract class DatabaseUserSessionStoreTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    public sealed class Sqlite() : DatabaseUserSessionStoreTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : DatabaseUserSessionStoreTests(DatabaseProvider.PostgreSql);
+
     private static readonly byte[] Ticket = [1, 2, 3];
-    private readonly TenancyTestBed _bed = new();
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
     public Task DisposeAsync() => _bed.DisposeAsync();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Common;
+using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Sessions;
 using TenantPortal.Data.Tenancy;
@@ -10,10 +11,14 @@ using TenantPortal.Tests.Infrastructure;
 namespace TenantPortal.Tests.Data.Sessions;
 
 /// <summary>A user's own sessions: listed with the current one marked, revoked one by one or all at once, each audited without a tenant.</summary>
-public class UserSessionServiceTests : IAsyncLifetime
+public abstract class UserSessionServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    public sealed class Sqlite() : UserSessionServiceTests(DatabaseProvider.Sqlite);
+
+    public sealed class PostgreSql() : UserSessionServiceTests(DatabaseProvider.PostgreSql);
+
     private const string Firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
-    private readonly TenancyTestBed _bed = new();
+    private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
     public Task DisposeAsync() => _bed.DisposeAsync();
