@@ -144,20 +144,21 @@ start_redis() {
 # The portal published once into the folder; again only when a source file is newer than the last publish.
 publish_portal() {
   local stamp="$DIR/app/.published" i
-  for i in 1 2 3; do
-    if pid_of "$DIR/portal-$i.pid" >/dev/null; then
-      if [ -f "$stamp" ]; then
-        say "Portal #$i is running: the published portal stays as it is ('$0 down' first to publish changes)."
-        return 0
-      fi
-      fail "portal #$i runs without a finished publish; run '$0 down' first"
-    fi
-  done
   if [ -f "$stamp" ] && [ -z "$(find "$REPO/TenantPortal.Web" "$REPO/TenantPortal.Data" "$REPO/TenantPortal.Core" \
       "$REPO/Directory.Build.props" "$REPO/Directory.Packages.props" \
       \( -path '*/bin' -o -path '*/obj' -o -path '*/App_Data' \) -prune -o -type f -newer "$stamp" -print -quit)" ]; then
     return 0
   fi
+  # Never overwrite the files of a running portal.
+  for i in 1 2 3; do
+    if pid_of "$DIR/portal-$i.pid" >/dev/null; then
+      if [ -f "$stamp" ]; then
+        say "The sources changed, but portal #$i is running: it keeps the published build ('$0 down', then up, to publish)."
+        return 0
+      fi
+      fail "portal #$i runs without a finished publish; run '$0 down' first"
+    fi
+  done
   say "Publishing the portal to $DIR/app (dotnet publish, a few minutes the first time)..."
   dotnet publish "$REPO/TenantPortal.Web" -c Release -o "$DIR/app" -nologo -v quiet >"$DIR/publish.log" 2>&1 \
     || fail "dotnet publish failed; see $DIR/publish.log"
