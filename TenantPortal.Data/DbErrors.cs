@@ -1,6 +1,7 @@
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace TenantPortal.Data;
 
@@ -14,6 +15,8 @@ public static class DbErrors
         SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
         // Cannot insert duplicate key row / violation of a unique constraint.
         SqlException sql => sql.Number is 2601 or 2627,
+        // unique_violation (a primary key is a unique index too).
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
         _ => false,
     };
 }
