@@ -2,12 +2,14 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Interceptors;
 using TenantPortal.Data.Options;
+using TenantPortal.Data.Redis;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Billing;
@@ -36,8 +38,20 @@ public static class DependencyInjection
         if (database.Provider == DatabaseProvider.Sqlite)
             database = database with { ConnectionString = ResolveSqlitePath(database.ConnectionString, builder.Environment.ContentRootPath) };
         services.AddSingleton(database);
-        var metering = MeteringOptions.Read(builder.Configuration, database.Provider);
+        var redis = RedisOptions.Read(builder.Configuration);
+        services.TryAddSingleton(redis);
+        var metering = MeteringOptions.Read(builder.Configuration, database.Provider, redis);
         services.AddSingleton(metering);
+        if (metering.QuotaCache == QuotaCacheMode.Redis)
+        {
+            // Totals shared through Redis; tenant state per instance, invalidated on every instance through Redis.
+            services.AddRedisConnection(redis);
+            services.AddSingleton<RedisQuotaTotals>();
+            services.AddSingleton<TenantQuotaStateCache>();
+            services.AddSingleton<RedisTenantStateChannel>();
+            services.AddHostedService(sp => sp.GetRequiredService<RedisTenantStateChannel>());
+            services.AddSingleton<QuotaCacheInvalidationInterceptor>();
+        }
         if (metering.QuotaCache == QuotaCacheMode.Local)
         {
             services.AddSingleton<QuotaUsageCache>();
