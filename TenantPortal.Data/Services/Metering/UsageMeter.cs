@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using TenantPortal.Core.Billing;
 using TenantPortal.Core.Usage;
 
@@ -37,12 +38,23 @@ internal static class UsageMeter
     /// The current tenant's running totals for the quota cache: the month's counters, each gauge's latest reading at or
     /// before <paramref name="now"/> and the readings stamped after it (at most the ingestion's future tolerance ahead).
     /// </summary>
-    public static async Task<UsageTotals> TotalsAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken)
+    public static Task<UsageTotals> TotalsAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken) =>
+        TotalsAsync(db, periodStart, now, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="TotalsAsync(PortalDbContext, DateTimeOffset, DateTimeOffset, CancellationToken)"/>, with the ingest
+    /// transactions held off by <paramref name="barrier"/> while the snapshot is read: its highest id is then a watermark
+    /// on a server database too (every id at or below it committed and read, every later commit above it).
+    /// </summary>
+    public static async Task<UsageTotals> TotalsAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, IUsageCommitBarrier? barrier,
+        CancellationToken cancellationToken)
     {
         // One read transaction: every statement sees the same snapshot, and the highest event id in it says which stored
         // events the totals already hold (SQLite writes one at a time, so ids grow in commit order).
         return await db.InTransactionAsync(async (snapshot, ct) =>
         {
+            if (barrier is not null)
+                await barrier.CloseAsync(db.Database.GetDbConnection(), snapshot.GetDbTransaction(), ct);
             var totals = await SnapshotTotalsAsync(db, periodStart, now, ct);
             await snapshot.CommitAsync(ct);
             return totals;
