@@ -68,8 +68,8 @@ public sealed class BrowserSession : IAsyncDisposable
     public static Task WaitForInteractiveAsync(IPage page) =>
         page.Locator("#shell-state[data-interactive='True']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
-    // Every action, navigation and expectation waits the tests' one generous timeout (Playwright's expectations default to 5 s).
-    private static void UseGenerousTimeouts(IPage page)
+    /// <summary>Every action, navigation and expectation of <paramref name="page"/> waits the tests' one generous timeout (Playwright's expectations default to 5 s).</summary>
+    public static void UseGenerousTimeouts(IPage page)
     {
         page.SetDefaultTimeout(TestTimeouts.GenerousMilliseconds);
         page.SetDefaultNavigationTimeout(TestTimeouts.GenerousMilliseconds);

@@ -38,6 +38,20 @@ public sealed class ScaleOutCluster : IAsyncLifetime
 
     private readonly string _directory = Directory.CreateTempSubdirectory("tenantportal-scaleout-").FullName;
     private readonly PortalProcess?[] _instances = new PortalProcess?[InstanceCount];
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    /// <summary>The cluster as a class fixture makes it: every instance at <see cref="PublicUrl"/>.</summary>
+    public ScaleOutCluster()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>
+    /// A cluster whose instances get <paramref name="settings"/> on top of (and over) the fixture's own, e.g. another
+    /// <c>Portal:PublicUrl</c> and <c>ForwardedHeaders:KnownProxies</c> behind a proxy. Internal: xunit makes a class
+    /// fixture with its one public constructor.
+    /// </summary>
+    internal ScaleOutCluster(IReadOnlyDictionary<string, string> settings) => _settings = settings;
 
     /// <summary>The database every instance uses.</summary>
     public PostgreSqlTestDatabase Database { get; } = new();
@@ -190,6 +204,8 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         settings["RateLimiting:RequestsPerSecond"] = "1000000";
         settings["RateLimiting:Tiers:Free"] = FreeTierRequestsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Logging:LogLevel:Default"] = "Warning";
+        foreach (var (key, value) in _settings)
+            settings[key] = value;
         var instance = await PortalProcess.StartAsync(_directory, settings, new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
