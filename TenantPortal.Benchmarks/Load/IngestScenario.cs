@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using TenantPortal.Core.Tenants;
 
 namespace TenantPortal.Benchmarks.Load;
@@ -25,7 +24,7 @@ public sealed class IngestScenario : ILoadScenario
         long[] growthSizes = run.Quick ? [5_000, 15_000, 45_000] : [100_000, 1_000_000, 6_000_000];
 
         var folder = run.NewFolder(Name);
-        var database = await LoadDatabase.CreateAsync(folder, cancellationToken);
+        var database = await LoadDatabase.CreateAsync(run, folder, cancellationToken);
         var now = DateTimeOffset.UtcNow;
         var tenants = await database.AddTenantsAsync(
             Enumerable.Range(0, Clients).Select(i => ($"ingest-{i}", i % 2 == 0 ? SubscriptionTier.Starter : SubscriptionTier.Professional)),
@@ -34,7 +33,7 @@ public sealed class IngestScenario : ILoadScenario
         foreach (var tenant in tenants)
             keys.Add(await database.AddApiKeyAsync(tenant, now, cancellationToken));
 
-        await using var portal = await PortalProcess.StartAsync(database.Path, folder, cancellationToken: cancellationToken);
+        await using var portal = await PortalProcess.StartAsync(database, folder, cancellationToken: cancellationToken);
         using var http = portal.CreateClient(maxConnections: Clients * 2);
         var runId = Guid.NewGuid().ToString("N")[..8];
 
@@ -92,16 +91,12 @@ public sealed class IngestScenario : ILoadScenario
     // Every event accepted is stored once, and every error is a failure line.
     private async Task RecordIntegrityAsync(LoadRun run, LoadDatabase database, string size, IngestRun ingest, long acceptedSoFar, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM \"UsageEvents\";";
-        var stored = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        var stored = await database.CountEventsAsync(cancellationToken);
         run.Record(new Measurement(Name, size, "events stored = events accepted", stored, "rows", $"= {acceptedSoFar:N0}", stored == acceptedSoFar,
             $"{ingest.Duplicates:N0} reported as duplicates (expected 0)"));
         var errors = ingest.Errors;
         run.Record(new Measurement(Name, size, "non-202 answers", errors.Count, "", "0", errors.Count == 0));
         foreach (var (error, times) in errors.GroupBy(e => e).Select(g => (g.Key, g.Count())).Take(5))
             run.Record(new Measurement(Name, size, "failure", times, "times", "none", false, error));
-        SqliteConnection.ClearPool(connection);
     }
 }

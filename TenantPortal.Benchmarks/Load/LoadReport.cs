@@ -12,7 +12,8 @@ public static class LoadReport
         text.AppendLine($"# Load harness, {(run.Quick ? "quick" : "full")} run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
         text.AppendLine($"Command: `{command}`  ");
-        text.AppendLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; run took {elapsed:mm\\:ss}.");
+        text.AppendLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; run took {elapsed:mm\\:ss}.  ");
+        text.AppendLine($"Database: {run.DatabaseDescription}.");
         text.AppendLine();
         text.AppendLine("| scenario | size | quantity | measured | target | met |");
         text.AppendLine("|---|---|---|---:|---|---|");
