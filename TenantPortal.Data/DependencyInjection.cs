@@ -75,6 +75,7 @@ public static class DependencyInjection
                     new PortalDbContextFactory<SqlServerPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerPortalDbContext>>()));
                 services.AddScoped<IUsageEventStore, SqlServerUsageEventStore>();
                 services.AddSingleton<IRollupStore, SqlServerRollupStore>();
+                services.AddSingleton<IUsageCommitBarrier, SqlServerUsageCommitBarrier>();
                 break;
         }
         // Identity's stores and request-scoped code take the base context; the scope disposes it.
