@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Interceptors;
 using TenantPortal.Data.Options;
@@ -77,6 +78,17 @@ public static class DependencyInjection
                 services.AddSingleton<IRollupStore, SqlServerRollupStore>();
                 services.AddSingleton<IUsageCommitBarrier, SqlServerUsageCommitBarrier>();
                 break;
+            case DatabaseProvider.PostgreSql:
+                // One data source per process: its pool is shared by every context, the ingest store and the health check.
+                services.AddSingleton(_ => new NpgsqlDataSourceBuilder(database.ConnectionString).Build());
+                services.AddDbContextFactory<PostgreSqlPortalDbContext>(
+                    (sp, o) => AddInterceptors(sp, PostgreSqlContextOptions.Configure(o, sp.GetRequiredService<NpgsqlDataSource>())),
+                    ServiceLifetime.Scoped);
+                services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
+                    new PortalDbContextFactory<PostgreSqlPortalDbContext>(sp.GetRequiredService<IDbContextFactory<PostgreSqlPortalDbContext>>()));
+                services.AddScoped<IUsageEventStore, PostgreSqlUsageEventStore>();
+                services.AddSingleton<IRollupStore, PostgreSqlRollupStore>();
+                break;
         }
         // Identity's stores and request-scoped code take the base context; the scope disposes it.
         services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
@@ -97,6 +109,7 @@ public static class DependencyInjection
             .ValidateOnStart();
 
         services.AddScoped<DatabaseMigrator>();
+        services.AddScoped<DatabaseReachability>();
         services.AddScoped<TenantAccessService>();
         services.AddScoped<TenantOverviewService>();
         services.AddScoped<FleetService>();

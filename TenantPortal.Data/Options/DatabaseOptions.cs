@@ -51,6 +51,17 @@ public sealed record DatabaseOptions
                 throw new InvalidSettingException($"ConnectionStrings:{ConnectionStringName}", $"is required with Database:Provider={provider}.");
             connectionString = DefaultSqliteConnectionString;
         }
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidSettingException($"ConnectionStrings:{ConnectionStringName}", $"is not a PostgreSQL connection string: {ex.Message}");
+            }
+        }
         return new DatabaseOptions { Provider = provider, AutoMigrate = autoMigrate, ConnectionString = connectionString };
     }
 }

@@ -66,6 +66,33 @@ public class MigrationTests
     }
 
     [Fact]
+    public void PostgreSqlModel_HasNoChangesMissingAMigration()
+    {
+        using var db = new PostgreSqlDesignTimeFactory().CreateDbContext([]);
+
+        Assert.False(db.Database.HasPendingModelChanges(), "The model changed without a PostgreSQL migration: run dotnet ef migrations add.");
+    }
+
+    [Fact]
+    public async Task Migrate_CreatesEveryTable_OnAFreshPostgreSqlDatabase()
+    {
+        var database = new PostgreSqlTestDatabase();
+        await database.InitializeAsync();
+        try
+        {
+            await using var db = database.CreateContext(new TenantPortal.Data.Tenancy.TenantContext());
+            var tables = await db.Database.SqlQueryRaw<string>("SELECT tablename AS \"Value\" FROM pg_tables WHERE schemaname = 'public'").ToListAsync();
+
+            Assert.All(DomainTables, t => Assert.Contains(t, tables));
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public void SqlServerModel_HasNoChangesMissingAMigration()
     {
         using var db = new SqlServerDesignTimeFactory().CreateDbContext([]);

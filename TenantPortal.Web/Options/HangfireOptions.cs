@@ -16,11 +16,21 @@ public sealed record HangfireOptions
     {
         var text = configuration.GetSection(SectionName)["Storage"];
         if (string.IsNullOrWhiteSpace(text))
-            return new HangfireOptions { Storage = database.Provider == DatabaseProvider.SqlServer ? JobStorageKind.SqlServer : JobStorageKind.InMemory };
+            return new HangfireOptions
+            {
+                Storage = database.Provider switch
+                {
+                    DatabaseProvider.SqlServer => JobStorageKind.SqlServer,
+                    DatabaseProvider.PostgreSql => JobStorageKind.PostgreSql,
+                    _ => JobStorageKind.InMemory,
+                },
+            };
         if (!Enum.TryParse<JobStorageKind>(text, ignoreCase: true, out var storage) || !Enum.IsDefined(storage))
-            throw new InvalidSettingException($"{SectionName}:Storage", $"'{text}' is not supported; use InMemory or SqlServer.");
+            throw new InvalidSettingException($"{SectionName}:Storage", $"'{text}' is not supported; use InMemory, SqlServer or PostgreSql.");
         if (storage == JobStorageKind.SqlServer && database.Provider != DatabaseProvider.SqlServer)
             throw new InvalidSettingException($"{SectionName}:Storage", "SqlServer job storage needs Database:Provider=SqlServer (it shares ConnectionStrings:Portal).");
+        if (storage == JobStorageKind.PostgreSql && database.Provider != DatabaseProvider.PostgreSql)
+            throw new InvalidSettingException($"{SectionName}:Storage", "PostgreSql job storage needs Database:Provider=PostgreSql (it shares ConnectionStrings:Portal).");
         return new HangfireOptions { Storage = storage };
     }
 }

@@ -28,6 +28,10 @@ public static class JobServiceExtensions
             {
                 config.UseSqlServerStorage(database.ConnectionString, HangfireSqlServerStorageOptions.Create());
             }
+            else if (options.Storage == JobStorageKind.PostgreSql)
+            {
+                HangfirePostgreSqlStorage.Use(config, database.ConnectionString, prepareSchema: database.AutoMigrate);
+            }
             else
             {
                 config.UseInMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });

@@ -1,3 +1,5 @@
+using TenantPortal.Data.Options;
+using TenantPortal.Web.Options;
 using TenantPortal.Data.Services;
 
 namespace TenantPortal.Web.Startup;
@@ -22,7 +24,11 @@ public static class MigrateOnly
     public static async Task<int> RunAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseReachability>().EnsureReachableAsync(cancellationToken);
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        // Hangfire's PostgreSQL schema is installed here, by the owner: the instances' role may create nothing.
+        if (app.Services.GetRequiredService<HangfireOptions>().Storage == JobStorageKind.PostgreSql)
+            await HangfirePostgreSqlStorage.InstallSchemaAsync(app.Services.GetRequiredService<DatabaseOptions>().ConnectionString, cancellationToken);
         Console.WriteLine("TenantPortal: the database schema is up to date.");
         return 0;
     }

@@ -28,6 +28,7 @@ public static class StartupTasks
         string? generatedPassword;
         await using (var scope = app.Services.CreateAsyncScope())
         {
+            await scope.ServiceProvider.GetRequiredService<DatabaseReachability>().EnsureReachableAsync(cancellationToken);
             if (database.AutoMigrate)
                 await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
             var bootstrapper = scope.ServiceProvider.GetRequiredService<OperatorBootstrapper>();

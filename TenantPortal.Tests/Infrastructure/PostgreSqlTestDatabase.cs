@@ -1,0 +1,130 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
+using TenantPortal.Data;
+using TenantPortal.Data.Tenancy;
+
+namespace TenantPortal.Tests.Infrastructure;
+
+/// <summary>
+/// A fresh, migrated PostgreSQL database per test class instance on the tests' server (<see cref="TestServers"/>); dropped
+/// afterwards. The schema is migrated once per migration set into a template database, and each test database is a
+/// copy of it (<c>CREATE DATABASE … TEMPLATE</c>), which takes a fraction of a migration.
+/// </summary>
+public sealed class PostgreSqlTestDatabase : IAsyncLifetime
+{
+    private static readonly SemaphoreSlim TemplateLock = new(1, 1);
+    private static string? _template;
+
+    public PostgreSqlTestDatabase() => Name = $"tp_test_{Guid.NewGuid():N}";
+
+    /// <summary>The database's name.</summary>
+    public string Name { get; }
+
+    /// <summary>A connection string to this database, as the server's superuser (the owner of the schema).</summary>
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(TestServers.PostgreSql) { Database = Name, Pooling = true }.ToString();
+
+    /// <summary>A context working for the given tenant context.</summary>
+    public PostgreSqlPortalDbContext CreateContext(TenantContext tenant) =>
+        new(new DbContextOptionsBuilder<PostgreSqlPortalDbContext>().UseNpgsql(ConnectionString).Options, tenant);
+
+    /// <summary>A context for one tenant.</summary>
+    public PostgreSqlPortalDbContext ForTenant(Guid tenantId)
+    {
+        var tenant = new TenantContext();
+        tenant.SetTenant(tenantId);
+        return CreateContext(tenant);
+    }
+
+    /// <summary>A context in a cross-tenant scope (for arranging data of several tenants).</summary>
+    public PostgreSqlPortalDbContext CrossTenant()
+    {
+        var tenant = new TenantContext();
+        tenant.BeginCrossTenantScope("test arrangement");
+        return CreateContext(tenant);
+    }
+
+    public async Task InitializeAsync()
+    {
+        var template = await EnsureTemplateAsync();
+        await ExecuteOnServerAsync($"CREATE DATABASE \"{Name}\" TEMPLATE \"{template}\"");
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+    }
+
+    // The template is named after the last migration, so a new migration makes a new template; creating it is serialised
+    // within the process (a lock) and across processes sharing the server (an advisory lock), and it is left in place.
+    private static async Task<string> EnsureTemplateAsync()
+    {
+        if (_template is { } ready)
+            return ready;
+        await TemplateLock.WaitAsync();
+        try
+        {
+            if (_template is { } made)
+                return made;
+            string lastMigration;
+            using (var design = new PostgreSqlDesignTimeFactory().CreateDbContext([]))
+                lastMigration = design.Database.GetMigrations().Last();
+            var name = $"tp_template_{lastMigration.ToLowerInvariant()}";
+            await using var server = await OpenServerAsync();
+            await ExecuteAsync(server, "SELECT pg_advisory_lock(4815162342)");
+            try
+            {
+                await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", server);
+                exists.Parameters.AddWithValue("n", name);
+                if (await exists.ExecuteScalarAsync() is null)
+                {
+                    var building = name + "_building";
+                    await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)");
+                    await ExecuteAsync(server, $"CREATE DATABASE \"{building}\"");
+                    var connectionString = new NpgsqlConnectionStringBuilder(TestServers.PostgreSql) { Database = building, Pooling = false }.ToString();
+                    await using (var db = new PostgreSqlPortalDbContext(
+                        new DbContextOptionsBuilder<PostgreSqlPortalDbContext>().UseNpgsql(connectionString).Options, new TenantContext()))
+                        await db.Database.MigrateAsync();
+                    await ExecuteAsync(server, $"ALTER DATABASE \"{building}\" RENAME TO \"{name}\"");
+                }
+            }
+            finally
+            {
+                await ExecuteAsync(server, "SELECT pg_advisory_unlock(4815162342)");
+            }
+            return _template = name;
+        }
+        finally
+        {
+            TemplateLock.Release();
+        }
+    }
+
+    private static async Task ExecuteOnServerAsync(string sql)
+    {
+        await using var server = await OpenServerAsync();
+        await ExecuteAsync(server, sql);
+    }
+
+    private static async Task<NpgsqlConnection> OpenServerAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestServers.PostgreSql) { Database = "postgres", Pooling = false }.ToString());
+        try
+        {
+            await connection.OpenAsync();
+            return connection;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            await connection.DisposeAsync();
+            throw new InvalidOperationException($"The tests' PostgreSQL server can't be reached ({ex.Message}). {TestServers.StartHint}", ex);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
