@@ -88,6 +88,7 @@ public static class DependencyInjection
                     new PortalDbContextFactory<PostgreSqlPortalDbContext>(sp.GetRequiredService<IDbContextFactory<PostgreSqlPortalDbContext>>()));
                 services.AddScoped<IUsageEventStore, PostgreSqlUsageEventStore>();
                 services.AddSingleton<IRollupStore, PostgreSqlRollupStore>();
+                services.AddSingleton<IUsageCommitBarrier, PostgreSqlUsageCommitBarrier>();
                 break;
         }
         // Identity's stores and request-scoped code take the base context; the scope disposes it.

@@ -9,9 +9,9 @@ namespace TenantPortal.Data.Services.Metering;
 /// <summary>
 /// PostgreSQL: the batch as four arrays in one <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING</c>,
 /// in one transaction: the unique (tenant, client event id) index decides, so racing requests with the same id store it
-/// once and a batch is stored whole or not at all.
+/// once and a batch is stored whole or not at all. The transaction enters the <see cref="IUsageCommitBarrier"/> first.
 /// </summary>
-public sealed class PostgreSqlUsageEventStore(IDbContextFactory<PortalDbContext> contexts) : IUsageEventStore
+public sealed class PostgreSqlUsageEventStore(IDbContextFactory<PortalDbContext> contexts, IUsageCommitBarrier barrier) : IUsageEventStore
 {
     private const string InsertSql = """
         INSERT INTO "UsageEvents" ("TenantId", "ClientEventId", "Metric", "Quantity", "Timestamp", "ReceivedAt")
@@ -28,6 +28,8 @@ public sealed class PostgreSqlUsageEventStore(IDbContextFactory<PortalDbContext>
         {
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
             var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
+            // Before the first id is taken: a rollup never passes an id this transaction may still commit (IUsageEventStore).
+            await barrier.EnterIngestAsync(connection, npgsqlTransaction, ct);
             var inserted = new List<StoredUsageEvent>(events.Count);
             await using (var command = new NpgsqlCommand(InsertSql, connection, npgsqlTransaction))
             {
