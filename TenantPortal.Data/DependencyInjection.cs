@@ -76,6 +76,7 @@ public static class DependencyInjection
                     new PortalDbContextFactory<SqlServerPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerPortalDbContext>>()));
                 services.AddScoped<IUsageEventStore, SqlServerUsageEventStore>();
                 services.AddSingleton<IRollupStore, SqlServerRollupStore>();
+                services.AddSingleton<IUsageCommitBarrier, SqlServerUsageCommitBarrier>();
                 break;
             case DatabaseProvider.PostgreSql:
                 // One data source per process: its pool is shared by every context, the ingest store and the health check.
