@@ -53,24 +53,52 @@ public class SharedRateLimitingTests
         var options = new RateLimitingOptions { Store = RateLimitStore.Redis, RequestsPerSecond = 10, Instances = 2, Tiers = new() { ["Free"] = 3 } };
         using var limiterA = Limiter(options);
         using var limiterB = Limiter(options);
-        var tenant = $"tenant-{Guid.NewGuid():N}";
-        var freeTenant = $"free-{Guid.NewGuid():N}";
 
-        var granted = 0;
-        for (var i = 0; i < 15; i++)
+        var granted = await WallClock.InOneSecondAsync(async () =>
         {
-            granted += await AcquiredAsync(limiterA, RequestOf(instanceA, tenant)) ? 1 : 0;
-            granted += await AcquiredAsync(limiterB, RequestOf(instanceB, tenant)) ? 1 : 0;
-        }
-        var freeGranted = 0;
-        for (var i = 0; i < 5; i++)
+            var tenant = $"tenant-{Guid.NewGuid():N}";
+            var count = 0;
+            for (var i = 0; i < 15; i++)
+            {
+                count += await AcquiredAsync(limiterA, RequestOf(instanceA, tenant)) ? 1 : 0;
+                count += await AcquiredAsync(limiterB, RequestOf(instanceB, tenant)) ? 1 : 0;
+            }
+            return count;
+        });
+        var freeGranted = await WallClock.InOneSecondAsync(async () =>
         {
-            freeGranted += await AcquiredAsync(limiterA, RequestOf(instanceA, freeTenant, "Free")) ? 1 : 0;
-            freeGranted += await AcquiredAsync(limiterB, RequestOf(instanceB, freeTenant, "Free")) ? 1 : 0;
-        }
+            var freeTenant = $"free-{Guid.NewGuid():N}";
+            var count = 0;
+            for (var i = 0; i < 5; i++)
+            {
+                count += await AcquiredAsync(limiterA, RequestOf(instanceA, freeTenant, "Free")) ? 1 : 0;
+                count += await AcquiredAsync(limiterB, RequestOf(instanceB, freeTenant, "Free")) ? 1 : 0;
+            }
+            return count;
+        });
 
         Assert.Equal(10, granted); // the whole limit across both, not 2 × its share of 5
         Assert.Equal(3, freeGranted);
+    }
+
+    [Fact]
+    public async Task TheSharedLimit_IsPerWallClockSecond()
+    {
+        await using var redis = await TestRedis.ConnectAsync();
+        await using var instance = Instance(redis);
+        using var limiter = Limiter(new RateLimitingOptions { Store = RateLimitStore.Redis, RequestsPerSecond = 5 });
+        var request = RequestOf(instance, $"tenant-{Guid.NewGuid():N}");
+        await WallClock.NextSecondAsync();
+        var end = DateTimeOffset.UtcNow.AddSeconds(2.5); // the rest of this second and the next two, half of the last
+
+        var granted = 0;
+        while (DateTimeOffset.UtcNow < end)
+        {
+            granted += await AcquiredAsync(limiter, request) ? 1 : 0;
+            await Task.Delay(5);
+        }
+
+        Assert.Equal(15, granted); // 5 in each of the three seconds touched
     }
 
     [Fact]
@@ -79,14 +107,18 @@ public class SharedRateLimitingTests
         await using var redis = await TestRedis.ConnectAsync();
         await using var instance = Instance(redis);
         using var limiter = Limiter(new RateLimitingOptions { Store = RateLimitStore.Redis, RequestsPerSecond = 1 });
-        var request = RequestOf(instance, $"tenant-{Guid.NewGuid():N}");
-        Assert.True(await AcquiredAsync(limiter, request));
+        var (first, refused) = await WallClock.InOneSecondAsync(async () =>
+        {
+            var request = RequestOf(instance, $"tenant-{Guid.NewGuid():N}");
+            var acquired = await AcquiredAsync(limiter, request);
+            return (acquired, await limiter.AcquireAsync(request));
+        });
+        using var _ = refused;
 
-        using var refused = await limiter.AcquireAsync(request);
-
+        Assert.True(first);
         Assert.False(refused.IsAcquired);
         Assert.True(refused.TryGetMetadata(RedisRateLimiting.RateLimitMetadataName.RetryAfter, out var seconds));
-        Assert.InRange(seconds, 0, 2);
+        Assert.InRange(seconds, 0, 1); // 0 means the next second: the 429 says at least 1
     }
 
     [Fact]

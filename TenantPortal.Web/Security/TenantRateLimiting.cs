@@ -72,7 +72,11 @@ public static class TenantRateLimiting
             new RedisFixedWindowRateLimiter<string>(RedisKeyPrefix + key, new RedisFixedWindowRateLimiterOptions
             {
                 PermitLimit = limit,
-                Window = TimeSpan.FromSeconds(1),
+                // RedisRateLimiting 1.2.1 counts in whole Unix seconds: a window ends at the second of (first request +
+                // Window) and lasts while the current second is not past it, so a Window of 1 s spans two wall-clock
+                // seconds (half the rate). With 1 ms the window is exactly the current wall-clock second, as
+                // RequestsPerSecond means (SharedRateLimitingTests checks the rate over three seconds).
+                Window = TimeSpan.FromMilliseconds(1),
                 ConnectionMultiplexerFactory = () => redis,
             }),
             new FixedWindowRateLimiter(ShareOptions(options.PerInstance(limit))),
