@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,7 @@ using Npgsql;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Interceptors;
 using TenantPortal.Data.Options;
+using TenantPortal.Data.Redis;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Billing;
@@ -37,8 +39,20 @@ public static class DependencyInjection
         if (database.Provider == DatabaseProvider.Sqlite)
             database = database with { ConnectionString = ResolveSqlitePath(database.ConnectionString, builder.Environment.ContentRootPath) };
         services.AddSingleton(database);
-        var metering = MeteringOptions.Read(builder.Configuration, database.Provider);
+        var redis = RedisOptions.Read(builder.Configuration);
+        services.TryAddSingleton(redis);
+        var metering = MeteringOptions.Read(builder.Configuration, database.Provider, redis);
         services.AddSingleton(metering);
+        if (metering.QuotaCache == QuotaCacheMode.Redis)
+        {
+            // Totals shared through Redis; tenant state per instance, invalidated on every instance through Redis.
+            services.AddRedisConnection(redis);
+            services.AddSingleton<RedisQuotaTotals>();
+            services.AddSingleton<TenantQuotaStateCache>();
+            services.AddSingleton<RedisTenantStateChannel>();
+            services.AddHostedService(sp => sp.GetRequiredService<RedisTenantStateChannel>());
+            services.AddSingleton<QuotaCacheInvalidationInterceptor>();
+        }
         if (metering.QuotaCache == QuotaCacheMode.Local)
         {
             services.AddSingleton<QuotaUsageCache>();

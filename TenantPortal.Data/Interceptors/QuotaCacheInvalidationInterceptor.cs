@@ -7,8 +7,10 @@ namespace TenantPortal.Data.Interceptors;
 /// <summary>
 /// Invalidates the quota check's cached tenant state whenever a save adds, changes or deletes a <see cref="Tenant"/> or
 /// a <see cref="QuotaOverride"/> (after the save and again at its transaction's end). A deleted tenant's running totals go too.
+/// Under <c>Metering:QuotaCache=Redis</c> the change is published to the other instances too (<see cref="RedisTenantStateChannel"/>).
 /// </summary>
-public sealed class QuotaCacheInvalidationInterceptor(TenantQuotaStateCache states, QuotaUsageCache usage) : TenantChangeInterceptor
+public sealed class QuotaCacheInvalidationInterceptor(TenantQuotaStateCache states, QuotaUsageCache? usage = null, RedisTenantStateChannel? others = null)
+    : TenantChangeInterceptor
 {
     /// <inheritdoc />
     protected override Guid? TenantOf(EntityEntry entry) => entry.Entity switch
@@ -22,8 +24,11 @@ public sealed class QuotaCacheInvalidationInterceptor(TenantQuotaStateCache stat
     protected override void Changed(IReadOnlyCollection<Guid> tenants, IReadOnlyCollection<Guid> deleted)
     {
         foreach (var id in tenants)
+        {
             states.Invalidate(id);
+            others?.Publish(id);
+        }
         foreach (var id in deleted)
-            usage.Invalidate(id);
+            usage?.Invalidate(id);
     }
 }

@@ -14,6 +14,7 @@ public sealed record MeteringOptions
     /// only when this process is the database's one writer; it also lets the tenant tabs' live refresh skip a tick when
     /// nothing of the tenant changed (<see cref="Services.TenantDataVersions"/>). <see cref="QuotaCacheMode.None"/>
     /// (default with SqlServer, where several instances ingest) reads the database on every check and every tick.
+    /// <see cref="QuotaCacheMode.Redis"/> keeps the running totals in Redis, shared and exact across instances.
     /// </summary>
     public QuotaCacheMode QuotaCache { get; init; }
 
@@ -25,8 +26,11 @@ public sealed record MeteringOptions
     /// </summary>
     public bool SynchronousFull { get; init; }
 
-    /// <summary>Reads and checks the section; a bad value throws <see cref="InvalidSettingException"/> naming the key.</summary>
-    public static MeteringOptions Read(IConfiguration configuration, DatabaseProvider provider)
+    /// <summary>
+    /// Reads and checks the section; a bad value throws <see cref="InvalidSettingException"/> naming the key.
+    /// <c>Redis</c> needs <paramref name="redis"/> configured (the error then names <c>Redis:Configuration</c>).
+    /// </summary>
+    public static MeteringOptions Read(IConfiguration configuration, DatabaseProvider provider, RedisOptions? redis = null)
     {
         var section = configuration.GetSection(SectionName);
         var text = section["QuotaCache"];
@@ -34,7 +38,9 @@ public sealed record MeteringOptions
         if (string.IsNullOrWhiteSpace(text))
             mode = provider == DatabaseProvider.Sqlite ? QuotaCacheMode.Local : QuotaCacheMode.None;
         else if (!Enum.TryParse(text, ignoreCase: true, out mode) || !Enum.IsDefined(mode) || int.TryParse(text, out _))
-            throw new InvalidSettingException($"{SectionName}:QuotaCache", $"'{text}' is not supported; use Local or None.");
+            throw new InvalidSettingException($"{SectionName}:QuotaCache", $"'{text}' is not supported; use Local, None or Redis.");
+        if (mode == QuotaCacheMode.Redis)
+            (redis ?? RedisOptions.Read(configuration)).Require($"{SectionName}:QuotaCache=Redis");
 
         var synchronousText = section["SynchronousFull"];
         var synchronousFull = false;

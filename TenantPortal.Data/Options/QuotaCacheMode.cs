@@ -11,4 +11,11 @@ public enum QuotaCacheMode
     /// saves: right only when this process is the database's one writer (an embedded SQLite file).
     /// </summary>
     Local,
+
+    /// <summary>
+    /// Running totals in Redis (<c>Redis:Configuration</c>), shared by every instance and kept exact by every instance's
+    /// ingestion (<see cref="Services.Metering.RedisQuotaTotals"/>); tenant state cached per instance and invalidated on all
+    /// of them through Redis. With Redis unreachable, checks read the database.
+    /// </summary>
+    Redis,
 }

@@ -5,9 +5,15 @@ namespace TenantPortal.Tests.Data;
 
 public class MeteringOptionsTests
 {
-    private static MeteringOptions Read(DatabaseProvider provider, string? quotaCache = null) =>
-        MeteringOptions.Read(new ConfigurationBuilder().AddInMemoryCollection(
-            quotaCache is null ? [] : new Dictionary<string, string?> { ["Metering:QuotaCache"] = quotaCache }).Build(), provider);
+    private static MeteringOptions Read(DatabaseProvider provider, string? quotaCache = null, string? redis = null)
+    {
+        var values = new Dictionary<string, string?>();
+        if (quotaCache is not null)
+            values["Metering:QuotaCache"] = quotaCache;
+        if (redis is not null)
+            values["Redis:Configuration"] = redis;
+        return MeteringOptions.Read(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), provider);
+    }
 
     [Theory]
     [InlineData(DatabaseProvider.Sqlite, QuotaCacheMode.Local)]
@@ -20,7 +26,22 @@ public class MeteringOptionsTests
         Assert.Equal(QuotaCacheMode.None, Read(DatabaseProvider.Sqlite, "none").QuotaCache);
 
     [Theory]
-    [InlineData("Redis")]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.SqlServer)]
+    public void QuotaCache_Redis_IsTakenWithARedisConfiguration(DatabaseProvider provider) =>
+        Assert.Equal(QuotaCacheMode.Redis, Read(provider, "redis", "127.0.0.1:6379").QuotaCache);
+
+    [Fact]
+    public void QuotaCache_Redis_WithoutARedisConfiguration_IsRefused_NamingTheMissingKey()
+    {
+        var error = Assert.Throws<InvalidSettingException>(() => Read(DatabaseProvider.SqlServer, "Redis"));
+
+        Assert.Equal("Redis:Configuration", error.Key);
+        Assert.Contains("Metering:QuotaCache=Redis", error.Message);
+    }
+
+    [Theory]
+    [InlineData("Memcached")]
     [InlineData("1")]
     public void QuotaCache_RejectsAnUnknownValue_NamingTheKey(string value)
     {

@@ -39,9 +39,13 @@ internal static class MeteringReads
     /// commit meanwhile, and the one statement that reads rollups and watermark together reads them as one snapshot.
     /// SQLite: its read transaction, as before.
     /// </summary>
-    public static Task<T> PastCommitBarrierAsync<T>(PortalDbContext db, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    public static Task<T> PastCommitBarrierAsync<T>(PortalDbContext db, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        PastCommitBarrierAsync(db, null, read, cancellationToken);
+
+    /// <summary><see cref="PastCommitBarrierAsync{T}(PortalDbContext, Func{CancellationToken, Task{T}}, CancellationToken)"/> through a given barrier (null: the provider's).</summary>
+    public static Task<T> PastCommitBarrierAsync<T>(PortalDbContext db, IUsageCommitBarrier? barrier, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        var barrier = UsageCommitBarriers.For(db.Database);
+        barrier ??= UsageCommitBarriers.For(db.Database);
         return db.InTransactionAsync(PastCommitBarrierIsolation(db.Database), async (transaction, ct) =>
         {
             await barrier.CloseAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), ct);

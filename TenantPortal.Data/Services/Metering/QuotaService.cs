@@ -11,7 +11,9 @@ namespace TenantPortal.Data.Services.Metering;
 /// stored so far. Free tiers (and metrics without an overage price) are hard limits; paid tiers may go over, flagged as
 /// overage; operators' overrides replace the plan's quota; an expired trial, a suspension or a cancellation denies.
 /// With <c>Metering:QuotaCache=Local</c> the use and the tenant's state come from <see cref="QuotaUsageCache"/> and
-/// <see cref="TenantQuotaStateCache"/> once loaded; without them every check reads the database. Seats are always
+/// <see cref="TenantQuotaStateCache"/> once loaded; with <c>Metering:QuotaCache=Redis</c> the use comes from
+/// <see cref="RedisQuotaTotals"/> (one round trip) and the state from <see cref="TenantQuotaStateCache"/>, and both from
+/// the database while Redis is unreachable; without them every check reads the database. Seats are always
 /// counted from the members (one indexed count): many paths add and remove members, and none of them is hot.
 /// </summary>
 public sealed class QuotaService(
@@ -19,7 +21,8 @@ public sealed class QuotaService(
     ITenantContext tenantContext,
     TimeProvider time,
     QuotaUsageCache? usageCache = null,
-    TenantQuotaStateCache? stateCache = null)
+    TenantQuotaStateCache? stateCache = null,
+    RedisQuotaTotals? sharedTotals = null)
 {
     /// <summary>Decides whether the current tenant may use <paramref name="amount"/> more of <paramref name="metric"/>.</summary>
     public async Task<Result<QuotaDecision>> CheckAsync(UsageMetric metric, decimal amount, CancellationToken cancellationToken)
@@ -30,6 +33,8 @@ public sealed class QuotaService(
             return Error.Invalid("amount", $"The amount can be at most {UsageBatchRules.MaxQuantity:N0}.");
         var tenantId = tenantContext.TenantId ?? throw new InvalidOperationException("A quota check needs a current tenant.");
         var now = time.GetUtcNow();
+        if (sharedTotals is not null)
+            return await CheckSharedAsync(sharedTotals, tenantId, metric, amount, now, cancellationToken);
         if (stateCache?.TryGet(tenantId) is { } cachedTenant && metric != UsageMetric.Users
             && usageCache is not null && usageCache.TryGetUsed(tenantId, metric, now, out var cachedUsed))
             return Decide(cachedTenant, metric, cachedUsed, amount, now);
@@ -38,6 +43,31 @@ public sealed class QuotaService(
         var tenant = stateCache?.TryGet(tenantId) ?? await LoadTenantAsync(db, tenantId, cancellationToken);
         var used = await UsedAsync(db, tenantId, metric, now, cancellationToken);
         return Decide(tenant, metric, used, amount, now);
+    }
+
+    // Metering:QuotaCache=Redis: the totals from Redis, the state from this instance's cache (kept current through Redis);
+    // while Redis is away both come from the database, as with QuotaCache=None.
+    private async Task<QuotaDecision> CheckSharedAsync(RedisQuotaTotals shared, Guid tenantId, UsageMetric metric, decimal amount, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (shared.IsAvailable && metric != UsageMetric.Users)
+        {
+            var tenant = stateCache?.TryGet(tenantId);
+            if (tenant is null)
+            {
+                await using var stateDb = contexts.CreateDbContext();
+                tenant = await LoadTenantAsync(stateDb, tenantId, cancellationToken);
+            }
+            if (await shared.UsedAsync(contexts, tenantId, metric, now, cancellationToken) is { } used)
+                return Decide(tenant, metric, used, amount, now);
+        }
+        await using var db = contexts.CreateDbContext();
+        var current = (shared.IsAvailable ? stateCache?.TryGet(tenantId) : null)
+            ?? await db.Tenants.AsNoTracking().Include(t => t.QuotaOverrides).SingleAsync(t => t.Id == tenantId, cancellationToken);
+        var fromDatabase = metric == UsageMetric.Users
+            ? await db.Members.CountAsync(cancellationToken)
+            : await UsageMeter.UsedAsync(db, metric, PeriodMath.MonthStart(now), now, cancellationToken);
+        return Decide(current, metric, fromDatabase, amount, now);
     }
 
     private async Task<Tenant> LoadTenantAsync(PortalDbContext db, Guid tenantId, CancellationToken cancellationToken)

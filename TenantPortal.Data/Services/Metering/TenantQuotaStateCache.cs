@@ -16,6 +16,9 @@ public sealed class TenantQuotaStateCache(TimeProvider time)
     /// <summary>Forgets the tenant's state: the next check reads it again.</summary>
     public void Invalidate(Guid tenantId) => _tenants.Invalidate(tenantId);
 
+    /// <summary>Forgets every tenant's state (invalidations may have been missed).</summary>
+    public void InvalidateAll() => _tenants.InvalidateAll();
+
     /// <summary>The cached tenant (with its quota overrides), or null when it must be loaded.</summary>
     internal Tenant? TryGet(Guid tenantId) =>
         _tenants.TryRead(tenantId, 0, static (tenant, _) => (true, tenant), out var tenant) ? tenant : null;

@@ -91,6 +91,13 @@ internal sealed class TenantSlotCache<TValue>(TimeProvider time) where TValue : 
         }
     }
 
+    /// <summary>Forgets every tenant's value; loads in flight won't be kept.</summary>
+    public void InvalidateAll()
+    {
+        foreach (var tenantId in _slots.Keys)
+            Invalidate(tenantId);
+    }
+
     private void SweepIfDue(long nowTicks)
     {
         var due = Interlocked.Read(ref _nextSweepTicks);

@@ -6,9 +6,11 @@ namespace TenantPortal.Data.Services.Metering;
 /// <summary>
 /// Takes a batch of usage events for one tenant: all-or-nothing validation, then one durable write. An id repeated
 /// inside the batch, or seen before for the tenant, is a duplicate and is not counted again. Suspended tenants'
-/// usage is recorded too: reported usage is never dropped.
+/// usage is recorded too: reported usage is never dropped. Under <c>Metering:QuotaCache=Redis</c> the shared running totals
+/// are told after the commit (<see cref="RedisQuotaTotals.StoredAsync"/>, which never fails the batch).
 /// </summary>
-public sealed class UsageIngestionService(IUsageEventStore store, IEnumerable<IUsageIngestObserver> observers, TimeProvider time)
+public sealed class UsageIngestionService(IUsageEventStore store, IEnumerable<IUsageIngestObserver> observers, TimeProvider time,
+    RedisQuotaTotals? sharedTotals = null)
 {
     /// <summary>Validates and stores the batch; the result is returned only once the events are committed.</summary>
     public async Task<Result<IngestResult>> IngestAsync(Guid tenantId, IReadOnlyList<UsageEventInput> events, CancellationToken cancellationToken)
@@ -34,6 +36,8 @@ public sealed class UsageIngestionService(IUsageEventStore store, IEnumerable<IU
             foreach (var observer in observers)
                 observer.Stored(tenantId, stored);
         }
+        if (sharedTotals is not null)
+            await sharedTotals.StoredAsync(tenantId, stored, distinct, hadStoredDuplicates: stored.Count < distinct.Count, now);
         return new IngestResult(stored.Count, events.Count - stored.Count);
     }
 }

@@ -21,6 +21,18 @@ internal sealed class UsageTotals(DateTimeOffset monthStart, decimal apiCalls, d
     /// <summary>The month the counters cover.</summary>
     public DateTimeOffset MonthStart { get; } = monthStart;
 
+    /// <summary>The highest event id of the snapshot the totals were read from (the watermark of a shared entry).</summary>
+    public long SeenThroughId => seenThroughId;
+
+    /// <summary>The month's API calls so far.</summary>
+    public decimal ApiCalls => _apiCalls;
+
+    /// <summary>The month's GPU hours so far.</summary>
+    public decimal GpuHours => _gpuHours;
+
+    /// <summary>A gauge's readings still in the running: the latest one so far and those waiting for their time.</summary>
+    public IReadOnlyList<GaugeReading> Readings(UsageMetric gauge) => Gauge(gauge).Readings();
+
     /// <summary>Adds a gauge reading read from the database or just stored.</summary>
     public void AddReading(UsageMetric gauge, GaugeReading reading) => Gauge(gauge).Add(reading);
 
@@ -68,6 +80,14 @@ internal sealed class UsageTotals(DateTimeOffset monthStart, decimal apiCalls, d
         private List<GaugeReading>? _pending;
 
         public void Add(GaugeReading reading) => (_pending ??= []).Add(reading);
+
+        public IReadOnlyList<GaugeReading> Readings()
+        {
+            var all = new List<GaugeReading>(_pending ?? []);
+            if (_latest is { } latest)
+                all.Add(latest);
+            return all;
+        }
 
         // Readings whose time has come compete for latest; the rest keep waiting.
         public decimal LevelAt(DateTimeOffset now)

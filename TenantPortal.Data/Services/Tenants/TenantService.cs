@@ -20,7 +20,8 @@ public sealed class TenantService(
     IPortalAddresses portal,
     QuotaUsageCache? quotaUsage = null,
     TenantQuotaStateCache? quotaState = null,
-    ApiKeyCache? apiKeys = null)
+    ApiKeyCache? apiKeys = null,
+    RedisTenantStateChannel? quotaStateOthers = null)
 {
     /// <summary>Checks a slug for the create form: the rules, then whether it is free.</summary>
     public Task<Result> CheckSlugAsync(string? slug, CancellationToken cancellationToken) => creator.CheckSlugAsync(slug, cancellationToken);
@@ -166,6 +167,7 @@ public sealed class TenantService(
         // A bulk delete passes no tracked entity by the save interceptor: the caches are told here (the tenant's keys are
         // gone with it: a cached one must not let a request in to write for a tenant that no longer exists).
         quotaState?.Invalidate(tenant.Id);
+        quotaStateOthers?.Publish(tenant.Id);
         quotaUsage?.Invalidate(tenant.Id);
         apiKeys?.ForgetTenant(tenant.Id);
         return Result.Success();
