@@ -373,12 +373,11 @@ public class RedisQuotaCacheTests : IAsyncLifetime
         }
     }
 
-    private sealed class Contexts(SqliteTestDatabase database, TenantContext tenant, IInterceptor[] interceptors) : IDbContextFactory<PortalDbContext>
+    private sealed class Contexts(TestDatabase database, TenantContext tenant, IInterceptor[] interceptors) : IDbContextFactory<PortalDbContext>
     {
         public TenantContext Tenant => tenant;
 
-        public PortalDbContext CreateDbContext() =>
-            new SqlitePortalDbContext(new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(database.ConnectionString).AddInterceptors(interceptors).Options, tenant);
+        public PortalDbContext CreateDbContext() => database.CreateContext(tenant, interceptors);
     }
 
     // SQLite's barrier waits for nothing (its transactions take the write lock); this one counts the builds that close it.
