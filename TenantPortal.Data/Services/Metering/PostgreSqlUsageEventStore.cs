@@ -3,13 +3,14 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Tenancy;
 
 namespace TenantPortal.Data.Services.Metering;
 
 /// <summary>
 /// PostgreSQL: the batch as four arrays in one <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING</c>,
 /// in one transaction: the unique (tenant, client event id) index decides, so racing requests with the same id store it
-/// once and a batch is stored whole or not at all.
+/// once and a batch is stored whole or not at all. The transaction carries the batch's tenant for row-level security.
 /// </summary>
 public sealed class PostgreSqlUsageEventStore(IDbContextFactory<PortalDbContext> contexts) : IUsageEventStore
 {
@@ -28,6 +29,8 @@ public sealed class PostgreSqlUsageEventStore(IDbContextFactory<PortalDbContext>
         {
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
             var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
+            // Row-level security: the batch is written for its tenant only (the policy refuses any other tenant's row).
+            await PostgreSqlTenantSetting.ApplyAsync(connection, npgsqlTransaction, tenantId, crossTenant: false, ct);
             var inserted = new List<StoredUsageEvent>(events.Count);
             await using (var command = new NpgsqlCommand(InsertSql, connection, npgsqlTransaction))
             {
