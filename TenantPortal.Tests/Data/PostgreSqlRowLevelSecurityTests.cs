@@ -306,6 +306,20 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         Assert.Equal([5m, 11m], rolledUp);
     }
 
+    [Fact]
+    public async Task RollupStore_InATransactionWithNoSettingYet_RollsUpEveryTenantsEvents()
+    {
+        await using var connection = await OpenAsync(_database.ConnectionString);
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        await new PostgreSqlRollupStore().AggregateAsync(connection, transaction, 0, long.MaxValue, DateTimeOffset.UtcNow, CancellationToken.None);
+        await transaction.CommitAsync();
+
+        await using var owner = await OpenAsync(_database.OwnerConnectionString);
+        var sums = await ColumnAsync<decimal>(owner, null, "SELECT \"Sum\" FROM \"UsageRollups\" WHERE \"Granularity\" = 'Month' ORDER BY \"Sum\"");
+        Assert.Equal([3m, 7m], sums);
+    }
+
     // What is wrong with row-level security on this database, one line per table: the tables of the tenant-owned entities of
     // the EF model must have it enabled and forced, and carry the policy for all commands with both conditions.
     private static async Task<List<string>> PolicyProblemsAsync(NpgsqlConnection owner)
