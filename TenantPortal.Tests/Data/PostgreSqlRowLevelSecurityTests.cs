@@ -262,6 +262,20 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public void EfContext_SynchronousQueriesAndSaves_CarryTheTenantToo()
+    {
+        using (var db = _database.ForTenant(_tenantB))
+        {
+            Assert.Equal(1, db.UsageEvents.IgnoreQueryFilters().Count());
+            db.AuditEntries.Add(new AuditEntry { TenantId = _tenantB, Actor = "t", Action = "b.sync", OccurredAt = At });
+            db.SaveChanges();
+        }
+
+        using var check = _database.ForTenant(_tenantB);
+        Assert.Equal(["b.sync", "b.thing"], check.AuditEntries.IgnoreQueryFilters().Select(e => e.Action).OrderBy(a => a).ToList());
+    }
+
+    [Fact]
     public async Task PortalServices_FromAddDataServices_IngestRollUpAndCheckQuota_ThroughRowLevelSecurity()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Path.GetTempPath(), EnvironmentName = "Development" });
