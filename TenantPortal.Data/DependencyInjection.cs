@@ -95,8 +95,11 @@ public static class DependencyInjection
             case DatabaseProvider.PostgreSql:
                 // One data source per process: its pool is shared by every context, the ingest store and the health check.
                 services.AddSingleton(_ => new NpgsqlDataSourceBuilder(database.ConnectionString).Build());
+                // Row-level security reads the per-transaction tenant settings this interceptor sets for every command.
+                services.AddSingleton<PostgreSqlTenantSettingInterceptor>();
                 services.AddDbContextFactory<PostgreSqlPortalDbContext>(
-                    (sp, o) => AddInterceptors(sp, PostgreSqlContextOptions.Configure(o, sp.GetRequiredService<NpgsqlDataSource>())),
+                    (sp, o) => AddInterceptors(sp, PostgreSqlContextOptions.Configure(o, sp.GetRequiredService<NpgsqlDataSource>())
+                        .AddInterceptors(sp.GetRequiredService<PostgreSqlTenantSettingInterceptor>())),
                     ServiceLifetime.Scoped);
                 services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
                     new PortalDbContextFactory<PostgreSqlPortalDbContext>(sp.GetRequiredService<IDbContextFactory<PostgreSqlPortalDbContext>>()));

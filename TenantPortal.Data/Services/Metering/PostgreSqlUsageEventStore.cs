@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Tenancy;
 
 namespace TenantPortal.Data.Services.Metering;
 
@@ -66,8 +67,8 @@ public sealed class PostgreSqlUsageEventStore(IDbContextFactory<PortalDbContext>
         var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
         // Before any id is taken: a rollup never passes an id this transaction may still commit.
         await barrier.EnterIngestAsync(connection, npgsqlTransaction, cancellationToken);
-        // Row-level security: the one place this store gives the transaction its tenant (see SetTenantAsync).
-        await SetTenantAsync(connection, npgsqlTransaction, tenantId, cancellationToken);
+        // Row-level security: the transaction works for the batch's tenant (per-transaction settings, not cross-tenant).
+        await PostgreSqlTenantSetting.ApplyAsync(connection, npgsqlTransaction, tenantId, crossTenant: false, cancellationToken);
 
         var clientIds = new string[events.Length];
         var metrics = new string[events.Length];
@@ -102,19 +103,5 @@ public sealed class PostgreSqlUsageEventStore(IDbContextFactory<PortalDbContext>
         }
         await transaction.CommitAsync(cancellationToken);
         return inserted;
-    }
-
-    /// <summary>
-    /// Row-level security's per-transaction settings for a raw ADO.NET store: the batch's tenant, not cross-tenant, set
-    /// with <c>set_config(…, true)</c> so that they end with the transaction. The single call site in this store; when
-    /// the shared helper of the row-level-security work (<c>PostgreSqlTenantSetting.ApplyAsync</c>) is on the branch,
-    /// this method is replaced by a call to it with the same arguments.
-    /// </summary>
-    private static async Task SetTenantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid tenantId, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT set_config('tenantportal.tenant_id', @tenant, true), set_config('tenantportal.cross_tenant', 'off', true)", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string>("tenant", NpgsqlDbType.Text) { TypedValue = tenantId.ToString("D") });
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
