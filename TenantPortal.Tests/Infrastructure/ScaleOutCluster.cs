@@ -28,7 +28,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     public const int InstanceCount = 3;
 
     /// <summary>The per-second API limit of the Free tier in this cluster (the rate-limit test's tenants are Free).</summary>
-    public const int FreeTierRequestsPerSecond = 20;
+    public const int FreeTierRequestsPerSecond = 5;
 
     /// <summary>The bootstrap operator's password (the operator signs in without a second factor here).</summary>
     public const string OperatorPassword = "Scale-Out-Operator-2026";
@@ -42,6 +42,9 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     /// <summary>The database every instance uses.</summary>
     public PostgreSqlTestDatabase Database { get; } = new();
 
+    /// <summary>The Redis server every instance uses (the class's own: tests may flush it).</summary>
+    public OwnRedisServer Redis { get; private set; } = null!;
+
     /// <summary>Instance <paramref name="index"/> (0 to <see cref="InstanceCount"/> - 1).</summary>
     public PortalProcess this[int index] => _instances[index] ?? throw new InvalidOperationException($"Instance {index} is not running.");
 
@@ -52,6 +55,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     {
         await Database.InitializeAsync();
         await HangfirePostgreSqlStorage.InstallSchemaAsync(Database.ConnectionString, CancellationToken.None);
+        Redis = await OwnRedisServer.StartNewAsync();
         // Started together, as a deployment starts its replicas: each bootstraps the operator, registers the recurring jobs
         // and reads or creates the Data Protection key ring at the same moment.
         var started = await Task.WhenAll(Enumerable.Range(0, InstanceCount).Select(StartInstanceAsync));
@@ -63,6 +67,8 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     {
         foreach (var instance in Instances)
             await instance.DisposeAsync();
+        if (Redis is not null)
+            await Redis.DisposeAsync();
         await Database.DisposeAsync();
         try
         {
@@ -181,6 +187,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         // A pool of its own per instance, small: three instances and everyone else's tests share the server.
         settings["ConnectionStrings:Portal"] = new NpgsqlConnectionStringBuilder(Database.ConnectionString) { MaxPoolSize = 30 }.ToString();
         settings["Hangfire:Storage"] = "PostgreSql";
+        settings["Redis:Configuration"] = Redis.Configuration;
         settings["Portal:PublicUrl"] = PublicUrl;
         settings["Operator:Password"] = OperatorPassword;
         settings["Operator:RequireTwoFactor"] = "false";
