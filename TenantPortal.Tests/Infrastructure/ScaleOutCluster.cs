@@ -188,6 +188,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         settings["ConnectionStrings:Portal"] = new NpgsqlConnectionStringBuilder(Database.ConnectionString) { MaxPoolSize = 30 }.ToString();
         settings["Hangfire:Storage"] = "PostgreSql";
         settings["Redis:Configuration"] = Redis.Configuration;
+        settings["RateLimiting:Store"] = "Redis";
         settings["Portal:PublicUrl"] = PublicUrl;
         settings["Operator:Password"] = OperatorPassword;
         settings["Operator:RequireTwoFactor"] = "false";
