@@ -142,7 +142,9 @@ public sealed partial class ScaleOutTests(ScaleOutCluster cluster) : IClassFixtu
 
         // Every instance's scheduler looks at least once per polling interval (15 s): wait until all have looked.
         var runs = await WaitForRunsAsync(job, since, count => count >= 1);
-        await Task.Delay(SchedulerPollingInterval + TimeSpan.FromSeconds(2) - (await DatabaseNowAsync() - since));
+        var looked = SchedulerPollingInterval + TimeSpan.FromSeconds(2) - (await DatabaseNowAsync() - since);
+        if (looked > TimeSpan.Zero)
+            await Task.Delay(looked);
         runs = await RunsAsync(job, since);
 
         var run = Assert.Single(runs);
@@ -249,6 +251,8 @@ public sealed partial class ScaleOutTests(ScaleOutCluster cluster) : IClassFixtu
         }
     }
 
+    // Hangfire's default BackgroundJobServerOptions.SchedulePollingInterval, which the portal keeps: how often each
+    // instance's recurring-job scheduler looks for due jobs.
     private static readonly TimeSpan SchedulerPollingInterval = TimeSpan.FromSeconds(15);
 
     /// <summary>One event of a batch.</summary>
