@@ -58,9 +58,8 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         Redis = await OwnRedisServer.StartNewAsync();
         // Started together, as a deployment starts its replicas: each bootstraps the operator, registers the recurring jobs
         // and reads or creates the Data Protection key ring at the same moment.
-        var started = await Task.WhenAll(Enumerable.Range(0, InstanceCount).Select(StartInstanceAsync));
-        for (var i = 0; i < InstanceCount; i++)
-            _instances[i] = started[i];
+        // Each kept as soon as it runs, so that the disposal stops it even when another fails to start.
+        await Task.WhenAll(Enumerable.Range(0, InstanceCount).Select(async i => _instances[i] = await StartInstanceAsync(i)));
     }
 
     public async Task DisposeAsync()
@@ -204,7 +203,15 @@ public sealed class ScaleOutCluster : IAsyncLifetime
             ["HOME"] = home,
             ["DOTNET_CLI_HOME"] = home,
         });
-        await WaitUntilReadyAsync(instance);
+        try
+        {
+            await WaitUntilReadyAsync(instance);
+        }
+        catch (TimeoutException)
+        {
+            await instance.DisposeAsync();
+            throw;
+        }
         return instance;
     }
 
