@@ -65,10 +65,10 @@ public sealed class PostgreSqlUsageEventStore(IDbContextFactory<PortalDbContext>
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
-        // Before any id is taken: a rollup never passes an id this transaction may still commit.
-        await barrier.EnterIngestAsync(connection, npgsqlTransaction, cancellationToken);
         // Row-level security: the transaction works for the batch's tenant (per-transaction settings, not cross-tenant).
         await PostgreSqlTenantSetting.ApplyAsync(connection, npgsqlTransaction, tenantId, crossTenant: false, cancellationToken);
+        // Before any id is taken: a rollup never passes an id this transaction may still commit.
+        await barrier.EnterIngestAsync(connection, npgsqlTransaction, cancellationToken);
 
         var clientIds = new string[events.Length];
         var metrics = new string[events.Length];

@@ -161,8 +161,11 @@ public class PostgreSqlUsageEventStoreTests : IAsyncLifetime
     public async Task InsertNewAsync_GivesItsTransactionTheBatchTenant_ForRowLevelSecurity()
     {
         // The database itself checks each row against the transaction's tenant setting, as the row-level security policy does.
-        await using (var db = _database.CrossTenant())
-            await db.Database.ExecuteSqlRawAsync("""
+        // Created by the schema's owner: the tests' login (the portal's role) may create nothing.
+        await using (var owner = new NpgsqlConnection(_database.OwnerConnectionString))
+        {
+            await owner.OpenAsync();
+            await using var create = new NpgsqlCommand("""
                 CREATE FUNCTION check_usage_tenant() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     IF current_setting('tenantportal.tenant_id', true) IS DISTINCT FROM NEW."TenantId"::text
@@ -172,7 +175,9 @@ public class PostgreSqlUsageEventStoreTests : IAsyncLifetime
                     RETURN NEW;
                 END $$;
                 CREATE TRIGGER usage_tenant BEFORE INSERT ON "UsageEvents" FOR EACH ROW EXECUTE FUNCTION check_usage_tenant();
-                """);
+                """, owner);
+            await create.ExecuteNonQueryAsync();
+        }
 
         await Store().InsertNewAsync(_beta, [Event("a"), Event("b")], Now, TestTimeouts.Token());
 

@@ -204,6 +204,8 @@ public class UsageCommitOrderPostgreSqlTests : IAsyncLifetime
             var connection = new NpgsqlConnection(database.ConnectionString);
             await connection.OpenAsync();
             var transaction = await connection.BeginTransactionAsync();
+            // As the ingest store does: the batch's tenant for row-level security, then the barrier, then the insert.
+            await PostgreSqlTenantSetting.ApplyAsync(connection, transaction, tenantId, crossTenant: false, TestTimeouts.Token());
             await new PostgreSqlUsageCommitBarrier().EnterIngestAsync(connection, transaction, TestTimeouts.Token());
             await using var insert = new NpgsqlCommand("""
                 INSERT INTO "UsageEvents" ("TenantId", "ClientEventId", "Metric", "Quantity", "Timestamp", "ReceivedAt")
