@@ -31,7 +31,7 @@ public class QuotaCheckBenchmarks
         var now = TimeProvider.System.GetUtcNow();
         _folder = Path.Combine(Path.GetTempPath(), $"tenantportal-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_folder);
-        var database = await LoadDatabase.CreateAsync(_folder);
+        var database = await LoadDatabase.CreateSqliteAsync(_folder);
         var tenantId = await database.AddTenantAsync("benchmark", SubscriptionTier.Starter, now.AddMonths(-3), now);
 
         // Spread evenly from the start of the month to a minute ago, so every event counts in this period.

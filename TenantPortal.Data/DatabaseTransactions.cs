@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -15,7 +16,15 @@ public static class DatabaseTransactions
     /// transaction it leaves uncommitted is rolled back). It may run more than once, so it adds its entities itself.
     /// </summary>
     public static Task<T> InTransactionAsync<T>(this PortalDbContext db, Func<IDbContextTransaction, CancellationToken, Task<T>> operation,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        InTransactionAsync(db, isolation: null, operation, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="InTransactionAsync{T}(PortalDbContext, Func{IDbContextTransaction, CancellationToken, Task{T}}, CancellationToken)"/>,
+    /// at the given isolation level (null: the provider's default).
+    /// </summary>
+    public static Task<T> InTransactionAsync<T>(this PortalDbContext db, IsolationLevel? isolation,
+        Func<IDbContextTransaction, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(operation);
@@ -24,7 +33,9 @@ public static class DatabaseTransactions
         {
             if (attempt++ > 0)
                 db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await using var transaction = isolation is { } level
+                ? await db.Database.BeginTransactionAsync(level, ct)
+                : await db.Database.BeginTransactionAsync(ct);
             return await operation(transaction, ct);
         }, cancellationToken);
     }

@@ -90,17 +90,22 @@ public static class DependencyInjection
                     new PortalDbContextFactory<SqlServerPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerPortalDbContext>>()));
                 services.AddScoped<IUsageEventStore, SqlServerUsageEventStore>();
                 services.AddSingleton<IRollupStore, SqlServerRollupStore>();
+                services.AddSingleton<IUsageCommitBarrier, SqlServerUsageCommitBarrier>();
                 break;
             case DatabaseProvider.PostgreSql:
                 // One data source per process: its pool is shared by every context, the ingest store and the health check.
                 services.AddSingleton(_ => new NpgsqlDataSourceBuilder(database.ConnectionString).Build());
+                // Row-level security reads the per-transaction tenant settings this interceptor sets for every command.
+                services.AddSingleton<PostgreSqlTenantSettingInterceptor>();
                 services.AddDbContextFactory<PostgreSqlPortalDbContext>(
-                    (sp, o) => AddInterceptors(sp, PostgreSqlContextOptions.Configure(o, sp.GetRequiredService<NpgsqlDataSource>())),
+                    (sp, o) => AddInterceptors(sp, PostgreSqlContextOptions.Configure(o, sp.GetRequiredService<NpgsqlDataSource>())
+                        .AddInterceptors(sp.GetRequiredService<PostgreSqlTenantSettingInterceptor>())),
                     ServiceLifetime.Scoped);
                 services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>
                     new PortalDbContextFactory<PostgreSqlPortalDbContext>(sp.GetRequiredService<IDbContextFactory<PostgreSqlPortalDbContext>>()));
                 services.AddScoped<IUsageEventStore, PostgreSqlUsageEventStore>();
                 services.AddSingleton<IRollupStore, PostgreSqlRollupStore>();
+                services.AddSingleton<IUsageCommitBarrier, PostgreSqlUsageCommitBarrier>();
                 break;
         }
         // Identity's stores and request-scoped code take the base context; the scope disposes it.

@@ -5,9 +5,15 @@ using TenantPortal.Core.Tenants;
 namespace TenantPortal.Data;
 
 /// <summary>The PostgreSQL flavour (production without SQL Server), with its own migrations under Migrations/PostgreSql.</summary>
-public sealed partial class PostgreSqlPortalDbContext(DbContextOptions<PostgreSqlPortalDbContext> options, ITenantContext tenant)
-    : PortalDbContext(options, tenant)
+public sealed partial class PostgreSqlPortalDbContext : PortalDbContext
 {
+    /// <summary>
+    /// Creates the context. SaveChanges always runs in a transaction (EF Core would skip it for a single statement): row-level
+    /// security's tenant setting is set in it before the batch (<see cref="Tenancy.PostgreSqlTenantSettingInterceptor"/>).
+    /// </summary>
+    public PostgreSqlPortalDbContext(DbContextOptions<PostgreSqlPortalDbContext> options, ITenantContext tenant) : base(options, tenant) =>
+        Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder builder)
     {

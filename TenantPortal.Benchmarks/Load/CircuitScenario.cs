@@ -47,7 +47,7 @@ public sealed class CircuitScenario : ILoadScenario
         var folder = run.NewFolder(Name);
         var now = DateTimeOffset.UtcNow;
         var arranged = await PortalFleetArrangement.CreateAsync(folder, run.Quick ? 100 : 1_000, historyDays, now, cancellationToken);
-        await using var portal = await PortalProcess.StartAsync(arranged.Database.Path, folder, cancellationToken: cancellationToken);
+        await using var portal = await PortalProcess.StartAsync(arranged.Database, folder, cancellationToken: cancellationToken);
         using var login = await PortalLogin.SignInAsync(portal.BaseAddress, PortalFleetArrangement.OwnerEmail, PortalFleetArrangement.OwnerPassword, cancellationToken);
         var usagePath = $"t/{PortalFleetArrangement.HistorySlug}/usage";
         var overviewPath = $"t/{PortalFleetArrangement.HistorySlug}";

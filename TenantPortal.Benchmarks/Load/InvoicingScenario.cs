@@ -31,7 +31,7 @@ public sealed class InvoicingScenario : ILoadScenario
         var times = new List<TimeSpan>();
         foreach (var size in sizes)
         {
-            var database = await LoadDatabase.CreateAsync(run.NewFolder($"{Name}-{size}"), cancellationToken);
+            var database = await LoadDatabase.CreateAsync(run, run.NewFolder($"{Name}-{size}"), cancellationToken);
             await database.AddTenantsAsync(Enumerable.Range(0, size).Select(i => ($"i{i:D5}", Tiers[i % Tiers.Length])), Month, Now, cancellationToken);
             // 5,000–25,000 API calls an event: about 400,000 a month, over Starter's 100,000 and under Professional's million.
             await EventGenerator.InsertAsync(database, 0, (long)size * EventsPerTenant, Month, Month.AddMonths(1), Month.AddMonths(1),

@@ -21,7 +21,7 @@ public static class JobHost
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"ConnectionStrings:{DatabaseOptions.ConnectionStringName}"] = database.ConnectionString,
-            [$"{DatabaseOptions.SectionName}:Provider"] = "Sqlite",
+            [$"{DatabaseOptions.SectionName}:Provider"] = database.Provider == LoadProvider.PostgreSql ? "PostgreSql" : "Sqlite",
         });
         builder.AddDataServices();
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

@@ -10,12 +10,14 @@ namespace TenantPortal.Benchmarks.Load;
 /// </summary>
 public sealed class LoadContextFactory : IDbContextFactory<PortalDbContext>
 {
-    private readonly DbContextOptions<SqlitePortalDbContext> _options;
+    private readonly LoadDatabase _database;
+    private readonly DbContextOptions _options;
 
     /// <summary>Contexts working for <paramref name="tenantId"/>, or across tenants (for <paramref name="reason"/>) when null.</summary>
     public LoadContextFactory(LoadDatabase database, Guid? tenantId, string reason = "load harness arrangement")
     {
-        _options = new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(database.ConnectionString).Options;
+        _database = database;
+        _options = database.Options();
         if (tenantId is { } id)
             Tenant.SetTenant(id);
         else
@@ -26,5 +28,5 @@ public sealed class LoadContextFactory : IDbContextFactory<PortalDbContext>
     public TenantContext Tenant { get; } = new();
 
     /// <inheritdoc />
-    public PortalDbContext CreateDbContext() => new SqlitePortalDbContext(_options, Tenant);
+    public PortalDbContext CreateDbContext() => _database.CreateContext(_options, Tenant);
 }

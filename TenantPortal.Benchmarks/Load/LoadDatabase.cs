@@ -1,6 +1,9 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Billing;
 using TenantPortal.Core.Common;
@@ -15,27 +18,39 @@ using TenantPortal.Data.Tenancy;
 namespace TenantPortal.Benchmarks.Load;
 
 /// <summary>
-/// A fresh SQLite file for a scenario, migrated and in WAL mode as the portal runs it, with helpers that arrange data
-/// directly (tenants on a plan, owners with a password, API keys, events in bulk). The portal is started on it afterwards.
+/// A fresh database for a scenario, migrated as the portal runs it, with helpers that arrange data directly (tenants on a
+/// plan, owners with a password, API keys, events in bulk); the portal is started on it afterwards. On SQLite a file in
+/// the scenario's folder (WAL mode); on PostgreSQL a database of its own on the run's server, dropped when the run ends.
 /// </summary>
 public sealed class LoadDatabase
 {
-    private LoadDatabase(string path)
+    private LoadDatabase(LoadProvider provider, string connectionString, string? path)
     {
+        Provider = provider;
+        ConnectionString = connectionString;
         Path = path;
-        ConnectionString = new SqliteConnectionStringBuilder { DataSource = path }.ToString();
     }
 
-    /// <summary>The database file.</summary>
-    public string Path { get; }
+    /// <summary>Which database the scenario runs on.</summary>
+    public LoadProvider Provider { get; }
+
+    /// <summary>The SQLite file (null on PostgreSQL).</summary>
+    public string? Path { get; }
 
     /// <summary>Its connection string (pooled).</summary>
     public string ConnectionString { get; }
 
-    /// <summary>Creates and migrates <c>portal.db</c> in <paramref name="folder"/>.</summary>
-    public static async Task<LoadDatabase> CreateAsync(string folder, CancellationToken cancellationToken = default)
+    /// <summary>Creates and migrates a database on the run's provider: <c>portal.db</c> in <paramref name="folder"/> on SQLite.</summary>
+    public static Task<LoadDatabase> CreateAsync(LoadRun run, string folder, CancellationToken cancellationToken = default) =>
+        run.Provider == LoadProvider.PostgreSql
+            ? CreatePostgreSqlAsync(run, cancellationToken)
+            : CreateSqliteAsync(folder, cancellationToken);
+
+    /// <summary>Creates and migrates <c>portal.db</c> in <paramref name="folder"/> (the scenarios that run on SQLite only).</summary>
+    public static async Task<LoadDatabase> CreateSqliteAsync(string folder, CancellationToken cancellationToken = default)
     {
-        var database = new LoadDatabase(System.IO.Path.Combine(folder, "portal.db"));
+        var path = System.IO.Path.Combine(folder, "portal.db");
+        var database = new LoadDatabase(LoadProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = path }.ToString(), path);
         await using var db = database.CrossTenant();
         await db.Database.MigrateAsync(cancellationToken);
         // As DatabaseMigrator does on SQLite: the mode is stored in the file.
@@ -43,28 +58,99 @@ public sealed class LoadDatabase
         return database;
     }
 
+    private static async Task<LoadDatabase> CreatePostgreSqlAsync(LoadRun run, CancellationToken cancellationToken)
+    {
+        var name = $"tp_load_{Guid.NewGuid():N}";
+        var server = new NpgsqlConnectionStringBuilder(run.PostgreSqlServer) { Database = "postgres", Pooling = false }.ToString();
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        run.OnEnd(async () =>
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(server);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        });
+        var database = new LoadDatabase(LoadProvider.PostgreSql,
+            new NpgsqlConnectionStringBuilder(run.PostgreSqlServer) { Database = name, Pooling = true }.ToString(), null);
+        await using var db = database.CrossTenant();
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(5));
+        await db.Database.MigrateAsync(cancellationToken);
+        return database;
+    }
+
+    /// <summary>The portal's configuration keys for this database (provider and connection string).</summary>
+    public IReadOnlyDictionary<string, string> PortalSettings() => new Dictionary<string, string>
+    {
+        ["Database:Provider"] = Provider == LoadProvider.PostgreSql ? "PostgreSql" : "Sqlite",
+        ["ConnectionStrings:Portal"] = Provider == LoadProvider.PostgreSql ? ConnectionString : $"Data Source={Path}",
+    };
+
+    /// <summary>Context options on this database for the provider's own context type.</summary>
+    public DbContextOptions Options() => Provider == LoadProvider.PostgreSql
+        ? new DbContextOptionsBuilder<PostgreSqlPortalDbContext>().UseNpgsql(ConnectionString).Options
+        : new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(ConnectionString).Options;
+
+    /// <summary>A context on these options for <paramref name="tenantContext"/>.</summary>
+    public PortalDbContext CreateContext(DbContextOptions options, TenantContext tenantContext) => Provider == LoadProvider.PostgreSql
+        ? new PostgreSqlPortalDbContext((DbContextOptions<PostgreSqlPortalDbContext>)options, tenantContext)
+        : new SqlitePortalDbContext((DbContextOptions<SqlitePortalDbContext>)options, tenantContext);
+
     /// <summary>A context that sees every tenant (the arrangement works across tenants).</summary>
-    public SqlitePortalDbContext CrossTenant()
+    public PortalDbContext CrossTenant()
     {
         var tenantContext = new TenantContext();
         tenantContext.BeginCrossTenantScope("load harness arrangement");
-        return new SqlitePortalDbContext(new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(ConnectionString).Options, tenantContext);
+        return CreateContext(Options(), tenantContext);
     }
 
     /// <summary>A context working for one tenant, as the portal's services see it.</summary>
-    public SqlitePortalDbContext ForTenant(Guid tenantId)
+    public PortalDbContext ForTenant(Guid tenantId)
     {
         var tenantContext = new TenantContext();
         tenantContext.SetTenant(tenantId);
-        return new SqlitePortalDbContext(new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(ConnectionString).Options, tenantContext);
+        return CreateContext(Options(), tenantContext);
     }
 
-    /// <summary>An open connection for bulk statements.</summary>
+    /// <summary>An open SQLite connection for bulk statements.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
+        if (Provider != LoadProvider.Sqlite)
+            throw new InvalidOperationException("OpenAsync is for SQLite databases; use OpenPostgreSqlAsync.");
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
+    }
+
+    /// <summary>An open PostgreSQL connection for bulk statements.</summary>
+    public async Task<NpgsqlConnection> OpenPostgreSqlAsync(CancellationToken cancellationToken = default)
+    {
+        if (Provider != LoadProvider.PostgreSql)
+            throw new InvalidOperationException("OpenPostgreSqlAsync is for PostgreSQL databases; use OpenAsync.");
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>How many events the table holds.</summary>
+    public async Task<long> CountEventsAsync(CancellationToken cancellationToken = default)
+    {
+        DbConnection connection = Provider == LoadProvider.PostgreSql ? await OpenPostgreSqlAsync(cancellationToken) : await OpenAsync(cancellationToken);
+        await using (connection)
+        {
+            await using var count = connection.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM \"UsageEvents\";";
+            count.CommandTimeout = 0;
+            var stored = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            if (connection is SqliteConnection sqlite)
+                SqliteConnection.ClearPool(sqlite);
+            return stored;
+        }
     }
 
     /// <summary>
@@ -153,6 +239,11 @@ public sealed class LoadDatabase
     /// </summary>
     public async Task InsertEventsAsync(IEnumerable<(Guid TenantId, string ClientEventId, UsageMetric Metric, decimal Quantity, DateTimeOffset Timestamp)> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
+        if (Provider == LoadProvider.PostgreSql)
+        {
+            await CopyEventsAsync(events, receivedAt, cancellationToken);
+            return;
+        }
         await using var connection = await OpenAsync(cancellationToken);
         using (var pragma = connection.CreateCommand())
         {
@@ -183,5 +274,24 @@ public sealed class LoadDatabase
             }
             await transaction.CommitAsync(cancellationToken);
         }
+    }
+
+    // PostgreSQL: binary COPY, one per call (the arrangement's own connection; not the measured path).
+    private async Task CopyEventsAsync(IEnumerable<(Guid TenantId, string ClientEventId, UsageMetric Metric, decimal Quantity, DateTimeOffset Timestamp)> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenPostgreSqlAsync(cancellationToken);
+        await using var importer = await connection.BeginBinaryImportAsync(
+            "COPY \"UsageEvents\" (\"TenantId\", \"ClientEventId\", \"Metric\", \"Quantity\", \"Timestamp\", \"ReceivedAt\") FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var e in events)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(e.TenantId, NpgsqlDbType.Uuid, cancellationToken);
+            await importer.WriteAsync(e.ClientEventId, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.Metric.ToString(), NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(e.Quantity, NpgsqlDbType.Numeric, cancellationToken);
+            await importer.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            await importer.WriteAsync(receivedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+        await importer.CompleteAsync(cancellationToken);
     }
 }

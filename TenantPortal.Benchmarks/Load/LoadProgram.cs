@@ -23,6 +23,9 @@ public static class LoadProgram
         new InvoicingScenario(),
     ];
 
+    /// <summary>The scenarios that run on PostgreSQL (<c>--provider postgresql</c>); the others are SQLite's only for now.</summary>
+    public static IReadOnlySet<string> PostgreSqlScenarios { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "startup", "ingest", "rollup", "invoicing" };
+
     /// <summary>Runs the harness; the exit code is 0 when every scenario ran (targets missed are reported, not failures).</summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -34,10 +37,59 @@ public static class LoadProgram
             Console.Error.WriteLine($"Unknown scenario(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", Scenarios.Select(s => s.Name))}.");
             return 2;
         }
+        var providerText = Option(args, "--provider") ?? "sqlite";
+        LoadProvider provider;
+        if (string.Equals(providerText, "sqlite", StringComparison.OrdinalIgnoreCase))
+            provider = LoadProvider.Sqlite;
+        else if (string.Equals(providerText, "postgresql", StringComparison.OrdinalIgnoreCase))
+            provider = LoadProvider.PostgreSql;
+        else
+        {
+            Console.Error.WriteLine($"Unknown --provider '{providerText}'. Known: sqlite (default), postgresql.");
+            return 2;
+        }
+        var postgres = Option(args, "--postgres");
+        if (postgres is not null && provider != LoadProvider.PostgreSql)
+        {
+            Console.Error.WriteLine("--postgres applies to --provider postgresql only.");
+            return 2;
+        }
+        if (provider == LoadProvider.PostgreSql)
+        {
+            var unsupported = chosen.Where(c => !PostgreSqlScenarios.Contains(c)).ToList();
+            if (unsupported.Count > 0)
+            {
+                Console.Error.WriteLine($"Scenario(s) {string.Join(", ", unsupported)} run on SQLite only. On PostgreSQL: {string.Join(", ", PostgreSqlScenarios)}.");
+                return 2;
+            }
+            if (postgres is not null)
+            {
+                try
+                {
+                    _ = new Npgsql.NpgsqlConnectionStringBuilder(postgres);
+                }
+                catch (ArgumentException ex)
+                {
+                    Console.Error.WriteLine($"--postgres is not a PostgreSQL connection string: {ex.Message}");
+                    return 2;
+                }
+            }
+        }
+
+        string database;
+        if (provider == LoadProvider.PostgreSql)
+        {
+            var described = await DescribePostgreSqlAsync(postgres ?? LoadRun.DefaultPostgreSqlServer);
+            if (described is null)
+                return 2;
+            database = described;
+        }
+        else
+            database = "SQLite (Microsoft.Data.Sqlite), WAL, a file per scenario";
 
         var folder = Path.Combine(Path.GetTempPath(), $"tenantportal-load-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
-        var run = new LoadRun(quick, folder);
+        var run = new LoadRun(quick, folder, provider, postgres) { DatabaseDescription = database };
         var clock = Stopwatch.StartNew();
         var failed = new List<string>();
         using var cancel = new CancellationTokenSource();
@@ -46,7 +98,12 @@ public static class LoadProgram
         {
             foreach (var scenario in Scenarios.Where(s => chosen.Count == 0 || chosen.Contains(s.Name)))
             {
-                run.Log($"scenario {scenario.Name} ({(quick ? "quick" : "full")})");
+                if (provider == LoadProvider.PostgreSql && !PostgreSqlScenarios.Contains(scenario.Name))
+                {
+                    run.Log($"scenario {scenario.Name}: SQLite only, not run on PostgreSQL");
+                    continue;
+                }
+                run.Log($"scenario {scenario.Name} ({(quick ? "quick" : "full")}, {(provider == LoadProvider.PostgreSql ? "PostgreSQL: " + Redacted(run.PostgreSqlServer) : "SQLite")})");
                 try
                 {
                     await scenario.RunAsync(run, cancel.Token);
@@ -60,16 +117,18 @@ public static class LoadProgram
         }
         finally
         {
+            await run.EndAsync();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
 
-        var command = "dotnet run -c Release --project TenantPortal.Benchmarks -- load " + string.Join(' ', args);
+        var shown = args.Select((a, i) => i > 0 && args[i - 1] == "--postgres" ? $"\"{Redacted(a)}\"" : a);
+        var command = "dotnet run -c Release --project TenantPortal.Benchmarks -- load " + string.Join(' ', shown);
         var report = LoadReport.Render(run, clock.Elapsed, command);
         Console.WriteLine(report);
         var reportFolder = Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts", "load");
         Directory.CreateDirectory(reportFolder);
-        var reportPath = Path.Combine(reportFolder, $"load-{(quick ? "quick" : "full")}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
+        var reportPath = Path.Combine(reportFolder, $"load-{(provider == LoadProvider.PostgreSql ? "postgresql-" : "")}{(quick ? "quick" : "full")}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
         await File.WriteAllTextAsync(reportPath, report);
         run.Log($"report written to {reportPath}");
         if (failed.Count > 0)
@@ -78,5 +137,46 @@ public static class LoadProgram
             return 1;
         }
         return 0;
+    }
+
+    // The value after --name, if any.
+    private static string? Option(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    // The connection string without its password, for the log and the report.
+    private static string Redacted(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Password is not null)
+            builder.Password = "***";
+        return builder.ToString();
+    }
+
+    // The server's version and durability settings for the report; null (and a message) when it can't be reached.
+    private static async Task<string?> DescribePostgreSqlAsync(string server)
+    {
+        try
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ToString());
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT current_setting('server_version'), current_setting('fsync'), current_setting('synchronous_commit'), current_setting('full_page_writes'), current_setting('shared_buffers')", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            var fsync = reader.GetString(1);
+            var description = $"PostgreSQL {reader.GetString(0)} at {Redacted(server)}: fsync={fsync}, synchronous_commit={reader.GetString(2)}, full_page_writes={reader.GetString(3)}, shared_buffers={reader.GetString(4)}";
+            if (fsync != "on")
+                Console.Error.WriteLine("Warning: this PostgreSQL server runs with fsync off, so a 202 is not durable there; for figures to report use deploy/bench-postgres.sh up (fsync on, port 55433).");
+            return description;
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            Console.Error.WriteLine($"The PostgreSQL server ({Redacted(server)}) can't be reached: {ex.Message}. Start one with deploy/bench-postgres.sh up "
+                + "(fsync on, port 55433; then --postgres \"Host=127.0.0.1;Port=55433;Username=postgres\"), or deploy/test-servers.sh up for the tests' server (fsync off, the default).");
+            return null;
+        }
     }
 }

@@ -12,7 +12,9 @@ public static class LoadReport
         text.AppendLine($"# Load harness, {(run.Quick ? "quick" : "full")} run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
         text.AppendLine($"Command: `{command}`  ");
-        text.AppendLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; run took {elapsed:mm\\:ss}.");
+        text.AppendLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; run took {elapsed:mm\\:ss}.  ");
+        text.AppendLine($"Database: {run.DatabaseDescription}.  ");
+        text.AppendLine($"Load average at the end (1, 5, 15 min; other processes on the machine count): {LoadAverage()}.");
         text.AppendLine();
         text.AppendLine("| scenario | size | quantity | measured | target | met |");
         text.AppendLine("|---|---|---|---:|---|---|");
@@ -30,5 +32,22 @@ public static class LoadReport
         text.AppendLine();
         text.Append(ReferenceComparison.Render(run.Measurements));
         return text.ToString();
+    }
+
+    // /proc/loadavg on Linux: a figure taken while the machine was busy with other work says so here.
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
     }
 }

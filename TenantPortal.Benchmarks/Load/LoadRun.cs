@@ -6,9 +6,13 @@ namespace TenantPortal.Benchmarks.Load;
 /// One run of the harness: its mode, a work folder deleted at the end, the lines measured so far, and a progress log
 /// (stderr, so the report on stdout stays clean).
 /// </summary>
-public sealed class LoadRun(bool quick, string workFolder)
+public sealed class LoadRun(bool quick, string workFolder, LoadProvider provider = LoadProvider.Sqlite, string? postgreSqlServer = null)
 {
+    /// <summary>The tests' PostgreSQL server (deploy/test-servers.sh), used when <c>--postgres</c> is not given.</summary>
+    public const string DefaultPostgreSqlServer = "Host=127.0.0.1;Port=55432;Username=postgres";
+
     private readonly List<Measurement> _measurements = [];
+    private readonly List<Func<Task>> _atEnd = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     /// <summary>The smoke run: small sizes and short durations, the whole run under 2 minutes.</summary>
@@ -16,6 +20,15 @@ public sealed class LoadRun(bool quick, string workFolder)
 
     /// <summary>A folder of this run (databases, portal content); deleted when the run ends.</summary>
     public string WorkFolder { get; } = workFolder;
+
+    /// <summary>The database the scenarios run on.</summary>
+    public LoadProvider Provider { get; } = provider;
+
+    /// <summary>The PostgreSQL server's connection string (no database named): each scenario creates a database of its own there.</summary>
+    public string PostgreSqlServer { get; } = postgreSqlServer ?? DefaultPostgreSqlServer;
+
+    /// <summary>The database under the portal as the report names it (version and, on PostgreSQL, its durability settings).</summary>
+    public string DatabaseDescription { get; init; } = "SQLite";
 
     /// <summary>Everything recorded so far, in order.</summary>
     public IReadOnlyList<Measurement> Measurements => _measurements;
@@ -37,5 +50,35 @@ public sealed class LoadRun(bool quick, string workFolder)
         var path = Path.Combine(WorkFolder, $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)]);
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    /// <summary>Clean-up for the end of the run (e.g. dropping a scenario's PostgreSQL database).</summary>
+    public void OnEnd(Func<Task> cleanup)
+    {
+        lock (_atEnd)
+            _atEnd.Add(cleanup);
+    }
+
+    /// <summary>Runs the clean-ups, last registered first; a failing one is logged and the others still run.</summary>
+    public async Task EndAsync()
+    {
+        List<Func<Task>> cleanups;
+        lock (_atEnd)
+        {
+            cleanups = [.. _atEnd];
+            _atEnd.Clear();
+        }
+        cleanups.Reverse();
+        foreach (var cleanup in cleanups)
+        {
+            try
+            {
+                await cleanup();
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                Log($"clean-up failed: {ex.Message}");
+            }
+        }
     }
 }

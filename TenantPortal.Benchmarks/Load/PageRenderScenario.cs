@@ -31,7 +31,7 @@ public sealed class PageRenderScenario : ILoadScenario
         var arranged = await PortalFleetArrangement.CreateAsync(folder, tenants, historyDays, now, cancellationToken);
         run.Log($"{Name}: arranged {arranged.Tenants:N0} tenants, {arranged.Events:N0} events");
 
-        await using var portal = await PortalProcess.StartAsync(arranged.Database.Path, folder, cancellationToken: cancellationToken);
+        await using var portal = await PortalProcess.StartAsync(arranged.Database, folder, cancellationToken: cancellationToken);
         using var owner = await PortalLogin.SignInAsync(portal.BaseAddress, PortalFleetArrangement.OwnerEmail, PortalFleetArrangement.OwnerPassword, cancellationToken);
         using var operatorLogin = await PortalLogin.SignInAsync(portal.BaseAddress, PortalProcess.OperatorEmail, PortalProcess.OperatorPassword, cancellationToken);
 

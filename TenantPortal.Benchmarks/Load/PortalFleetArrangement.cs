@@ -43,7 +43,7 @@ public sealed class PortalFleetArrangement
     /// <summary>Creates the database in <paramref name="folder"/> with <paramref name="tenants"/> tenants in all.</summary>
     public static async Task<PortalFleetArrangement> CreateAsync(string folder, int tenants, int historyDays, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var database = await LoadDatabase.CreateAsync(folder, cancellationToken);
+        var database = await LoadDatabase.CreateSqliteAsync(folder, cancellationToken);
         var tiers = Enum.GetValues<SubscriptionTier>();
         var since = now.AddDays(-historyDays - 1);
         var historyTenant = await database.AddTenantAsync(HistorySlug, SubscriptionTier.Professional, since, now, cancellationToken);

@@ -59,11 +59,14 @@ public sealed class PortalProcess : IAsyncDisposable
     { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
 
     /// <summary>
-    /// Starts the portal on <paramref name="databasePath"/> (migrated by the portal on start when new) and waits until
-    /// <c>/health/ready</c> answers 200. <paramref name="settings"/> are extra configuration keys (<c>Section:Key</c>).
+    /// Starts the portal on <paramref name="database"/> and waits until <c>/health/ready</c> answers 200 (on SQLite the
+    /// portal migrates a new file on start; on PostgreSQL <c>--migrate-only</c> runs first, as a deployment does, and
+    /// installs Hangfire's schema). <paramref name="settings"/> are extra configuration keys (<c>Section:Key</c>).
     /// </summary>
-    public static async Task<PortalProcess> StartAsync(string databasePath, string folder, IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
+    public static async Task<PortalProcess> StartAsync(LoadDatabase database, string folder, IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
     {
+        if (database.Provider == LoadProvider.PostgreSql)
+            await MigrateOnlyAsync(database, folder, cancellationToken);
         var webDll = LocateWebDll();
         var port = FreePort();
         var logPath = Path.Combine(folder, "portal.log");
@@ -81,8 +84,6 @@ public sealed class PortalProcess : IAsyncDisposable
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             // The address the harness calls: plain http on loopback (a local try), the one host the portal then serves.
             ["Portal:PublicUrl"] = $"http://127.0.0.1:{port}",
-            ["Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:Portal"] = $"Data Source={databasePath}",
             ["Demo:Seed"] = "false",
             ["Operator:Email"] = OperatorEmail,
             ["Operator:Password"] = OperatorPassword,
@@ -93,6 +94,8 @@ public sealed class PortalProcess : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         };
+        foreach (var (key, value) in database.PortalSettings())
+            environment[key] = value;
         // Production requires the certificate that encrypts the Data Protection keys at rest.
         foreach (var (key, value) in HarnessCertificate.Create(folder))
             environment[key] = value;
@@ -129,6 +132,30 @@ public sealed class PortalProcess : IAsyncDisposable
         }
         await portal.DisposeAsync();
         throw new TimeoutException($"The portal was not ready within 3 minutes; its log: {logPath}");
+    }
+
+    // The portal's own deployment step on PostgreSQL: migrations (already applied by the harness) and Hangfire's schema.
+    private static async Task MigrateOnlyAsync(LoadDatabase database, string folder, CancellationToken cancellationToken)
+    {
+        var webDll = LocateWebDll();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(webDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(webDll);
+        start.ArgumentList.Add("--migrate-only");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in database.PortalSettings())
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"The portal's --migrate-only exited with code {process.ExitCode}:\n{await output}\n{await errors}");
     }
 
     /// <summary>The last lines the portal wrote.</summary>

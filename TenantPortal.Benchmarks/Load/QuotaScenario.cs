@@ -36,7 +36,7 @@ public sealed class QuotaScenario : ILoadScenario
         var size = $"{events:N0} events, {tenantCount} tenants";
 
         var folder = run.NewFolder(Name);
-        var database = await LoadDatabase.CreateAsync(folder, cancellationToken);
+        var database = await LoadDatabase.CreateAsync(run, folder, cancellationToken);
         var now = DateTimeOffset.UtcNow;
         var tenants = await database.AddTenantsAsync(
             Enumerable.Range(0, tenantCount).Select(i => ($"quota-{i:D2}", i % 2 == 0 ? SubscriptionTier.Professional : SubscriptionTier.Enterprise)),
@@ -67,7 +67,7 @@ public sealed class QuotaScenario : ILoadScenario
         await MeasureInProcessAsync(run, database, tenants[0], size, quick, cancellationToken);
         await MeasureAuthenticationAsync(run, database, keys[0], size, quick, cancellationToken);
 
-        await using var portal = await PortalProcess.StartAsync(database.Path, folder, cancellationToken: cancellationToken);
+        await using var portal = await PortalProcess.StartAsync(database, folder, cancellationToken: cancellationToken);
         using var client = portal.CreateClient(maxConnections: 128);
         await DriveChecksAsync(run, client, keys, rate, TimeSpan.FromSeconds(quick ? 1 : 3), null, cancellationToken); // warm-up: JIT, caches loaded
         using var portalProcess = Process.GetProcessById(portal.ProcessId);

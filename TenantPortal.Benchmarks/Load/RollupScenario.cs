@@ -31,7 +31,7 @@ public sealed class RollupScenario : ILoadScenario
         LoadDatabase? largest = null;
         foreach (var size in sizes)
         {
-            var database = await LoadDatabase.CreateAsync(run.NewFolder($"{Name}-{size}"), cancellationToken);
+            var database = await LoadDatabase.CreateAsync(run, run.NewFolder($"{Name}-{size}"), cancellationToken);
             await database.AddTenantsAsync(Enumerable.Range(0, Tenants).Select(i => ($"r{i:D5}", SubscriptionTier.Professional)), Month.AddMonths(-1), Now, cancellationToken);
             var arrange = Stopwatch.StartNew();
             await EventGenerator.InsertAsync(database, 0, size, Month, Month.AddMonths(1), Month.AddMonths(1), cancellationToken: cancellationToken);

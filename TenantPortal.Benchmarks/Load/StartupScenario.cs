@@ -15,9 +15,9 @@ public sealed class StartupScenario : ILoadScenario
     public async Task RunAsync(LoadRun run, CancellationToken cancellationToken)
     {
         var folder = run.NewFolder(Name);
-        var database = await LoadDatabase.CreateAsync(folder, cancellationToken);
+        var database = await LoadDatabase.CreateAsync(run, folder, cancellationToken);
         var clock = Stopwatch.StartNew();
-        await using var portal = await PortalProcess.StartAsync(database.Path, folder, cancellationToken: cancellationToken);
+        await using var portal = await PortalProcess.StartAsync(database, folder, cancellationToken: cancellationToken);
         var started = clock.Elapsed;
         run.Record(new Measurement(Name, "empty database", "start until /health/ready", started.TotalSeconds, "s", "informative", null));
         run.Record(new Measurement(Name, "empty database", "resident memory when idle", portal.WorkingSetBytes() / 1_048_576.0, "MiB", "informative", null));

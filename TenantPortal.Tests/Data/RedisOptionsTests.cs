@@ -37,7 +37,7 @@ public class RedisOptionsTests
     [Fact]
     public void Configuration_OfAServer_IsKept()
     {
-        var options = Read("127.0.0.1:6379,password=secret,ssl=false");
+        var options = Read("127.0.0.1:6379,ssl=false,connectRetry=2");
 
         Assert.True(options.IsConfigured);
         Assert.False(options.ToClientOptions().AbortOnConnectFail);

@@ -12,10 +12,21 @@ namespace TenantPortal.Tests.Infrastructure;
 /// A fresh, migrated PostgreSQL database per test class instance on the tests' server (<see cref="TestServers"/>); dropped
 /// afterwards. The schema is migrated once per migration set into a template database, and each test database is a
 /// copy of it (<c>CREATE DATABASE … TEMPLATE</c>), which takes a fraction of a migration. Contexts are configured as the
-/// portal's (<see cref="PostgreSqlContextOptions"/>: one data source, the retrying execution strategy).
+/// portal's (<see cref="PostgreSqlContextOptions"/>: one data source, the retrying execution strategy, the tenant-setting interceptor).
+/// As in production, the schema belongs to one role (here the server's superuser, which migrates the template) and the
+/// tests work through another, <see cref="AppRole"/>: it owns nothing and can't bypass row-level security, so every test
+/// through <see cref="ConnectionString"/> and the contexts runs under the policies. <see cref="OwnerConnectionString"/>
+/// is for arranging or inspecting past them.
 /// </summary>
 public sealed class PostgreSqlTestDatabase : TestDatabase
 {
+    /// <summary>
+    /// The login the tests work as, like the portal's in production: NOSUPERUSER NOBYPASSRLS, owner of no table, with
+    /// SELECT/INSERT/UPDATE/DELETE on the tables and USAGE/SELECT on the sequences (granted in the template, which the copies inherit).
+    /// </summary>
+    public const string AppRole = "tenantportal_test_app";
+
+    private const long TemplateLockKey = 4815162342;
     private static readonly SemaphoreSlim TemplateLock = new(1, 1);
     private static string? _template;
     private NpgsqlDataSource? _dataSource;
@@ -29,20 +40,27 @@ public sealed class PostgreSqlTestDatabase : TestDatabase
     /// <summary>The database's name.</summary>
     public string Name { get; }
 
-    /// <summary>A connection string to this database, as the server's superuser (the owner of the schema).</summary>
-    public override string ConnectionString => new NpgsqlConnectionStringBuilder(TestServers.PostgreSql) { Database = Name, Pooling = true }.ToString();
+    /// <summary>A connection string to this database as <see cref="AppRole"/>: what the portal's login may do, under row-level security.</summary>
+    public override string ConnectionString =>
+        new NpgsqlConnectionStringBuilder(TestServers.PostgreSql) { Database = Name, Pooling = true, Username = AppRole, Password = null }.ToString();
 
-    /// <summary>This database's data source (the portal has one per process), shared by its contexts.</summary>
+    /// <summary>A connection string to this database as the server's superuser (the owner of the schema; passes row-level security).</summary>
+    public string OwnerConnectionString => new NpgsqlConnectionStringBuilder(TestServers.PostgreSql) { Database = Name, Pooling = true }.ToString();
+
+    /// <summary>This database's data source as <see cref="AppRole"/> (the portal has one per process), shared by its contexts.</summary>
     public NpgsqlDataSource DataSource => _dataSource ??= new NpgsqlDataSourceBuilder(ConnectionString).Build();
 
-    /// <summary>A context working for the given tenant context.</summary>
+    /// <summary>
+    /// A context working for the given tenant context, as <see cref="AppRole"/>, with the tenant-setting interceptor
+    /// that AddDataServices registers for PostgreSQL (row-level security sees the context's tenant).
+    /// </summary>
     public override PostgreSqlPortalDbContext CreateContext(TenantContext tenant) => CreateContext(tenant, []);
 
     /// <inheritdoc />
     public override PostgreSqlPortalDbContext CreateContext(TenantContext tenant, params IInterceptor[] interceptors)
     {
         var options = new DbContextOptionsBuilder<PostgreSqlPortalDbContext>();
-        PostgreSqlContextOptions.Configure(options, DataSource).AddInterceptors(interceptors);
+        PostgreSqlContextOptions.Configure(options, DataSource).AddInterceptors([new PostgreSqlTenantSettingInterceptor(), .. interceptors]);
         return new(options.Options, tenant);
     }
 
@@ -54,6 +72,7 @@ public sealed class PostgreSqlTestDatabase : TestDatabase
     {
         _dataSource?.Clear();
         NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(OwnerConnectionString));
         var copy = new PostgreSqlTestDatabase { _created = true };
         using var server = OpenServer();
         using var command = new NpgsqlCommand($"CREATE DATABASE \"{copy.Name}\" TEMPLATE \"{Name}\"", server);
@@ -75,6 +94,7 @@ public sealed class PostgreSqlTestDatabase : TestDatabase
         if (_dataSource is not null)
             await _dataSource.DisposeAsync();
         NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(OwnerConnectionString));
         await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
     }
 
@@ -94,9 +114,10 @@ public sealed class PostgreSqlTestDatabase : TestDatabase
                 lastMigration = design.Database.GetMigrations().Last();
             var name = $"tp_template_{lastMigration.ToLowerInvariant()}";
             await using var server = await OpenServerAsync();
-            await ExecuteAsync(server, "SELECT pg_advisory_lock(4815162342)");
+            await ExecuteAsync(server, $"SELECT pg_advisory_lock({TemplateLockKey})");
             try
             {
+                await EnsureAppRoleAsync(server);
                 await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", server);
                 exists.Parameters.AddWithValue("n", name);
                 if (await exists.ExecuteScalarAsync() is null)
@@ -108,12 +129,13 @@ public sealed class PostgreSqlTestDatabase : TestDatabase
                     await using (var db = new PostgreSqlPortalDbContext(
                         new DbContextOptionsBuilder<PostgreSqlPortalDbContext>().UseNpgsql(connectionString).Options, new TenantContext()))
                         await db.Database.MigrateAsync();
+                    await GrantAppRoleAsync(connectionString);
                     await ExecuteAsync(server, $"ALTER DATABASE \"{building}\" RENAME TO \"{name}\"");
                 }
             }
             finally
             {
-                await ExecuteAsync(server, "SELECT pg_advisory_unlock(4815162342)");
+                await ExecuteAsync(server, $"SELECT pg_advisory_unlock({TemplateLockKey})");
             }
             return _template = name;
         }
@@ -121,6 +143,27 @@ public sealed class PostgreSqlTestDatabase : TestDatabase
         {
             TemplateLock.Release();
         }
+    }
+
+    // Created once per server (roles are server-wide), under the template's advisory lock; the tests' server trusts local logins.
+    private static async Task EnsureAppRoleAsync(NpgsqlConnection server)
+    {
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = @r", server);
+        exists.Parameters.AddWithValue("r", AppRole);
+        if (await exists.ExecuteScalarAsync() is null)
+            await ExecuteAsync(server, $"CREATE ROLE \"{AppRole}\" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT");
+    }
+
+    // What the deployment grants the portal's login after migrating: data, not schema (the tables stay the owner's).
+    private static async Task GrantAppRoleAsync(string templateConnectionString)
+    {
+        await using var template = new NpgsqlConnection(templateConnectionString);
+        await template.OpenAsync();
+        await ExecuteAsync(template, $"""
+            GRANT USAGE ON SCHEMA public TO "{AppRole}";
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{AppRole}";
+            GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{AppRole}";
+            """);
     }
 
     private static async Task ExecuteOnServerAsync(string sql)

@@ -28,7 +28,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     public const int InstanceCount = 3;
 
     /// <summary>The per-second API limit of the Free tier in this cluster (the rate-limit test's tenants are Free).</summary>
-    public const int FreeTierRequestsPerSecond = 20;
+    public const int FreeTierRequestsPerSecond = 5;
 
     /// <summary>The bootstrap operator's password (the operator signs in without a second factor here).</summary>
     public const string OperatorPassword = "Scale-Out-Operator-2026";
@@ -56,6 +56,9 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     /// <summary>The database every instance uses.</summary>
     public PostgreSqlTestDatabase Database { get; } = new();
 
+    /// <summary>The Redis server every instance uses (the class's own: tests may flush it).</summary>
+    public OwnRedisServer Redis { get; private set; } = null!;
+
     /// <summary>Instance <paramref name="index"/> (0 to <see cref="InstanceCount"/> - 1).</summary>
     public PortalProcess this[int index] => _instances[index] ?? throw new InvalidOperationException($"Instance {index} is not running.");
 
@@ -65,18 +68,26 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        await HangfirePostgreSqlStorage.InstallSchemaAsync(Database.ConnectionString, CancellationToken.None);
+        // As a deployment does: Hangfire's schema installed by the owner, the portal's role given its rows (deploy/postgres/roles.sql).
+        await HangfirePostgreSqlStorage.InstallSchemaAsync(Database.OwnerConnectionString, CancellationToken.None);
+        await ExecuteAsync($"""
+            GRANT USAGE ON SCHEMA {HangfirePostgreSqlStorage.SchemaName} TO "{PostgreSqlTestDatabase.AppRole}";
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {HangfirePostgreSqlStorage.SchemaName} TO "{PostgreSqlTestDatabase.AppRole}";
+            GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {HangfirePostgreSqlStorage.SchemaName} TO "{PostgreSqlTestDatabase.AppRole}";
+            """);
+        Redis = await OwnRedisServer.StartNewAsync();
         // Started together, as a deployment starts its replicas: each bootstraps the operator, registers the recurring jobs
         // and reads or creates the Data Protection key ring at the same moment.
-        var started = await Task.WhenAll(Enumerable.Range(0, InstanceCount).Select(StartInstanceAsync));
-        for (var i = 0; i < InstanceCount; i++)
-            _instances[i] = started[i];
+        // Each kept as soon as it runs, so that the disposal stops it even when another fails to start.
+        await Task.WhenAll(Enumerable.Range(0, InstanceCount).Select(async i => _instances[i] = await StartInstanceAsync(i)));
     }
 
     public async Task DisposeAsync()
     {
         foreach (var instance in Instances)
             await instance.DisposeAsync();
+        if (Redis is not null)
+            await Redis.DisposeAsync();
         await Database.DisposeAsync();
         try
         {
@@ -151,10 +162,10 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         return client;
     }
 
-    /// <summary>Runs <paramref name="sql"/> on the cluster's database and returns the first column of every row.</summary>
+    /// <summary>Runs <paramref name="sql"/> on the cluster's database as its owner (past row-level security) and returns the first column of every row.</summary>
     public async Task<List<T>> QueryAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await using var connection = new NpgsqlConnection(Database.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters)
@@ -166,10 +177,10 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         return rows;
     }
 
-    /// <summary>Runs <paramref name="sql"/> (statements without results) on the cluster's database.</summary>
+    /// <summary>Runs <paramref name="sql"/> (statements without results) on the cluster's database as its owner (past row-level security).</summary>
     public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await using var connection = new NpgsqlConnection(Database.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters)
@@ -195,6 +206,9 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         // A pool of its own per instance, small: three instances and everyone else's tests share the server.
         settings["ConnectionStrings:Portal"] = new NpgsqlConnectionStringBuilder(Database.ConnectionString) { MaxPoolSize = 30 }.ToString();
         settings["Hangfire:Storage"] = "PostgreSql";
+        settings["Redis:Configuration"] = Redis.Configuration;
+        settings["RateLimiting:Store"] = "Redis";
+        settings["Metering:QuotaCache"] = "Redis";
         settings["Portal:PublicUrl"] = PublicUrl;
         settings["Operator:Password"] = OperatorPassword;
         settings["Operator:RequireTwoFactor"] = "false";
@@ -212,7 +226,15 @@ public sealed class ScaleOutCluster : IAsyncLifetime
             ["HOME"] = home,
             ["DOTNET_CLI_HOME"] = home,
         });
-        await WaitUntilReadyAsync(instance);
+        try
+        {
+            await WaitUntilReadyAsync(instance);
+        }
+        catch (TimeoutException)
+        {
+            await instance.DisposeAsync();
+            throw;
+        }
         return instance;
     }
 

@@ -62,9 +62,10 @@ public static partial class SecretScanner
         return payload.Length > 0 && (payload.Distinct().Count() <= 2 || "0123456789abcdefghijklmnopqrstuvwxyz".Contains(payload, StringComparison.Ordinal));
     }
 
-    // Interpolations, references, elisions and patterns, not values: {0}, @Model, $(Var), ${VAR}, <password>, "…", a regex group "([^;]*)".
+    // Interpolations, references, elisions and patterns, not values: {0}, @Model, $(Var), ${VAR}, <password>, "…", a regex group "([^;]*)",
+    // a printf format (%s).
     private static bool IsPlaceholder(string value) =>
-        value.StartsWith('{') || value.StartsWith('(') || value.StartsWith('@') || value.StartsWith('$') || value.StartsWith('<') || value.StartsWith('…') || value.StartsWith("...", StringComparison.Ordinal);
+        value.StartsWith('%') || value.StartsWith('{') || value.StartsWith('(') || value.StartsWith('@') || value.StartsWith('$') || value.StartsWith('<') || value.StartsWith('…') || value.StartsWith("...", StringComparison.Ordinal);
 
     [GeneratedRegex(@"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}")]
     private static partial Regex StripeKey();

@@ -144,7 +144,7 @@ public partial class TenancyTestBed : IAsyncLifetime
     public IUsageEventStore UsageEventStore => Database.Provider switch
     {
         DatabaseProvider.Sqlite => new SqliteUsageEventStore(UsageWriter),
-        _ => new PostgreSqlUsageEventStore(In(null).Contexts),
+        _ => new PostgreSqlUsageEventStore(In(null).Contexts, new PostgreSqlUsageCommitBarrier()),
     };
 
     /// <summary>The rollup store of the bed's provider, as AddDataServices registers it.</summary>

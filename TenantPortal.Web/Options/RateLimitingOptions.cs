@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Options;
 
 namespace TenantPortal.Web.Options;
 
@@ -22,6 +24,29 @@ public sealed class RateLimitingOptions : IValidatableObject
     /// </summary>
     [Range(1, 1_000, ErrorMessage = "RateLimiting:Instances must be between 1 and 1,000.")]
     public int Instances { get; set; } = 1;
+
+    /// <summary>
+    /// <c>RateLimiting:Store</c>: <see cref="RateLimitStore.Memory"/> (default) counts in each instance's memory;
+    /// <see cref="RateLimitStore.Redis"/> counts in Redis, so that a tenant's limit holds across all instances together
+    /// (needs <c>Redis:Configuration</c>; while Redis is unreachable each instance enforces its share again).
+    /// </summary>
+    public RateLimitStore Store { get; set; } = RateLimitStore.Memory;
+
+    /// <summary>
+    /// Reads <c>RateLimiting:Store</c> when services are added (it decides what is registered); an unknown value, or Redis
+    /// without <c>Redis:Configuration</c>, throws <see cref="InvalidSettingException"/> naming the key.
+    /// </summary>
+    public static RateLimitStore ReadStore(IConfiguration configuration, RedisOptions redis)
+    {
+        var text = configuration[$"{SectionName}:Store"];
+        if (string.IsNullOrWhiteSpace(text))
+            return RateLimitStore.Memory;
+        if (!Enum.TryParse<RateLimitStore>(text, ignoreCase: true, out var store) || !Enum.IsDefined(store) || int.TryParse(text, out _))
+            throw new InvalidSettingException($"{SectionName}:Store", $"'{text}' is not supported; use Memory or Redis.");
+        if (store == RateLimitStore.Redis)
+            redis.Require($"{SectionName}:Store=Redis");
+        return store;
+    }
 
     /// <summary>The limit of a tier.</summary>
     public int For(SubscriptionTier tier) =>

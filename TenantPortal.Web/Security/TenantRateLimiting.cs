@@ -3,6 +3,8 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using RedisRateLimiting;
+using StackExchange.Redis;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Web.Options;
 
@@ -10,9 +12,11 @@ namespace TenantPortal.Web.Security;
 
 /// <summary>
 /// The API's rate limit: a one-second window per tenant (from the API key), <c>RateLimiting:RequestsPerSecond</c> by
-/// default or the tier's override. Limits are kept per instance: with <c>RateLimiting:Instances</c> = N each instance
-/// enforces 1/N of the limit (see README, Scaling out). Refusals answer 429 with
-/// <c>Retry-After</c> and a problem body.
+/// default or the tier's override. With <c>RateLimiting:Store=Memory</c> (default) limits are kept per instance: with
+/// <c>RateLimiting:Instances</c> = N each instance enforces 1/N of the limit (see README, Scaling out). With
+/// <c>RateLimiting:Store=Redis</c> the window is counted in Redis and the whole limit holds across all instances
+/// together; while Redis is unreachable each instance enforces its share again (<see cref="SharedTenantRateLimiter"/>).
+/// Refusals answer 429 with <c>Retry-After</c> and a problem body.
 /// </summary>
 public static class TenantRateLimiting
 {
@@ -26,12 +30,16 @@ public static class TenantRateLimiting
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.AddPolicy(Policy, context =>
-                Partition(context, context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value));
+            {
+                var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+                return limits.Store == RateLimitStore.Redis
+                    ? SharedPartition(context, limits, context.RequestServices.GetRequiredService<IConnectionMultiplexer>(),
+                        context.RequestServices.GetRequiredService<ILoggerFactory>())
+                    : Partition(context, limits);
+            });
             options.OnRejected = async (rejection, cancellationToken) =>
             {
-                var seconds = rejection.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-                    : 1;
+                var seconds = RetryAfterSeconds(rejection.Lease);
                 rejection.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 rejection.HttpContext.RequestServices.GetRequiredService<TenantPortal.Web.Observability.PortalMetrics>().RateLimited();
                 if (Guid.TryParse(rejection.HttpContext.User.FindFirstValue(ApiKeyAuthenticationHandler.TenantClaim), out var tenantId))
@@ -45,20 +53,65 @@ public static class TenantRateLimiting
         return services;
     }
 
-    /// <summary>The partition of a request: its tenant, with that tenant's limit.</summary>
+    /// <summary>The partition of a request (<c>RateLimiting:Store=Memory</c>): its tenant, with this instance's share of that tenant's limit.</summary>
     public static RateLimitPartition<string> Partition(HttpContext context, RateLimitingOptions options)
+    {
+        var (tenant, limit) = TenantLimit(context, options);
+        var share = options.PerInstance(limit);
+        return RateLimitPartition.GetFixedWindowLimiter($"{tenant}:{share}", _ => ShareOptions(share));
+    }
+
+    /// <summary>
+    /// The partition of a request with <c>RateLimiting:Store=Redis</c>: its tenant, with the whole limit counted in Redis,
+    /// or this instance's share while Redis is unreachable.
+    /// </summary>
+    public static RateLimitPartition<string> SharedPartition(HttpContext context, RateLimitingOptions options, IConnectionMultiplexer redis, ILoggerFactory loggers)
+    {
+        var (tenant, limit) = TenantLimit(context, options);
+        return RateLimitPartition.Get($"{tenant}:{limit}", key => new SharedTenantRateLimiter(
+            new RedisFixedWindowRateLimiter<string>(RedisKeyPrefix + key, new RedisFixedWindowRateLimiterOptions
+            {
+                PermitLimit = limit,
+                // RedisRateLimiting 1.2.1 counts in whole Unix seconds: a window ends at the second of (first request +
+                // Window) and lasts while the current second is not past it, so a Window of 1 s spans two wall-clock
+                // seconds (half the rate). With 1 ms the window is exactly the current wall-clock second, as
+                // RequestsPerSecond means (SharedRateLimitingTests checks the rate over three seconds).
+                Window = TimeSpan.FromMilliseconds(1),
+                ConnectionMultiplexerFactory = () => redis,
+            }),
+            new FixedWindowRateLimiter(ShareOptions(options.PerInstance(limit))),
+            redis,
+            loggers.CreateLogger(typeof(TenantRateLimiting).FullName!)));
+    }
+
+    /// <summary>Before each tenant's key in Redis (the library adds its own <c>rl:fw:</c> and braces).</summary>
+    public const string RedisKeyPrefix = "tenantportal:api:";
+
+    private static (string Tenant, int Limit) TenantLimit(HttpContext context, RateLimitingOptions options)
     {
         var tenant = context.User.FindFirstValue(ApiKeyAuthenticationHandler.TenantClaim)
             ?? $"ip:{context.Connection.RemoteIpAddress}";
-        var limit = options.PerInstance(Enum.TryParse<SubscriptionTier>(context.User.FindFirstValue(ApiKeyAuthenticationHandler.TierClaim), out var tier)
+        var limit = Enum.TryParse<SubscriptionTier>(context.User.FindFirstValue(ApiKeyAuthenticationHandler.TierClaim), out var tier)
             ? options.For(tier)
-            : options.RequestsPerSecond);
-        return RateLimitPartition.GetFixedWindowLimiter($"{tenant}:{limit}", _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limit,
-            Window = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+            : options.RequestsPerSecond;
+        return (tenant, limit);
+    }
+
+    private static FixedWindowRateLimiterOptions ShareOptions(int limit) => new()
+    {
+        PermitLimit = limit,
+        Window = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    // The in-memory limiter says how long as a TimeSpan, RedisRateLimiting in whole seconds (possibly 0): at least 1 s.
+    private static int RetryAfterSeconds(RateLimitLease lease)
+    {
+        if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+            return Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        if (lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var seconds))
+            return Math.Max(1, seconds);
+        return 1;
     }
 }

@@ -10,6 +10,7 @@ using TenantPortal.Web.Email;
 using TenantPortal.Web.Health;
 using TenantPortal.Web.Options;
 using TenantPortal.Data.Options;
+using TenantPortal.Data.Redis;
 using TenantPortal.Web.Security;
 using TenantPortal.Web.Security.Sessions;
 
@@ -46,6 +47,12 @@ public static class WebServiceExtensions
         services.AddSingleton<TenantPortal.Web.Observability.ApiRefusalCounter>();
         services.AddSingleton<TenantPortal.Data.Services.Metering.IUsageReportObserver>(sp => sp.GetRequiredService<TenantPortal.Web.Observability.PortalMetrics>());
         services.AddTenantRateLimiting();
+        // Redis when configured: one connection shared with the data layer (registered once), for the shared rate
+        // limiter (RateLimiting:Store=Redis) and the readiness report.
+        var redis = RedisOptions.Read(builder.Configuration);
+        RateLimitingOptions.ReadStore(builder.Configuration, redis);
+        if (redis.IsConfigured)
+            services.AddRedisConnection(redis);
         services.AddPortalOpenApi();
         services.AddTrustedProxies();
         services.PostConfigure<DemoOptions>(o =>
@@ -127,6 +134,8 @@ public static class WebServiceExtensions
         services.AddHealthChecks()
             .AddDbContextCheck<PortalDbContext>("database", tags: ["ready"])
             .AddCheck<JobStorageHealthCheck>("jobs", tags: ["ready"]);
+        if (redis.IsConfigured)
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, tags: ["ready"]);
 
         return builder;
     }

@@ -9,6 +9,8 @@ namespace TenantPortal.Data.Services.Metering;
 /// The <c>metering-rollup</c> job's work: rolls the events past the watermark into hourly, daily and monthly rollups.
 /// A run claims its range of event ids by moving the watermark with a compare-and-swap inside its transaction, so a
 /// repeated or concurrent run either finds nothing new or loses the swap and rolls back: events are counted exactly once.
+/// The range ends at an id below which nothing can still commit (<see cref="CommittedThroughAsync"/>), so an event whose
+/// transaction commits after a run with a higher id is never passed over.
 /// Late events land in their own (earlier) bucket. Gauges also keep their time-weighted level (level-hours), recomputed
 /// for the tenant-months the new readings touch.
 /// </summary>
@@ -28,7 +30,7 @@ public sealed class MeteringRollupService(
         using var scope = tenantContext.BeginCrossTenantScope("metering rollup over every tenant's events");
         await using var db = contexts.CreateDbContext();
         var from = await db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId).SingleAsync(cancellationToken);
-        var latest = await db.UsageEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+        var latest = await CommittedThroughAsync(db, cancellationToken);
         if (latest <= from)
             return new RollupRun(from, from);
         var to = Math.Min(latest, from + MaxEventsPerRun);
@@ -49,6 +51,27 @@ public sealed class MeteringRollupService(
             await MarkChangedAsync(db, from, to, cancellationToken);
             return new RollupRun(from, to);
         });
+    }
+
+    /// <summary>
+    /// The highest event id at or below which every event is committed (or never will be). SQLite writes one transaction
+    /// at a time, so that is <c>MAX(Id)</c>. A server database hands ids out at insert and commits them in any order:
+    /// <c>MAX(Id)</c> is read after closing the <see cref="IUsageCommitBarrier"/>, in a short transaction of its own, so
+    /// ingestion waits only for this one read, not for the run. Ids handed out after it are higher, so the answer stays
+    /// true once the barrier opens again.
+    /// </summary>
+    internal static async Task<long> CommittedThroughAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        if (UsageCommitBarriers.CommitsInIdOrder(db.Database))
+            return await db.UsageEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+        var barrier = UsageCommitBarriers.For(db.Database);
+        return await db.InTransactionAsync(async (transaction, ct) =>
+        {
+            await barrier.CloseAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), ct);
+            var latest = await db.UsageEvents.MaxAsync(e => (long?)e.Id, ct) ?? 0;
+            await transaction.CommitAsync(ct);
+            return latest;
+        }, cancellationToken);
     }
 
     /// <summary>How long the oldest event not rolled up yet has waited (zero when none waits).</summary>

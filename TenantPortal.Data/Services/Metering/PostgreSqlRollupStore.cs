@@ -1,12 +1,13 @@
 using System.Data.Common;
 using Npgsql;
+using TenantPortal.Data.Tenancy;
 
 namespace TenantPortal.Data.Services.Metering;
 
 /// <summary>
 /// PostgreSQL: set-based, one statement per granularity and one for the gauges' latest readings. Buckets are
 /// <c>date_trunc(…, "Timestamp", 'UTC')</c> (hours, days and months of UTC); sums are exact <c>numeric</c>; the rollups are
-/// upserted with <c>INSERT … ON CONFLICT DO UPDATE</c> on their unique key.
+/// upserted with <c>INSERT … ON CONFLICT DO UPDATE</c> on their unique key. Cross-tenant for row-level security, in the caller's transaction.
 /// </summary>
 public sealed class PostgreSqlRollupStore : IRollupStore
 {
@@ -15,6 +16,8 @@ public sealed class PostgreSqlRollupStore : IRollupStore
     /// <inheritdoc />
     public async Task AggregateAsync(DbConnection connection, DbTransaction transaction, long fromId, long toId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // Row-level security: a rollup reads and writes every tenant's rows, in the caller's transaction.
+        await PostgreSqlTenantSetting.ApplyAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, tenantId: null, crossTenant: true, cancellationToken);
         foreach (var (granularity, part) in Buckets)
         {
             var bucket = $"date_trunc('{part}', e.\"Timestamp\", 'UTC')";

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Data.Common;
 using System.Text;
 using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore;
@@ -9,9 +10,10 @@ namespace TenantPortal.Data.Services.Metering;
 
 /// <summary>
 /// SQL Server: <c>INSERT … SELECT … WHERE NOT EXISTS</c> under UPDLOCK/HOLDLOCK in one transaction, so that two
-/// requests racing with the same id serialise on the key and the second inserts nothing.
+/// requests racing with the same id serialise on the key and the second inserts nothing. The transaction enters the
+/// <see cref="IUsageCommitBarrier"/> before its first insert, so that a rollup never passes an id it may still commit.
 /// </summary>
-public sealed class SqlServerUsageEventStore(IDbContextFactory<PortalDbContext> contexts) : IUsageEventStore
+public sealed class SqlServerUsageEventStore(IDbContextFactory<PortalDbContext> contexts, IUsageCommitBarrier barrier) : IUsageEventStore
 {
     // 5 parameters a row; SQL Server allows 2,100 parameters a command.
     private const int RowsPerStatement = 400;
@@ -24,38 +26,47 @@ public sealed class SqlServerUsageEventStore(IDbContextFactory<PortalDbContext> 
         return await strategy.ExecuteAsync(async () =>
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
-            var connection = (SqlConnection)db.Database.GetDbConnection();
-            await using var transaction = (SqlTransaction)await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            var inserted = new List<StoredUsageEvent>(events.Count);
-            foreach (var chunk in events.Chunk(RowsPerStatement))
-            {
-                await using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                var sql = new StringBuilder("INSERT INTO [UsageEvents] ([TenantId], [ClientEventId], [Metric], [Quantity], [Timestamp], [ReceivedAt]) OUTPUT inserted.[Id], inserted.[ClientEventId] SELECT @t, v.c, v.m, v.q, v.s, @r FROM (VALUES ");
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    sql.Append(i == 0 ? "" : ",").Append($"(@c{i},@m{i},@q{i},@s{i})");
-                    command.Parameters.Add(new SqlParameter($"@c{i}", SqlDbType.NVarChar, 128) { Value = chunk[i].ClientEventId });
-                    command.Parameters.Add(new SqlParameter($"@m{i}", SqlDbType.NVarChar, 20) { Value = chunk[i].Metric.ToString() });
-                    command.Parameters.Add(new SqlParameter($"@q{i}", SqlDbType.Decimal) { Precision = 20, Scale = 6, Value = chunk[i].Quantity });
-                    command.Parameters.Add(new SqlParameter($"@s{i}", SqlDbType.DateTimeOffset) { Value = chunk[i].Timestamp.ToUniversalTime() });
-                }
-                sql.Append(") AS v(c, m, q, s) WHERE NOT EXISTS (SELECT 1 FROM [UsageEvents] e WITH (UPDLOCK, HOLDLOCK) WHERE e.[TenantId] = @t AND e.[ClientEventId] = v.c);");
-                command.Parameters.Add(new SqlParameter("@t", SqlDbType.UniqueIdentifier) { Value = tenantId });
-                command.Parameters.Add(new SqlParameter("@r", SqlDbType.DateTimeOffset) { Value = receivedAt.ToUniversalTime() });
-                command.CommandText = sql.ToString();
-                // Not an EF Core command, so not intercepted: the row-level security policy gets the API key's tenant here.
-                TenantSessionContext.Apply(command, tenantId, crossTenant: false);
-                var byId = chunk.ToDictionary(e => e.ClientEventId, StringComparer.Ordinal);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    var e = byId[reader.GetString(1)];
-                    inserted.Add(new StoredUsageEvent(reader.GetInt64(0), e.Metric, e.Quantity, e.Timestamp));
-                }
-            }
+            var connection = db.Database.GetDbConnection();
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            var inserted = await InsertAsync(connection, transaction, tenantId, events, receivedAt, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return (IReadOnlyList<StoredUsageEvent>)inserted;
         });
+    }
+
+    /// <summary>The statements of one batch, in its transaction (which the caller commits): the barrier, then the inserts.</summary>
+    internal async Task<List<StoredUsageEvent>> InsertAsync(DbConnection connection, DbTransaction transaction, Guid tenantId,
+        IReadOnlyList<UsageEventInput> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        await barrier.EnterIngestAsync(connection, transaction, cancellationToken);
+        var inserted = new List<StoredUsageEvent>(events.Count);
+        foreach (var chunk in events.Chunk(RowsPerStatement))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var sql = new StringBuilder("INSERT INTO [UsageEvents] ([TenantId], [ClientEventId], [Metric], [Quantity], [Timestamp], [ReceivedAt]) OUTPUT inserted.[Id], inserted.[ClientEventId] SELECT @t, v.c, v.m, v.q, v.s, @r FROM (VALUES ");
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                sql.Append(i == 0 ? "" : ",").Append($"(@c{i},@m{i},@q{i},@s{i})");
+                command.Parameters.Add(new SqlParameter($"@c{i}", SqlDbType.NVarChar, 128) { Value = chunk[i].ClientEventId });
+                command.Parameters.Add(new SqlParameter($"@m{i}", SqlDbType.NVarChar, 20) { Value = chunk[i].Metric.ToString() });
+                command.Parameters.Add(new SqlParameter($"@q{i}", SqlDbType.Decimal) { Precision = 20, Scale = 6, Value = chunk[i].Quantity });
+                command.Parameters.Add(new SqlParameter($"@s{i}", SqlDbType.DateTimeOffset) { Value = chunk[i].Timestamp.ToUniversalTime() });
+            }
+            sql.Append(") AS v(c, m, q, s) WHERE NOT EXISTS (SELECT 1 FROM [UsageEvents] e WITH (UPDLOCK, HOLDLOCK) WHERE e.[TenantId] = @t AND e.[ClientEventId] = v.c);");
+            command.Parameters.Add(new SqlParameter("@t", SqlDbType.UniqueIdentifier) { Value = tenantId });
+            command.Parameters.Add(new SqlParameter("@r", SqlDbType.DateTimeOffset) { Value = receivedAt.ToUniversalTime() });
+            command.CommandText = sql.ToString();
+            // Not an EF Core command, so not intercepted: the row-level security policy gets the API key's tenant here.
+            TenantSessionContext.Apply(command, tenantId, crossTenant: false);
+            var byId = chunk.ToDictionary(e => e.ClientEventId, StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var e = byId[reader.GetString(1)];
+                inserted.Add(new StoredUsageEvent(reader.GetInt64(0), e.Metric, e.Quantity, e.Timestamp));
+            }
+        }
+        return inserted;
     }
 }

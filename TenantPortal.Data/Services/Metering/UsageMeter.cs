@@ -8,10 +8,14 @@ namespace TenantPortal.Data.Services.Metering;
 /// <summary>
 /// What the current tenant has used of each metric in a period, read from the stored events with the aggregation in
 /// SQL: counters summed, gauges at their latest level, seats as members. Everything ingested is counted at once.
+/// The reads of several statements see one snapshot on the server databases (<see cref="MeteringReads"/>).
 /// </summary>
 internal static class UsageMeter
 {
-    public static async Task<Dictionary<UsageMetric, decimal>> UsedAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken)
+    public static Task<Dictionary<UsageMetric, decimal>> UsedAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken) =>
+        MeteringReads.OneSnapshotAsync(db, ct => ReadUsedAsync(db, periodStart, now, ct), cancellationToken);
+
+    private static async Task<Dictionary<UsageMetric, decimal>> ReadUsedAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var counters = await CountersAsync(db, periodStart, cancellationToken);
         var used = new Dictionary<UsageMetric, decimal>
@@ -49,16 +53,9 @@ internal static class UsageMeter
     public static async Task<UsageTotals> TotalsAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, IUsageCommitBarrier? barrier,
         CancellationToken cancellationToken)
     {
-        // One read transaction: every statement sees the same snapshot, and the highest event id in it says which stored
-        // events the totals already hold (SQLite writes one at a time, so ids grow in commit order).
-        return await db.InTransactionAsync(async (snapshot, ct) =>
-        {
-            if (barrier is not null)
-                await barrier.CloseAsync(db.Database.GetDbConnection(), snapshot.GetDbTransaction(), ct);
-            var totals = await SnapshotTotalsAsync(db, periodStart, now, ct);
-            await snapshot.CommitAsync(ct);
-            return totals;
-        }, cancellationToken);
+        // Read past the commit barrier: no ingest transaction is open meanwhile, so the highest event id read says exactly
+        // which stored events the totals hold (none below it can commit later), and every statement sees the same events.
+        return await MeteringReads.PastCommitBarrierAsync(db, barrier, ct => SnapshotTotalsAsync(db, periodStart, now, ct), cancellationToken);
     }
 
     // The reads of TotalsAsync, inside its read transaction.
@@ -92,9 +89,12 @@ internal static class UsageMeter
     /// <summary>
     /// The counters (API calls, GPU hours) of the month starting at <paramref name="periodStart"/>: rolled-up months plus
     /// the events past the watermark, in one statement, so that a rollup committing meanwhile can't make an event count
-    /// twice or not at all.
+    /// twice or not at all (on SQL Server in a snapshot: see <see cref="MeteringReads"/>).
     /// </summary>
-    public static async Task<Dictionary<UsageMetric, decimal>> CountersAsync(PortalDbContext db, DateTimeOffset periodStart, CancellationToken cancellationToken)
+    public static Task<Dictionary<UsageMetric, decimal>> CountersAsync(PortalDbContext db, DateTimeOffset periodStart, CancellationToken cancellationToken) =>
+        MeteringReads.OneStatementAsync(db, ct => ReadCountersAsync(db, periodStart, ct), cancellationToken);
+
+    private static async Task<Dictionary<UsageMetric, decimal>> ReadCountersAsync(PortalDbContext db, DateTimeOffset periodStart, CancellationToken cancellationToken)
     {
         var watermark = db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId);
         var rolled = db.UsageRollups
@@ -115,7 +115,10 @@ internal static class UsageMeter
     /// The billable usage of a period up to <paramref name="until"/> (its end once closed): counters summed, storage as
     /// the time-weighted level (GB-months).
     /// </summary>
-    public static async Task<PeriodUsage> PeriodUsageAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset until, CancellationToken cancellationToken)
+    public static Task<PeriodUsage> PeriodUsageAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset until, CancellationToken cancellationToken) =>
+        MeteringReads.OneSnapshotAsync(db, ct => ReadPeriodUsageAsync(db, periodStart, until, ct), cancellationToken);
+
+    private static async Task<PeriodUsage> ReadPeriodUsageAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset until, CancellationToken cancellationToken)
     {
         var end = until < periodStart.AddMonths(1) ? until : periodStart.AddMonths(1);
         var counters = await CountersAsync(db, periodStart, cancellationToken);
