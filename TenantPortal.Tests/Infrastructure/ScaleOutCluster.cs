@@ -17,7 +17,7 @@ namespace TenantPortal.Tests.Infrastructure;
 /// <summary>
 /// The production topology in miniature, shared by a test class: one migrated PostgreSQL database (Hangfire's schema
 /// installed, as <c>--migrate-only</c> does), one Redis server of the class's own (so that a test may flush it), and
-/// three portal processes (<c>dotnet TenantPortal.Web.dll</c>, Production, <c>Database:Provider=PostgreSql</c>,
+/// three portal processes (the published <c>TenantPortal.Web.dll</c> (<see cref="PublishedPortal"/>), Production, <c>Database:Provider=PostgreSql</c>,
 /// <c>Hangfire:Storage=PostgreSql</c>, one Data Protection certificate) started at the same moment on free loopback
 /// ports, all with the same <c>Portal:PublicUrl</c> as behind one load balancer. Everything is stopped (killed) and
 /// dropped at the end.
@@ -220,12 +220,15 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         settings["Logging:LogLevel:Default"] = "Warning";
         foreach (var (key, value) in _settings)
             settings[key] = value;
+        // Run as deployed: from the publish folder, its appsettings.json and wwwroot (the static assets a browser needs).
+        var dll = await PublishedPortal.DllAsync();
+        settings["contentRoot"] = Path.GetDirectoryName(dll)!;
         var instance = await PortalProcess.StartAsync(_directory, settings, new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["HOME"] = home,
             ["DOTNET_CLI_HOME"] = home,
-        });
+        }, dll);
         try
         {
             await WaitUntilReadyAsync(instance);
