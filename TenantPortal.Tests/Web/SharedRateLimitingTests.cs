@@ -54,7 +54,7 @@ public class SharedRateLimitingTests
         using var limiterA = Limiter(options);
         using var limiterB = Limiter(options);
 
-        var granted = await WallClock.InOneSecondAsync(async () =>
+        var granted = await WallClock.InOneWindowAsync(async () =>
         {
             var tenant = $"tenant-{Guid.NewGuid():N}";
             var count = 0;
@@ -65,7 +65,7 @@ public class SharedRateLimitingTests
             }
             return count;
         });
-        var freeGranted = await WallClock.InOneSecondAsync(async () =>
+        var freeGranted = await WallClock.InOneWindowAsync(async () =>
         {
             var freeTenant = $"free-{Guid.NewGuid():N}";
             var count = 0;
@@ -82,23 +82,58 @@ public class SharedRateLimitingTests
     }
 
     [Fact]
-    public async Task TheSharedLimit_IsPerWallClockSecond()
+    public async Task TheSharedLimit_HoldsInEveryWindow_AndGrantsAgainAsTheWindowSlides()
     {
         await using var redis = await TestRedis.ConnectAsync();
         await using var instance = Instance(redis);
         using var limiter = Limiter(new RateLimitingOptions { Store = RateLimitStore.Redis, RequestsPerSecond = 5 });
         var request = RequestOf(instance, $"tenant-{Guid.NewGuid():N}");
-        await WallClock.NextSecondAsync();
-        var end = DateTimeOffset.UtcNow.AddSeconds(2.5); // the rest of this second and the next two, half of the last
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var burst = new List<bool>();
+        for (var i = 0; i < 6; i++)
+            burst.Add(await AcquiredAsync(limiter, request));
+        // Then calls every 5 ms for 2.5 windows: the limit is granted again as the first grants leave the window.
         var granted = 0;
-        while (DateTimeOffset.UtcNow < end)
+        while (clock.Elapsed < 2.5 * WallClock.Window)
         {
             granted += await AcquiredAsync(limiter, request) ? 1 : 0;
             await Task.Delay(5);
         }
+        var windows = (int)Math.Ceiling(clock.Elapsed / WallClock.Window);
 
-        Assert.Equal(15, granted); // 5 in each of the three seconds touched
+        Assert.Equal([true, true, true, true, true, false], burst);
+        // The burst's 5 leave the window within the first second and the next 5 within the second: at least 10 more; and
+        // at most 5 in any second, so 5 in each of the windows the whole run spans, the burst's included.
+        Assert.InRange(granted, 10, 5 * windows - 5);
+    }
+
+    [Fact]
+    public async Task RequestsSentAsASecondEnds_AndCountedInTheNext_AreHeldToTheLimit()
+    {
+        // A busy Redis (here: paused) counts requests after the second they were sent in has ended. RedisRateLimiting's
+        // fixed window then found its window's keys expired and opened a new window for every such request: all 20 were
+        // granted on top of the 5.
+        await using var server = await OwnRedisServer.StartNewAsync();
+        await using var redis = await TestRedis.ConnectAsync(server.Configuration, "see OwnRedisServer");
+        await using var admin = await TestRedis.ConnectAsync(server.Configuration + ",allowAdmin=true", "see OwnRedisServer");
+        await using var instance = Instance(redis);
+        using var limiter = Limiter(new RateLimitingOptions { Store = RateLimitStore.Redis, RequestsPerSecond = 5 });
+        var request = RequestOf(instance, $"tenant-{Guid.NewGuid():N}");
+
+        await WallClock.NextSecondAsync();
+        var first = 0;
+        for (var i = 0; i < 5; i++)
+            first += await AcquiredAsync(limiter, request) ? 1 : 0;
+        var now = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, 850 - now.Millisecond)));
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "400");
+        var late = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => AcquiredAsync(limiter, request)));
+
+        Assert.Equal(5, first);
+        // Sent within a second of the first five: a limit of 5 a second grants none of them; a limit counted per wall-clock
+        // second could grant at most the next second's five.
+        Assert.InRange(late.Count(granted => granted), 0, 5);
     }
 
     [Fact]
@@ -107,7 +142,7 @@ public class SharedRateLimitingTests
         await using var redis = await TestRedis.ConnectAsync();
         await using var instance = Instance(redis);
         using var limiter = Limiter(new RateLimitingOptions { Store = RateLimitStore.Redis, RequestsPerSecond = 1 });
-        var (first, refused) = await WallClock.InOneSecondAsync(async () =>
+        var (first, refused) = await WallClock.InOneWindowAsync(async () =>
         {
             var request = RequestOf(instance, $"tenant-{Guid.NewGuid():N}");
             var acquired = await AcquiredAsync(limiter, request);
@@ -117,8 +152,8 @@ public class SharedRateLimitingTests
 
         Assert.True(first);
         Assert.False(refused.IsAcquired);
-        Assert.True(refused.TryGetMetadata(RedisRateLimiting.RateLimitMetadataName.RetryAfter, out var seconds));
-        Assert.InRange(seconds, 0, 1); // 0 means the next second: the 429 says at least 1
+        // The 429's Retry-After: the window is one second, so the grant that fills it leaves it within one.
+        Assert.Equal(1, TenantRateLimiting.RetryAfterSeconds(refused));
     }
 
     [Fact]

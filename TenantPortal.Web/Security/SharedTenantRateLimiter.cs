@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace TenantPortal.Web.Security;
 
 /// <summary>
-/// One tenant's limiter with <c>RateLimiting:Store=Redis</c>: RedisRateLimiting's fixed window, counted in Redis and so
+/// One tenant's limiter with <c>RateLimiting:Store=Redis</c>: RedisRateLimiting's sliding window, counted in Redis and so
 /// shared by every instance; while Redis is unreachable, or when a call to it fails, this instance's share (the in-memory
 /// limiter of <c>RateLimiting:Store=Memory</c>). The library throws when Redis does not answer (a request would get a 500)
 /// and waits for its timeout when the connection is down, so the connection's state is checked first and its errors

@@ -14,7 +14,7 @@ namespace TenantPortal.Web.Security;
 /// The API's rate limit: a one-second window per tenant (from the API key), <c>RateLimiting:RequestsPerSecond</c> by
 /// default or the tier's override. With <c>RateLimiting:Store=Memory</c> (default) limits are kept per instance: with
 /// <c>RateLimiting:Instances</c> = N each instance enforces 1/N of the limit (see README, Scaling out). With
-/// <c>RateLimiting:Store=Redis</c> the window is counted in Redis and the whole limit holds across all instances
+/// <c>RateLimiting:Store=Redis</c> a sliding one-second window is counted in Redis and the whole limit holds across all instances
 /// together; while Redis is unreachable each instance enforces its share again (<see cref="SharedTenantRateLimiter"/>).
 /// Refusals answer 429 with <c>Retry-After</c> and a problem body.
 /// </summary>
@@ -69,14 +69,14 @@ public static class TenantRateLimiting
     {
         var (tenant, limit) = TenantLimit(context, options);
         return RateLimitPartition.Get($"{tenant}:{limit}", key => new SharedTenantRateLimiter(
-            new RedisFixedWindowRateLimiter<string>(RedisKeyPrefix + key, new RedisFixedWindowRateLimiterOptions
+            new RedisSlidingWindowRateLimiter<string>(RedisKeyPrefix + key, new RedisSlidingWindowRateLimiterOptions
             {
+                // At most the limit in any second, across every instance: each grant is kept in Redis with the time
+                // (ms) it was asked at. The library's fixed window is not used: it counts whole Unix seconds and, for a
+                // request asked as a second ends but counted by Redis after it (a busy Redis or network), finds its
+                // window expired and opens a new one, every time: such requests all passed (SharedRateLimitingTests).
                 PermitLimit = limit,
-                // RedisRateLimiting 1.2.1 counts in whole Unix seconds: a window ends at the second of (first request +
-                // Window) and lasts while the current second is not past it, so a Window of 1 s spans two wall-clock
-                // seconds (half the rate). With 1 ms the window is exactly the current wall-clock second, as
-                // RequestsPerSecond means (SharedRateLimitingTests checks the rate over three seconds).
-                Window = TimeSpan.FromMilliseconds(1),
+                Window = TimeSpan.FromSeconds(1),
                 ConnectionMultiplexerFactory = () => redis,
             }),
             new FixedWindowRateLimiter(ShareOptions(options.PerInstance(limit))),
@@ -105,13 +105,8 @@ public static class TenantRateLimiting
         AutoReplenishment = true,
     };
 
-    // The in-memory limiter says how long as a TimeSpan, RedisRateLimiting in whole seconds (possibly 0): at least 1 s.
-    private static int RetryAfterSeconds(RateLimitLease lease)
-    {
-        if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-            return Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        if (lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var seconds))
-            return Math.Max(1, seconds);
-        return 1;
-    }
+    // The in-memory limiter says how long as a TimeSpan; the shared one says nothing: its window is one second, so the
+    // oldest grant in it leaves it within a second.
+    internal static int RetryAfterSeconds(RateLimitLease lease) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
 }

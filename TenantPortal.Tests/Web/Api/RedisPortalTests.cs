@@ -81,15 +81,15 @@ public sealed class RedisPortalTests : IAsyncLifetime
         return body.RootElement.GetProperty("used").GetDecimal();
     }
 
-    // A fresh second of the limit of 5 for the tests' own few requests.
-    private static Task NextSecondAsync() => WallClock.NextSecondAsync();
+    // A fresh window of the limit of 5 for the tests' own few requests.
+    private static Task WindowPassedAsync() => WallClock.WindowPassedAsync();
 
     [Fact]
     public async Task SharedLimit_Health_AndRedisStopped_KeepTheApiServing()
     {
         using var client = ApiClient();
 
-        var burst = await WallClock.InOneSecondAsync(() => Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.GetAsync("/api/v1/usage/current"))));
+        var burst = await WallClock.InOneWindowAsync(() => Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.GetAsync("/api/v1/usage/current"))));
         var refused = burst.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         Assert.Equal(5, burst.Count(r => r.IsSuccessStatusCode));
         Assert.Equal(7, refused.Count);
@@ -100,17 +100,17 @@ public sealed class RedisPortalTests : IAsyncLifetime
         Assert.Equal("Healthy", healthy.GetProperty("status").GetString());
         Assert.Equal("Healthy", healthy.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
 
-        await NextSecondAsync();
+        await WindowPassedAsync();
         var before = await UsedAsync(client);
         Assert.Equal(HttpStatusCode.Accepted, (await ReportAsync(client, "redis-up-1", 7)).StatusCode);
         Assert.Equal(before + 7, await UsedAsync(client));
 
         await _redis.StopAsync();
         var degraded = await ReadyAsync(client);
-        await NextSecondAsync();
+        await WindowPassedAsync();
         var accepted = await ReportAsync(client, "redis-down-1", 11);
         var usedWhileDown = await UsedAsync(client);
-        await NextSecondAsync();
+        await WindowPassedAsync();
         var served = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.GetAsync("/api/v1/usage/current")));
 
         Assert.Equal("Degraded", degraded.GetProperty("status").GetString());
@@ -126,7 +126,7 @@ public sealed class RedisPortalTests : IAsyncLifetime
         JsonElement back;
         while ((back = await ReadyAsync(client)).GetProperty("status").GetString() != "Healthy" && DateTime.UtcNow < deadline)
             await Task.Delay(100);
-        await NextSecondAsync();
+        await WindowPassedAsync();
 
         Assert.Equal("Healthy", back.GetProperty("status").GetString());
         Assert.Equal(before + 18, await UsedAsync(client)); // rebuilt from the database in the new (empty) Redis
