@@ -40,15 +40,15 @@ public class QuotaCheckBenchmarks
         var step = (now.AddMinutes(-1) - start) / StoredEvents;
         await database.InsertEventsAsync(Events(tenantId, 0, rolled, start, step), now);
         var jobContexts = new LoadContextFactory(database, null, "benchmark: the metering rollup job");
-        var rollup = new MeteringRollupService(jobContexts, new SqliteRollupStore(), jobContexts.Tenant, TimeProvider.System);
+        var rollup = new MeteringRollupService(jobContexts, new SqliteRollupStore(), new SqliteUsageCommitBarrier(), jobContexts.Tenant, TimeProvider.System);
         while ((await rollup.RunAsync(CancellationToken.None)).Events > 0)
         {
         }
         await database.InsertEventsAsync(Events(tenantId, rolled, StoredEvents, start, step), now);
 
         var contexts = new LoadContextFactory(database, tenantId);
-        _uncached = new QuotaService(contexts, contexts.Tenant, TimeProvider.System);
-        _cached = new QuotaService(contexts, contexts.Tenant, TimeProvider.System, new QuotaUsageCache(TimeProvider.System), new TenantQuotaStateCache(TimeProvider.System));
+        _uncached = new QuotaService(contexts, contexts.Tenant, TimeProvider.System, new SqliteUsageCommitBarrier());
+        _cached = new QuotaService(contexts, contexts.Tenant, TimeProvider.System, new SqliteUsageCommitBarrier(), new QuotaUsageCache(TimeProvider.System), new TenantQuotaStateCache(TimeProvider.System));
         var expected = StoredEvents / 4 * Quantity;
         foreach (var (name, quotas) in new[] { ("cached", _cached), ("uncached", _uncached) })
         {

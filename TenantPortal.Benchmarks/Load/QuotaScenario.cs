@@ -52,7 +52,7 @@ public sealed class QuotaScenario : ILoadScenario
         run.Log($"quota: {events:N0} events inserted in {clock.Elapsed.TotalSeconds:0.0} s");
         clock.Restart();
         var rollupContexts = new LoadContextFactory(database, null, "load harness: the metering rollup job");
-        var rollup = new MeteringRollupService(rollupContexts, new SqliteRollupStore(), rollupContexts.Tenant, TimeProvider.System);
+        var rollup = new MeteringRollupService(rollupContexts, new SqliteRollupStore(), new SqliteUsageCommitBarrier(), rollupContexts.Tenant, TimeProvider.System);
         while (true)
         {
             var step = await rollup.RunAsync(cancellationToken);
@@ -107,7 +107,7 @@ public sealed class QuotaScenario : ILoadScenario
     private async Task MeasureInProcessAsync(LoadRun run, LoadDatabase database, Guid tenantId, string size, bool quick, CancellationToken cancellationToken)
     {
         var contexts = new LoadContextFactory(database, tenantId);
-        var cached = new QuotaService(contexts, contexts.Tenant, TimeProvider.System, new QuotaUsageCache(TimeProvider.System), new TenantQuotaStateCache(TimeProvider.System));
+        var cached = new QuotaService(contexts, contexts.Tenant, TimeProvider.System, new SqliteUsageCommitBarrier(), new QuotaUsageCache(TimeProvider.System), new TenantQuotaStateCache(TimeProvider.System));
         var first = Stopwatch.StartNew();
         await CheckAsync(cached, UsageMetric.ApiCalls, cancellationToken);
         run.Record(new Measurement(Name, size, "in-process first check (loads the tenant's totals)", first.Elapsed.TotalMilliseconds, "ms", "informative", null));
@@ -118,7 +118,7 @@ public sealed class QuotaScenario : ILoadScenario
         run.Record(new Measurement(Name, size, "in-process QuotaService.CheckAsync p99, cached", p99, "µs", "≤ 50 µs", p99 <= 50,
             $"{timed.Count:N0} sequential checks after {warm.Count:N0} warm-up, Stopwatch per call"));
 
-        var uncached = new QuotaService(contexts, contexts.Tenant, TimeProvider.System);
+        var uncached = new QuotaService(contexts, contexts.Tenant, TimeProvider.System, new SqliteUsageCommitBarrier());
         await TimeChecksAsync(uncached, 20, cancellationToken);
         var reads = await TimeChecksAsync(uncached, quick ? 40 : 400, cancellationToken);
         run.Record(new Measurement(Name, size, "in-process QuotaService.CheckAsync p99, QuotaCache=None", reads.Percentile(99), "ms", "informative", null,

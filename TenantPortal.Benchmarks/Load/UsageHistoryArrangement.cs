@@ -34,7 +34,7 @@ public static class UsageHistoryArrangement
         await database.InsertEventsAsync(list, now, cancellationToken);
 
         var contexts = new LoadContextFactory(database, null, "load harness: rollup of the history tenant");
-        var rollup = new MeteringRollupService(contexts, new SqliteRollupStore(), contexts.Tenant, new FixedClock(now));
+        var rollup = new MeteringRollupService(contexts, new SqliteRollupStore(), new SqliteUsageCommitBarrier(), contexts.Tenant, new FixedClock(now));
         while ((await rollup.RunAsync(cancellationToken)).Events > 0)
         {
             // A backlog over MaxEventsPerRun takes several runs.

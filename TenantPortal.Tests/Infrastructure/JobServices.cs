@@ -36,6 +36,7 @@ public static class JobServices
         services.AddSingleton<IPaymentGateway>(gateway ?? new LedgerGateway());
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<TenantJobRunner>();
+        services.AddSingleton(bed.CommitBarrier);
         services.AddScoped<TenantContext>();
         services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantContext>());
         services.AddScoped<IDbContextFactory<PortalDbContext>>(sp =>

@@ -144,7 +144,14 @@ public partial class TenancyTestBed : IAsyncLifetime
     public IUsageEventStore UsageEventStore => Database.Provider switch
     {
         DatabaseProvider.Sqlite => new SqliteUsageEventStore(UsageWriter),
-        _ => new PostgreSqlUsageEventStore(In(null).Contexts, new PostgreSqlUsageCommitBarrier()),
+        _ => new PostgreSqlUsageEventStore(In(null).Contexts, CommitBarrier),
+    };
+
+    /// <summary>The usage commit barrier of the bed's provider, as AddDataServices registers it.</summary>
+    public IUsageCommitBarrier CommitBarrier => Database.Provider switch
+    {
+        DatabaseProvider.Sqlite => new SqliteUsageCommitBarrier(),
+        _ => new PostgreSqlUsageCommitBarrier(),
     };
 
     /// <summary>The rollup store of the bed's provider, as AddDataServices registers it.</summary>

@@ -39,13 +39,9 @@ internal static class MeteringReads
     /// commit meanwhile, and the one statement that reads rollups and watermark together reads them as one snapshot.
     /// SQLite: its read transaction, as before.
     /// </summary>
-    public static Task<T> PastCommitBarrierAsync<T>(PortalDbContext db, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
-        PastCommitBarrierAsync(db, null, read, cancellationToken);
-
-    /// <summary><see cref="PastCommitBarrierAsync{T}(PortalDbContext, Func{CancellationToken, Task{T}}, CancellationToken)"/> through a given barrier (null: the provider's).</summary>
-    public static Task<T> PastCommitBarrierAsync<T>(PortalDbContext db, IUsageCommitBarrier? barrier, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    public static Task<T> PastCommitBarrierAsync<T>(PortalDbContext db, IUsageCommitBarrier barrier, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        barrier ??= UsageCommitBarriers.For(db.Database);
+        ArgumentNullException.ThrowIfNull(barrier);
         return db.InTransactionAsync(PastCommitBarrierIsolation(db.Database), async (transaction, ct) =>
         {
             await barrier.CloseAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), ct);
@@ -56,24 +52,20 @@ internal static class MeteringReads
     }
 
     /// <summary>The isolation of <see cref="OneSnapshotAsync"/> (null: no transaction of its own).</summary>
-    internal static IsolationLevel? OneSnapshotIsolation(DatabaseFacade database) => database.ProviderName switch
-    {
-        UsageCommitBarriers.SqlServerProvider => IsolationLevel.Snapshot,
-        UsageCommitBarriers.PostgreSqlProvider => IsolationLevel.RepeatableRead,
-        _ => null,
-    };
+    internal static IsolationLevel? OneSnapshotIsolation(DatabaseFacade database) =>
+        database.IsSqlServer() ? IsolationLevel.Snapshot
+        : database.IsNpgsql() ? IsolationLevel.RepeatableRead
+        : null;
 
     /// <summary>The isolation of <see cref="OneStatementAsync"/> (null: no transaction of its own).</summary>
     internal static IsolationLevel? OneStatementIsolation(DatabaseFacade database) =>
-        database.ProviderName == UsageCommitBarriers.SqlServerProvider ? IsolationLevel.Snapshot : null;
+        database.IsSqlServer() ? IsolationLevel.Snapshot : null;
 
     /// <summary>The isolation of <see cref="PastCommitBarrierAsync"/>'s transaction (null: the provider's default).</summary>
-    internal static IsolationLevel? PastCommitBarrierIsolation(DatabaseFacade database) => database.ProviderName switch
-    {
-        UsageCommitBarriers.SqlServerProvider => IsolationLevel.Snapshot,
-        UsageCommitBarriers.PostgreSqlProvider => IsolationLevel.ReadCommitted,
-        _ => null,
-    };
+    internal static IsolationLevel? PastCommitBarrierIsolation(DatabaseFacade database) =>
+        database.IsSqlServer() ? IsolationLevel.Snapshot
+        : database.IsNpgsql() ? IsolationLevel.ReadCommitted
+        : null;
 
     private static async Task<T> RunAsync<T>(PortalDbContext db, IsolationLevel? isolation, Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {

@@ -17,6 +17,7 @@ namespace TenantPortal.Data.Services.Metering;
 public sealed class MeteringRollupService(
     IDbContextFactory<PortalDbContext> contexts,
     IRollupStore store,
+    IUsageCommitBarrier commitBarrier,
     ITenantContext tenantContext,
     TimeProvider time,
     TenantDataVersions? versions = null)
@@ -30,7 +31,7 @@ public sealed class MeteringRollupService(
         using var scope = tenantContext.BeginCrossTenantScope("metering rollup over every tenant's events");
         await using var db = contexts.CreateDbContext();
         var from = await db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId).SingleAsync(cancellationToken);
-        var latest = await CommittedThroughAsync(db, cancellationToken);
+        var latest = await CommittedThroughAsync(db, commitBarrier, cancellationToken);
         if (latest <= from)
             return new RollupRun(from, from);
         var to = Math.Min(latest, from + MaxEventsPerRun);
@@ -60,11 +61,10 @@ public sealed class MeteringRollupService(
     /// ingestion waits only for this one read, not for the run. Ids handed out after it are higher, so the answer stays
     /// true once the barrier opens again.
     /// </summary>
-    internal static async Task<long> CommittedThroughAsync(PortalDbContext db, CancellationToken cancellationToken)
+    private static async Task<long> CommittedThroughAsync(PortalDbContext db, IUsageCommitBarrier barrier, CancellationToken cancellationToken)
     {
-        if (UsageCommitBarriers.CommitsInIdOrder(db.Database))
+        if (barrier.CommitsInIdOrder)
             return await db.UsageEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
-        var barrier = UsageCommitBarriers.For(db.Database);
         return await db.InTransactionAsync(async (transaction, ct) =>
         {
             await barrier.CloseAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), ct);

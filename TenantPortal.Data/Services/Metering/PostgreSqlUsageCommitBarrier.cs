@@ -28,6 +28,9 @@ public sealed class PostgreSqlUsageCommitBarrier : IUsageCommitBarrier
     private const string LockNotAvailable = "55P03";
 
     /// <inheritdoc />
+    public bool CommitsInIdOrder => false;
+
+    /// <inheritdoc />
     public Task EnterIngestAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         AcquireAsync(connection, transaction, "pg_advisory_xact_lock_shared", cancellationToken);
 

@@ -20,6 +20,7 @@ public sealed class QuotaService(
     IDbContextFactory<PortalDbContext> contexts,
     ITenantContext tenantContext,
     TimeProvider time,
+    IUsageCommitBarrier commitBarrier,
     QuotaUsageCache? usageCache = null,
     TenantQuotaStateCache? stateCache = null,
     RedisQuotaTotals? sharedTotals = null)
@@ -88,7 +89,7 @@ public sealed class QuotaService(
         if (usageCache.TryGetUsed(tenantId, metric, now, out var used))
             return used;
         var ticket = usageCache.BeginLoad(tenantId);
-        var totals = await UsageMeter.TotalsAsync(db, PeriodMath.MonthStart(now), now, cancellationToken);
+        var totals = await UsageMeter.TotalsAsync(db, PeriodMath.MonthStart(now), now, commitBarrier, cancellationToken);
         // Read before handing the totals over: once cached, ingestions update them under the cache's lock. Kept only if
         // no ingestion for the tenant was stored meanwhile; either way this check answers from what it loaded.
         var loaded = totals.Used(metric, now);

@@ -20,6 +20,9 @@ public sealed class SqlServerUsageCommitBarrier : IUsageCommitBarrier
     public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(20);
 
     /// <inheritdoc />
+    public bool CommitsInIdOrder => false;
+
+    /// <inheritdoc />
     public Task EnterIngestAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         AcquireAsync(connection, transaction, "Shared", cancellationToken);
 

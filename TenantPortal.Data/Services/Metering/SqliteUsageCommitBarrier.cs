@@ -9,6 +9,9 @@ namespace TenantPortal.Data.Services.Metering;
 public sealed class SqliteUsageCommitBarrier : IUsageCommitBarrier
 {
     /// <inheritdoc />
+    public bool CommitsInIdOrder => true;
+
+    /// <inheritdoc />
     public Task EnterIngestAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />

@@ -39,24 +39,16 @@ internal static class UsageMeter
         };
 
     /// <summary>
-    /// The current tenant's running totals for the quota cache: the month's counters, each gauge's latest reading at or
+    /// The current tenant's running totals for the quota caches: the month's counters, each gauge's latest reading at or
     /// before <paramref name="now"/> and the readings stamped after it (at most the ingestion's future tolerance ahead).
+    /// Read with the ingest transactions held off by <paramref name="barrier"/> (the provider's, as <c>AddDataServices</c>
+    /// registers it): the highest id read is then a watermark on a server database too (every id at or below it committed
+    /// and read, every later commit above it), and every statement sees the same events (see
+    /// <see cref="MeteringReads.PastCommitBarrierAsync"/>).
     /// </summary>
-    public static Task<UsageTotals> TotalsAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken) =>
-        TotalsAsync(db, periodStart, now, null, cancellationToken);
-
-    /// <summary>
-    /// <see cref="TotalsAsync(PortalDbContext, DateTimeOffset, DateTimeOffset, CancellationToken)"/>, with the ingest
-    /// transactions held off by <paramref name="barrier"/> while the snapshot is read: its highest id is then a watermark
-    /// on a server database too (every id at or below it committed and read, every later commit above it).
-    /// </summary>
-    public static async Task<UsageTotals> TotalsAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, IUsageCommitBarrier? barrier,
-        CancellationToken cancellationToken)
-    {
-        // Read past the commit barrier: no ingest transaction is open meanwhile, so the highest event id read says exactly
-        // which stored events the totals hold (none below it can commit later), and every statement sees the same events.
-        return await MeteringReads.PastCommitBarrierAsync(db, barrier, ct => SnapshotTotalsAsync(db, periodStart, now, ct), cancellationToken);
-    }
+    public static Task<UsageTotals> TotalsAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, IUsageCommitBarrier barrier,
+        CancellationToken cancellationToken) =>
+        MeteringReads.PastCommitBarrierAsync(db, barrier, ct => SnapshotTotalsAsync(db, periodStart, now, ct), cancellationToken);
 
     // The reads of TotalsAsync, inside its read transaction.
     private static async Task<UsageTotals> SnapshotTotalsAsync(PortalDbContext db, DateTimeOffset periodStart, DateTimeOffset now, CancellationToken cancellationToken)

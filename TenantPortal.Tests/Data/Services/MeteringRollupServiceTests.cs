@@ -23,7 +23,7 @@ public abstract class MeteringRollupServiceTests(DatabaseProvider provider) : IA
     private MeteringRollupService Rollup()
     {
         var scope = _bed.In(null);
-        return new MeteringRollupService(scope.Contexts, _bed.RollupStore, scope.Tenant, _bed.Time);
+        return new MeteringRollupService(scope.Contexts, _bed.RollupStore, _bed.CommitBarrier, scope.Tenant, _bed.Time);
     }
 
     private async Task IngestAsync(Guid tenantId, params UsageEventInput[] events)

@@ -189,6 +189,8 @@ public class PostgreSqlUsageEventStoreTests : IAsyncLifetime
     {
         public List<(bool InTransaction, long EventsVisible)> Entered { get; } = [];
 
+        public bool CommitsInIdOrder => false;
+
         public async Task EnterIngestAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
         {
             await using var command = connection.CreateCommand();

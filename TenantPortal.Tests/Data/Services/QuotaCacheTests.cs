@@ -49,13 +49,13 @@ public abstract class QuotaCacheTests(DatabaseProvider provider) : IAsyncLifetim
     private QuotaService Cached(Guid tenantId)
     {
         var contexts = ContextsFor(tenantId);
-        return new QuotaService(contexts, contexts.Tenant, _bed.Time, _usage, _states);
+        return new QuotaService(contexts, contexts.Tenant, _bed.Time, _bed.CommitBarrier, _usage, _states);
     }
 
     private QuotaService Uncached(Guid tenantId)
     {
         var contexts = ContextsFor(tenantId);
-        return new QuotaService(contexts, contexts.Tenant, _bed.Time);
+        return new QuotaService(contexts, contexts.Tenant, _bed.Time, _bed.CommitBarrier);
     }
 
     private UsageIngestionService Ingestion(Guid tenantId) =>
@@ -71,7 +71,7 @@ public abstract class QuotaCacheTests(DatabaseProvider provider) : IAsyncLifetim
         var ingestion = Ingestion(_bed.AlphaId);
         var cached = Cached(_bed.AlphaId);
         var rollupContexts = ContextsFor(null);
-        var rollup = new MeteringRollupService(rollupContexts, _bed.RollupStore, rollupContexts.Tenant, _bed.Time);
+        var rollup = new MeteringRollupService(rollupContexts, _bed.RollupStore, _bed.CommitBarrier, rollupContexts.Tenant, _bed.Time);
         await ingestion.IngestAsync(_bed.AlphaId, [new("a1", UsageMetric.ApiCalls, 100, now.AddDays(-3)), new("s1", UsageMetric.StorageGb, 7, now.AddHours(-2))], CancellationToken.None);
         await rollup.RunAsync(CancellationToken.None);
         foreach (var metric in UsageMetricsToCompare)
@@ -120,7 +120,7 @@ public abstract class QuotaCacheTests(DatabaseProvider provider) : IAsyncLifetim
         var ticket = _usage.BeginLoad(_bed.AlphaId);
         await using (var db = ContextsFor(_bed.AlphaId).CreateDbContext())
         {
-            var totals = await UsageMeter.TotalsAsync(db, PeriodMath.MonthStart(now), now, CancellationToken.None); // read before the ingest commits
+            var totals = await UsageMeter.TotalsAsync(db, PeriodMath.MonthStart(now), now, _bed.CommitBarrier, CancellationToken.None); // read before the ingest commits
             await Ingestion(_bed.AlphaId).IngestAsync(_bed.AlphaId, [new("race", UsageMetric.ApiCalls, 40, now)], CancellationToken.None);
 
             Assert.False(_usage.CompleteLoad(_bed.AlphaId, ticket, totals));

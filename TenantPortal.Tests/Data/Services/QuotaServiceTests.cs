@@ -108,7 +108,7 @@ public abstract class QuotaServiceTests(DatabaseProvider provider) : IAsyncLifet
     {
         var scope = _bed.In(_bed.AlphaId);
         var ingestion = new UsageIngestionService(_bed.UsageEventStore, [], _bed.Time);
-        var quotas = new QuotaService(scope.Contexts, scope.Tenant, _bed.Time);
+        var quotas = new QuotaService(scope.Contexts, scope.Tenant, _bed.Time, _bed.CommitBarrier);
         var before = await quotas.CheckAsync(UsageMetric.GpuHours, 1, CancellationToken.None);
 
         await ingestion.IngestAsync(_bed.AlphaId, [new("g1", UsageMetric.GpuHours, 30, _bed.Time.GetUtcNow().AddMinutes(-1)), new("g2", UsageMetric.GpuHours, 12.5m, _bed.Time.GetUtcNow())], CancellationToken.None);
@@ -122,7 +122,7 @@ public abstract class QuotaServiceTests(DatabaseProvider provider) : IAsyncLifet
     [Fact]
     public async Task Check_RefusesANegativeAmount()
     {
-        var result = await new QuotaService(_bed.In(_bed.AlphaId).Contexts, _bed.In(_bed.AlphaId).Tenant, _bed.Time).CheckAsync(UsageMetric.ApiCalls, -1, CancellationToken.None);
+        var result = await new QuotaService(_bed.In(_bed.AlphaId).Contexts, _bed.In(_bed.AlphaId).Tenant, _bed.Time, _bed.CommitBarrier).CheckAsync(UsageMetric.ApiCalls, -1, CancellationToken.None);
 
         Assert.Equal("amount", result.Error?.Field);
     }
@@ -132,9 +132,9 @@ public abstract class QuotaServiceTests(DatabaseProvider provider) : IAsyncLifet
     {
         var scope = _bed.In(_bed.AlphaId);
         var ingestion = new UsageIngestionService(_bed.UsageEventStore, [], _bed.Time);
-        var quotas = new QuotaService(scope.Contexts, scope.Tenant, _bed.Time);
+        var quotas = new QuotaService(scope.Contexts, scope.Tenant, _bed.Time, _bed.CommitBarrier);
         var rollupScope = _bed.In(null);
-        var rollup = new MeteringRollupService(rollupScope.Contexts, _bed.RollupStore, rollupScope.Tenant, _bed.Time);
+        var rollup = new MeteringRollupService(rollupScope.Contexts, _bed.RollupStore, _bed.CommitBarrier, rollupScope.Tenant, _bed.Time);
         await ingestion.IngestAsync(_bed.AlphaId, [new("r1", UsageMetric.ApiCalls, 1_000, _bed.Time.GetUtcNow().AddHours(-5))], CancellationToken.None);
 
         var beforeRollup = (await quotas.CheckAsync(UsageMetric.ApiCalls, 0, CancellationToken.None)).Value.Used;

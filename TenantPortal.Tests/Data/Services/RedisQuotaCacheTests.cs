@@ -72,13 +72,13 @@ public class RedisQuotaCacheTests : IAsyncLifetime
     private QuotaService Shared(Guid tenantId, IInterceptor? extra = null)
     {
         var contexts = ContextsFor(tenantId, extra);
-        return new QuotaService(contexts, contexts.Tenant, _bed.Time, stateCache: _states, sharedTotals: _totals);
+        return new QuotaService(contexts, contexts.Tenant, _bed.Time, _barrier, stateCache: _states, sharedTotals: _totals);
     }
 
     private QuotaService Uncached(Guid tenantId)
     {
         var contexts = ContextsFor(tenantId);
-        return new QuotaService(contexts, contexts.Tenant, _bed.Time);
+        return new QuotaService(contexts, contexts.Tenant, _bed.Time, _barrier);
     }
 
     private UsageIngestionService Ingestion() => new(new SqliteUsageEventStore(_bed.UsageWriter), [], _bed.Time, _totals);
@@ -144,7 +144,7 @@ public class RedisQuotaCacheTests : IAsyncLifetime
         await using var otherConnection = await TestRedis.ConnectAsync();
         var other = new RedisQuotaTotals(otherConnection, _barrier, NullLogger<RedisQuotaTotals>.Instance, _prefix);
         var otherContexts = ContextsFor(_bed.AlphaId);
-        var otherQuotas = new QuotaService(otherContexts, otherContexts.Tenant, _bed.Time, stateCache: new TenantQuotaStateCache(_bed.Time), sharedTotals: other);
+        var otherQuotas = new QuotaService(otherContexts, otherContexts.Tenant, _bed.Time, _barrier, stateCache: new TenantQuotaStateCache(_bed.Time), sharedTotals: other);
         Assert.Equal(0m, await UsedAsync(otherQuotas, UsageMetric.ApiCalls)); // the other instance builds the entry
 
         await Ingestion().IngestAsync(_bed.AlphaId, [new("x1", UsageMetric.ApiCalls, 3, now), new("x2", UsageMetric.ApiCalls, 4, now)], CancellationToken.None);
@@ -330,7 +330,7 @@ public class RedisQuotaCacheTests : IAsyncLifetime
         var thisChannel = new RedisTenantStateChannel(_redis, _states, NullLogger<RedisTenantStateChannel>.Instance);
         var publishing = new QuotaCacheInvalidationInterceptor(_states, others: thisChannel);
         var otherContexts = ContextsFor(_bed.AlphaId);
-        var otherQuotas = new QuotaService(otherContexts, otherContexts.Tenant, _bed.Time, stateCache: otherStates,
+        var otherQuotas = new QuotaService(otherContexts, otherContexts.Tenant, _bed.Time, _barrier, stateCache: otherStates,
             sharedTotals: new RedisQuotaTotals(otherConnection, _barrier, NullLogger<RedisQuotaTotals>.Instance, _prefix));
         Assert.True((await otherQuotas.CheckAsync(UsageMetric.ApiCalls, 1, CancellationToken.None)).Value.Allowed);
         Assert.NotNull(otherStates.TryGet(_bed.AlphaId));
@@ -386,6 +386,8 @@ public class RedisQuotaCacheTests : IAsyncLifetime
         private int _closed;
 
         public int Closed => _closed;
+
+        public bool CommitsInIdOrder => true;
 
         public Task EnterIngestAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -1,10 +1,6 @@
 using System.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using TenantPortal.Data;
 using TenantPortal.Data.Migrations.SqlServer;
 using TenantPortal.Data.Services.Metering;
@@ -13,7 +9,7 @@ namespace TenantPortal.Tests.Data.Services;
 
 /// <summary>
 /// On SQL Server the metering reads (quota checks, invoices, the quota totals) run in SNAPSHOT transactions, which the
-/// migrations allow; the data layer registers SQL Server's commit barrier. Checked without a server.
+/// migrations allow. Checked without a server.
 /// </summary>
 public class SqlServerMeteringReadsTests
 {
@@ -38,27 +34,5 @@ public class SqlServerMeteringReadsTests
         var before = script[..at];
         Assert.True(before.LastIndexOf("COMMIT;", StringComparison.Ordinal) > before.LastIndexOf("BEGIN TRANSACTION;", StringComparison.Ordinal),
             "ALTER DATABASE can't run inside a transaction");
-    }
-
-    [Fact]
-    public void AddDataServices_RegistersTheSqlServerBarrier_TheOneItsContextsUse()
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Path.GetTempPath() });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "SqlServer",
-            ["ConnectionStrings:Portal"] = "Server=offline.invalid;Database=TenantPortal;Integrated Security=True;TrustServerCertificate=True",
-        });
-        builder.Services.AddLogging();
-        builder.AddDataServices();
-        using var services = builder.Services.BuildServiceProvider();
-        using var scope = services.CreateScope();
-
-        var barrier = scope.ServiceProvider.GetRequiredService<IUsageCommitBarrier>();
-        using var db = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
-
-        Assert.IsType<SqlServerUsageCommitBarrier>(barrier);
-        Assert.IsType(barrier.GetType(), UsageCommitBarriers.For(db.Database));
-        Assert.IsType<SqlServerUsageEventStore>(scope.ServiceProvider.GetRequiredService<IUsageEventStore>());
     }
 }

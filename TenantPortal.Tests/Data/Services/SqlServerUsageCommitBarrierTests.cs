@@ -72,15 +72,6 @@ public class SqlServerUsageCommitBarrierTests
         Assert.All(connection.Commands, c => Assert.Same(transaction, c.Transaction));
     }
 
-    [Fact]
-    public void UsageCommitBarriers_GiveSqlServerContextsTheSqlServerBarrier()
-    {
-        using var db = new SqlServerDesignTimeFactory().CreateDbContext([]);
-
-        Assert.IsType<SqlServerUsageCommitBarrier>(UsageCommitBarriers.For(db.Database));
-        Assert.False(UsageCommitBarriers.CommitsInIdOrder(db.Database));
-    }
-
     // The command is one EXEC of sp_getapplock, return code selected, with the mode asked, owned by the transaction.
     private static void AssertAppLock(RecordedCommand command, string mode)
     {

@@ -22,6 +22,8 @@ public class UsageCommitOrderPostgreSqlTests : IAsyncLifetime
 
     private readonly PostgreSqlTestDatabase _database = new();
     private readonly FakeTimeProvider _time = new(Now);
+    // The barrier AddDataServices registers on PostgreSQL: one for the stores, the rollup and the totals.
+    private readonly PostgreSqlUsageCommitBarrier _barrier = new();
     private Guid _tenantId;
 
     public async Task InitializeAsync()
@@ -58,7 +60,7 @@ public class UsageCommitOrderPostgreSqlTests : IAsyncLifetime
     public async Task Rollup_RollsUpEveryEventOnce_WhileBatchesAreIngestedConcurrently()
     {
         const int Clients = 4, BatchesEach = 25, EventsPerBatch = 20;
-        var store = new PostgreSqlUsageEventStore(Contexts(new TenantContext()), new PostgreSqlUsageCommitBarrier());
+        var store = new PostgreSqlUsageEventStore(Contexts(new TenantContext()), _barrier);
         var clients = Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
         {
             for (var b = 0; b < BatchesEach; b++)
@@ -87,7 +89,7 @@ public class UsageCommitOrderPostgreSqlTests : IAsyncLifetime
         await later.CommitAsync();
 
         await using var db = _database.ForTenant(_tenantId);
-        var load = UsageMeter.TotalsAsync(db, Month, Now, TestTimeouts.Token());
+        var load = UsageMeter.TotalsAsync(db, Month, Now, _barrier, TestTimeouts.Token());
         await UntilCompletedOrWaitingAtTheBarrierAsync(load);
         await earlier.CommitAsync();
         var totals = await load;
@@ -121,9 +123,9 @@ public class UsageCommitOrderPostgreSqlTests : IAsyncLifetime
         await using var reader = new NpgsqlConnection(_database.ConnectionString);
         await reader.OpenAsync();
         var closed = await reader.BeginTransactionAsync();
-        await new PostgreSqlUsageCommitBarrier().CloseAsync(reader, closed, TestTimeouts.Token());
+        await _barrier.CloseAsync(reader, closed, TestTimeouts.Token());
 
-        var store = new PostgreSqlUsageEventStore(Contexts(new TenantContext()), new PostgreSqlUsageCommitBarrier());
+        var store = new PostgreSqlUsageEventStore(Contexts(new TenantContext()), _barrier);
         var insert = store.InsertNewAsync(_tenantId, [new UsageEventInput("x", UsageMetric.ApiCalls, 1, Now)], Now, TestTimeouts.Token());
         await UntilCompletedOrWaitingAtTheBarrierAsync(insert);
         Assert.False(insert.IsCompleted, "the ingest must wait while the barrier is closed");
@@ -135,7 +137,7 @@ public class UsageCommitOrderPostgreSqlTests : IAsyncLifetime
     private MeteringRollupService Rollup()
     {
         var tenant = new TenantContext();
-        return new MeteringRollupService(Contexts(tenant), new PostgreSqlRollupStore(), tenant, _time);
+        return new MeteringRollupService(Contexts(tenant), new PostgreSqlRollupStore(), _barrier, tenant, _time);
     }
 
     private ContextFactory Contexts(TenantContext tenant) => new(_database, tenant);

@@ -28,7 +28,7 @@ public abstract class UsageHistoryServiceTests(DatabaseProvider provider) : IAsy
     private Task RollupAsync()
     {
         var scope = _bed.In(null);
-        return new MeteringRollupService(scope.Contexts, _bed.RollupStore, scope.Tenant, _bed.Time).RunAsync(CancellationToken.None);
+        return new MeteringRollupService(scope.Contexts, _bed.RollupStore, _bed.CommitBarrier, scope.Tenant, _bed.Time).RunAsync(CancellationToken.None);
     }
 
     private Task<IReadOnlyList<DailyUsage>> HistoryAsync() =>
