@@ -74,7 +74,7 @@ public sealed class PostgreSqlTestDatabase : TestDatabase
         NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
         NpgsqlConnection.ClearPool(new NpgsqlConnection(OwnerConnectionString));
         var copy = new PostgreSqlTestDatabase { _created = true };
-        using var server = OpenServer();
+        using var server = OpenServerAsync(async: false).AsTask().GetAwaiter().GetResult();
         using var command = new NpgsqlCommand($"CREATE DATABASE \"{copy.Name}\" TEMPLATE \"{Name}\"", server);
         command.ExecuteNonQuery();
         return copy;
@@ -172,27 +172,20 @@ public sealed class PostgreSqlTestDatabase : TestDatabase
         await ExecuteAsync(server, sql);
     }
 
-    private static async Task<NpgsqlConnection> OpenServerAsync()
+    /// <summary>
+    /// A connection to the maintenance database of the tests' server (or <paramref name="server"/>); a server that can't be
+    /// reached fails saying how to start it. Synchronous callers pass <c>async: false</c>, so the ValueTask has completed
+    /// when it returns (no blocking on I/O).
+    /// </summary>
+    internal static async ValueTask<NpgsqlConnection> OpenServerAsync(bool async = true, string? server = null)
     {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestServers.PostgreSql) { Database = "postgres", Pooling = false }.ToString());
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server ?? TestServers.PostgreSql) { Database = "postgres", Pooling = false }.ToString());
         try
         {
-            await connection.OpenAsync();
-            return connection;
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-        {
-            await connection.DisposeAsync();
-            throw new InvalidOperationException($"The tests' PostgreSQL server can't be reached ({ex.Message}). {TestServers.StartHint}", ex);
-        }
-    }
-
-    private static NpgsqlConnection OpenServer()
-    {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestServers.PostgreSql) { Database = "postgres", Pooling = false }.ToString());
-        try
-        {
-            connection.Open();
+            if (async)
+                await connection.OpenAsync();
+            else
+                connection.Open();
             return connection;
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
