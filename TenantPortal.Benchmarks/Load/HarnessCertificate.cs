@@ -9,6 +9,9 @@ namespace TenantPortal.Benchmarks.Load;
 /// </summary>
 public static class HarnessCertificate
 {
+    /// <summary>The setting naming the certificate's file.</summary>
+    public const string PathKey = "DataProtection:Certificate:Path";
+
     /// <summary>Writes a new .pfx into <paramref name="folder"/> and returns the portal settings that point at it.</summary>
     public static Dictionary<string, string> Create(string folder)
     {
@@ -20,7 +23,7 @@ public static class HarnessCertificate
         File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12, password));
         return new Dictionary<string, string>
         {
-            ["DataProtection:Certificate:Path"] = path,
+            [PathKey] = path,
             ["DataProtection:Certificate:Password"] = password,
         };
     }

@@ -14,8 +14,11 @@ namespace TenantPortal.Benchmarks.Load;
 /// </summary>
 public static class JobHost
 {
-    /// <summary>A service provider whose jobs work on <paramref name="database"/> at <paramref name="now"/>.</summary>
-    public static ServiceProvider Build(LoadDatabase database, DateTimeOffset now)
+    /// <summary>
+    /// A service provider whose jobs work on <paramref name="database"/> at <paramref name="now"/>; <paramref name="settings"/>
+    /// are further configuration keys (e.g. <c>Metering:QuotaCache=Redis</c> and <c>Redis:Configuration</c>).
+    /// </summary>
+    public static ServiceProvider Build(LoadDatabase database, DateTimeOffset now, IReadOnlyDictionary<string, string>? settings = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -23,6 +26,8 @@ public static class JobHost
             [$"ConnectionStrings:{DatabaseOptions.ConnectionStringName}"] = database.ConnectionString,
             [$"{DatabaseOptions.SectionName}:Provider"] = database.Provider == LoadProvider.PostgreSql ? "PostgreSql" : "Sqlite",
         });
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
         builder.AddDataServices();
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.Services.AddSingleton<TimeProvider>(new FixedClock(now));

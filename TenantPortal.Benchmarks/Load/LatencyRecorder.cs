@@ -18,6 +18,16 @@ public sealed class LatencyRecorder
             _milliseconds.Add(elapsed.TotalMilliseconds);
     }
 
+    /// <summary>Adds every sample of <paramref name="other"/> (e.g. the rounds of one measurement).</summary>
+    public void Add(LatencyRecorder other)
+    {
+        double[] samples;
+        lock (other._milliseconds)
+            samples = [.. other._milliseconds];
+        lock (_milliseconds)
+            _milliseconds.AddRange(samples);
+    }
+
     /// <summary>The <paramref name="percentile"/> (0–100) in milliseconds; 0 without samples.</summary>
     public double Percentile(double percentile)
     {

@@ -58,7 +58,11 @@ public sealed class LoadDatabase
         return database;
     }
 
-    private static async Task<LoadDatabase> CreatePostgreSqlAsync(LoadRun run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates and migrates a database of its own on the run's PostgreSQL server (<c>--postgres</c>), whatever the run's
+    /// provider (the scale-out scenario always runs there); dropped when the run ends.
+    /// </summary>
+    public static async Task<LoadDatabase> CreatePostgreSqlAsync(LoadRun run, CancellationToken cancellationToken = default)
     {
         var name = $"tp_load_{Guid.NewGuid():N}";
         var server = new NpgsqlConnectionStringBuilder(run.PostgreSqlServer) { Database = "postgres", Pooling = false }.ToString();

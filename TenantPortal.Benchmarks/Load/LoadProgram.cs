@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace TenantPortal.Benchmarks.Load;
 
 /// <summary>
-/// <c>dotnet run -c Release --project TenantPortal.Benchmarks -- load [--quick] [--scenario name]…</c>: runs the load
-/// scenarios against the real portal and prints the report (also written to <c>BenchmarkDotNet.Artifacts/load/</c>).
+/// <c>dotnet run -c Release --project TenantPortal.Benchmarks -- load [--quick] [--provider sqlite|postgresql]
+/// [--postgres conn] [--redis conf] [--scenario name]…</c>: runs the load scenarios against the real portal and prints
+/// the report (also written to <c>BenchmarkDotNet.Artifacts/load/</c>).
 /// </summary>
 public static class LoadProgram
 {
@@ -21,10 +22,19 @@ public static class LoadProgram
         new CircuitScenario(),
         new RollupScenario(),
         new InvoicingScenario(),
+        new ScaleOutScenario(),
     ];
 
     /// <summary>The scenarios that run on PostgreSQL (<c>--provider postgresql</c>); the others are SQLite's only for now.</summary>
-    public static IReadOnlySet<string> PostgreSqlScenarios { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "startup", "ingest", "rollup", "invoicing" };
+    public static IReadOnlySet<string> PostgreSqlScenarios { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "startup", "ingest", "rollup", "invoicing", ScaleOutScenario.ScenarioName };
+
+    /// <summary>
+    /// The scenarios that run on PostgreSQL and Redis whatever <c>--provider</c> says (the production topology: three
+    /// portals on one server database and one Redis); they use <c>--postgres</c> and <c>--redis</c>. Part of a
+    /// <c>--provider postgresql</c> run; a SQLite run (the default, and CI's quick run) takes them only when named with
+    /// <c>--scenario</c>: starting three portals twice takes minutes on a busy 2-core machine.
+    /// </summary>
+    public static IReadOnlySet<string> TopologyScenarios { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ScaleOutScenario.ScenarioName };
 
     /// <summary>Runs the harness; the exit code is 0 when every scenario ran (targets missed are reported, not failures).</summary>
     public static async Task<int> RunAsync(string[] args)
@@ -49,10 +59,29 @@ public static class LoadProgram
             return 2;
         }
         var postgres = Option(args, "--postgres");
-        if (postgres is not null && provider != LoadProvider.PostgreSql)
+        var redis = Option(args, "--redis");
+        var topology = chosen.Count == 0 ? provider == LoadProvider.PostgreSql : chosen.Any(TopologyScenarios.Contains);
+        if (postgres is not null && provider != LoadProvider.PostgreSql && !topology)
         {
-            Console.Error.WriteLine("--postgres applies to --provider postgresql only.");
+            Console.Error.WriteLine($"--postgres applies to --provider postgresql and to the {string.Join(", ", TopologyScenarios)} scenario (--scenario {string.Join(", ", TopologyScenarios)}) only.");
             return 2;
+        }
+        if (redis is not null)
+        {
+            if (!topology)
+            {
+                Console.Error.WriteLine($"--redis applies to the {string.Join(", ", TopologyScenarios)} scenario only (part of --provider postgresql, or --scenario {string.Join(", ", TopologyScenarios)}).");
+                return 2;
+            }
+            try
+            {
+                _ = StackExchange.Redis.ConfigurationOptions.Parse(redis);
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine($"--redis is not a StackExchange.Redis configuration (e.g. 127.0.0.1:6379): {ex.Message}");
+                return 2;
+            }
         }
         if (provider == LoadProvider.PostgreSql)
         {
@@ -62,17 +91,17 @@ public static class LoadProgram
                 Console.Error.WriteLine($"Scenario(s) {string.Join(", ", unsupported)} run on SQLite only. On PostgreSQL: {string.Join(", ", PostgreSqlScenarios)}.");
                 return 2;
             }
-            if (postgres is not null)
+        }
+        if (postgres is not null)
+        {
+            try
             {
-                try
-                {
-                    _ = new Npgsql.NpgsqlConnectionStringBuilder(postgres);
-                }
-                catch (ArgumentException ex)
-                {
-                    Console.Error.WriteLine($"--postgres is not a PostgreSQL connection string: {ex.Message}");
-                    return 2;
-                }
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(postgres);
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine($"--postgres is not a PostgreSQL connection string: {ex.Message}");
+                return 2;
             }
         }
 
@@ -89,24 +118,35 @@ public static class LoadProgram
 
         var folder = Path.Combine(Path.GetTempPath(), $"tenantportal-load-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
-        var run = new LoadRun(quick, folder, provider, postgres) { DatabaseDescription = database };
+        var run = new LoadRun(quick, folder, provider, postgres, redis) { DatabaseDescription = database };
         var clock = Stopwatch.StartNew();
         var failed = new List<string>();
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         try
         {
-            foreach (var scenario in Scenarios.Where(s => chosen.Count == 0 || chosen.Contains(s.Name)))
+            var selected = Scenarios.Where(s => chosen.Count == 0
+                ? provider == LoadProvider.PostgreSql || !TopologyScenarios.Contains(s.Name)
+                : chosen.Contains(s.Name));
+            foreach (var scenario in selected)
             {
                 if (provider == LoadProvider.PostgreSql && !PostgreSqlScenarios.Contains(scenario.Name))
                 {
                     run.Log($"scenario {scenario.Name}: SQLite only, not run on PostgreSQL");
                     continue;
                 }
-                run.Log($"scenario {scenario.Name} ({(quick ? "quick" : "full")}, {(provider == LoadProvider.PostgreSql ? "PostgreSQL: " + Redacted(run.PostgreSqlServer) : "SQLite")})");
+                var on = TopologyScenarios.Contains(scenario.Name)
+                    ? $"PostgreSQL: {LoadServers.Redacted(run.PostgreSqlServer)}; Redis: {LoadServers.RedactedRedis(run.RedisConfiguration)}"
+                    : provider == LoadProvider.PostgreSql ? "PostgreSQL: " + LoadServers.Redacted(run.PostgreSqlServer) : "SQLite";
+                run.Log($"scenario {scenario.Name} ({(quick ? "quick" : "full")}, {on})");
                 try
                 {
                     await scenario.RunAsync(run, cancel.Token);
+                }
+                catch (LoadServerUnavailableException ex)
+                {
+                    failed.Add(scenario.Name);
+                    run.Log($"scenario {scenario.Name} failed: {ex.Message}");
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancel.IsCancellationRequested)
                 {
@@ -122,7 +162,8 @@ public static class LoadProgram
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
 
-        var shown = args.Select((a, i) => i > 0 && args[i - 1] == "--postgres" ? $"\"{Redacted(a)}\"" : a);
+        var shown = args.Select((a, i) => i > 0 && args[i - 1] == "--postgres" ? $"\"{LoadServers.Redacted(a)}\""
+            : i > 0 && args[i - 1] == "--redis" ? $"\"{LoadServers.RedactedRedis(a)}\"" : a);
         var command = "dotnet run -c Release --project TenantPortal.Benchmarks -- load " + string.Join(' ', shown);
         var report = LoadReport.Render(run, clock.Elapsed, command);
         Console.WriteLine(report);
@@ -146,36 +187,19 @@ public static class LoadProgram
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
-    // The connection string without its password, for the log and the report.
-    private static string Redacted(string connectionString)
-    {
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.Password is not null)
-            builder.Password = "***";
-        return builder.ToString();
-    }
-
     // The server's version and durability settings for the report; null (and a message) when it can't be reached.
     private static async Task<string?> DescribePostgreSqlAsync(string server)
     {
         try
         {
-            await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ToString());
-            await connection.OpenAsync();
-            await using var command = new Npgsql.NpgsqlCommand(
-                "SELECT current_setting('server_version'), current_setting('fsync'), current_setting('synchronous_commit'), current_setting('full_page_writes'), current_setting('shared_buffers')", connection);
-            await using var reader = await command.ExecuteReaderAsync();
-            await reader.ReadAsync();
-            var fsync = reader.GetString(1);
-            var description = $"PostgreSQL {reader.GetString(0)} at {Redacted(server)}: fsync={fsync}, synchronous_commit={reader.GetString(2)}, full_page_writes={reader.GetString(3)}, shared_buffers={reader.GetString(4)}";
-            if (fsync != "on")
+            var (description, fsync) = await LoadServers.DescribePostgreSqlAsync(server);
+            if (!fsync)
                 Console.Error.WriteLine("Warning: this PostgreSQL server runs with fsync off, so a 202 is not durable there; for figures to report use deploy/bench-postgres.sh up (fsync on, port 55433).");
             return description;
         }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        catch (LoadServerUnavailableException ex)
         {
-            Console.Error.WriteLine($"The PostgreSQL server ({Redacted(server)}) can't be reached: {ex.Message}. Start one with deploy/bench-postgres.sh up "
-                + "(fsync on, port 55433; then --postgres \"Host=127.0.0.1;Port=55433;Username=postgres\"), or deploy/test-servers.sh up for the tests' server (fsync off, the default).");
+            Console.Error.WriteLine(ex.Message + " For durable figures: deploy/bench-postgres.sh up (fsync on, port 55433; then --postgres \"Host=127.0.0.1;Port=55433;Username=postgres\").");
             return null;
         }
     }

@@ -14,6 +14,8 @@ public static class LoadReport
         text.AppendLine($"Command: `{command}`  ");
         text.AppendLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; run took {elapsed:mm\\:ss}.  ");
         text.AppendLine($"Database: {run.DatabaseDescription}.  ");
+        foreach (var server in run.Servers)
+            text.AppendLine($"{server}.  ");
         text.AppendLine($"Load average at the end (1, 5, 15 min; other processes on the machine count): {LoadAverage()}.");
         text.AppendLine();
         text.AppendLine("| scenario | size | quantity | measured | target | met |");

@@ -6,12 +6,16 @@ namespace TenantPortal.Benchmarks.Load;
 /// One run of the harness: its mode, a work folder deleted at the end, the lines measured so far, and a progress log
 /// (stderr, so the report on stdout stays clean).
 /// </summary>
-public sealed class LoadRun(bool quick, string workFolder, LoadProvider provider = LoadProvider.Sqlite, string? postgreSqlServer = null)
+public sealed class LoadRun(bool quick, string workFolder, LoadProvider provider = LoadProvider.Sqlite, string? postgreSqlServer = null, string? redisConfiguration = null)
 {
     /// <summary>The tests' PostgreSQL server (deploy/test-servers.sh), used when <c>--postgres</c> is not given.</summary>
     public const string DefaultPostgreSqlServer = "Host=127.0.0.1;Port=55432;Username=postgres";
 
+    /// <summary>The tests' Redis server (deploy/test-servers.sh), used when <c>--redis</c> is not given.</summary>
+    public const string DefaultRedisConfiguration = "127.0.0.1:56379";
+
     private readonly List<Measurement> _measurements = [];
+    private readonly List<string> _servers = [];
     private readonly List<Func<Task>> _atEnd = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
@@ -27,8 +31,28 @@ public sealed class LoadRun(bool quick, string workFolder, LoadProvider provider
     /// <summary>The PostgreSQL server's connection string (no database named): each scenario creates a database of its own there.</summary>
     public string PostgreSqlServer { get; } = postgreSqlServer ?? DefaultPostgreSqlServer;
 
+    /// <summary>
+    /// The Redis server of the scale-out scenario (a StackExchange.Redis configuration). Shared with other work: the
+    /// scenario writes only keys naming its own tenants and deletes them at the end (never a flush).
+    /// </summary>
+    public string RedisConfiguration { get; } = redisConfiguration ?? DefaultRedisConfiguration;
+
     /// <summary>The database under the portal as the report names it (version and, on PostgreSQL, its durability settings).</summary>
     public string DatabaseDescription { get; init; } = "SQLite";
+
+    /// <summary>Servers a scenario used besides <see cref="DatabaseDescription"/> (e.g. the scale-out topology's), as the report names them.</summary>
+    public IReadOnlyList<string> Servers
+    {
+        get { lock (_servers) return [.. _servers]; }
+    }
+
+    /// <summary>Names a server a scenario used, for the report.</summary>
+    public void DescribeServer(string description)
+    {
+        lock (_servers)
+            _servers.Add(description);
+        Log(description);
+    }
 
     /// <summary>Everything recorded so far, in order.</summary>
     public IReadOnlyList<Measurement> Measurements => _measurements;
@@ -75,7 +99,7 @@ public sealed class LoadRun(bool quick, string workFolder, LoadProvider provider
             {
                 await cleanup();
             }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or StackExchange.Redis.RedisException or InvalidOperationException or TimeoutException)
             {
                 Log($"clean-up failed: {ex.Message}");
             }

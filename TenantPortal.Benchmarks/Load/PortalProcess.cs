@@ -61,11 +61,14 @@ public sealed class PortalProcess : IAsyncDisposable
     /// <summary>
     /// Starts the portal on <paramref name="database"/> and waits until <c>/health/ready</c> answers 200 (on SQLite the
     /// portal migrates a new file on start; on PostgreSQL <c>--migrate-only</c> runs first, as a deployment does, and
-    /// installs Hangfire's schema). <paramref name="settings"/> are extra configuration keys (<c>Section:Key</c>).
+    /// installs Hangfire's schema; <paramref name="deploy"/> false skips it, for the further instances of a deployment).
+    /// <paramref name="settings"/> are extra configuration keys (<c>Section:Key</c>), applied last; without
+    /// <c>DataProtection:Certificate:Path</c> among them the portal gets a certificate of its own in <paramref name="folder"/>.
     /// </summary>
-    public static async Task<PortalProcess> StartAsync(LoadDatabase database, string folder, IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
+    public static async Task<PortalProcess> StartAsync(LoadDatabase database, string folder, IReadOnlyDictionary<string, string>? settings = null,
+        bool deploy = true, CancellationToken cancellationToken = default)
     {
-        if (database.Provider == LoadProvider.PostgreSql)
+        if (database.Provider == LoadProvider.PostgreSql && deploy)
             await MigrateOnlyAsync(database, folder, cancellationToken);
         var webDll = LocateWebDll();
         var port = FreePort();
@@ -96,9 +99,13 @@ public sealed class PortalProcess : IAsyncDisposable
         };
         foreach (var (key, value) in database.PortalSettings())
             environment[key] = value;
-        // Production requires the certificate that encrypts the Data Protection keys at rest.
-        foreach (var (key, value) in HarnessCertificate.Create(folder))
-            environment[key] = value;
+        // Production requires the certificate that encrypts the Data Protection keys at rest (instances sharing a key
+        // ring share one: the caller passes it).
+        if (settings?.ContainsKey(HarnessCertificate.PathKey) != true)
+        {
+            foreach (var (key, value) in HarnessCertificate.Create(folder))
+                environment[key] = value;
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             environment[key] = value;
         foreach (var (key, value) in environment)

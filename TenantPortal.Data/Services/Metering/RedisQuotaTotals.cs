@@ -18,7 +18,8 @@ namespace TenantPortal.Data.Services.Metering;
 /// check that misses it: the build marks the entry as being built, reads the totals and W in one snapshot with the ingest
 /// transactions held off (<see cref="IUsageCommitBarrier.CloseAsync"/>), then writes them together with the batches that
 /// were added while it read (kept beside the entry), leaving out those the snapshot holds (ids at or below W). So a batch
-/// committed around a build is counted once whichever of the two reaches Redis first.</item>
+/// committed around a build is counted once whichever of the two reaches Redis first. Checks that miss the entry while
+/// another builds it read the database as <c>QuotaCache=None</c> does, without closing the barrier.</item>
 /// <item>After an ingest commits, the events it actually stored (not the duplicates) are added by one script per
 /// tenant-month, only to an entry that exists and only when their ids are above its W. Without an entry nothing is added:
 /// the next check builds it from the database (after a restart, an eviction or <c>FLUSHALL</c>).</item>
@@ -114,20 +115,24 @@ public sealed class RedisQuotaTotals
     {
         var token = Guid.NewGuid().ToString("N");
         var begun = (long)await _db.ScriptEvaluateAsync(RedisQuotaScripts.Begin, keys, [token, (long)BuildLifetime.TotalMilliseconds]);
-        UsageTotals totals;
-        await using (var db = contexts.CreateDbContext())
-            totals = await UsageMeter.TotalsAsync(db, monthStart, now, _barrier, cancellationToken);
-        if (begun == 1)
+        await using var db = contexts.CreateDbContext();
+        if (begun != 1)
         {
-            // Built or not, this check answers from its snapshot, which is right as of its read.
-            try
-            {
-                await _db.ScriptEvaluateAsync(RedisQuotaScripts.Finish, keys, FinishArguments(token, totals, now));
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                _logger.LogWarning(ex, "A quota totals entry could not be written to Redis; the next check builds it again.");
-            }
+            // Another check builds the entry (or just built it): this one reads the database as QuotaCache=None does, right
+            // as of its read. Only a build needs the commit barrier (its watermark); the barrier is one for the whole
+            // database, so checks waiting on a build that closed it too would queue behind one another and hold off every
+            // tenant's ingestion meanwhile.
+            return await UsageMeter.UsedAsync(db, metric, monthStart, now, cancellationToken);
+        }
+        var totals = await UsageMeter.TotalsAsync(db, monthStart, now, _barrier, cancellationToken);
+        // Written or not, this check answers from its snapshot, which is right as of its read.
+        try
+        {
+            await _db.ScriptEvaluateAsync(RedisQuotaScripts.Finish, keys, FinishArguments(token, totals, now));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            _logger.LogWarning(ex, "A quota totals entry could not be written to Redis; the next check builds it again.");
         }
         return totals.Used(metric, now);
     }

@@ -173,6 +173,27 @@ public class RedisQuotaCacheTests : IAsyncLifetime
         Assert.Equal(4m, await UsedAsync(Shared(_bed.AlphaId), UsageMetric.StorageGb));
     }
 
+    // The commit barrier is one for the whole database (on PostgreSQL an exclusive advisory lock): every check arriving
+    // during a build that closed it too would queue behind one another and hold off every tenant's ingestion meanwhile
+    // (the load harness's scaleout scenario: a cold start at 500 checks/s).
+    [Fact]
+    public async Task ACheckWhileAnotherInstanceBuildsTheEntry_ReadsTheDatabase_WithoutHoldingIngestsOff()
+    {
+        var now = _bed.Time.GetUtcNow();
+        await Ingestion().IngestAsync(_bed.AlphaId, [new("b1", UsageMetric.ApiCalls, 40, now.AddMinutes(-5)), new("b-s", UsageMetric.StorageGb, 6, now.AddMinutes(-5))],
+            CancellationToken.None);
+        // Another instance began building the entry and has not written it yet: its marker alone.
+        var entry = RedisQuotaTotals.Keys(_bed.AlphaId, PeriodMath.MonthStart(now))[0].Prepend(_prefix);
+        await _redis.GetDatabase().HashSetAsync(entry, "b", "another-instance's-build");
+        await _redis.GetDatabase().KeyExpireAsync(entry, RedisQuotaTotals.BuildLifetime);
+
+        Assert.Equal(40m, await UsedAsync(Shared(_bed.AlphaId), UsageMetric.ApiCalls));
+        Assert.Equal(6m, await UsedAsync(Shared(_bed.AlphaId), UsageMetric.StorageGb));
+        Assert.Equal(0, _barrier.Closed);
+        Assert.Equal("another-instance's-build", (string?)await _redis.GetDatabase().HashGetAsync(entry, "b")); // the build stays its owner's
+        Assert.False(await EntryExistsAsync(_bed.AlphaId));
+    }
+
     [Fact]
     public async Task ABatchCommittedBeforeTheBuild_WhoseAddArrivesAfterIt_IsNotCountedTwice()
     {
