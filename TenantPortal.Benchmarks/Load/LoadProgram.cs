@@ -146,12 +146,12 @@ public static class LoadProgram
                 catch (LoadServerUnavailableException ex)
                 {
                     failed.Add(scenario.Name);
-                    run.Log($"scenario {scenario.Name} failed: {ex.Message}");
+                    run.Failed(scenario.Name, ex.Message);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancel.IsCancellationRequested)
                 {
                     failed.Add(scenario.Name);
-                    run.Log($"scenario {scenario.Name} failed: {ex}");
+                    run.Failed(scenario.Name, ex.ToString());
                 }
             }
         }

@@ -29,6 +29,13 @@ public static class LoadReport
         var missed = run.Measurements.Count(m => m.Met is false);
         text.AppendLine();
         text.AppendLine(missed == 0 ? "Every target measured in this run is met." : $"{missed} target(s) not met in this run.");
+        if (run.Failures.Count > 0)
+            text.AppendLine($"{run.Failures.Count} scenario(s) failed: the run is not complete.");
+        foreach (var (scenario, reason) in run.Failures)
+        {
+            text.AppendLine();
+            text.AppendLine($"**Scenario {scenario} failed** (its lines above, if any, are what it measured before): {reason.Split('\n')[0].Trim()}");
+        }
         text.AppendLine();
         text.AppendLine("## Against the references");
         text.AppendLine();

@@ -16,6 +16,7 @@ public sealed class LoadRun(bool quick, string workFolder, LoadProvider provider
 
     private readonly List<Measurement> _measurements = [];
     private readonly List<string> _servers = [];
+    private readonly List<(string Scenario, string Reason)> _failures = [];
     private readonly List<Func<Task>> _atEnd = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
@@ -56,6 +57,20 @@ public sealed class LoadRun(bool quick, string workFolder, LoadProvider provider
 
     /// <summary>Everything recorded so far, in order.</summary>
     public IReadOnlyList<Measurement> Measurements => _measurements;
+
+    /// <summary>The scenarios that failed, with why (the report names them).</summary>
+    public IReadOnlyList<(string Scenario, string Reason)> Failures
+    {
+        get { lock (_failures) return [.. _failures]; }
+    }
+
+    /// <summary>Notes that <paramref name="scenario"/> failed and logs why.</summary>
+    public void Failed(string scenario, string reason)
+    {
+        lock (_failures)
+            _failures.Add((scenario, reason));
+        Log($"scenario {scenario} failed: {reason}");
+    }
 
     /// <summary>Adds a line to the report and echoes it to the log.</summary>
     public void Record(Measurement measurement)

@@ -26,6 +26,13 @@ public sealed class PortalCluster : IAsyncDisposable
     /// <summary>The CPU time every instance has used so far, together.</summary>
     public TimeSpan ProcessorTime() => _instances.Aggregate(TimeSpan.Zero, (sum, i) => sum + i.ProcessorTime());
 
+    /// <summary>The CPU time the instances' tiered compilers have used so far, together (null where it can't be read).</summary>
+    public TimeSpan? CompilerProcessorTime()
+    {
+        var times = _instances.Select(i => i.CompilerProcessorTime()).ToList();
+        return times.Any(t => t is null) ? null : times.Aggregate(TimeSpan.Zero, (sum, t) => sum + t!.Value);
+    }
+
     /// <summary>The instances' resident memory now, together, in bytes.</summary>
     public long WorkingSetBytes() => _instances.Sum(i => i.WorkingSetBytes());
 

@@ -6,12 +6,18 @@ namespace TenantPortal.Data.Services.ApiKeys;
 /// The identities of recently authenticated API keys, by the SHA-256 of the secret, for a few seconds: a hot key is not
 /// a database query per request. Revoking a key through <see cref="ApiKeyService"/> drops it here at once; other
 /// instances (and changes made elsewhere, e.g. a tenant's tier) see the database again within <see cref="TimeToLive"/>.
-/// Only live keys are kept; an unknown or revoked secret always asks the database.
+/// Only live keys are kept; an unknown or revoked secret always asks the database. A hot key is read again before its
+/// entry runs out, by one request (the first to find it older than <see cref="RefreshAfter"/>) while the others still
+/// answer from the entry; and its last-used write is claimed by one request: otherwise every request arriving while
+/// the entry was gone, or the write due, went to the database at once.
 /// </summary>
 public sealed class ApiKeyCache(TimeProvider time)
 {
     /// <summary>How long an identity is trusted without asking the database.</summary>
     public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(5);
+
+    /// <summary>Age after which the next request reads the key again (one request; the entry stays valid meanwhile).</summary>
+    public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(4);
 
     // Entries kept at most; beyond it the cache is emptied (keys are few; this bounds memory against many distinct keys).
     private const int MaxEntries = 10_000;
@@ -20,16 +26,22 @@ public sealed class ApiKeyCache(TimeProvider time)
 
     /// <summary>
     /// The identity of <paramref name="secretHash"/> if it was seen live within the time to live, with the last-used
-    /// time this instance knows was stored.
+    /// time this instance knows was stored; <c>Refresh</c> is true for the one caller that should read the key again
+    /// now (the entry is older than <see cref="RefreshAfter"/>), and false for every other.
     /// </summary>
-    public (ApiKeyIdentity Identity, DateTimeOffset? LastUsedAt)? Find(string secretHash)
+    public (ApiKeyIdentity Identity, DateTimeOffset? LastUsedAt, bool Refresh)? Find(string secretHash)
     {
         if (!_bySecretHash.TryGetValue(secretHash, out var entry))
             return null;
-        if (time.GetUtcNow() < entry.ExpiresAt)
-            return (entry.Identity, entry.LastUsedAt);
-        _bySecretHash.TryRemove(new KeyValuePair<string, Entry>(secretHash, entry));
-        return null;
+        var now = time.GetUtcNow();
+        if (now >= entry.ExpiresAt)
+        {
+            _bySecretHash.TryRemove(new KeyValuePair<string, Entry>(secretHash, entry));
+            return null;
+        }
+        var refresh = !entry.Refreshing && now >= entry.ExpiresAt - TimeToLive + RefreshAfter
+            && _bySecretHash.TryUpdate(secretHash, entry with { Refreshing = true }, entry);
+        return (entry.Identity, entry.LastUsedAt, refresh);
     }
 
     /// <summary>Remembers a live key's identity (and its stored last-used time) for the time to live.</summary>
@@ -40,11 +52,18 @@ public sealed class ApiKeyCache(TimeProvider time)
         _bySecretHash[secretHash] = new Entry(identity, time.GetUtcNow() + TimeToLive, lastUsedAt);
     }
 
-    /// <summary>Notes that the key's last-used time was written, keeping the entry's expiry.</summary>
-    public void Used(string secretHash, DateTimeOffset lastUsedAt)
+    /// <summary>
+    /// Claims the key's last-used write at <paramref name="lastUsedAt"/> (keeping the entry's expiry): true for the one
+    /// caller that noted it, which then writes it; false when the entry is gone or another caller noted a use meanwhile.
+    /// </summary>
+    public bool ClaimUse(string secretHash, DateTimeOffset? knownLastUsedAt, DateTimeOffset lastUsedAt)
     {
-        if (_bySecretHash.TryGetValue(secretHash, out var entry))
-            _bySecretHash.TryUpdate(secretHash, entry with { LastUsedAt = lastUsedAt }, entry);
+        while (_bySecretHash.TryGetValue(secretHash, out var entry) && entry.LastUsedAt == knownLastUsedAt)
+        {
+            if (_bySecretHash.TryUpdate(secretHash, entry with { LastUsedAt = lastUsedAt }, entry))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>Forgets a key (revoked): it authenticates nothing in this instance from now on.</summary>
@@ -67,5 +86,5 @@ public sealed class ApiKeyCache(TimeProvider time)
         }
     }
 
-    private sealed record Entry(ApiKeyIdentity Identity, DateTimeOffset ExpiresAt, DateTimeOffset? LastUsedAt);
+    private sealed record Entry(ApiKeyIdentity Identity, DateTimeOffset ExpiresAt, DateTimeOffset? LastUsedAt, bool Refreshing = false);
 }

@@ -91,8 +91,9 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
 
     /// <summary>
     /// Finds the live key a request presents, or null. Cross-tenant by design: the key is what tells the tenant.
-    /// A key seen live within the last seconds is answered from <see cref="ApiKeyCache"/>; otherwise the lookup is by
-    /// prefix and the hash is then compared in constant time. <c>LastUsedAt</c> is written at most once a minute per key.
+    /// A key seen live within the last seconds is answered from <see cref="ApiKeyCache"/> (one request reads it again
+    /// before the entry runs out); otherwise the lookup is by prefix and the hash is then compared in constant time.
+    /// <c>LastUsedAt</c> is written at most once a minute per key, by one request.
     /// </summary>
     public async Task<ApiKeyIdentity?> AuthenticateAsync(string? presented, CancellationToken cancellationToken)
     {
@@ -102,15 +103,28 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
         var now = time.GetUtcNow();
         if (cache.Find(hash) is { } cached)
         {
-            if (IsDue(cached.LastUsedAt, now))
+            if (cached.Refresh)
+            {
+                // This request reads the key again (the others answer from the entry meanwhile): revoked or gone, it
+                // ends here for every request at once.
+                var current = await LookupAsync(presented, hash, now, cancellationToken);
+                if (current is null)
+                    cache.Forget(cached.Identity.KeyId);
+                return current;
+            }
+            if (IsDue(cached.LastUsedAt, now) && cache.ClaimUse(hash, cached.LastUsedAt, now))
             {
                 await using var writeDb = contexts.CreateDbContext();
                 await RecordUseAsync(writeDb, cached.Identity.KeyId, now, cancellationToken);
-                cache.Used(hash, now);
             }
             return cached.Identity;
         }
+        return await LookupAsync(presented, hash, now, cancellationToken);
+    }
 
+    // The key from the database (by prefix, then the hash compared in constant time), cached when live.
+    private async Task<ApiKeyIdentity?> LookupAsync(string presented, string hash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var prefix = presented[..ApiKey.PrefixLength];
         await using var db = contexts.CreateDbContext();
         var match = await ApiKeyLookup(db, async () => await db.ApiKeys.AsNoTracking()

@@ -102,6 +102,122 @@ public abstract class ApiKeyServiceTests(DatabaseProvider provider) : IAsyncLife
         Assert.Equal(first + TimeSpan.FromSeconds(62), await LastUsedAsync(created.Value.Id));
     }
 
+    // A hot key's cache entry ran out every TimeToLive, and every request arriving meanwhile asked the database until one
+    // of them had cached it again: a burst of lookups per key and instance every five seconds, and requests waiting on
+    // them (the load harness's scaleout scenario: quota checks at p99 ~50 ms inside the portal).
+    [Fact]
+    public async Task Authenticate_RefreshesAHotKeyBeforeItRunsOut_InOneRequest_WhileTheOthersAnswerFromTheCache()
+    {
+        var created = await _bed.In(_bed.AlphaId).ApiKeys.CreateAsync(_bed.ActorOf("admin"), "script", CancellationToken.None);
+        var cached = await _bed.In(null).ApiKeys.AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+        _bed.Time.Advance(ApiKeyCache.RefreshAfter + TimeSpan.FromMilliseconds(500));
+        var refresher = new GatedCommands(gateReaders: true);
+        var others = new GatedCommands(gateReaders: false);
+
+        var refreshing = KeysWith(refresher).AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+        await Task.WhenAny(refresher.Gated.Task, refreshing).WaitAsync(TestTimeouts.Generous); // its lookup is under way, held
+        var meanwhile = await KeysWith(others).AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+        refresher.Release();
+        var refreshed = await refreshing.WaitAsync(TestTimeouts.Generous);
+        _bed.Time.Advance(ApiKeyCache.TimeToLive - ApiKeyCache.RefreshAfter); // past the first entry's time to live
+        var later = new GatedCommands(gateReaders: false);
+        var afterTheFirstEntry = await KeysWith(later).AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+
+        Assert.True(refresher.Gated.Task.IsCompleted); // the first request after RefreshAfter asked the database
+        Assert.Equal(cached?.KeyId, meanwhile?.KeyId);
+        Assert.Equal(0, others.Commands);
+        Assert.Equal(cached?.KeyId, refreshed?.KeyId);
+        Assert.Equal(cached?.KeyId, afterTheFirstEntry?.KeyId);
+        Assert.Equal(0, later.Commands); // the refresh started a new time to live
+    }
+
+    [Fact]
+    public async Task Authenticate_ARefreshThatFindsTheKeyRevoked_EndsItForEveryRequestAtOnce()
+    {
+        var created = await _bed.In(_bed.AlphaId).ApiKeys.CreateAsync(_bed.ActorOf("admin"), "script", CancellationToken.None);
+        Assert.NotNull(await _bed.In(null).ApiKeys.AuthenticateAsync(created.Value.Secret, CancellationToken.None));
+        // Revoked on another instance; this one's entry is due for its refresh.
+        await using (var db = _bed.Database.CrossTenant())
+            await db.ApiKeys.Where(k => k.Id == created.Value.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, _bed.Time.GetUtcNow()));
+        _bed.Time.Advance(ApiKeyCache.RefreshAfter + TimeSpan.FromMilliseconds(500));
+
+        Assert.Null(await _bed.In(null).ApiKeys.AuthenticateAsync(created.Value.Secret, CancellationToken.None));
+        Assert.Null(await _bed.In(null).ApiKeys.AuthenticateAsync(created.Value.Secret, CancellationToken.None));
+    }
+
+    // Every request that found the key due for its once-a-minute last-used write wrote it, all on the same row, until the
+    // first had noted it in the cache.
+    [Fact]
+    public async Task Authenticate_WritesTheLastUseOnce_WhileConcurrentRequestsFindItDue()
+    {
+        var created = await _bed.In(_bed.AlphaId).ApiKeys.CreateAsync(_bed.ActorOf("admin"), "script", CancellationToken.None);
+        Assert.NotNull(await _bed.In(null).ApiKeys.AuthenticateAsync(created.Value.Secret, CancellationToken.None)); // last use written now
+        _bed.Time.Advance(TimeSpan.FromSeconds(58));
+        Assert.NotNull(await _bed.In(null).ApiKeys.AuthenticateAsync(created.Value.Secret, CancellationToken.None)); // cached again, not due yet
+        _bed.Time.Advance(TimeSpan.FromSeconds(3)); // due, and the entry is fresh
+        var writer = new GatedCommands(gateReaders: false, gateWriters: true);
+        var other = new GatedCommands(gateReaders: false);
+
+        var writing = KeysWith(writer).AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+        await Task.WhenAny(writer.Gated.Task, writing).WaitAsync(TestTimeouts.Generous); // its write is under way, held
+        var meanwhile = await KeysWith(other).AuthenticateAsync(created.Value.Secret, CancellationToken.None);
+        writer.Release();
+        await writing.WaitAsync(TestTimeouts.Generous);
+
+        Assert.True(writer.Gated.Task.IsCompleted);
+        Assert.Equal(created.Value.Id, meanwhile?.KeyId);
+        Assert.Equal(0, other.Commands);
+        Assert.Equal(_bed.Time.GetUtcNow(), await LastUsedAsync(created.Value.Id));
+    }
+
+    private ApiKeyService KeysWith(GatedCommands commands) =>
+        new(new InterceptedContexts(_bed.Database, new TenantPortal.Data.Tenancy.TenantContext(), commands), new TenantPortal.Data.Services.Audit.AuditWriter(_bed.Time),
+            _bed.ApiKeyCache, _bed.Time);
+
+    private sealed class InterceptedContexts(TestDatabase database, TenantPortal.Data.Tenancy.TenantContext tenant, Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor interceptor)
+        : IDbContextFactory<TenantPortal.Data.PortalDbContext>
+    {
+        public TenantPortal.Data.PortalDbContext CreateDbContext() => database.CreateContext(tenant, interceptor);
+    }
+
+    // Counts the commands of its contexts, and holds the first query (or write) until released.
+    private sealed class GatedCommands(bool gateReaders, bool gateWriters = false) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _commands;
+
+        public int Commands => _commands;
+
+        public TaskCompletionSource Gated { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _release.TrySetResult();
+
+        public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            await CountAsync(gateReaders);
+            return result;
+        }
+
+        public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            await CountAsync(gateWriters);
+            return result;
+        }
+
+        private async Task CountAsync(bool gate)
+        {
+            if (Interlocked.Increment(ref _commands) == 1 && gate)
+            {
+                Gated.TrySetResult();
+                await _release.Task.WaitAsync(TestTimeouts.Generous);
+            }
+        }
+    }
+
     private async Task<DateTimeOffset?> LastUsedAsync(Guid keyId)
     {
         await using var db = _bed.Database.CrossTenant();
