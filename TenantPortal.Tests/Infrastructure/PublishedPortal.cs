@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 
 namespace TenantPortal.Tests.Infrastructure;
@@ -40,33 +39,11 @@ public static class PublishedPortal
             return dll;
 
         var staging = $"{folder}.{Environment.ProcessId}";
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot.Path,
-        };
-        foreach (var argument in new[]
-                 {
-                     "publish", RepositoryRoot.Combine("TenantPortal.Web", "TenantPortal.Web.csproj"), "--no-build", "-c", configuration,
-                     "-o", staging, "-nologo", "-nodeReuse:false", "--disable-build-servers",
-                 })
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TestTimeouts.Generous);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet publish of the portal took longer than {TestTimeouts.Generous}.");
-        }
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"dotnet publish of the portal failed ({process.ExitCode}):\n{await output}\n{await errors}");
+        var (exitCode, log) = await ChildProcess.RunAsync("dotnet", RepositoryRoot.Path, TestTimeouts.Generous, null,
+            "publish", RepositoryRoot.Combine("TenantPortal.Web", "TenantPortal.Web.csproj"), "--no-build", "-c", configuration,
+            "-o", staging, "-nologo", "-nodeReuse:false", "--disable-build-servers");
+        if (exitCode != 0)
+            throw new InvalidOperationException($"dotnet publish of the portal failed ({exitCode}):\n{log}");
 
         // Another test run of the same build may have finished first: its folder is as good as ours.
         try

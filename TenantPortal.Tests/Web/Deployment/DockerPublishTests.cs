@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -31,7 +30,7 @@ public partial class DockerPublishTests
         var output = Path.Combine(Path.GetTempPath(), $"tenantportal-publish-{Guid.NewGuid():N}");
         try
         {
-            var (exitCode, log) = await RunAsync("dotnet", RepositoryRoot.Path, TimeSpan.FromMinutes(10), null,
+            var (exitCode, log) = await ChildProcess.RunAsync("dotnet", RepositoryRoot.Path, TimeSpan.FromMinutes(10), null,
                 "publish", publish.Groups[1].Value, "-c", publish.Groups[2].Value, "-o", output, "-nodeReuse:false", "--disable-build-servers");
             Assert.True(exitCode == 0, $"dotnet publish failed:\n{log}");
 
@@ -48,7 +47,7 @@ public partial class DockerPublishTests
             Directory.CreateDirectory(directory);
             var database = Path.Combine(directory, "portal.db");
             var variables = DeploymentFiles.ReadmeComposeVariables(OperatorPassword, DeploymentFiles.SqlServerComposeFile);
-            var (migrated, migrateLog) = await RunAsync("dotnet", directory, TestTimeouts.Generous,
+            var (migrated, migrateLog) = await ChildProcess.RunAsync("dotnet", directory, TestTimeouts.Generous,
                 ContainerEnvironment(DeploymentFiles.OnSqlite(DeploymentFiles.ComposeEnvironment(DeploymentFiles.SqlServerComposeFile, "migrate", variables), database)),
                 dll, MigrateOnly.Argument);
             Assert.True(migrated == 0, $"The migrate step failed:\n{migrateLog}");
@@ -70,7 +69,7 @@ public partial class DockerPublishTests
                 // answers once before the probe runs, so the probe measures the running portal, not its warm-up.
                 using (var warmUp = new HttpClient { Timeout = TestTimeouts.Generous })
                     (await warmUp.GetAsync(liveUrl)).EnsureSuccessStatusCode();
-                var up = await RunAsync("dotnet", output, TestTimeouts.Generous, null, dll, "--health-probe", liveUrl);
+                var up = await ChildProcess.RunAsync("dotnet", output, TestTimeouts.Generous, null, dll, "--health-probe", liveUrl);
                 Assert.True(up.ExitCode == 0, $"The probe said the running portal is down:\n{up.Log}");
 
                 // The browser opens the public address (the instance listens on a free port of its own): the log-in page,
@@ -90,8 +89,8 @@ public partial class DockerPublishTests
             {
                 await portal.DisposeAsync();
             }
-            Assert.Equal(1, (await RunAsync("dotnet", output, TestTimeouts.Generous, null, dll, "--health-probe", liveUrl)).ExitCode);
-            Assert.Equal(1, (await RunAsync("dotnet", output, TestTimeouts.Generous, null, dll, "--health-probe", $"http://127.0.0.1:{ClosedPort()}/health/live")).ExitCode);
+            Assert.Equal(1, (await ChildProcess.RunAsync("dotnet", output, TestTimeouts.Generous, null, dll, "--health-probe", liveUrl)).ExitCode);
+            Assert.Equal(1, (await ChildProcess.RunAsync("dotnet", output, TestTimeouts.Generous, null, dll, "--health-probe", $"http://127.0.0.1:{ClosedPort()}/health/live")).ExitCode);
         }
         finally
         {
@@ -117,31 +116,6 @@ public partial class DockerPublishTests
         foreach (var (key, value) in DeploymentFiles.DockerfileEnvironment())
             service.TryAdd(key, value);
         return service;
-    }
-
-    private static async Task<(int ExitCode, string Log)> RunAsync(
-        string file, string directory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-            start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return (-1, $"timed out after {timeout}:\n{await stdout}\n{await stderr}");
-        }
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     [GeneratedRegex(@"dotnet publish (\S+\.csproj) -c (\S+)")]
