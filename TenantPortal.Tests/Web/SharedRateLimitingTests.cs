@@ -89,23 +89,56 @@ public class SharedRateLimitingTests
         using var limiter = Limiter(new RateLimitingOptions { Store = RateLimitStore.Redis, RequestsPerSecond = 5 });
         var request = RequestOf(instance, $"tenant-{Guid.NewGuid():N}");
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // Each grant with the wall-clock milliseconds before and after it was asked for: the library stamps it in between.
+        var grants = new List<(long Before, long After)>();
+        async Task<bool> AskAsync()
+        {
+            var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var acquired = await AcquiredAsync(limiter, request);
+            if (acquired)
+                grants.Add((before, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            return acquired;
+        }
         var burst = new List<bool>();
         for (var i = 0; i < 6; i++)
-            burst.Add(await AcquiredAsync(limiter, request));
-        // Then calls every 5 ms for 2.5 windows: the limit is granted again as the first grants leave the window.
-        var granted = 0;
-        while (clock.Elapsed < 2.5 * WallClock.Window)
+            burst.Add(await AskAsync());
+        // Then calls every 5 ms until the limit has been granted twice more, as the burst's grants and then those leave
+        // the window. A machine that stalls the loop only makes it take longer.
+        var deadline = DateTime.UtcNow + TestTimeouts.Generous;
+        while (grants.Count < 15 && DateTime.UtcNow < deadline)
         {
-            granted += await AcquiredAsync(limiter, request) ? 1 : 0;
+            await AskAsync();
             await Task.Delay(5);
         }
-        var windows = (int)Math.Ceiling(clock.Elapsed / WallClock.Window);
 
         Assert.Equal([true, true, true, true, true, false], burst);
-        // The burst's 5 leave the window within the first second and the next 5 within the second: at least 10 more; and
-        // at most 5 in any second, so 5 in each of the windows the whole run spans, the burst's included.
-        Assert.InRange(granted, 10, 5 * windows - 5);
+        Assert.Equal(15, grants.Count);
+        // At most 5 in any window: every grant comes at least a window after the one five before it.
+        for (var i = 5; i < grants.Count; i++)
+            Assert.True(grants[i].After - grants[i - 5].Before >= WallClock.Window.TotalMilliseconds,
+                $"Grant {i} came {grants[i].After - grants[i - 5].Before} ms or less after grant {i - 5}: more than 5 in one window.");
+    }
+
+    [Fact]
+    public async Task ATenantsLimiter_IsIdleSinceItWasLastAskedThroughRedis_NotSinceItWasMade()
+    {
+        // The partitioned limiter disposes and makes again a limiter idle for ten seconds; the shared one said idle since
+        // it was made (its unused share's idea), so a tenant's limiter in steady use was made again every ten seconds.
+        await using var redis = await TestRedis.ConnectAsync();
+        await using var instance = Instance(redis);
+        var request = RequestOf(instance, $"tenant-{Guid.NewGuid():N}");
+        var partition = TenantRateLimiting.SharedPartition(request, new RateLimitingOptions { Store = RateLimitStore.Redis, RequestsPerSecond = 5 },
+            redis, instance.GetRequiredService<ILoggerFactory>());
+        using var tenantLimiter = partition.Factory(partition.PartitionKey);
+
+        await WallClock.WindowPassedAsync();
+        var sinceAsked = System.Diagnostics.Stopwatch.StartNew();
+        using (var lease = await tenantLimiter.AcquireAsync())
+            Assert.True(lease.IsAcquired);
+        var idle = tenantLimiter.IdleDuration;
+
+        Assert.NotNull(idle);
+        Assert.True(idle <= sinceAsked.Elapsed, $"Idle for {idle}, asked {sinceAsked.Elapsed} ago.");
     }
 
     [Fact]
@@ -170,9 +203,14 @@ public class SharedRateLimitingTests
         var deadline = DateTime.UtcNow + TestTimeouts.Generous;
         while (redis.IsConnected && DateTime.UtcNow < deadline)
             await Task.Delay(20);
-        var granted = 0;
-        for (var i = 0; i < 20; i++)
-            granted += await AcquiredAsync(limiter, RequestOf(instance, tenant)) ? 1 : 0;
+        // In less than a window (a machine that stalls the run makes it try again): the share's fixed windows are at most two.
+        var granted = await WallClock.InOneWindowAsync(async () =>
+        {
+            var count = 0;
+            for (var i = 0; i < 20; i++)
+                count += await AcquiredAsync(limiter, RequestOf(instance, tenant)) ? 1 : 0;
+            return count;
+        });
 
         Assert.False(redis.IsConnected);
         Assert.InRange(granted, 5, 10); // this instance's share of 10 over 2 instances a second (the 20 may span two of its windows)

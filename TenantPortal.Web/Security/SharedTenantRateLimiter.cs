@@ -14,8 +14,15 @@ internal sealed class SharedTenantRateLimiter(RateLimiter shared, RateLimiter sh
 {
     private static readonly RateLimitLease NotDecidedHere = new UndecidedLease();
 
-    /// <inheritdoc />
-    public override TimeSpan? IdleDuration => share.IdleDuration;
+    /// <summary>
+    /// Idle while neither limiter is in use, for as long as the one used last has been: the partitioned limiter disposes
+    /// a tenant's limiter idle for ten seconds. (The share alone is unused while Redis answers, and idle since it was
+    /// made: a tenant's limiter was made again every ten seconds under steady use.)
+    /// </summary>
+    public override TimeSpan? IdleDuration =>
+        shared.IdleDuration is { } sharedIdle && share.IdleDuration is { } shareIdle
+            ? TimeSpan.FromTicks(Math.Min(sharedIdle.Ticks, shareIdle.Ticks))
+            : null;
 
     /// <inheritdoc />
     public override RateLimiterStatistics? GetStatistics() => share.GetStatistics();
