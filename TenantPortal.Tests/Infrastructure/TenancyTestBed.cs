@@ -202,7 +202,7 @@ public partial class TenancyTestBed : IAsyncLifetime
         public MemberService Members => new(_contexts, _audit);
         public InvitationService Invitations => new(_contexts, new InvitationMailer(bed.Mail, bed.Time), _audit, bed.Time);
         public InvitationAcceptanceService Acceptance => new(_contexts, tenant, _audit, bed.Time);
-        public ApiKeyService ApiKeys => new(_contexts, _audit, bed.ApiKeyCache, bed.Time);
+        public ApiKeyService ApiKeys => new(_contexts, _audit, bed.ApiKeyCache, bed.Time, NullLogger<ApiKeyService>.Instance);
         public AuditQueryService Audit => new(_contexts);
         public BillingService Billing => new(_contexts, new LedgerGateway(), _audit, Options.Create(new BillingOptions()), bed.Time, NullLogger<BillingService>.Instance);
         public InvoiceService Invoices => new(_contexts, History);

@@ -7,9 +7,10 @@ namespace TenantPortal.Data.Services.ApiKeys;
 /// a database query per request. Revoking a key through <see cref="ApiKeyService"/> drops it here at once; other
 /// instances (and changes made elsewhere, e.g. a tenant's tier) see the database again within <see cref="TimeToLive"/>.
 /// Only live keys are kept; an unknown or revoked secret always asks the database. A hot key is read again before its
-/// entry runs out, by one request (the first to find it older than <see cref="RefreshAfter"/>) while the others still
-/// answer from the entry; and its last-used write is claimed by one request: otherwise every request arriving while
-/// the entry was gone, or the write due, went to the database at once.
+/// entry runs out, once (the first request to find it older than <see cref="RefreshAfter"/> starts the read in the
+/// background, <see cref="RunRefresh"/>) while every request answers from the entry; and its last-used write is claimed
+/// by one request: otherwise every request arriving while the entry was gone, or the write due, went to the database
+/// at once, and the request that read the key again waited for the database.
 /// </summary>
 public sealed class ApiKeyCache(TimeProvider time)
 {
@@ -23,6 +24,9 @@ public sealed class ApiKeyCache(TimeProvider time)
     private const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<string, Entry> _bySecretHash = new(StringComparer.Ordinal);
+
+    // The refreshes under way, by secret hash (at most one per key).
+    private readonly ConcurrentDictionary<string, Task> _refreshes = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The identity of <paramref name="secretHash"/> if it was seen live within the time to live, with the last-used
@@ -43,6 +47,21 @@ public sealed class ApiKeyCache(TimeProvider time)
             && _bySecretHash.TryUpdate(secretHash, entry with { Refreshing = true }, entry);
         return (entry.Identity, entry.LastUsedAt, refresh);
     }
+
+    /// <summary>
+    /// Runs <paramref name="refresh"/> (the key read again, which remembers or forgets it) off the request that found the
+    /// entry due: that request answers from the entry, as every other does until the read is back.
+    /// </summary>
+    public void RunRefresh(string secretHash, Func<Task> refresh)
+    {
+        var running = Task.Run(refresh);
+        _refreshes[secretHash] = running;
+        running.ContinueWith(done => _refreshes.TryRemove(new KeyValuePair<string, Task>(secretHash, done)),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Completes when the refreshes under way now have ended (for tests, and a graceful end).</summary>
+    public Task RefreshesAsync() => Task.WhenAll(_refreshes.Values);
 
     /// <summary>Remembers a live key's identity (and its stored last-used time) for the time to live.</summary>
     public void Remember(string secretHash, ApiKeyIdentity identity, DateTimeOffset? lastUsedAt)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Authorization;
@@ -12,7 +13,7 @@ namespace TenantPortal.Data.Services.ApiKeys;
 /// API keys of the current tenant (Admin) and their authentication. A key is <c>tp_live_</c> plus 256 random bits;
 /// its first 16 characters are shown and index the lookup, and only the SHA-256 of the whole key is stored.
 /// </summary>
-public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, AuditWriter audit, ApiKeyCache cache, TimeProvider time)
+public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, AuditWriter audit, ApiKeyCache cache, TimeProvider time, ILogger<ApiKeyService> logger)
 {
     /// <summary>The prefix every key starts with.</summary>
     public const string KeyPrefix = "tp_live_";
@@ -91,8 +92,8 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
 
     /// <summary>
     /// Finds the live key a request presents, or null. Cross-tenant by design: the key is what tells the tenant.
-    /// A key seen live within the last seconds is answered from <see cref="ApiKeyCache"/> (one request reads it again
-    /// before the entry runs out); otherwise the lookup is by prefix and the hash is then compared in constant time.
+    /// A key seen live within the last seconds is answered from <see cref="ApiKeyCache"/> (the first request to find it due
+    /// starts reading it again in the background, and answers from the entry too); otherwise the lookup is by prefix and the hash is then compared in constant time.
     /// <c>LastUsedAt</c> is written at most once a minute per key, by one request.
     /// </summary>
     public async Task<ApiKeyIdentity?> AuthenticateAsync(string? presented, CancellationToken cancellationToken)
@@ -104,14 +105,7 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
         if (cache.Find(hash) is { } cached)
         {
             if (cached.Refresh)
-            {
-                // This request reads the key again (the others answer from the entry meanwhile): revoked or gone, it
-                // ends here for every request at once.
-                var current = await LookupAsync(presented, hash, now, cancellationToken);
-                if (current is null)
-                    cache.Forget(cached.Identity.KeyId);
-                return current;
-            }
+                cache.RunRefresh(hash, () => RefreshAsync(presented, hash, cached.Identity.KeyId, now));
             if (IsDue(cached.LastUsedAt, now) && cache.ClaimUse(hash, cached.LastUsedAt, now))
             {
                 await using var writeDb = contexts.CreateDbContext();
@@ -120,6 +114,22 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
             return cached.Identity;
         }
         return await LookupAsync(presented, hash, now, cancellationToken);
+    }
+
+    // The key read again while its entry is still valid, off any request: a new time to live when live; revoked or gone,
+    // it ends for every request at once. A failed read leaves the entry to run out (the next request then asks the
+    // database itself).
+    private async Task RefreshAsync(string presented, string hash, Guid keyId, DateTimeOffset now)
+    {
+        try
+        {
+            if (await LookupAsync(presented, hash, now, CancellationToken.None) is null)
+                cache.Forget(keyId);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Reading API key {KeyId} again before its cache entry runs out failed; the entry runs out as usual.", keyId);
+        }
     }
 
     // The key from the database (by prefix, then the hash compared in constant time), cached when live.
