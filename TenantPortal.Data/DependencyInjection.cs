@@ -23,6 +23,7 @@ using TenantPortal.Data.Services.Metering;
 using TenantPortal.Data.Services.Operations;
 using TenantPortal.Data.Services.Notifications;
 using TenantPortal.Data.Services.Sessions;
+using TenantPortal.Data.Services.Startup;
 using TenantPortal.Data.Services.Tenants;
 using TenantPortal.Data.Tenancy;
 
@@ -79,6 +80,7 @@ public static class DependencyInjection
                 services.AddScoped<IUsageEventStore, SqliteUsageEventStore>();
                 services.AddSingleton<IRollupStore, SqliteRollupStore>();
                 services.AddSingleton<IUsageCommitBarrier, SqliteUsageCommitBarrier>();
+                services.AddSingleton<IStartupLock, SqliteStartupLock>();
                 break;
             case DatabaseProvider.SqlServer:
                 // Row-level security reads the session context this interceptor sets on every command.
@@ -91,6 +93,7 @@ public static class DependencyInjection
                 services.AddScoped<IUsageEventStore, SqlServerUsageEventStore>();
                 services.AddSingleton<IRollupStore, SqlServerRollupStore>();
                 services.AddSingleton<IUsageCommitBarrier, SqlServerUsageCommitBarrier>();
+                services.AddSingleton<IStartupLock, SqlServerStartupLock>();
                 break;
             case DatabaseProvider.PostgreSql:
                 // One data source per process: its pool is shared by every context, the ingest store and the health check.
@@ -106,6 +109,7 @@ public static class DependencyInjection
                 services.AddScoped<IUsageEventStore, PostgreSqlUsageEventStore>();
                 services.AddSingleton<IRollupStore, PostgreSqlRollupStore>();
                 services.AddSingleton<IUsageCommitBarrier, PostgreSqlUsageCommitBarrier>();
+                services.AddSingleton<IStartupLock, PostgreSqlStartupLock>();
                 break;
         }
         // Identity's stores and request-scoped code take the base context; the scope disposes it.
@@ -126,6 +130,7 @@ public static class DependencyInjection
             .Validate(o => development || !string.IsNullOrWhiteSpace(o.Path), DataProtectionCertificates.RequiredMessage)
             .ValidateOnStart();
 
+        services.AddSingleton<DataProtectionKeyRing>();
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<DatabaseReachability>();
         services.AddScoped<TenantAccessService>();

@@ -10,7 +10,10 @@ namespace TenantPortal.Web.Startup;
 /// <summary>What runs once before the portal takes requests: migrations, the bootstrap operator, demo data; and the start-up banner.</summary>
 public static class StartupTasks
 {
-    /// <summary>Migrates (when <c>Database:AutoMigrate</c>), ensures the operator, seeds demo data (when <c>Demo:Seed</c>).</summary>
+    /// <summary>
+    /// Migrates (when <c>Database:AutoMigrate</c>), loads the Data Protection key ring under the start-up lock, ensures the
+    /// operator, seeds demo data (when <c>Demo:Seed</c>).
+    /// </summary>
     public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         // Resolving the options here surfaces a bad setting before anything is written.
@@ -31,6 +34,8 @@ public static class StartupTasks
             await scope.ServiceProvider.GetRequiredService<DatabaseReachability>().EnsureReachableAsync(cancellationToken);
             if (database.AutoMigrate)
                 await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            // Instances started together share the first key (one makes it, the others read it).
+            await scope.ServiceProvider.GetRequiredService<TenantPortal.Data.Services.Startup.DataProtectionKeyRing>().EnsureAsync(cancellationToken);
             var bootstrapper = scope.ServiceProvider.GetRequiredService<OperatorBootstrapper>();
             await bootstrapper.EnsureOperatorAsync(cancellationToken);
             generatedPassword = bootstrapper.GeneratedPassword;

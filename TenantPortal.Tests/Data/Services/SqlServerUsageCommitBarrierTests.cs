@@ -79,7 +79,7 @@ public class SqlServerUsageCommitBarrierTests
         using var reader = new StringReader(command.Text);
         var script = parser.Parse(reader, out var errors);
         Assert.Empty(errors);
-        var visitor = new ExecVisitor();
+        var visitor = new TSqlExecVisitor();
         script.Accept(visitor);
         var exec = Assert.Single(visitor.Executes);
         var procedure = Assert.IsType<ExecutableProcedureReference>(exec.ExecuteSpecification.ExecutableEntity);
@@ -91,12 +91,6 @@ public class SqlServerUsageCommitBarrierTests
         Assert.Equal("@timeout", Assert.IsType<VariableReference>(parameters["@LockTimeout"]).Name);
         Assert.Equal((int)SqlServerUsageCommitBarrier.LockTimeout.TotalMilliseconds, command.Parameters["@timeout"]);
         Assert.True(command.Timeout > SqlServerUsageCommitBarrier.LockTimeout.TotalSeconds, "the command must outlast the lock's own timeout");
-    }
-
-    private sealed class ExecVisitor : TSqlFragmentVisitor
-    {
-        public List<ExecuteStatement> Executes { get; } = [];
-        public override void Visit(ExecuteStatement node) => Executes.Add(node);
     }
 
     // InsertAsync works on the connection it is given; the store's contexts are not used.
