@@ -141,6 +141,7 @@ public static class DependencyInjection
         services.AddScoped<FleetAuditService>();
         services.AddScoped<TenantCreator>();
         services.AddScoped<TenantService>();
+        services.AddScoped<TenantDeletionService>();
         services.AddScoped<MemberService>();
         services.AddScoped<InvitationMailer>();
         services.AddScoped<InvitationService>();

@@ -82,6 +82,15 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <inheritdoc />
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        base.OnConfiguring(optionsBuilder);
+        // Every context, on every provider, however created (portal, jobs, tests, harness): a tenant read is sent without the
+        // cross-tenant term, so its plan seeks the tenant index.
+        optionsBuilder.AddInterceptors(TenantFilterSqlInterceptor.Instance);
+    }
+
+    /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

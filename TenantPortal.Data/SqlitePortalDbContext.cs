@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Tenants;
-using TenantPortal.Data.Tenancy;
 
 namespace TenantPortal.Data;
 
@@ -12,8 +11,6 @@ public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
     {
         base.OnConfiguring(optionsBuilder);
-        // Every SQLite context, however created (portal, jobs, tests, harness): tenant reads use the tenant indexes.
-        optionsBuilder.AddInterceptors(TenantFilterSqlInterceptor.Instance);
         // A retrying strategy, as on SQL Server: busy retries, and an unwrapped user transaction fails here before production.
         optionsBuilder.UseSqlite(sqlite => sqlite.ExecutionStrategy(d => new SqliteRetryingExecutionStrategy(d)));
     }

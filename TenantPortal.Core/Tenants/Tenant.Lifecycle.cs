@@ -555,6 +555,20 @@ public partial class Tenant
         PendingChangeAt = null;
     }
 
+    // ---- Deletion -----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The owner deletes the tenant: it is marked at <paramref name="now"/> and is gone for everyone from then on, whatever its
+    /// status; its data is deleted afterwards, in batches. Refused when the deletion was requested already.
+    /// </summary>
+    public Result RequestDeletion(DateTimeOffset now)
+    {
+        if (DeletionRequestedAt is not null)
+            return Error.Conflict($"{Name} is being deleted already.");
+        DeletionRequestedAt = now;
+        return Result.Success();
+    }
+
     private Error? RefusedWhileHeldOrUnpaid(string what)
     {
         if (IsHeldByOperator)

@@ -37,6 +37,12 @@ public partial class Tenant
     public TenantStatus Status { get; private set; }
 
     /// <summary>
+    /// When the owner deleted the tenant (<see cref="RequestDeletion"/>). From then on the tenant is gone for everyone (the data
+    /// layer hides it); its rows are deleted in batches afterwards, and the tenant row last.
+    /// </summary>
+    public DateTimeOffset? DeletionRequestedAt { get; private set; }
+
+    /// <summary>
     /// Who suspended the tenant: set while it is <see cref="TenantStatus.Suspended"/>. On a
     /// <see cref="TenantStatus.Cancelled"/> tenant only <see cref="Tenants.SuspensionReason.Operator"/> remains: the
     /// subscription ended while an operator's suspension held, and only an operator lifts it.

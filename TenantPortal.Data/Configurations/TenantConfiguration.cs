@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
+using TenantPortal.Data.Services.Tenants;
 
 namespace TenantPortal.Data.Configurations;
 
@@ -29,6 +30,9 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.Property(t => t.PendingCycle).HasConversion<string>().HasMaxLength(20);
         b.HasIndex(t => t.StripeSubscriptionId).IsUnique().HasFilter("[StripeSubscriptionId] IS NOT NULL");
         b.Property(t => t.ConcurrencyStamp).IsConcurrencyToken();
+        // A tenant whose deletion was requested is gone for everyone (members, operators, API keys, jobs) while its rows are
+        // deleted in batches; only TenantDeletionService reads past this filter.
+        b.HasQueryFilter(TenantDeletionService.NotDeletedFilter, t => t.DeletionRequestedAt == null);
         b.OwnsOne(t => t.Settings, s =>
         {
             s.ToJson();

@@ -23,7 +23,8 @@ internal static class TenantGate
             return Error.NotFound("No workspace is selected.");
         if (actor.ApiKey is { } key)
             return RequireKey(key, tenantId, permission);
-        var member = await db.Members.SingleOrDefaultAsync(m => m.UserId == actor.UserId, cancellationToken);
+        // The tenant must still exist for everyone: one being deleted is hidden while its memberships wait to be deleted last.
+        var member = await db.Members.SingleOrDefaultAsync(m => m.UserId == actor.UserId && db.Tenants.Any(t => t.Id == m.TenantId), cancellationToken);
         if (member is null)
             return Error.NotFound("This workspace was not found among yours.");
         if (!RolePolicy.Allows(member.Role, permission))

@@ -138,6 +138,62 @@ public class RowLevelSecurityScriptTests
             statements);
     }
 
+    [Fact]
+    public void PredicateFunction_HasNoDisjunction_ButATenantBranchAndACrossTenantBranch()
+    {
+        var function = DynamicSql(Parse(Script.Value, "the idempotent migration script"))
+            .Select(sql => Parse(sql, "dynamic SQL"))
+            .SelectMany(f => Collect<CreateFunctionStatement>(f))
+            .Single(f => f.Name.BaseIdentifier.Value == RowLevelSecurity.PredicateFunction);
+
+        // An OR of the cross-tenant flag and the tenant's rows is one cached plan for both cases: a scan.
+        Assert.DoesNotContain(Collect<BooleanBinaryExpression>(function), e => e.BinaryExpressionType == BooleanBinaryExpressionType.Or);
+        var union = Assert.IsType<BinaryQueryExpression>(Assert.IsType<SelectFunctionReturnType>(function.ReturnType).SelectStatement.QueryExpression);
+        Assert.Equal(BinaryQueryExpressionType.Union, union.BinaryQueryExpressionType);
+        Assert.True(union.All, "UNION ALL: no sort or distinct over the branches.");
+        var branches = new[] { union.FirstQueryExpression, union.SecondQueryExpression }.Select(b => Assert.IsType<QuerySpecification>(b)).ToList();
+        // The tenant branch: only "@TenantId = CAST(SESSION_CONTEXT(N'TenantId') AS uniqueidentifier)", an equality that seeks.
+        var tenant = Assert.IsType<BooleanComparisonExpression>(branches[0].WhereClause.SearchCondition);
+        Assert.Equal(BooleanComparisonType.Equals, tenant.ComparisonType);
+        Assert.Equal("@TenantId", Assert.IsType<VariableReference>(tenant.FirstExpression).Name);
+        Assert.Equal(TenantSessionContext.TenantIdKey, SessionKeys(tenant.SecondExpression).Single());
+        // The cross-tenant branch: the flag alone, no column (a start-up filter, evaluated once per execution).
+        var cross = Assert.IsType<BooleanComparisonExpression>(branches[1].WhereClause.SearchCondition);
+        Assert.Empty(Collect<VariableReference>(cross));
+        Assert.Equal(TenantSessionContext.CrossTenantKey, SessionKeys(cross).Single());
+    }
+
+    [Fact]
+    public void SeekableTenantPredicate_MovesEveryPredicate_AndItsDownRestoresTheFirstFunction()
+    {
+        using var db = new SqlServerDesignTimeFactory().CreateDbContext([]);
+        var migrations = db.GetService<IMigrationsAssembly>().Migrations.Keys.Order().ToList();
+        var seekable = migrations.Single(m => m.EndsWith("_SqlServerSeekableTenantPredicate", StringComparison.Ordinal));
+        var before = migrations[migrations.IndexOf(seekable) - 1];
+        var migrator = db.GetService<IMigrator>();
+
+        var up = DynamicSql(Parse(migrator.GenerateScript(fromMigration: before, toMigration: seekable), "the Up script")).Select(s => s.Trim()).ToList();
+        var down = DynamicSql(Parse(migrator.GenerateScript(fromMigration: seekable, toMigration: before), "the Down script")).Select(s => s.Trim()).ToList();
+
+        Assert.Equal(3, up.Count);
+        Assert.StartsWith($"CREATE FUNCTION [security].[{RowLevelSecurity.PredicateFunction}]", up[0], StringComparison.Ordinal);
+        var altered = Collect<SecurityPolicyStatement>(Parse(up[1], "the ALTER SECURITY POLICY")).Single().SecurityPredicateActions;
+        Assert.All(altered, a => Assert.Equal(SecurityPredicateActionType.Alter, a.ActionType));
+        Assert.All(altered, a => Assert.Equal(RowLevelSecurity.PredicateFunction, a.FunctionCall.FunctionName.Value));
+        Assert.Equal(TenantOwnedTables().Count * (1 + BlockOperations.Length), altered.Count);
+        Assert.Equal($"DROP FUNCTION [security].[{RowLevelSecurity.FirstPredicateFunction}];", up[2]);
+        Assert.Equal(3, down.Count);
+        Assert.StartsWith($"CREATE FUNCTION [security].[{RowLevelSecurity.FirstPredicateFunction}]", down[0], StringComparison.Ordinal);
+        Assert.All(Collect<SecurityPolicyStatement>(Parse(down[1], "the ALTER SECURITY POLICY")).Single().SecurityPredicateActions,
+            a => Assert.Equal(RowLevelSecurity.FirstPredicateFunction, a.FunctionCall.FunctionName.Value));
+        Assert.Equal($"DROP FUNCTION [security].[{RowLevelSecurity.PredicateFunction}];", down[2]);
+    }
+
+    private static IEnumerable<string> SessionKeys(TSqlFragment fragment) =>
+        Collect<FunctionCall>(fragment)
+            .Where(c => c.FunctionName.Value.Equals("SESSION_CONTEXT", StringComparison.OrdinalIgnoreCase))
+            .Select(c => Assert.IsType<StringLiteral>(Assert.Single(c.Parameters)).Value);
+
     // The tables of the entities the EF model filters by tenant: the ITenantOwned entities and the audit log.
     private static HashSet<string> TenantOwnedTables()
     {
@@ -171,6 +227,11 @@ public class RowLevelSecurityScriptTests
                     var call = action.FunctionCall;
                     var function = $"{call.CallTarget switch { MultiPartIdentifierCallTarget t => string.Join(".", t.MultiPartIdentifier.Identifiers.Select(i => i.Value)) + ".", _ => "" }}"
                                    + $"{call.FunctionName.Value}({string.Join(",", call.Parameters.OfType<ColumnReferenceExpression>().Select(c => c.MultiPartIdentifier.Identifiers.Last().Value))})";
+                    if (action.ActionType == SecurityPredicateActionType.Alter)
+                    {
+                        // ALTER changes the function of a predicate that exists: exactly one.
+                        Assert.Equal(1, predicates.RemoveAll(p => p.Type == action.SecurityPredicateType && p.Table == table && p.Operation == action.SecurityPredicateOperation));
+                    }
                     predicates.Add(new Predicate(action.SecurityPredicateType, action.SecurityPredicateOperation, table, function));
                 }
             }

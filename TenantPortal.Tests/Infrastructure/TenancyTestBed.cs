@@ -197,7 +197,8 @@ public partial class TenancyTestBed : IAsyncLifetime
 
         public TenantContext Tenant => tenant;
         public TestContextFactory Contexts => _contexts;
-        public TenantService Tenants => new(_contexts, tenant, _audit, Creator, bed.Addresses);
+        public TenantService Tenants => new(_contexts, tenant, _audit, Creator, bed.Addresses, Deletion, bed.Time);
+        public TenantDeletionService Deletion => new(_contexts, NullLogger<TenantDeletionService>.Instance);
         public TenantCreator Creator => new(_contexts, tenant, Options.Create(new BillingOptions()), bed.Time);
         public MemberService Members => new(_contexts, _audit);
         public InvitationService Invitations => new(_contexts, new InvitationMailer(bed.Mail, bed.Time), _audit, bed.Time);

@@ -14,6 +14,7 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/TenantAccessService.cs"] = "a user's own memberships, by their user id, for the switcher and access checks (a scope on that context only)",
         ["TenantPortal.Data/Services/ApiKeys/ApiKeyService.cs"] = "authenticating an API key: the key tells the tenant (a scope on that context only, for the lookup and the last-used stamp)",
         ["TenantPortal.Data/Services/Invitations/InvitationAcceptanceService.cs"] = "an invitee is not a member yet: lookup by token hash (a scope on that context only), then the invitation's own tenant",
+        ["TenantPortal.Data/Services/Tenants/TenantDeletionService.cs"] = "deleting the data of a tenant its owner deleted (after TenantService's gate, or the tenant-deletion job), by the tenant's id",
         ["TenantPortal.Data/Services/Tenants/TenantCreator.cs"] = "creating a tenant (for a customer or by an operator): its first rows are written before it exists",
         ["TenantPortal.Web/Security/TenantHosts.cs"] = "routing a verified custom domain to its tenant before any tenant is known",
         ["TenantPortal.Web/Startup/DemoDataSeeder.cs"] = "seeding the demo tenants at start-up",

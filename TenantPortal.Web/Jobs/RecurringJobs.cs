@@ -27,6 +27,8 @@ public static class RecurringJobs
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         jobs.AddOrUpdate<SessionCleanupJob>(SessionCleanupJob.Id, j => j.RunAsync(CancellationToken.None), SessionCleanupJob.Cron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        jobs.AddOrUpdate<TenantDeletionJob>(TenantDeletionJob.Id, j => j.RunAsync(CancellationToken.None), TenantDeletionJob.Cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         return app;
     }
 }

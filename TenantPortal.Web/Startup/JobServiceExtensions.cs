@@ -47,6 +47,7 @@ public static class JobServiceExtensions
         builder.Services.AddScoped<SubscriptionRenewalsJob>();
         builder.Services.AddScoped<StripeInboxRetryJob>();
         builder.Services.AddScoped<SessionCleanupJob>();
+        builder.Services.AddScoped<TenantDeletionJob>();
         builder.Services.AddScoped<JobMonitor>();
         builder.Services.AddHangfireServer(o =>
         {

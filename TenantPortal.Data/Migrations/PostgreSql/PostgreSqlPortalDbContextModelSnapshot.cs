@@ -718,6 +718,9 @@ namespace TenantPortal.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset?>("CustomDomainVerifiedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("DeletionRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)

@@ -719,6 +719,9 @@ namespace TenantPortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("CustomDomainVerifiedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<DateTimeOffset?>("DeletionRequestedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)

@@ -705,6 +705,9 @@ namespace TenantPortal.Data.Migrations.Sqlite
                     b.Property<long?>("CustomDomainVerifiedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DeletionRequestedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)

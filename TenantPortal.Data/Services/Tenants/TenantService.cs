@@ -18,6 +18,8 @@ public sealed class TenantService(
     AuditWriter audit,
     TenantCreator creator,
     IPortalAddresses portal,
+    TenantDeletionService deletion,
+    TimeProvider timeProvider,
     QuotaUsageCache? quotaUsage = null,
     TenantQuotaStateCache? quotaState = null,
     ApiKeyCache? apiKeys = null,
@@ -144,32 +146,39 @@ public sealed class TenantService(
         return Result.Success();
     }
 
-    /// <summary>Deletes the tenant and all its data (Owner), once the slug is typed to confirm. The audit entry survives.</summary>
+    /// <summary>
+    /// Deletes the tenant and all its data (Owner), once the slug is typed to confirm. The tenant is marked deleted first, with
+    /// the audit entry, in one short transaction: from then on it is gone for everyone (members, operators, its API keys).
+    /// Its data is then deleted in batches (<see cref="TenantDeletionService"/>); if that stops midway, the
+    /// <c>tenant-deletion</c> job finishes it. The audit entry survives.
+    /// </summary>
     public async Task<Result> DeleteAsync(Actor actor, string confirmation, CancellationToken cancellationToken)
     {
-        await using var db = contexts.CreateDbContext();
-        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.DeleteTenant, cancellationToken);
-        if (!gate.IsSuccess)
-            return gate.Error;
-        var tenant = await db.Tenants.SingleAsync(t => t.Id == gate.Value.TenantId, cancellationToken);
-        if (!string.Equals(confirmation?.Trim(), tenant.Slug, StringComparison.Ordinal))
-            return new Error(ErrorCodes.ConfirmationMismatch, $"Type the slug '{tenant.Slug}' exactly to confirm.", "confirmation");
-
-        await db.InTransactionAsync(async (transaction, ct) =>
+        Guid tenantId;
+        await using (var db = contexts.CreateDbContext())
         {
+            var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.DeleteTenant, cancellationToken);
+            if (!gate.IsSuccess)
+                return gate.Error;
+            // A tenant being deleted is hidden (its memberships go last, with the tenant row): it is not found.
+            var tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Id == gate.Value.TenantId, cancellationToken);
+            if (tenant is null)
+                return Error.NotFound("This workspace was deleted.");
+            if (!string.Equals(confirmation?.Trim(), tenant.Slug, StringComparison.Ordinal))
+                return new Error(ErrorCodes.ConfirmationMismatch, $"Type the slug '{tenant.Slug}' exactly to confirm.", "confirmation");
+            var requested = tenant.RequestDeletion(timeProvider.GetUtcNow());
+            if (!requested.IsSuccess)
+                return requested.Error;
             audit.Record(db, tenant.Id, actor, AuditActions.TenantDeleted, $"tenant:{tenant.Slug}", $"'{tenant.Name}' and all its data deleted");
-            await db.SaveChangesAsync(ct);
-            // Rows cascade from the tenant in the database; the audit log keeps its entries (no foreign key).
-            await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteDeleteAsync(ct);
-            await transaction.CommitAsync(ct);
-            return true;
-        }, cancellationToken);
-        // A bulk delete passes no tracked entity by the save interceptor: the caches are told here (the tenant's keys are
-        // gone with it: a cached one must not let a request in to write for a tenant that no longer exists).
-        quotaState?.Invalidate(tenant.Id);
-        quotaStateOthers?.Publish(tenant.Id);
-        quotaUsage?.Invalidate(tenant.Id);
-        apiKeys?.ForgetTenant(tenant.Id);
+            await db.SaveChangesAsync(cancellationToken);
+            tenantId = tenant.Id;
+        }
+        // The caches are told at once (a cached key must not let a request in to write for a tenant that is gone).
+        quotaState?.Invalidate(tenantId);
+        quotaStateOthers?.Publish(tenantId);
+        quotaUsage?.Invalidate(tenantId);
+        apiKeys?.ForgetTenant(tenantId);
+        await deletion.ContinueAsync(tenantId, cancellationToken);
         return Result.Success();
     }
 

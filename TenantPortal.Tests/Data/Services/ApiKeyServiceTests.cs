@@ -57,7 +57,8 @@ public abstract class ApiKeyServiceTests(DatabaseProvider provider) : IAsyncLife
         var scope = _bed.In(_bed.AlphaId);
         var tenants = new TenantPortal.Data.Services.Tenants.TenantService(scope.Contexts, scope.Tenant, new TenantPortal.Data.Services.Audit.AuditWriter(_bed.Time),
             new TenantPortal.Data.Services.Tenants.TenantCreator(scope.Contexts, scope.Tenant,
-                Microsoft.Extensions.Options.Options.Create(new TenantPortal.Data.Options.BillingOptions()), _bed.Time), _bed.Addresses, apiKeys: _bed.ApiKeyCache);
+                Microsoft.Extensions.Options.Options.Create(new TenantPortal.Data.Options.BillingOptions()), _bed.Time), _bed.Addresses, scope.Deletion, _bed.Time,
+            apiKeys: _bed.ApiKeyCache);
 
         var deleted = await tenants.DeleteAsync(_bed.ActorOf("owner"), TenancyTestBed.AlphaSlug, CancellationToken.None);
 

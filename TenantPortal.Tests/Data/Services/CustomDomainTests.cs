@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -104,7 +105,8 @@ public abstract class CustomDomainTests(DatabaseProvider provider) : IAsyncLifet
         tenant.SetTenant(_bed.AlphaId);
         var contexts = new RacingFactory(_bed.Database, tenant, race);
         var service = new TenantService(contexts, tenant, new AuditWriter(_bed.Time),
-            new TenantCreator(contexts, tenant, Options.Create(new BillingOptions()), _bed.Time), _bed.Addresses);
+            new TenantCreator(contexts, tenant, Options.Create(new BillingOptions()), _bed.Time), _bed.Addresses,
+            new TenantDeletionService(contexts, NullLogger<TenantDeletionService>.Instance), _bed.Time);
 
         var result = await SetAsync("portal.contested.example", service);
 

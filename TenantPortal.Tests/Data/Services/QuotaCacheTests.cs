@@ -241,7 +241,9 @@ public abstract class QuotaCacheTests(DatabaseProvider provider) : IAsyncLifetim
         await Cached(_bed.AlphaId).CheckAsync(UsageMetric.ApiCalls, 1, CancellationToken.None);
         var contexts = ContextsFor(_bed.AlphaId);
         var tenants = new TenantPortal.Data.Services.Tenants.TenantService(contexts, contexts.Tenant, new TenantPortal.Data.Services.Audit.AuditWriter(_bed.Time),
-            new TenantPortal.Data.Services.Tenants.TenantCreator(contexts, contexts.Tenant, Options.Create(new TenantPortal.Data.Options.BillingOptions()), _bed.Time), _bed.Addresses, _usage, _states);
+            new TenantPortal.Data.Services.Tenants.TenantCreator(contexts, contexts.Tenant, Options.Create(new TenantPortal.Data.Options.BillingOptions()), _bed.Time), _bed.Addresses,
+            new TenantPortal.Data.Services.Tenants.TenantDeletionService(contexts, Microsoft.Extensions.Logging.Abstractions.NullLogger<TenantPortal.Data.Services.Tenants.TenantDeletionService>.Instance), _bed.Time,
+            _usage, _states);
 
         var deleted = await tenants.DeleteAsync(_bed.ActorOf("owner"), TenancyTestBed.AlphaSlug, CancellationToken.None);
 
