@@ -128,6 +128,7 @@ public static class DependencyInjection
 
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<DatabaseReachability>();
+        services.AddScoped<SqlServerVersionCheck>();
         services.AddScoped<TenantAccessService>();
         services.AddScoped<TenantOverviewService>();
         services.AddScoped<FleetService>();
