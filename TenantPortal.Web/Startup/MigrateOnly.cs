@@ -1,5 +1,3 @@
-using TenantPortal.Data.Services;
-
 namespace TenantPortal.Web.Startup;
 
 /// <summary>
@@ -22,8 +20,8 @@ public static class MigrateOnly
     public static async Task<int> RunAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseReachability>().EnsureReachableAsync(cancellationToken);
-        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        // Reachable, a supported server version, migrated (the database created first where it does not exist yet).
+        await DatabaseStartup.PrepareAsync(scope.ServiceProvider, migrate: true, cancellationToken);
         // Hangfire's schema (SQL Server or PostgreSQL) is installed here, by the deployment login: the instances' may create nothing.
         if (app.Services.GetService<IJobSchemaInstaller>() is { } jobSchema)
             await jobSchema.InstallAsync(cancellationToken);

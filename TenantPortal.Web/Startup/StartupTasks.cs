@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using TenantPortal.Data.Options;
-using TenantPortal.Data.Services;
 using TenantPortal.Web.Options;
 
 namespace TenantPortal.Web.Startup;
@@ -10,7 +9,11 @@ namespace TenantPortal.Web.Startup;
 /// <summary>What runs once before the portal takes requests: migrations, the bootstrap operator, demo data; and the start-up banner.</summary>
 public static class StartupTasks
 {
-    /// <summary>Migrates (when <c>Database:AutoMigrate</c>), ensures the operator, seeds demo data (when <c>Demo:Seed</c>).</summary>
+    /// <summary>
+    /// Checks the database and migrates it (when <c>Database:AutoMigrate</c>), ensures the operator, seeds demo data (when
+    /// <c>Demo:Seed</c>). Runs before <see cref="PipelineExtensions.UsePortal"/>, which builds the job storage and registers
+    /// the recurring jobs: on an empty server the database exists only once this has migrated it.
+    /// </summary>
     public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         // Resolving the options here surfaces a bad setting before anything is written.
@@ -28,9 +31,7 @@ public static class StartupTasks
         string? generatedPassword;
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<DatabaseReachability>().EnsureReachableAsync(cancellationToken);
-            if (database.AutoMigrate)
-                await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            await DatabaseStartup.PrepareAsync(scope.ServiceProvider, migrate: database.AutoMigrate, cancellationToken);
             var bootstrapper = scope.ServiceProvider.GetRequiredService<OperatorBootstrapper>();
             await bootstrapper.EnsureOperatorAsync(cancellationToken);
             generatedPassword = bootstrapper.GeneratedPassword;
