@@ -14,7 +14,8 @@ public static class SqlServerContextOptions
 
     /// <summary>
     /// The compatibility level EF Core generates SQL for: 150, SQL Server 2019, the oldest the portal supports
-    /// (<see cref="Services.SqlServerVersionCheck"/>); EF Core's default, 160, would let it use SQL Server 2022's functions.
+    /// (<see cref="Services.SqlServerVersionCheck"/>). EF Core 10's default too, pinned so that an EF Core upgrade that
+    /// raises its default can't make the portal send SQL Server 2022's functions (GREATEST, DATETRUNC, …).
     /// </summary>
     public const int CompatibilityLevel = 150;
 

@@ -11,7 +11,7 @@ namespace TenantPortal.Tests.Data;
 
 /// <summary>
 /// The minimum SQL Server version, SQL Server 2019 (15.x): checked at start-up and in <c>--migrate-only</c>, and what EF
-/// Core generates for (compatibility level 150, not its default 160 of SQL Server 2022). No SQL Server runs here: the
+/// Core generates for (compatibility level 150, pinned). No SQL Server runs here: the
 /// decision is checked on version strings, the check's commands on a recording connection, EF's SQL as text.
 /// </summary>
 public class SqlServerVersionCheckTests
@@ -81,13 +81,13 @@ public class SqlServerVersionCheckTests
     }
 
     [Fact]
-    public void TheSqlServerContext_GeneratesSqlForSqlServer2019_NotTheDefault2022()
+    public void TheSqlServerContext_GeneratesSqlForSqlServer2019_WhateverEfCoresDefault()
     {
         var options = new DbContextOptionsBuilder<SqlServerPortalDbContext>();
         SqlServerContextOptions.Configure(options, SqlServerDesignTimeFactory.OfflineConnectionString, new TenantSessionContextInterceptor());
         using var db = new SqlServerPortalDbContext(options.Options, new TenantContext());
 
-        // EF Core's default is 160 (SQL Server 2022): translations gated on it (GREATEST/LEAST, …) would fail on 2019.
+        // Pinned to 150 (EF Core 10's default): a higher level lets EF Core use functions SQL Server 2019 lacks (GREATEST, …).
 #pragma warning disable EF1001 // the level EF generates for is read from its options extension
         var extension = db.GetService<Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions>()
             .FindExtension<Microsoft.EntityFrameworkCore.SqlServer.Infrastructure.Internal.SqlServerOptionsExtension>();
