@@ -133,6 +133,7 @@ public static class DependencyInjection
         services.AddSingleton<DataProtectionKeyRing>();
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<DatabaseReachability>();
+        services.AddScoped<SqlServerVersionCheck>();
         services.AddScoped<TenantAccessService>();
         services.AddScoped<TenantOverviewService>();
         services.AddScoped<FleetService>();

@@ -15,8 +15,10 @@ try
     var app = builder.Build();
     if (migrateOnly)
         return await MigrateOnly.RunAsync(app);
-    app.UsePortal();
+    // The database first (reachable, supported, migrated with Database:AutoMigrate): the pipeline's job storage and
+    // recurring jobs, the operator and the Data Protection keys all need it.
     await app.InitializeAsync();
+    app.UsePortal();
     await app.RunAsync();
     return 0;
 }

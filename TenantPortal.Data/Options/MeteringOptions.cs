@@ -11,9 +11,11 @@ public sealed record MeteringOptions
     /// <summary>
     /// <c>Metering:QuotaCache</c>: <see cref="QuotaCacheMode.Local"/> (default with Sqlite) answers quota checks from
     /// in-memory running totals and cached tenant state, kept current by this process's ingestion and saves; it is exact
-    /// only when this process is the database's one writer; it also lets the tenant tabs' live refresh skip a tick when
-    /// nothing of the tenant changed (<see cref="Services.TenantDataVersions"/>). <see cref="QuotaCacheMode.None"/>
-    /// (default with SqlServer, where several instances ingest) reads the database on every check and every tick.
+    /// only when this process is the database's one writer, so it is refused with a server database (SqlServer,
+    /// PostgreSql), where a second instance, a deployment step or a script writes too; it also lets the tenant tabs' live
+    /// refresh skip a tick when nothing of the tenant changed (<see cref="Services.TenantDataVersions"/>).
+    /// <see cref="QuotaCacheMode.None"/> (default with the server databases, where several instances ingest) reads the
+    /// database on every check and every tick.
     /// <see cref="QuotaCacheMode.Redis"/> keeps the running totals in Redis, shared and exact across instances.
     /// </summary>
     public QuotaCacheMode QuotaCache { get; init; }
@@ -39,6 +41,10 @@ public sealed record MeteringOptions
             mode = provider == DatabaseProvider.Sqlite ? QuotaCacheMode.Local : QuotaCacheMode.None;
         else if (!Enum.TryParse(text, ignoreCase: true, out mode) || !Enum.IsDefined(mode) || int.TryParse(text, out _))
             throw new InvalidSettingException($"{SectionName}:QuotaCache", $"'{text}' is not supported; use Local, None or Redis.");
+        if (mode == QuotaCacheMode.Local && provider != DatabaseProvider.Sqlite)
+            throw new InvalidSettingException($"{SectionName}:QuotaCache",
+                $"Local keeps running totals in this instance's memory, exact only while it is the database's one writer; with Database:Provider={provider} "
+                + "other instances write too: use None or Redis.");
         if (mode == QuotaCacheMode.Redis)
             (redis ?? RedisOptions.Read(configuration)).Require($"{SectionName}:QuotaCache=Redis");
 

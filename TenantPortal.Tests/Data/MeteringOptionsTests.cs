@@ -18,6 +18,7 @@ public class MeteringOptionsTests
     [Theory]
     [InlineData(DatabaseProvider.Sqlite, QuotaCacheMode.Local)]
     [InlineData(DatabaseProvider.SqlServer, QuotaCacheMode.None)]
+    [InlineData(DatabaseProvider.PostgreSql, QuotaCacheMode.None)]
     public void QuotaCache_DefaultsByProvider(DatabaseProvider provider, QuotaCacheMode expected) =>
         Assert.Equal(expected, Read(provider).QuotaCache);
 
@@ -38,6 +39,24 @@ public class MeteringOptionsTests
 
         Assert.Equal("Redis:Configuration", error.Key);
         Assert.Contains("Metering:QuotaCache=Redis", error.Message);
+    }
+
+    [Fact]
+    public void QuotaCache_Local_IsTakenOnSqlite() =>
+        Assert.Equal(QuotaCacheMode.Local, Read(DatabaseProvider.Sqlite, "Local").QuotaCache);
+
+    // Local totals are exact only while this process is the database's one writer: with a server database a second
+    // instance (or a --migrate-only, a job host, a script) writes past them, and quota checks answer from stale totals.
+    [Theory]
+    [InlineData(DatabaseProvider.SqlServer, "Local")]
+    [InlineData(DatabaseProvider.PostgreSql, "local")]
+    public void QuotaCache_Local_WithAServerDatabase_IsRefused_NamingTheKey(DatabaseProvider provider, string value)
+    {
+        var error = Assert.Throws<InvalidSettingException>(() => Read(provider, value));
+
+        Assert.Equal("Metering:QuotaCache", error.Key);
+        Assert.Contains(provider.ToString(), error.Message);
+        Assert.Contains("None or Redis", error.Message);
     }
 
     [Theory]

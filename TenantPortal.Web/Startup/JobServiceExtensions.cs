@@ -26,7 +26,7 @@ public static class JobServiceExtensions
                 .UseFilter(new JobFailureNoticeFilter(services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<ILogger<JobFailureNoticeFilter>>()));
             if (options.Storage == JobStorageKind.SqlServer)
             {
-                config.UseSqlServerStorage(database.ConnectionString, HangfireSqlServerStorageOptions.Create());
+                HangfireSqlServerStorage.Use(config, database);
             }
             else if (options.Storage == JobStorageKind.PostgreSql)
             {
@@ -37,6 +37,11 @@ public static class JobServiceExtensions
                 config.UseInMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
             }
         });
+        // The deployment step (--migrate-only) installs the server storage's schema; an instance never needs DDL rights for it.
+        if (options.Storage == JobStorageKind.SqlServer)
+            builder.Services.AddSingleton<IJobSchemaInstaller>(new HangfireSqlServerSchemaInstaller(database));
+        else if (options.Storage == JobStorageKind.PostgreSql)
+            builder.Services.AddSingleton<IJobSchemaInstaller>(new HangfirePostgreSqlSchemaInstaller(database));
         builder.Services.AddSingleton<FailedJobsCounter>();
         builder.Services.AddScoped<QuotaAlertsJob>();
         builder.Services.AddScoped<MeteringRollupJob>();

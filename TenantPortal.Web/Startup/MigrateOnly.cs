@@ -1,7 +1,3 @@
-using TenantPortal.Data.Options;
-using TenantPortal.Web.Options;
-using TenantPortal.Data.Services;
-
 namespace TenantPortal.Web.Startup;
 
 /// <summary>
@@ -24,11 +20,11 @@ public static class MigrateOnly
     public static async Task<int> RunAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseReachability>().EnsureReachableAsync(cancellationToken);
-        await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
-        // Hangfire's PostgreSQL schema is installed here, by the owner: the instances' role may create nothing.
-        if (app.Services.GetRequiredService<HangfireOptions>().Storage == JobStorageKind.PostgreSql)
-            await HangfirePostgreSqlStorage.InstallSchemaAsync(app.Services.GetRequiredService<DatabaseOptions>().ConnectionString, cancellationToken);
+        // Reachable, a supported server version, migrated (the database created first where it does not exist yet).
+        await DatabaseStartup.PrepareAsync(scope.ServiceProvider, migrate: true, cancellationToken);
+        // Hangfire's schema (SQL Server or PostgreSQL) is installed here, by the deployment login: the instances' may create nothing.
+        if (app.Services.GetService<IJobSchemaInstaller>() is { } jobSchema)
+            await jobSchema.InstallAsync(cancellationToken);
         Console.WriteLine("TenantPortal: the database schema is up to date.");
         return 0;
     }

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using TenantPortal.Data.Options;
-using TenantPortal.Data.Services;
 using TenantPortal.Web.Options;
 
 namespace TenantPortal.Web.Startup;
@@ -11,8 +10,10 @@ namespace TenantPortal.Web.Startup;
 public static class StartupTasks
 {
     /// <summary>
-    /// Migrates (when <c>Database:AutoMigrate</c>), loads the Data Protection key ring under the start-up lock, ensures the
-    /// operator, seeds demo data (when <c>Demo:Seed</c>).
+    /// Checks the database and migrates it (when <c>Database:AutoMigrate</c>), loads the Data Protection key ring under the
+    /// start-up lock, ensures the operator, seeds demo data (when <c>Demo:Seed</c>). Runs before
+    /// <see cref="PipelineExtensions.UsePortal"/>, which builds the job storage and registers the recurring jobs: on an
+    /// empty server the database exists only once this has migrated it.
     /// </summary>
     public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
@@ -31,9 +32,7 @@ public static class StartupTasks
         string? generatedPassword;
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<DatabaseReachability>().EnsureReachableAsync(cancellationToken);
-            if (database.AutoMigrate)
-                await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+            await DatabaseStartup.PrepareAsync(scope.ServiceProvider, migrate: database.AutoMigrate, cancellationToken);
             // Instances started together share the first key (one makes it, the others read it).
             await scope.ServiceProvider.GetRequiredService<TenantPortal.Data.Services.Startup.DataProtectionKeyRing>().EnsureAsync(cancellationToken);
             var bootstrapper = scope.ServiceProvider.GetRequiredService<OperatorBootstrapper>();

@@ -88,6 +88,19 @@ public partial class DockerComposeTests
     }
 
     [Fact]
+    public void ThePortalsLogin_HasNoDdlRights_HangfiresSchemaBeingInstalledByTheMigrateStep()
+    {
+        var script = File.ReadAllText(RepositoryRoot.Combine("deploy/sqlserver/portal-login.sql"));
+        var statements = string.Join("\n", script.Split('\n').Where(line => !line.TrimStart().StartsWith("--", StringComparison.Ordinal)));
+
+        // CREATE TABLE, ALTER on a schema (Hangfire's included), db_ddladmin: the portal's login changes no schema.
+        Assert.DoesNotMatch(@"(?i)GRANT\s+CREATE|GRANT\s+ALTER|\bALTER\s*,|db_ddladmin|CREATE\s+SCHEMA", statements);
+        // Hangfire's tables are read and written like the portal's: db_datareader and db_datawriter cover schema hangfire.
+        Assert.Contains("GRANT SELECT, INSERT, UPDATE, DELETE, EXECUTE ON SCHEMA::hangfire TO tenantportal_app;", statements);
+        Assert.Equal([MigrateOnly.Argument], ((List<object>)Service("migrate")["command"]).Cast<string>());
+    }
+
+    [Fact]
     public void EveryEnvironmentKeyOfThePortal_IsARealSetting_DocumentedInTheReadme_AndReadsAsIntended()
     {
         var environment = Environment(Service("portal")).Concat(Environment(Service("migrate"))).DistinctBy(e => e.Key).ToList();
