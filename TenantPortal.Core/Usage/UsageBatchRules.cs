@@ -11,6 +11,13 @@ public static class UsageBatchRules
     /// <summary>Largest quantity of one event (the column holds 14 digits before the point).</summary>
     public const decimal MaxQuantity = 1_000_000_000_000m;
 
+    /// <summary>
+    /// Most decimal places of a quantity: the column's scale (decimal(20,6) on SQL Server and PostgreSQL). A quantity with
+    /// more would be cut off there, and kept whole by SQLite: refused instead, on every provider. Zeros past the sixth
+    /// place change nothing and are accepted (1.5000000 is 1.5).
+    /// </summary>
+    public const int MaxQuantityDecimals = 6;
+
     /// <summary>Checks one event; <paramref name="index"/> names it in the error.</summary>
     public static Result Check(int index, UsageEventInput e, DateTimeOffset now)
     {
@@ -21,12 +28,18 @@ public static class UsageBatchRules
         // One vectorised scan of the id, no allocation: ids are printable ASCII in practice.
         if (PlainText.IndexOfRefused(e.ClientEventId) is var refused and >= 0)
             return PlainText.Refusal(Field(index, "id"), "The event id", e.ClientEventId, refused);
+        // An id is one exact string. SQL Server's '=' ignores trailing spaces under every collation, so 'a' and 'a ' would
+        // be one id there and two elsewhere; refused (never trimmed: what is stored is what was sent), leading ones alike.
+        if (char.IsWhiteSpace(e.ClientEventId[0]) || char.IsWhiteSpace(e.ClientEventId[^1]))
+            return Error.Invalid(Field(index, "id"), "The event id can't begin or end with whitespace.");
         if (UsageMetrics.Kind(e.Metric) == MetricKind.Seats)
             return Error.Invalid(Field(index, "metric"), "'users' is not reported: seats are counted from the members.");
         if (e.Quantity < 0)
             return Error.Invalid(Field(index, "quantity"), "The quantity can't be negative.");
         if (e.Quantity > MaxQuantity)
             return Error.Invalid(Field(index, "quantity"), $"The quantity can be at most {MaxQuantity:N0}.");
+        if (decimal.Round(e.Quantity, MaxQuantityDecimals) != e.Quantity)
+            return Error.Invalid(Field(index, "quantity"), $"The quantity can have at most {MaxQuantityDecimals} decimal places.");
         if (e.Timestamp < now - UsageEvent.AcceptanceWindow)
             return Error.Invalid(Field(index, "timestamp"), $"The timestamp is more than {UsageEvent.AcceptanceWindow.TotalDays:0} days old.");
         if (e.Timestamp > now + UsageEvent.FutureTolerance)

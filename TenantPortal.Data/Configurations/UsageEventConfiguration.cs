@@ -17,7 +17,7 @@ internal sealed class UsageEventConfiguration : IEntityTypeConfiguration<UsageEv
         // A repeated client event id is a duplicate: the database refuses it even when two requests race.
         b.HasIndex(e => new { e.TenantId, e.ClientEventId }).IsUnique();
         b.Property(e => e.Metric).HasConversion<string>().HasMaxLength(20);
-        b.Property(e => e.Quantity).HasPrecision(20, 6);
+        b.Property(e => e.Quantity).HasPrecision(20, UsageBatchRules.MaxQuantityDecimals);
         b.HasIndex(e => new { e.TenantId, e.Metric, e.Timestamp });
         b.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Cascade);
     }

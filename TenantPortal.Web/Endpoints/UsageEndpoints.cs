@@ -13,9 +13,9 @@ public static class UsageEndpoints
     public sealed record IngestResponse(int Accepted, int Duplicates);
 
     /// <summary>One usage event (documentation of the body; the parser reads it strictly).</summary>
-    /// <param name="Id">The client's id of the event: unique per tenant, a retry with the same id is a duplicate. At most 128 characters, with no control characters or bidirectional controls.</param>
+    /// <param name="Id">The client's id of the event: unique per tenant, a retry with the same id is a duplicate; compared exactly (case-sensitive). At most 128 characters, with no control characters or bidirectional controls, not beginning or ending with whitespace.</param>
     /// <param name="Metric">api_calls, gpu_hours, storage_gb or studies.</param>
-    /// <param name="Quantity">How much (≥ 0, finite).</param>
+    /// <param name="Quantity">How much (≥ 0, finite, at most 6 decimal places).</param>
     /// <param name="Timestamp">When it happened (UTC, at most 35 days old and 5 minutes ahead).</param>
     public sealed record UsageEventBody(string Id, string Metric, decimal Quantity, DateTimeOffset Timestamp);
 
@@ -27,7 +27,7 @@ public static class UsageEndpoints
     public static RouteGroupBuilder MapUsageEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/usage", IngestAsync).WithTags("Usage").WithName("ReportUsage").WithSummary("Report usage events")
-            .WithDescription("202 once the batch is durably stored. An id seen before for the tenant is a duplicate and not counted again. A bad event refuses the whole batch with a problem naming the event (eventIndex, eventId) and field: 400 malformed, 413 too large, 422 invalid (including an id holding a control character or a bidirectional control).")
+            .WithDescription("202 once the batch is durably stored. An id seen before for the tenant is a duplicate and not counted again. A bad event refuses the whole batch with a problem naming the event (eventIndex, eventId) and field: 400 malformed, 413 too large, 422 invalid (including an id holding a control character or a bidirectional control, or beginning or ending with whitespace, and a quantity with more than 6 decimal places).")
             .AcceptsJson<UsageBatchBody>().Produces<IngestResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesApiErrors(Core.Common.ErrorCodes.Invalid, Core.Common.ErrorCodes.MissingScope)

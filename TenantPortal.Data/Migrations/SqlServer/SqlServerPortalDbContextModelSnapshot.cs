@@ -877,7 +877,8 @@ namespace TenantPortal.Data.Migrations.SqlServer
                     b.Property<string>("ClientEventId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)");
+                        .HasColumnType("nvarchar(128)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("Metric")
                         .IsRequired()

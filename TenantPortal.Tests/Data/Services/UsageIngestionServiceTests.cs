@@ -98,6 +98,10 @@ public abstract class UsageIngestionServiceTests(DatabaseProvider provider) : IA
         { "old", "events[1].timestamp" },
         { "future", "events[1].timestamp" },
         { "long-id", "events[1].id" },
+        { "id-trailing-space", "events[1].id" },
+        { "id-leading-space", "events[1].id" },
+        { "id-trailing-no-break-space", "events[1].id" },
+        { "seven-decimals", "events[1].quantity" },
     };
 
     [Theory]
@@ -112,6 +116,12 @@ public abstract class UsageIngestionServiceTests(DatabaseProvider provider) : IA
             "huge" => Event("x", quantity: UsageBatchRules.MaxQuantity + 1),
             "old" => Event("x", ago: TimeSpan.FromDays(35) + TimeSpan.FromSeconds(1)),
             "future" => Event("x", ago: -TimeSpan.FromMinutes(6)),
+            // SQL Server's '=' ignores trailing spaces under every collation: 'x ' would be the same id as 'x' there.
+            "id-trailing-space" => Event("x "),
+            "id-leading-space" => Event(" x"),
+            "id-trailing-no-break-space" => Event("x\u00A0"),
+            // The column is decimal(20,6) on the servers: a seventh decimal would be cut off there and kept by SQLite.
+            "seven-decimals" => Event("x", quantity: 0.1234567m),
             _ => Event(new string('x', 129)),
         };
 
@@ -119,6 +129,50 @@ public abstract class UsageIngestionServiceTests(DatabaseProvider provider) : IA
 
         Assert.Equal(field, result.Error?.Field);
         Assert.Empty(await StoredAsync(_bed.AlphaId));
+    }
+
+    [Fact]
+    public async Task Ingest_RefusesSurroundingWhitespace_WithAMessageSayingSo()
+    {
+        var result = await Service(_bed.AlphaId).IngestAsync(_bed.AlphaId, [Event("ok"), Event("abc ")], CancellationToken.None);
+
+        Assert.Equal("events[1].id", result.Error?.Field);
+        Assert.Contains("whitespace", result.Error?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_RefusesAQuantityWithMoreThanSixDecimals_WithAMessageSayingSo()
+    {
+        var result = await Service(_bed.AlphaId).IngestAsync(_bed.AlphaId, [Event("q", quantity: 2.0000001m)], CancellationToken.None);
+
+        Assert.Equal("events[0].quantity", result.Error?.Field);
+        Assert.Contains("6 decimal places", result.Error?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_StoresSixDecimals_AndTrailingZerosBeyondThem_Exactly()
+    {
+        // 1.5000000000 is 1.5: its zeros past the sixth place lose nothing, so it is no more than 6 decimal places.
+        var result = await Service(_bed.AlphaId).IngestAsync(_bed.AlphaId,
+            [Event("six", quantity: 0.123456m), Event("zeros", quantity: 1.5000000000m), Event("max", quantity: UsageBatchRules.MaxQuantity - 0.000001m)],
+            CancellationToken.None);
+
+        Assert.Equal(3, result.Value.Accepted);
+        Assert.Equal([0.123456m, 1.5m, UsageBatchRules.MaxQuantity - 0.000001m], (await StoredAsync(_bed.AlphaId)).Select(e => e.Quantity).Order());
+    }
+
+    [Fact]
+    public async Task Ingest_KeepsIdsThatDifferOnlyInCase_AsTwoEvents_InOneBatchAndAcrossRequests()
+    {
+        // Exactly once per exact string: abc and ABC are two events (SQL Server's column is binary for this; PostgreSQL
+        // and SQLite compare bytes already, and this guards it).
+        var first = await Service(_bed.AlphaId).IngestAsync(_bed.AlphaId, [Event("abc", quantity: 1), Event("ABC", quantity: 2)], CancellationToken.None);
+        var second = await Service(_bed.AlphaId).IngestAsync(_bed.AlphaId, [Event("Abc", quantity: 4), Event("abc", quantity: 8)], CancellationToken.None);
+
+        Assert.Equal(new IngestResult(2, 0), first.Value);
+        Assert.Equal(new IngestResult(1, 1), second.Value);
+        Assert.Equal([("ABC", 2m), ("Abc", 4m), ("abc", 1m)],
+            (await StoredAsync(_bed.AlphaId)).Select(e => (e.ClientEventId, e.Quantity)).OrderBy(e => e.ClientEventId, StringComparer.Ordinal));
     }
 
     [Theory]

@@ -59,6 +59,9 @@ public class UsageApiTests(PortalAppFactory portal)
             { "id as number", Batch(Event("P"), "{\"id\":7,\"metric\":\"api_calls\",\"quantity\":1,\"timestamp\":\"" + Now() + "\"}"), 400, "events[1].id" },
             { "bad timestamp", Batch(Event("P"), Event("P2", timestamp: "yesterday")), 400, "events[1].timestamp" },
             { "seats reported", Batch(Event("P"), Event("P2", metric: "users")), 422, "events[1].metric" },
+            { "id with a trailing space", Batch(Event("P"), Event("P2 ")), 422, "events[1].id" },
+            { "id with a leading space", Batch(Event("P"), Event(" P2")), 422, "events[1].id" },
+            { "seven decimals", Batch(Event("P"), Event("P2", quantity: "0.0000001")), 422, "events[1].quantity" },
         };
     }
 
