@@ -80,13 +80,20 @@ public sealed class MeteringRollupService(
         }, cancellationToken);
     }
 
-    /// <summary>How long the oldest event not rolled up yet has waited (zero when none waits).</summary>
+    /// <summary>
+    /// How long the oldest event not rolled up yet has waited (zero when none waits). Read in one snapshot
+    /// (<see cref="MeteringReads"/>): on SQL Server a running rollup holds the watermark row locked until it commits, and
+    /// the lag (the job's metric, the operators' jobs page) must not wait for it.
+    /// </summary>
     public async Task<TimeSpan> LagAsync(CancellationToken cancellationToken)
     {
         using var scope = tenantContext.BeginCrossTenantScope("metering rollup lag");
         await using var db = contexts.CreateDbContext();
-        var watermark = await db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId).SingleAsync(cancellationToken);
-        var oldest = await db.UsageEvents.Where(e => e.Id > watermark).OrderBy(e => e.Id).Select(e => (DateTimeOffset?)e.ReceivedAt).FirstOrDefaultAsync(cancellationToken);
+        var oldest = await MeteringReads.OneSnapshotAsync(db, async ct =>
+        {
+            var watermark = await db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId).SingleAsync(ct);
+            return await db.UsageEvents.Where(e => e.Id > watermark).OrderBy(e => e.Id).Select(e => (DateTimeOffset?)e.ReceivedAt).FirstOrDefaultAsync(ct);
+        }, cancellationToken);
         return oldest is { } at ? time.GetUtcNow() - at : TimeSpan.Zero;
     }
 
