@@ -10,8 +10,8 @@ namespace TenantPortal.Data.Services.Metering;
 /// about 5,000 locks on one table, which one statement over every bucket of a large run would reach, locking every
 /// tenant's rollups (and the readers that don't use row versions) until the run commits. Buckets are computed with
 /// <c>DATEADD</c>/<c>DATEDIFF</c> from a fixed UTC origin on UTC <c>datetime2</c> values (no <c>DATETRUNC</c>, which
-/// needs SQL Server 2022): the batches run on SQL Server 2016 and later (<c>DROP … IF EXISTS</c> is not used; the newest
-/// feature is <c>sp_set_session_context</c> of the row-level security prefix, SQL Server 2016).
+/// needs SQL Server 2022): the batches use nothing newer than SQL Server 2016 (<c>sp_set_session_context</c> of the
+/// row-level security prefix).
 /// </summary>
 public sealed class SqlServerRollupStore : IRollupStore
 {
