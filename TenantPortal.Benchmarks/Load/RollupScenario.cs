@@ -76,7 +76,7 @@ public sealed class RollupScenario : ILoadScenario
             result = await services.RunAsync<MeteringRollupService, RollupRun>(s => s.RunAsync(cancellationToken));
             runs++;
         }
-        while (result.Events >= MeteringRollupService.MaxEventsPerRun);
+        while (result.Full);
         return (clock.Elapsed, runs);
     }
 }

@@ -86,7 +86,7 @@ public sealed class ScaleOutScenario : ILoadScenario
         await EventGenerator.InsertAsync(database, 0, events - tail, monthStart, now > monthStart.AddHours(2) ? now.AddHours(-1) : now, now, cancellationToken: cancellationToken);
         await using (var jobs = JobHost.Build(database, now))
         {
-            while ((await jobs.RunAsync<MeteringRollupService, RollupRun>(r => r.RunAsync(cancellationToken))).Events >= MeteringRollupService.MaxEventsPerRun)
+            while ((await jobs.RunAsync<MeteringRollupService, RollupRun>(r => r.RunAsync(cancellationToken))).Full)
             {
             }
         }

@@ -37,7 +37,7 @@ public static class UsageHistoryArrangement
         var rollup = new MeteringRollupService(contexts, new SqliteRollupStore(), new SqliteUsageCommitBarrier(), contexts.Tenant, new FixedClock(now));
         while ((await rollup.RunAsync(cancellationToken)).Events > 0)
         {
-            // A backlog over MaxEventsPerRun takes several runs.
+            // A backlog over a run's size takes several runs.
         }
         return list.Count;
     }

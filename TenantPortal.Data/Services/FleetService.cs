@@ -5,6 +5,7 @@ using TenantPortal.Core.Billing;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data.Services.Metering;
 using TenantPortal.Data.Services.Operations;
 
 namespace TenantPortal.Data.Services;
@@ -26,13 +27,19 @@ public sealed class FleetService(IDbContextFactory<PortalDbContext> contexts, IT
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
             return Error.Forbidden("Only operators can see the fleet.");
-        var groups = await db.Tenants.GroupBy(t => new { t.Status, t.Tier, t.BillingCycle })
-            .Select(g => new { g.Key.Status, g.Key.Tier, g.Key.BillingCycle, Count = g.Count() })
-            .ToListAsync(cancellationToken);
+        // The counts and the tenants over quota of one moment; on SQL Server in a snapshot, which a running rollup (holding
+        // the watermark and the rollups it touched) doesn't block and isn't half-seen by (MeteringReads).
+        var (groups, overQuota) = await MeteringReads.OneSnapshotAsync(db, async ct =>
+        {
+            var byKind = await db.Tenants.GroupBy(t => new { t.Status, t.Tier, t.BillingCycle })
+                .Select(g => new { g.Key.Status, g.Key.Tier, g.Key.BillingCycle, Count = g.Count() })
+                .ToListAsync(ct);
+            var over = await WithQuotaState(Project(db, time.GetUtcNow()), FleetQuotaState.AtLeast100Percent).CountAsync(ct);
+            return (byKind, over);
+        }, cancellationToken);
         var byStatus = Enum.GetValues<TenantStatus>().ToDictionary(s => s, s => groups.Where(g => g.Status == s).Sum(g => g.Count));
         var mrr = groups.Where(g => g.Status is TenantStatus.Active or TenantStatus.PastDue)
             .Sum(g => g.Count * MonthlyRevenueCents(g.Tier, g.BillingCycle));
-        var overQuota = await WithQuotaState(Project(db, time.GetUtcNow()), FleetQuotaState.AtLeast100Percent).CountAsync(cancellationToken);
         return new FleetSummary(byStatus, mrr, overQuota);
     }
 
@@ -44,8 +51,9 @@ public sealed class FleetService(IDbContextFactory<PortalDbContext> contexts, IT
         if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
             return Error.Forbidden("Only operators can see the fleet.");
         var now = time.GetUtcNow();
-        var total = await Filtered(db, query, now).CountAsync(cancellationToken);
-        var rows = await PageQuery(db, query, now).ToListAsync(cancellationToken);
+        // The count and the page of one moment (as the summary reads them).
+        var (total, rows) = await MeteringReads.OneSnapshotAsync(db, async ct =>
+            (await Filtered(db, query, now).CountAsync(ct), await PageQuery(db, query, now).ToListAsync(ct)), cancellationToken);
         return new FleetPage(rows.Select(ToRow).ToList(), total);
     }
 

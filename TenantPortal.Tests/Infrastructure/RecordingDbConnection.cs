@@ -11,7 +11,7 @@ public sealed record RecordedCommand(string Text, Dictionary<string, object?> Pa
 /// <summary>
 /// A connection that records the commands run on it instead of sending them (SqlClient's parameters), for checking the
 /// SQL a raw ADO.NET code path sends to a server these machines can't run. Scalars answer with <see cref="Scalar"/>;
-/// readers have no rows.
+/// readers with the rows of <see cref="Rows"/> (none by default).
 /// </summary>
 public sealed class RecordingDbConnection : DbConnection
 {
@@ -19,6 +19,9 @@ public sealed class RecordingDbConnection : DbConnection
 
     /// <summary>What <c>ExecuteScalar</c> returns for a command text.</summary>
     public Func<string, object?> Scalar { get; set; } = _ => 0;
+
+    /// <summary>The rows a reader returns for a command text (null: none).</summary>
+    public Func<string, DataTable?> Rows { get; set; } = _ => null;
 
     [AllowNull]
     public override string ConnectionString { get; set; } = "";
@@ -95,7 +98,7 @@ public sealed class RecordingDbConnection : DbConnection
         protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior)
         {
             connection.Record(this);
-            return new DataTable().CreateDataReader();
+            return (connection.Rows(CommandText) ?? new DataTable()).CreateDataReader();
         }
 
         protected override void Dispose(bool disposing)

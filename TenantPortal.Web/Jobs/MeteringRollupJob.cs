@@ -25,7 +25,7 @@ public sealed class MeteringRollupJob(MeteringRollupService rollups, ApiRefusalS
             if (run.Events > 0)
                 logger.LogInformation("Rolled up usage events {From}..{To} ({Count})", run.FromEventId + 1, run.ToEventId, run.Events);
         }
-        while (run.Events >= MeteringRollupService.MaxEventsPerRun);
+        while (run.Full);
         metrics.RollupLag(await rollups.LagAsync(cancellationToken));
 
         var counts = refusalCounter.Drain();

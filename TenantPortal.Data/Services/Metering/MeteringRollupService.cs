@@ -22,36 +22,42 @@ public sealed class MeteringRollupService(
     TimeProvider time,
     TenantDataVersions? versions = null)
 {
-    /// <summary>Most events one run rolls up; a backlog takes several runs.</summary>
-    public const int MaxEventsPerRun = 1_000_000;
+    /// <summary>Most events one run rolls up on this provider (<see cref="IRollupStore.MaxEventsPerRun"/>); a backlog takes several runs.</summary>
+    public int MaxEventsPerRun => store.MaxEventsPerRun;
 
-    /// <summary>Rolls up what is new; returns the range it took.</summary>
+    /// <summary>
+    /// Rolls up what is new, at most <see cref="MaxEventsPerRun"/> events; returns the range it took. Every statement of
+    /// the run, raw or EF Core's, has the store's <see cref="IRollupStore.CommandTimeout"/>. A transient failure runs the
+    /// transaction again from an empty change tracker (<see cref="DatabaseTransactions"/>): nothing the failed attempt
+    /// loaded or saved (rolled back) is taken for the database's state.
+    /// </summary>
     public async Task<RollupRun> RunAsync(CancellationToken cancellationToken)
     {
         using var scope = tenantContext.BeginCrossTenantScope("metering rollup over every tenant's events");
         await using var db = contexts.CreateDbContext();
+        db.Database.SetCommandTimeout(store.CommandTimeout);
         var from = await db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId).SingleAsync(cancellationToken);
         var latest = await CommittedThroughAsync(db, commitBarrier, cancellationToken);
         if (latest <= from)
-            return new RollupRun(from, from);
+            return new RollupRun(from, from, MaxEventsPerRun);
         var to = Math.Min(latest, from + MaxEventsPerRun);
         var now = time.GetUtcNow();
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        var run = await db.InTransactionAsync(async (transaction, ct) =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var claimed = await db.MeteringWatermarks
                 .Where(w => w.Name == MeteringWatermark.Rollup && w.LastEventId == from)
-                .ExecuteUpdateAsync(s => s.SetProperty(w => w.LastEventId, to).SetProperty(w => w.UpdatedAt, now), cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.LastEventId, to).SetProperty(w => w.UpdatedAt, now), ct);
             if (claimed == 0)
-                return new RollupRun(from, from);
-            await store.AggregateAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), from, to, now, cancellationToken);
-            await RecomputeLevelHoursAsync(db, from, to, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+                return new RollupRun(from, from, MaxEventsPerRun);
+            await store.AggregateAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), from, to, now, ct);
+            await RecomputeLevelHoursAsync(db, from, to, ct);
+            await transaction.CommitAsync(ct);
+            return new RollupRun(from, to, MaxEventsPerRun);
+        }, cancellationToken);
+        if (run.Events > 0)
             await MarkChangedAsync(db, from, to, cancellationToken);
-            return new RollupRun(from, to);
-        });
+        return run;
     }
 
     /// <summary>
@@ -74,13 +80,20 @@ public sealed class MeteringRollupService(
         }, cancellationToken);
     }
 
-    /// <summary>How long the oldest event not rolled up yet has waited (zero when none waits).</summary>
+    /// <summary>
+    /// How long the oldest event not rolled up yet has waited (zero when none waits). Read in one snapshot
+    /// (<see cref="MeteringReads"/>): on SQL Server a running rollup holds the watermark row locked until it commits, and
+    /// the lag (the job's metric, the operators' jobs page) must not wait for it.
+    /// </summary>
     public async Task<TimeSpan> LagAsync(CancellationToken cancellationToken)
     {
         using var scope = tenantContext.BeginCrossTenantScope("metering rollup lag");
         await using var db = contexts.CreateDbContext();
-        var watermark = await db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId).SingleAsync(cancellationToken);
-        var oldest = await db.UsageEvents.Where(e => e.Id > watermark).OrderBy(e => e.Id).Select(e => (DateTimeOffset?)e.ReceivedAt).FirstOrDefaultAsync(cancellationToken);
+        var oldest = await MeteringReads.OneSnapshotAsync(db, async ct =>
+        {
+            var watermark = await db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId).SingleAsync(ct);
+            return await db.UsageEvents.Where(e => e.Id > watermark).OrderBy(e => e.Id).Select(e => (DateTimeOffset?)e.ReceivedAt).FirstOrDefaultAsync(ct);
+        }, cancellationToken);
         return oldest is { } at ? time.GetUtcNow() - at : TimeSpan.Zero;
     }
 

@@ -10,7 +10,7 @@ namespace TenantPortal.Data.Services.Metering;
 /// <para>
 /// Decimals are stored as text, so sums stay exact without floating point. A quantity whose text is a whole number (it
 /// reads back as the same text, <c>CAST(q AS INTEGER) || '.0' = q</c>, with at most 13 characters, so below 10^11 in
-/// size) is summed as a 64-bit integer, which is exact: with at most <see cref="MeteringRollupService.MaxEventsPerRun"/>
+/// size) is summed as a 64-bit integer, which is exact: with at most <see cref="RunSize"/>
 /// events a run the total stays far below 2^63, and SQLite fails on an integer overflow rather than wrapping. Any other
 /// quantity goes through EF Core's exact decimal aggregate <c>ef_sum</c>; the two parts meet once per bucket (<c>ef_add</c>).
 /// </para>
@@ -21,6 +21,18 @@ namespace TenantPortal.Data.Services.Metering;
 /// </summary>
 public sealed class SqliteRollupStore : IRollupStore
 {
+    /// <summary>
+    /// Events per run on SQLite: one writer, and a run of 1,000,000 takes about 4 s (BENCHMARKS.md: 10 M in 24 s), so a
+    /// backlog clears in few runs while the writer waits for each only seconds.
+    /// </summary>
+    public const int RunSize = 1_000_000;
+
+    /// <summary>
+    /// SQLite's command timeout is also how long a statement waits for the write lock: a run's statements take seconds,
+    /// and the ingest writer's group commits hold the lock for milliseconds.
+    /// </summary>
+    public static readonly TimeSpan RunCommandTimeout = TimeSpan.FromSeconds(120);
+
     private const long TicksPerHour = 36_000_000_000;
     private const long TicksPerDay = 864_000_000_000;
     private const string UnixEpochTicks = "621355968000000000";
@@ -32,6 +44,12 @@ public sealed class SqliteRollupStore : IRollupStore
     private const string MonthOf = "(CAST(strftime('%s', strftime('%Y-%m-01', (\"Bucket\" - " + UnixEpochTicks + ") / 10000000, 'unixepoch')) AS INTEGER) * 10000000 + " + UnixEpochTicks + ")";
 
     private static readonly (string Granularity, string Table)[] Levels = [("Hour", "RollupHour"), ("Day", "RollupDay"), ("Month", "RollupMonth")];
+
+    /// <inheritdoc />
+    public int MaxEventsPerRun => RunSize;
+
+    /// <inheritdoc />
+    public TimeSpan CommandTimeout => RunCommandTimeout;
 
     /// <inheritdoc />
     public async Task AggregateAsync(DbConnection connection, DbTransaction transaction, long fromId, long toId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -100,6 +118,7 @@ public sealed class SqliteRollupStore : IRollupStore
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
+        command.CommandTimeout = (int)RunCommandTimeout.TotalSeconds;
         AddParameter(command, "$from", fromId);
         AddParameter(command, "$to", toId);
         AddParameter(command, "$now", now.UtcTicks);

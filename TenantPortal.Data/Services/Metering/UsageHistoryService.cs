@@ -53,9 +53,10 @@ public sealed class UsageHistoryService(IDbContextFactory<PortalDbContext> conte
             : rollups.Where(r => r.Metric == UsageMetric.ApiCalls || r.Metric == UsageMetric.StorageGb || r.Metric == UsageMetric.GpuHours || r.Metric == UsageMetric.Studies);
         if (query.After is { } after)
             rollups = rollups.Where(r => r.PeriodStart > after.PeriodStart || (r.PeriodStart == after.PeriodStart && r.Id > after.RollupId));
-        var rows = await rollups.OrderBy(r => r.PeriodStart).ThenBy(r => r.Id).Take(query.Limit + 1)
+        // On SQL Server in a snapshot: a running rollup holds the rollup rows it touched locked until it commits.
+        var rows = await MeteringReads.OneStatementAsync(db, ct => rollups.OrderBy(r => r.PeriodStart).ThenBy(r => r.Id).Take(query.Limit + 1)
             .Select(r => new { r.Id, r.Metric, r.PeriodStart, r.Sum, r.LastValue })
-            .ToListAsync(cancellationToken);
+            .ToListAsync(ct), cancellationToken);
         var items = rows.Take(query.Limit).Select(r => new UsageHistoryPoint(r.Metric, query.Granularity, r.PeriodStart, End(query.Granularity, r.PeriodStart),
             UsageMetrics.Kind(r.Metric) == MetricKind.Gauge ? r.LastValue ?? r.Sum : r.Sum, new UsageHistoryKey(r.PeriodStart, r.Id))).ToList();
         return new UsageHistoryPage(items, rows.Count > query.Limit ? items[^1].Key : null, from, to);
@@ -99,7 +100,9 @@ public sealed class UsageHistoryService(IDbContextFactory<PortalDbContext> conte
         var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
         // Rolled-up days plus the events past the rollup watermark, in one statement (as UsageMeter.CountersAsync reads
-        // them), so that a rollup committing meanwhile can't count an event twice or not at all. A day rollup is one row
+        // them) and in one snapshot with the gauges' starting levels (MeteringReads: SQL Server's locking READ COMMITTED
+        // would read the rows as it goes, so even one statement runs in SNAPSHOT there), so that a rollup committing
+        // meanwhile can't count an event twice or not at all, nor make the read wait for it. A day rollup is one row
         // per metric instead of every event of the day: counters bring their sum (at the day's start), gauges their
         // last reading of the day with its time. Rolled-up rows carry id 0: a fresh reading at the same instant is later.
         // The reported metrics are named (as constants) so that both reads seek the (tenant, metric, ...) indexes for the
@@ -113,11 +116,15 @@ public sealed class UsageHistoryService(IDbContextFactory<PortalDbContext> conte
             .Where(e => (e.Metric == UsageMetric.ApiCalls || e.Metric == UsageMetric.StorageGb || e.Metric == UsageMetric.GpuHours || e.Metric == UsageMetric.Studies)
                 && e.Id > watermark.First() && e.Timestamp >= start && e.Timestamp < end)
             .Select(e => new HistoryRow { Metric = e.Metric, Timestamp = e.Timestamp, Quantity = e.Quantity, Id = e.Id });
-        var rows = await rolled.Concat(fresh).ToListAsync(cancellationToken);
+        var (rows, gaugeStart) = await MeteringReads.OneSnapshotAsync(db, async ct =>
+        {
+            var read = await rolled.Concat(fresh).ToListAsync(ct);
+            var levels = new Dictionary<UsageMetric, decimal>();
+            foreach (var gauge in new[] { UsageMetric.StorageGb, UsageMetric.Studies })
+                levels[gauge] = await UsageMeter.LatestLevelAsync(db, gauge, start.AddTicks(-1), ct);
+            return (read, levels);
+        }, cancellationToken);
         var byDay = rows.ToLookup(r => (r.Metric, Day: DateOnly.FromDateTime(r.Timestamp.UtcDateTime)));
-        var gaugeStart = new Dictionary<UsageMetric, decimal>();
-        foreach (var gauge in new[] { UsageMetric.StorageGb, UsageMetric.Studies })
-            gaugeStart[gauge] = await UsageMeter.LatestLevelAsync(db, gauge, start.AddTicks(-1), cancellationToken);
 
         var result = new List<DailyUsage>();
         foreach (var metric in UsageMetrics.Reported)

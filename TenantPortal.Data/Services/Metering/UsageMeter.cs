@@ -80,8 +80,11 @@ internal static class UsageMeter
 
     /// <summary>
     /// The counters (API calls, GPU hours) of the month starting at <paramref name="periodStart"/>: rolled-up months plus
-    /// the events past the watermark, in one statement, so that a rollup committing meanwhile can't make an event count
-    /// twice or not at all (on SQL Server in a snapshot: see <see cref="MeteringReads"/>).
+    /// the events past the watermark, in one statement. One statement reads one snapshot on PostgreSQL (MVCC, at any
+    /// isolation) and SQLite, so a rollup committing meanwhile is seen wholly or not at all. Not on SQL Server: locking
+    /// READ COMMITTED reads rows as it goes (the watermark before a rollup commits, the rollups after it, counting its
+    /// events twice; or the other way round, not at all) and waits for the rollup's locks, so there the statement runs
+    /// in a SNAPSHOT transaction (<see cref="MeteringReads.OneStatementAsync"/>).
     /// </summary>
     public static Task<Dictionary<UsageMetric, decimal>> CountersAsync(PortalDbContext db, DateTimeOffset periodStart, CancellationToken cancellationToken) =>
         MeteringReads.OneStatementAsync(db, ct => ReadCountersAsync(db, periodStart, ct), cancellationToken);

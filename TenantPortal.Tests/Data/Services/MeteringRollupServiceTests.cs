@@ -1,7 +1,13 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 using TenantPortal.Core.Usage;
+using TenantPortal.Data;
 using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Metering;
+using TenantPortal.Data.Tenancy;
 using TenantPortal.Tests.Infrastructure;
 
 namespace TenantPortal.Tests.Data.Services;
@@ -135,5 +141,131 @@ public abstract class MeteringRollupServiceTests(DatabaseProvider provider) : IA
 
         Assert.Equal(TimeSpan.FromSeconds(90), before);
         Assert.Equal(TimeSpan.Zero, after);
+    }
+
+    [Fact]
+    public async Task ARetriedRun_StartsWithAnEmptyChangeTracker_SoItsLevelHoursAreWritten()
+    {
+        // 100 GB from 06:00, 300 GB from 10:00: the day holds 4,600 GB-hours (as above). The first attempt computes them,
+        // saves them, and then fails to commit with a transient error: the retry must compute and write them again.
+        await IngestAsync(_bed.AlphaId,
+            new("s2", UsageMetric.StorageGb, 300, Today.AddHours(10)),
+            new("s1", UsageMetric.StorageGb, 100, Today.AddHours(6)));
+        var failOnce = new FailFirstCommit(provider);
+        var tenant = new TenantContext();
+
+        var run = await new MeteringRollupService(new InterceptedContexts(_bed.Database, tenant, failOnce), _bed.RollupStore, _bed.CommitBarrier, tenant, _bed.Time)
+            .RunAsync(CancellationToken.None);
+        var rollups = await RollupsAsync();
+
+        Assert.True(failOnce.Failed, "the first commit must have failed");
+        Assert.Equal(2, run.Events);
+        var day = Find(rollups, _bed.AlphaId, UsageMetric.StorageGb, RollupGranularity.Day, Today);
+        Assert.Equal((300m, 2L), (day.LastValue, day.EventCount));
+        Assert.Equal(4_600m, Math.Round(day.LevelHours, 6));
+    }
+
+    [Fact]
+    public async Task Run_PutsEventsInTheirUtcHourDayAndMonth_AcrossEdges()
+    {
+        DateTimeOffset[] edges =
+        [
+            new DateTimeOffset(2026, 11, 30, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_999), // the last tick of a month
+            new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero),                          // the first of the next
+            new(2026, 12, 1, 0, 30, 0, TimeSpan.FromHours(1)),                 // 23:30 UTC the day before
+            new(2025, 12, 31, 23, 0, 0, TimeSpan.FromHours(-2)),               // 01:00 UTC in the new year
+            new(2024, 2, 29, 12, 34, 56, TimeSpan.Zero),                       // a leap day
+            new(1999, 12, 31, 23, 59, 0, TimeSpan.Zero),                       // before SQL Server's bucket origin (2000)
+        ];
+        var events = edges.Select((t, i) => new UsageEventInput($"edge{i}", UsageMetric.ApiCalls, 1, t)).ToList();
+        await _bed.UsageEventStore.InsertNewAsync(_bed.AlphaId, events, _bed.Time.GetUtcNow(), CancellationToken.None);
+
+        await Rollup().RunAsync(CancellationToken.None);
+        var rollups = await RollupsAsync();
+
+        foreach (var granularity in new[] { RollupGranularity.Hour, RollupGranularity.Day, RollupGranularity.Month })
+        {
+            var expected = edges.GroupBy(t => UtcStart(granularity, t)).Select(g => (g.Key.UtcTicks, (long)g.Count())).OrderBy(x => x).ToList();
+            var actual = rollups.Where(r => r.Granularity == granularity).Select(r => (r.PeriodStart.UtcTicks, r.EventCount)).OrderBy(x => x).ToList();
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    // The bucket in C#: the first instant of the UTC hour, day or month.
+    private static DateTimeOffset UtcStart(RollupGranularity granularity, DateTimeOffset at)
+    {
+        var utc = at.UtcDateTime;
+        return granularity switch
+        {
+            RollupGranularity.Hour => new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero),
+            RollupGranularity.Day => new DateTimeOffset(utc.Year, utc.Month, utc.Day, 0, 0, 0, TimeSpan.Zero),
+            _ => new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero),
+        };
+    }
+
+    [Fact]
+    public async Task Run_GivesItsEfCoreCommandsTheStoresTimeout()
+    {
+        await IngestAsync(_bed.AlphaId, new("s1", UsageMetric.StorageGb, 100, Today.AddHours(6)), new("a1", UsageMetric.ApiCalls, 1, Today.AddHours(7)));
+        var timeouts = new CommandTimeouts();
+        var tenant = new TenantContext();
+
+        await new MeteringRollupService(new InterceptedContexts(_bed.Database, tenant, timeouts), _bed.RollupStore, _bed.CommitBarrier, tenant, _bed.Time)
+            .RunAsync(CancellationToken.None);
+
+        Assert.NotEmpty(timeouts.Seen);
+        Assert.All(timeouts.Seen, t => Assert.Equal((int)_bed.RollupStore.CommandTimeout.TotalSeconds, t));
+    }
+
+    private sealed class CommandTimeouts : DbCommandInterceptor
+    {
+        public List<int> Seen { get; } = [];
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result,
+            CancellationToken cancellationToken = default)
+        {
+            lock (Seen)
+                Seen.Add(command.CommandTimeout);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
+            CancellationToken cancellationToken = default)
+        {
+            lock (Seen)
+                Seen.Add(command.CommandTimeout);
+            return ValueTask.FromResult(result);
+        }
+    }
+
+    private sealed class InterceptedContexts(TestDatabase database, TenantContext tenant, IInterceptor interceptor) : IDbContextFactory<PortalDbContext>
+    {
+        public PortalDbContext CreateDbContext() => database.CreateContext(tenant, interceptor);
+    }
+
+    // Fails the first commit of the transaction that saved the level-hours with the provider's transient error, as a
+    // dropped connection or a busy database would: the execution strategy runs the whole transaction again.
+    private sealed class FailFirstCommit(DatabaseProvider provider) : DbTransactionInterceptor, ISaveChangesInterceptor
+    {
+        private bool _saved;
+
+        public bool Failed { get; private set; }
+
+        public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+        {
+            _saved = true;
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result,
+            CancellationToken cancellationToken = default)
+        {
+            if (Failed || !_saved)
+                return ValueTask.FromResult(result);
+            Failed = true;
+            throw provider == DatabaseProvider.Sqlite
+                ? new SqliteException("database is locked (injected by the test)", 5)
+                : new PostgresException("could not serialize access (injected by the test)", "ERROR", "ERROR", "40001");
+        }
     }
 }

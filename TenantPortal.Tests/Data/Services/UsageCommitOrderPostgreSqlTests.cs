@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using TenantPortal.Core.Usage;
@@ -134,10 +136,95 @@ public class UsageCommitOrderPostgreSqlTests : IAsyncLifetime
         Assert.Single(await insert);
     }
 
-    private MeteringRollupService Rollup()
+    [Fact]
+    public async Task QuotaChecksAndMeterReads_AreNotBlocked_WhileARollupTransactionIsOpen()
+    {
+        await (await OpenIngest.BeginAsync(_database, _tenantId, "a", 100, Now.AddDays(-3))).CommitAndDisposeAsync();
+        await (await OpenIngest.BeginAsync(_database, _tenantId, "b", 20, Now.AddDays(-2))).CommitAndDisposeAsync();
+        var held = new HeldRollupStore();
+        var run = Rollup(held).RunAsync(TestTimeouts.Token());
+        await held.Inside.Task.WaitAsync(TestTimeouts.Generous);
+
+        // The rollup holds the watermark row and its new rollups uncommitted: every read answers meanwhile, from before it.
+        var tenant = new TenantContext();
+        tenant.SetTenant(_tenantId);
+        var quota = await new QuotaService(Contexts(tenant), tenant, _time, _barrier).CheckAsync(UsageMetric.ApiCalls, 1, TestTimeouts.Token()).WaitAsync(TestTimeouts.Generous);
+        await using var db = _database.ForTenant(_tenantId);
+        var period = await UsageMeter.PeriodUsageAsync(db, Month, Now, TestTimeouts.Token()).WaitAsync(TestTimeouts.Generous);
+        var totals = await UsageMeter.TotalsAsync(db, Month, Now, _barrier, TestTimeouts.Token()).WaitAsync(TestTimeouts.Generous);
+        Assert.False(run.IsCompleted, "the rollup transaction stayed open during the reads");
+        held.Release.SetResult();
+        await run;
+        var after = await UsageMeter.UsedAsync(db, UsageMetric.ApiCalls, Month, Now, TestTimeouts.Token());
+
+        Assert.True(quota.IsSuccess, quota.Error?.Message);
+        Assert.Equal(120m, quota.Value.Used);
+        Assert.Equal(120m, period.ApiCalls);
+        Assert.Equal(120m, totals.Used(UsageMetric.ApiCalls, Now));
+        Assert.Equal(120m, after);
+    }
+
+    [Theory]
+    [InlineData("MAX(")]           // between the highest-id read and the counters
+    [InlineData("\"UsageRollups\"")] // between the counters and the gauges' reads
+    public async Task TotalsAsync_CountsEveryEventOnce_WhenARollupCommitsBetweenItsReads(string after)
+    {
+        await (await OpenIngest.BeginAsync(_database, _tenantId, "a", 100, Now.AddDays(-3))).CommitAndDisposeAsync();
+        await (await OpenIngest.BeginAsync(_database, _tenantId, "b", 20, Now.AddDays(-2))).CommitAndDisposeAsync();
+        var held = new HeldRollupStore();
+        var run = Rollup(held).RunAsync(TestTimeouts.Token());
+        await held.Inside.Task.WaitAsync(TestTimeouts.Generous);
+        var commitBetween = new CommitRollupAfter(after, held, run);
+        var tenant = new TenantContext();
+        tenant.SetTenant(_tenantId);
+
+        await using var db = _database.CreateContext(tenant, commitBetween);
+        var totals = await UsageMeter.TotalsAsync(db, Month, Now, _barrier, TestTimeouts.Token());
+
+        Assert.True(commitBetween.Committed, "the rollup committed between the reads");
+        Assert.Equal(2, (await run).Events);
+        Assert.Equal(120m, totals.Used(UsageMetric.ApiCalls, Now));
+    }
+
+    // The run's aggregation done, its transaction open (the watermark claimed, the rollups written) until released.
+    private sealed class HeldRollupStore : IRollupStore
+    {
+        private readonly PostgreSqlRollupStore _inner = new();
+
+        public TaskCompletionSource Inside { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int MaxEventsPerRun => _inner.MaxEventsPerRun;
+        public TimeSpan CommandTimeout => _inner.CommandTimeout;
+
+        public async Task AggregateAsync(DbConnection connection, DbTransaction transaction, long fromId, long toId, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            await _inner.AggregateAsync(connection, transaction, fromId, toId, now, cancellationToken);
+            Inside.SetResult();
+            await Release.Task.WaitAsync(TestTimeouts.Generous, cancellationToken);
+        }
+    }
+
+    // Once the reader has read the first statement containing the marker, lets the held rollup commit and waits for it.
+    private sealed class CommitRollupAfter(string marker, HeldRollupStore held, Task<RollupRun> run) : DbCommandInterceptor
+    {
+        public bool Committed { get; private set; }
+
+        public override async ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+        {
+            if (!Committed && command.CommandText.Contains(marker, StringComparison.OrdinalIgnoreCase))
+            {
+                held.Release.SetResult();
+                await run.WaitAsync(TestTimeouts.Generous);
+                Committed = true;
+            }
+            return result;
+        }
+    }
+
+    private MeteringRollupService Rollup(IRollupStore? store = null)
     {
         var tenant = new TenantContext();
-        return new MeteringRollupService(Contexts(tenant), new PostgreSqlRollupStore(), _barrier, tenant, _time);
+        return new MeteringRollupService(Contexts(tenant), store ?? new PostgreSqlRollupStore(), _barrier, tenant, _time);
     }
 
     private ContextFactory Contexts(TenantContext tenant) => new(_database, tenant);
