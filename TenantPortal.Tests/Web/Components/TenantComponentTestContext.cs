@@ -58,6 +58,7 @@ public abstract class TenantComponentTestContext : BunitTestContext, IAsyncLifet
         Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new TenantPortal.Data.Options.BillingOptions()));
         Services.AddScoped<TenantCreator>();
         Services.AddScoped<TenantService>();
+        Services.AddScoped<TenantDeletionService>();
         Services.AddScoped<ApiKeyService>();
         Services.AddScoped<AuditQueryService>();
         Services.AddScoped<CurrentUser>();
