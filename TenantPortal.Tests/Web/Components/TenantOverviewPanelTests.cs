@@ -94,6 +94,38 @@ public class TenantOverviewPanelTests : UsageComponentTestContext
         Assert.DoesNotContain("trial", card.TextContent, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData(SubscriptionTier.Free, TenantStatus.Active)]
+    [InlineData(SubscriptionTier.Starter, TenantStatus.Active)]
+    [InlineData(SubscriptionTier.Starter, TenantStatus.PastDue)]
+    [InlineData(SubscriptionTier.Starter, TenantStatus.Suspended)]
+    [InlineData(SubscriptionTier.Starter, TenantStatus.Cancelled)]
+    public async Task Render_SaysTheStatusOnce_OnThePlanCard(SubscriptionTier tier, TenantStatus status)
+    {
+        await SetPlanAsync(tier, status);
+
+        var panel = RenderPanel(TenantRole.Owner);
+
+        panel.WaitForAssertion(() => Assert.Equal(status.ToString(), panel.Find("#card-plan").GetAttribute("data-status")));
+        var card = panel.Find("#card-plan");
+        var chip = panel.Find("#card-plan .mud-chip").TextContent.Trim();
+        var detail = card.QuerySelector(".plan-detail")?.TextContent.Trim() ?? "";
+        // The chip names the status; the line next to it says something else (today "Active Active" on a Free plan).
+        Assert.DoesNotContain(chip, detail, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(Normalize(card.TextContent), System.Text.RegularExpressions.Regex.Escape(chip)));
+    }
+
+    [Fact]
+    public async Task Render_SaysAFreePlanNeedsNoPayment_OnThePlanCard()
+    {
+        await SetPlanAsync(SubscriptionTier.Free);
+
+        var panel = RenderPanel(TenantRole.Owner);
+
+        panel.WaitForAssertion(() => Assert.Contains("Free", panel.Find("#card-plan").TextContent));
+        Assert.Contains("No payment needed", panel.Find("#card-plan .plan-detail").TextContent);
+    }
+
     [Fact]
     public async Task Render_EstimatesTheCostAsBasePlusOverageSoFar()
     {

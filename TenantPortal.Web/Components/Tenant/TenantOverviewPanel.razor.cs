@@ -35,6 +35,7 @@ public partial class TenantOverviewPanel
 
     private int? TrialDaysLeft => _overview is { Status: TenantStatus.Trial, TrialEndsAt: { } end } ? DaysLeft(end) : null;
 
+    // The chip next to it names the status: the line says what it means, never the status again ("Active Active").
     private string PlanDetail => _overview switch
     {
         { Status: TenantStatus.Trial, TrialEndsAt: { } end } => DaysLeft(end) switch
@@ -44,10 +45,11 @@ public partial class TenantOverviewPanel
             var days => $"{days} days left in trial",
         },
         { Status: TenantStatus.Active, CurrentPeriodEndsAt: { } renews } => $"Renews on {renews:d MMMM yyyy}",
-        { Status: TenantStatus.Active } => "Active",
+        { Status: TenantStatus.Active, Tier: SubscriptionTier.Free } => "No payment needed",
+        { Status: TenantStatus.Active } => "No renewal scheduled",
         { Status: TenantStatus.PastDue } => "Payment overdue",
-        { Status: TenantStatus.Suspended } => "Suspended",
-        { Status: TenantStatus.Cancelled } => "Cancelled",
+        { Status: TenantStatus.Suspended } => "Quota checks are refused",
+        { Status: TenantStatus.Cancelled } => "Subscription ended",
         _ => "",
     };
 
