@@ -14,9 +14,6 @@ namespace TenantPortal.Data.Services.Billing;
 /// </summary>
 internal static class InvoiceBuilder
 {
-    /// <summary>How far back late usage can arrive: events are accepted up to 35 days old, plus a day of margin.</summary>
-    private static readonly TimeSpan LateUsageWindow = TimeSpan.FromDays(36);
-
     /// <param name="db">A context working for the tenant.</param>
     /// <param name="tenant">The tenant, with its quota overrides.</param>
     /// <param name="periodStart">First instant of the month.</param>
@@ -54,21 +51,28 @@ internal static class InvoiceBuilder
         var segments = await PlanHistory.OverlappingAsync(db, tenant.Id, periodStart, periodStart.AddMonths(1), cancellationToken);
         if (segments.Count > 0 || await db.PlanSegments.AnyAsync(s => s.TenantId == tenant.Id, cancellationToken))
             return segments;
-        return
-        [
-            new PlanSegment
-            {
-                TenantId = tenant.Id, Tier = tenant.Tier, Cycle = tenant.BillingCycle, StartsAt = tenant.CreatedAt,
-                Charged = tenant.Tier != SubscriptionTier.Free && tenant.Status is not (TenantStatus.Trial or TenantStatus.Cancelled),
-            },
-        ];
+        return [Assumed(tenant)];
     }
+
+    /// <summary>The tenant's whole plan history (one read), with the same assumption as <see cref="SegmentsAsync"/> when it has none.</summary>
+    public static async Task<List<PlanSegment>> HistoryAsync(PortalDbContext db, Tenant tenant, CancellationToken cancellationToken)
+    {
+        var segments = await db.PlanSegments.AsNoTracking().Where(s => s.TenantId == tenant.Id).ToListAsync(cancellationToken);
+        return segments.Count > 0 ? segments : [Assumed(tenant)];
+    }
+
+    // The plan of a tenant without history: its current one since it was created, charged unless on a trial or cancelled.
+    private static PlanSegment Assumed(Tenant tenant) => new()
+    {
+        TenantId = tenant.Id, Tier = tenant.Tier, Cycle = tenant.BillingCycle, StartsAt = tenant.CreatedAt,
+        Charged = tenant.Tier != SubscriptionTier.Free && tenant.Status is not (TenantStatus.Trial or TenantStatus.Cancelled),
+    };
 
     // Usage of the recently invoiced periods that arrived after their invoice: the difference between what their
     // overage comes to now and everything billed for them so far (overage plus earlier adjustments).
     private static async Task<List<InvoiceLine>> LateUsageAsync(PortalDbContext db, Tenant tenant, DateTimeOffset periodStart, CancellationToken cancellationToken)
     {
-        var earliest = periodStart - LateUsageWindow;
+        var earliest = periodStart - InvoiceIssuance.LateUsageWindow;
         var periods = await db.Invoices.AsNoTracking()
             .Where(i => i.TenantId == tenant.Id && i.PeriodStart < periodStart && i.PeriodEnd > earliest && i.Status != InvoiceStatus.Void)
             .OrderBy(i => i.PeriodStart).Select(i => i.PeriodStart).ToListAsync(cancellationToken);

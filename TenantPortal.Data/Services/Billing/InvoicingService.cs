@@ -15,7 +15,8 @@ namespace TenantPortal.Data.Services.Billing;
 
 /// <summary>
 /// The monthly-invoicing job's work: for every tenant, one invoice per closed monthly period once its grace window
-/// (<c>Billing:GraceHours</c>) has passed, from the tenant's first period on, so missed periods are caught up. The
+/// (<c>Billing:GraceHours</c>) has passed, from the tenant's first period on, so missed periods are caught up; a period
+/// with nothing to bill (no paid plan and no amount, e.g. a Free tenant's) gets none (<see cref="InvoiceIssuance"/>). The
 /// unique (tenant, period) index decides: a second, concurrent or retried run finds the invoice there (or loses the
 /// insert) and bills nothing twice. An invoice is first stored as Draft, then issued through the gateway (Open on the
 /// ledger, finalized in Stripe); a Draft the provider could not take is issued again on the next run.
@@ -56,15 +57,23 @@ public sealed class InvoicingService(
         await using var db = contexts.CreateDbContext();
         var tenant = await db.Tenants.AsNoTracking().Include(t => t.QuotaOverrides).SingleAsync(t => t.Id == tenantId, cancellationToken);
         var invoiced = (await db.Invoices.Select(i => i.PeriodStart).ToListAsync(cancellationToken)).ToHashSet();
+        var history = await InvoiceBuilder.HistoryAsync(db, tenant, cancellationToken);
         var summary = InvoicingSummary.None with { Tenants = 1 };
 
         for (var period = PeriodMath.MonthStart(tenant.CreatedAt); period <= lastClosable; period = period.AddMonths(1))
         {
             if (invoiced.Contains(period))
                 continue;
+            // Nothing to bill, nothing to list (InvoiceIssuance): a period without a paid plan is looked at only when late
+            // usage of an invoiced period may be billed on it, so a Free tenant's every month costs no reads, run after run.
+            var paidPlan = InvoiceIssuance.HasPaidPlan(history, period);
+            if (!paidPlan && !InvoiceIssuance.MayOweLateUsage(invoiced, period))
+                continue;
             var now = time.GetUtcNow();
             var invoice = await InvoiceBuilder.BuildAsync(db, tenant, period, period.AddMonths(1), now,
                 gateway.IsExternal ? tenant.BaseBilledInStripeFrom : null, cancellationToken);
+            if (!InvoiceIssuance.ShouldIssue(paidPlan, invoice))
+                continue;
             invoice.Status = InvoiceStatus.Draft;
             db.Invoices.Add(invoice);
             audit.RecordSystem(db, tenant.Id, AuditActions.InvoiceIssued, $"invoice:{invoice.Number}", string.Create(CultureInfo.InvariantCulture,
@@ -78,8 +87,10 @@ public sealed class InvoicingService(
                 // A concurrent run stored this period's invoice first: it is billed, once.
                 logger.LogInformation("Invoice {Number} was created by a concurrent run", invoice.Number);
                 db.ChangeTracker.Clear();
+                invoiced.Add(period);
                 continue;
             }
+            invoiced.Add(period);
             summary += new InvoicingSummary(0, 1, invoice.Lines.Count(l => l.Kind == InvoiceLineKind.Adjustment && l.Metric is not null), invoice.TotalCents, 0);
         }
 

@@ -42,7 +42,6 @@ public abstract class InvoicingServiceTests(DatabaseProvider provider) : IAsyncL
     }
 
     [Theory]
-    [InlineData(SubscriptionTier.Free, 50_000, 0)]               // hard limits: nothing beyond quota is billed
     [InlineData(SubscriptionTier.Starter, 50_000, 4_900)]
     [InlineData(SubscriptionTier.Starter, 150_000, 4_900 + 5_000)]
     [InlineData(SubscriptionTier.Professional, 999_999, 19_900)]
@@ -158,15 +157,58 @@ public abstract class InvoicingServiceTests(DatabaseProvider provider) : IAsyncL
     }
 
     [Fact]
-    public async Task ATrial_IsInvoicedAtZero_AndNoOverage()
+    public async Task ATrial_IsNotInvoiced_AsNothingIsCharged()
     {
         var tenant = await _s.AddTenantAsync("trialling", SubscriptionTier.Starter, October, TenantStatus.Trial);
         await _s.UseAsync(tenant.Id, UsageMetric.ApiCalls, 500_000, October.AddDays(3));
 
         await _s.InvoiceAsync();
 
+        Assert.Empty(await _s.InvoicesAsync(tenant.Id));
+    }
+
+    [Fact]
+    public async Task AFreeTenant_GetsNoInvoice_ForAnyPeriod_EvenOverItsHardLimit()
+    {
+        var tenant = await _s.AddTenantAsync("freeloader", SubscriptionTier.Free, October.AddMonths(-3));
+        await _s.UseAsync(tenant.Id, UsageMetric.ApiCalls, 50_000, October.AddDays(5));   // hard limit: nothing beyond quota is billed
+        await _s.UseAsync(tenant.Id, UsageMetric.GpuHours, 40, October.AddDays(6));
+
+        await _s.InvoiceAsync();
+        var again = await _s.InvoiceAsync();
+
+        Assert.Empty(await _s.InvoicesAsync(tenant.Id));
+        Assert.Equal(0, again.Issued);
+    }
+
+    [Fact]
+    public async Task AFreeTenantThatUpgrades_IsInvoiced_FromThePaidPartOfThePeriodOn()
+    {
+        var november = BillingScenario.November;
+        var tenant = await _s.AddTenantAsync("grower", SubscriptionTier.Free, October.AddMonths(-1));
+        // 22 November 12:00: 8.5 of November's 30 days on Starter.
+        var changed = await _s.BillingAsync(tenant.Id, b => b.ChangePlanAsync(_s.Bed.ActorOf("owner"), SubscriptionTier.Starter, BillingCycle.Monthly,
+            new Uri("https://portal.test/t/grower/billing"), CancellationToken.None));
+        Assert.True(changed.IsSuccess, changed.Error?.Message);
+
+        _s.Bed.Time.SetUtcNow(november.AddMonths(1).AddDays(2));
+        await _s.InvoiceAsync();
+
+        // September and October were Free: nothing to bill, nothing listed. November has its paid share.
         var invoice = Assert.Single(await _s.InvoicesAsync(tenant.Id));
-        Assert.Equal((0L, InvoiceStatus.Paid), (invoice.TotalCents, invoice.Status));
+        Assert.Equal(("GROWER-202611", 1_388L), (invoice.Number, invoice.TotalCents)); // 49 x 8.5/30 = 13.8833..
+        Assert.Equal(SubscriptionTier.Starter, invoice.Tier);
+    }
+
+    [Fact]
+    public async Task APaidTenant_IsInvoicedEveryPeriod_EvenWhenAMonthOfItsAnnualTermOwesNothing()
+    {
+        var tenant = await _s.AddTenantAsync("annual-quiet", SubscriptionTier.Professional, October.AddDays(4), cycle: BillingCycle.Annual);
+        _s.Bed.Time.SetUtcNow(October.AddMonths(2).AddDays(2));
+
+        await _s.InvoiceAsync();
+
+        Assert.Equal(["ANNUAL-QUIET-202610", "ANNUAL-QUIET-202611"], (await _s.InvoicesAsync(tenant.Id)).Select(i => i.Number));
     }
 
     [Fact]
