@@ -41,6 +41,8 @@ public static class WebServiceExtensions
         services.AddSingleton<PortalAddresses>();
         services.AddSingleton<TenantPortal.Core.Common.IPortalAddresses>(sp => sp.GetRequiredService<PortalAddresses>());
         services.AddScoped<TenantHosts>();
+        // Invoices as PDF: stateless (each rendering has its own fonts and pages), its embedded fonts installed once.
+        services.AddSingleton<TenantPortal.Web.Invoices.InvoicePdfRenderer>();
         AddValidatedOptions<RateLimitingOptions>(services, RateLimitingOptions.SectionName);
         AddValidatedOptions<MetricsOptions>(services, MetricsOptions.SectionName);
         services.AddSingleton<TenantPortal.Web.Observability.PortalMetrics>();

@@ -39,6 +39,17 @@ public class InvoicesTableTests : BunitTestContext
     }
 
     [Fact]
+    public void Render_OffersEachInvoiceAsAPdfDownload()
+    {
+        var table = RenderTable([Row("T-1", InvoiceStatus.Paid, hostedUrl: "https://invoice.stripe.test/i/abc"), Row("T-2", InvoiceStatus.Open)]);
+
+        var downloads = table.FindAll(".invoice-row .invoice-pdf");
+        Assert.Equal(["t/bunit-team/billing/invoices/T-1.pdf", "t/bunit-team/billing/invoices/T-2.pdf"], downloads.Select(d => d.GetAttribute("href")));
+        Assert.Equal(["T-1.pdf", "T-2.pdf"], downloads.Select(d => d.GetAttribute("download")));
+        Assert.Equal("Download invoice T-2 as PDF", downloads[1].GetAttribute("aria-label"));
+    }
+
+    [Fact]
     public void Render_ShowsTheEmptyState_WhenThereAreNoInvoices()
     {
         var table = RenderTable([]);

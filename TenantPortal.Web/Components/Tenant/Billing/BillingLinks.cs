@@ -7,6 +7,10 @@ public static class BillingLinks
     public static string Invoice(string slug, string number) =>
         $"{TenantTabs.Path(slug, TenantTab.Billing)}/invoices/{Uri.EscapeDataString(number)}";
 
+    /// <summary>The invoice as a PDF: <c>t/{slug}/billing/invoices/{number}.pdf</c>.</summary>
+    public static string InvoicePdf(string slug, string number) =>
+        $"{TenantTabs.Path(slug, TenantTab.Billing)}/invoices/{Uri.EscapeDataString(number)}.pdf";
+
     /// <summary>The CSV of the usage events behind an invoice line.</summary>
     public static string LineUsageCsv(string slug, string number, Guid lineId) =>
         $"{Invoice(slug, number)}/lines/{lineId:D}/usage.csv";
