@@ -157,6 +157,7 @@ public static class DependencyInjection
         services.AddScoped<UsageReportService>();
         services.AddScoped<UsageHistoryService>();
         services.AddScoped<NotificationService>();
+        services.AddScoped<OwnerAskService>();
         services.AddScoped<OperatorNoticeService>();
         services.AddScoped<QuotaAlertService>();
         services.AddScoped<BillingNotifier>();

@@ -127,6 +127,22 @@ public class TenantOverviewPanelTests : UsageComponentTestContext
     }
 
     [Fact]
+    public async Task Render_ShowsTheQuotaBanner_AndTheRedCardLinksToIt_OnAHardLimitAt92Percent()
+    {
+        // As the demo tenant initech: Free, 9,200 of its 10,000 API calls (a hard limit) used.
+        await SetPlanAsync(SubscriptionTier.Free);
+        await ReportAsync(UsageMetric.ApiCalls, 9_200);
+
+        var panel = RenderPanel(TenantRole.Owner);
+
+        panel.WaitForAssertion(() => Assert.Equal("Red", panel.Find("#card-api_calls").GetAttribute("data-band")));
+        panel.WaitForAssertion(() => Assert.Single(panel.FindAll("#quota-banner")));
+        Assert.Contains("Requests will be refused at 100 %", panel.Find("#quota-banner").TextContent);
+        Assert.EndsWith("#quota-banner", panel.Find("#card-api_calls .quota-banner-link").GetAttribute("href"));
+        Assert.Empty(panel.FindAll("#card-storage_gb .quota-banner-link"));
+    }
+
+    [Fact]
     public async Task Render_EstimatesTheCostAsBasePlusOverageSoFar()
     {
         await ReportAsync(UsageMetric.GpuHours, 60); // 10 hours over 50 at $2.50

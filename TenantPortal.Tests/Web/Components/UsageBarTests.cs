@@ -36,4 +36,20 @@ public class UsageBarTests : BunitTestContext
         Assert.DoesNotContain("%", bar.Find(".usage-bar").TextContent);
         Assert.Equal("Green", bar.Find(".usage-bar").GetAttribute("data-band"));
     }
+
+    [Theory]
+    [InlineData(900, "quota-banner", true)]
+    [InlineData(899, "quota-banner", false)]
+    [InlineData(1_200, null, false)]
+    public void Render_LinksToTheQuotaBanner_OnlyInTheRedBand_WhereThePageHasOne(int used, string? anchor, bool linked)
+    {
+        var usage = new CurrentUsage(UsageMetric.ApiCalls, used, 1_000, QuotaCalculator.Percentage(used, 1_000));
+
+        var bar = Render<UsageBar>(p => p.Add(x => x.Usage, usage).Add(x => x.BannerAnchor, anchor));
+
+        var links = bar.FindAll(".quota-banner-link");
+        Assert.Equal(linked, links.Count == 1);
+        if (linked)
+            Assert.EndsWith("#quota-banner", links[0].GetAttribute("href"));
+    }
 }

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
@@ -31,6 +34,10 @@ public abstract class UsageComponentTestContext : TenantComponentTestContext
         Services.AddScoped<UsageHistoryService>();
         Services.AddScoped<ApiRefusalService>();
         Services.AddScoped<TenantOverviewService>();
+        // The quota banner on Overview and Usage: the billing state, and "Ask an owner".
+        Services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        Services.AddScoped<TenantPortal.Data.Services.Billing.BillingStatusService>();
+        Services.AddScoped<TenantPortal.Data.Services.Notifications.OwnerAskService>();
     }
 
     /// <summary>Signs in the user with the role on an interactive (server) renderer, so that live refresh runs.</summary>

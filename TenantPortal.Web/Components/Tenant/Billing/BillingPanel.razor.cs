@@ -38,6 +38,15 @@ public partial class BillingPanel
     /// </summary>
     [Parameter] public string? Checkout { get; set; }
 
+    /// <summary>
+    /// <c>plan</c> (the <c>change</c> query parameter, from the quota banner's "Upgrade") opens the plan change once the
+    /// tab has loaded, for an Owner; anything else is ignored.
+    /// </summary>
+    [Parameter] public string? Change { get; set; }
+
+    // The Change value whose plan change has been opened (a new navigation with ?change=plan opens it again).
+    private string? _changeHandled;
+
     private (Severity Severity, string Text)? CheckoutNotice => _checkoutDismissed ? null : Checkout?.ToLowerInvariant() switch
     {
         "success" => (Severity.Success, "Payment received; your plan updates in a moment."),
@@ -58,6 +67,23 @@ public partial class BillingPanel
         _loadedFor = Access.TenantId;
         _actor = await CurrentUser.GetActorAsync();
         await LoadAsync();
+    }
+
+    /// <inheritdoc />
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        // Dialogs open once the circuit is interactive (after a render), never while prerendering.
+        if (!string.Equals(Change, "plan", StringComparison.OrdinalIgnoreCase))
+        {
+            _changeHandled = null;
+            return;
+        }
+        if (_changeHandled is not null || _overview is not { CanManage: true } || _busy)
+            return;
+        _changeHandled = Change;
+        // The address loses ?change=plan, so that a reload does not open the dialog again.
+        Navigation.NavigateTo(TenantTabs.Path(Access.Slug, TenantTab.Billing), replace: true);
+        await ChangePlanAsync();
     }
 
     private async Task LoadAsync()
