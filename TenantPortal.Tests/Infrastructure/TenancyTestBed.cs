@@ -208,6 +208,9 @@ public partial class TenancyTestBed : IAsyncLifetime
         public BillingService Billing => new(_contexts, new LedgerGateway(), _audit, Options.Create(new BillingOptions()), bed.Time, NullLogger<BillingService>.Instance);
         public InvoiceService Invoices => new(_contexts, History);
         public UsageHistoryService History => new(_contexts, bed.Time);
+        public TenantPortal.Data.Services.Notifications.OwnerAskService Asks =>
+            new(_contexts, new TenantPortal.Data.Services.Metering.UsageReportService(_contexts, bed.Time), bed.Time,
+                NullLogger<TenantPortal.Data.Services.Notifications.OwnerAskService>.Instance);
         public TenantAccessService Access => new(_contexts, tenant);
     }
 }
