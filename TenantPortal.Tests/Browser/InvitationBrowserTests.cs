@@ -8,7 +8,7 @@ namespace TenantPortal.Tests.Browser;
 public partial class InvitationBrowserTests(PortalAppFactory portal)
 {
     [Fact]
-    public async Task Invitee_RegistersFromTheEmailedLink_AcceptsAndLandsInTheWorkspace_AsMember()
+    public async Task Invitee_RegistersFromTheEmailedLink_WithTheEmailLocked_AndIsInTheWorkspace_WithoutAnotherClick()
     {
         var email = $"invitee-{Guid.NewGuid():N}@example.test";
         var mail = Path.Combine(portal.DataDirectory, "mail");
@@ -24,7 +24,7 @@ public partial class InvitationBrowserTests(PortalAppFactory portal)
             await owner.SaveScreenshotAsync("invite-dialog.png");
             await page.ClickAsync("#invite-submit");
 
-            await Assertions.Expect(page.Locator($"#invitations-table tr[data-email='{email}']")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator($"#invitations-table td[data-email='{email}']")).ToBeVisibleAsync();
             await owner.SaveScreenshotAsync("acme-users-invited.png", fullPage: true);
         }
 
@@ -38,17 +38,15 @@ public partial class InvitationBrowserTests(PortalAppFactory portal)
         await invitee.SaveScreenshotAsync("invitation-signed-out.png");
         await p.ClickAsync("#invitation-register");
 
+        // The form has the invited address, locked; registering is the last step.
         await p.ExpectPathAsync("/Account/Register");
-        await p.FillAsync("[id='Input.Email']", email);
+        await Assertions.Expect(p.Locator("#register-invitation")).ToContainTextAsync("Acme Corporation");
+        await Assertions.Expect(p.Locator("[id='Input.Email']")).ToHaveValueAsync(email);
+        await Assertions.Expect(p.Locator("[id='Input.Email']")).Not.ToBeEditableAsync();
         await p.FillAsync("[id='Input.Password']", "Invited-Pass-2026");
         await p.FillAsync("[id='Input.ConfirmPassword']", "Invited-Pass-2026");
+        await invitee.SaveScreenshotAsync("invitation-register.png");
         await p.ClickAsync("#register-submit");
-
-        await p.ExpectPathAsync("/invitations/accept");
-        await invitee.WaitForInteractiveAsync();
-        await Assertions.Expect(p.Locator("#accept-invitation")).ToBeEnabledAsync();
-        await invitee.SaveScreenshotAsync("invitation-signed-in.png");
-        await p.ClickAsync("#accept-invitation");
 
         await p.ExpectPathAsync("/t/acme");
         await Assertions.Expect(p.Locator("#tenant-name")).ToHaveTextAsync("Acme Corporation");

@@ -14,6 +14,8 @@ public class TenantSettingsBrowserTests(PortalAppFactory portal)
         var slug = await CreateWorkspaceAsync(session, "Keyring");
         await page.ClickAsync("#tab-settings");
         await page.ExpectPathAsync($"/t/{slug}/settings");
+        await page.ClickAsync("#settings-nav-api-keys");
+        await page.ExpectPathAsync($"/t/{slug}/settings/api-keys");
 
         await page.FillAsync("#api-key-name", "CI ingestion");
         await page.ClickAsync("#api-key-create");
@@ -27,6 +29,8 @@ public class TenantSettingsBrowserTests(PortalAppFactory portal)
         var row = page.Locator("#api-keys-table tbody tr").Filter(new() { HasText = "CI ingestion" });
         await Assertions.Expect(row).ToContainTextAsync(value[..16]);
         Assert.DoesNotContain(value, await page.ContentAsync());
+        await page.ClickAsync("#settings-nav-audit-log");
+        await page.ExpectPathAsync($"/t/{slug}/settings/audit-log");
         await Assertions.Expect(page.Locator("#audit-table")).ToContainTextAsync("api_key.created");
     }
 
@@ -36,8 +40,8 @@ public class TenantSettingsBrowserTests(PortalAppFactory portal)
         await using var session = await BrowserSession.StartAsync(portal);
         var page = session.Page;
         var slug = await CreateWorkspaceAsync(session, "Scoped");
-        await page.ClickAsync("#tab-settings");
-        await page.ExpectPathAsync($"/t/{slug}/settings");
+        await page.GotoAsync($"/t/{slug}/settings/api-keys");
+        await session.WaitForInteractiveAsync();
 
         await page.FillAsync("#api-key-name", "Team sync");
         var scopes = page.Locator("#api-key-scopes");
@@ -65,7 +69,7 @@ public class TenantSettingsBrowserTests(PortalAppFactory portal)
         await using var session = await BrowserSession.StartAsync(portal);
         var page = session.Page;
         var slug = await CreateWorkspaceAsync(session, "Doomed");
-        await page.GotoAsync($"/t/{slug}/settings");
+        await page.GotoAsync($"/t/{slug}/settings/danger-zone");
         await session.WaitForInteractiveAsync();
 
         await page.ClickAsync("#delete-tenant");

@@ -20,7 +20,7 @@ public class TenantTabsBrowserTests(PortalAppFactory portal)
         await page.ClickAsync("#tab-users");
 
         await page.ExpectPathAsync("/t/acme/users");
-        await Assertions.Expect(page.Locator("#members-table tr[data-email='member@acme.test']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#members-table td[data-email='member@acme.test']")).ToBeVisibleAsync();
         await Assertions.Expect(ActiveTab(page)).ToHaveAttributeAsync("id", "tab-users");
         await session.SaveScreenshotAsync("acme-users.png", fullPage: true);
 
@@ -78,13 +78,18 @@ public class TenantTabsBrowserTests(PortalAppFactory portal)
 
         await Assertions.Expect(page.Locator("#settings-name")).ToHaveValueAsync("Acme Corporation");
         Assert.NotNull(await page.Locator("#settings-name").GetAttributeAsync("readonly"));
-        await Assertions.Expect(page.Locator("#leave-tenant")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#settings-save")).ToHaveCountAsync(0);
-        await Assertions.Expect(page.Locator("#api-keys")).ToHaveCountAsync(0);
-        await Assertions.Expect(page.Locator("#audit-table")).ToHaveCountAsync(0);
-        await Assertions.Expect(page.Locator("#delete-tenant")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#settings-nav-api-keys")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#settings-nav-audit-log")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#settings-nav-security")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#tab-billing")).ToHaveCountAsync(0);
         await session.SaveScreenshotAsync("acme-settings-member.png");
+
+        await page.ClickAsync("#settings-nav-danger-zone");
+
+        await page.ExpectPathAsync("/t/acme/settings/danger-zone");
+        await Assertions.Expect(page.Locator("#leave-tenant")).ToBeEnabledAsync();
+        await Assertions.Expect(page.Locator("#delete-tenant")).ToHaveCountAsync(0);
     }
 
     [Fact]

@@ -25,6 +25,8 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["/t/{Slug}/users"] = TenantRole.Member,
         ["/t/{Slug}/billing"] = TenantRole.Admin,
         ["/t/{Slug}/settings"] = TenantRole.Viewer,
+        // Requested as /t/acme/settings/api-keys: the sections for admins.
+        ["/t/{Slug}/settings/{Section}"] = TenantRole.Admin,
         ["/t/{Slug}/billing/invoices/{Number}"] = TenantRole.Admin,
     };
 
@@ -259,7 +261,7 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         if (caller != "anonymous")
             await AccountClient.LogInAsync(client, TenantCallers.Single(c => c.Caller == caller).Email, PortalAppFactory.DemoPassword);
 
-        var response = await client.GetAsync(route.Replace("{Slug}", "acme").Replace("{Number}", await AcmeInvoiceNumberAsync()));
+        var response = await client.GetAsync(route.Replace("{Slug}", "acme").Replace("{Section}", "api-keys").Replace("{Number}", await AcmeInvoiceNumberAsync()));
         var body = await response.Content.ReadAsStringAsync();
 
         TenantRole? role = caller switch

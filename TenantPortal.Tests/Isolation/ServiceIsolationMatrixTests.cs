@@ -59,6 +59,8 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["MemberService.ChangeRoleAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Members.ChangeRoleAsync(a, b.Users["target"].Id, TenantRole.Member, None)),
         ["MemberService.RemoveAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Members.RemoveAsync(a, b.Users["target"].Id, None)),
         ["MemberService.LeaveAsync"] = new(TenantRole.Viewer, async (s, a, b) => await s.Members.LeaveAsync(a, None)),
+        ["MemberService.CheckLeaveAsync"] = new(TenantRole.Viewer, async (s, a, b) => await s.Members.CheckLeaveAsync(a, None)),
+        ["InvitationService.SeatsAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invitations.SeatsAsync(a, None)),
         ["InvitationService.ListPendingAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invitations.ListPendingAsync(a, None)),
         ["InvitationService.CreateAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invitations.CreateAsync(a, new InviteRequest("fresh@example.test", TenantRole.Viewer), b.AcceptUrl, None)),
         ["InvitationService.ResendAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invitations.ResendAsync(a, b.PendingInvitationId, b.AcceptUrl, None)),

@@ -46,13 +46,15 @@ public sealed class InvitationAcceptanceService(
         using var joining = tenantContext.BeginCrossTenantScope("accepting an invitation");
         if (await db.Members.AnyAsync(m => m.TenantId == invitation.TenantId && m.UserId == user.UserId, cancellationToken))
             return new Error(ErrorCodes.AlreadyMember, "You are already a member of this workspace.");
-        var seats = await SeatQuota.CheckRoomForOneMoreAsync(db, invitation.TenantId, cancellationToken);
-        if (!seats.IsSuccess)
-            return seats.Error;
 
         var now = time.GetUtcNow();
-        var claimed = await db.InTransactionAsync(async (transaction, ct) =>
+        // Under the tenant's seat lock, as invitations are created: two acceptances can't both take the last seat.
+        var joined = await db.InTransactionAsync(async (transaction, ct) =>
         {
+            await SeatQuota.LockAsync(db, invitation.TenantId, ct);
+            var seats = await SeatQuota.CheckRoomForOneMoreAsync(db, invitation.TenantId, ct);
+            if (!seats.IsSuccess)
+                return (Result)seats.Error;
             var claimed = await db.Invitations
                 .Where(i => i.Id == invitation.Id && i.Status == InvitationStatus.Pending)
                 .ExecuteUpdateAsync(s => s
@@ -60,7 +62,7 @@ public sealed class InvitationAcceptanceService(
                     .SetProperty(i => i.ClosedAt, now)
                     .SetProperty(i => i.AcceptedByUserId, user.UserId), ct);
             if (claimed == 0)
-                return false;
+                return (Result)new Error(ErrorCodes.InvitationUsed, "This invitation has just been used.");
             db.Members.Add(new TenantMember
             {
                 TenantId = invitation.TenantId, UserId = user.UserId, Role = invitation.Role, JoinedAt = now, InvitedByUserId = invitation.InvitedByUserId,
@@ -68,10 +70,10 @@ public sealed class InvitationAcceptanceService(
             audit.Record(db, invitation.TenantId, user, AuditActions.InvitationAccepted, $"member:{invitation.Email}", $"joined as {invitation.Role}");
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            return true;
+            return Result.Success();
         }, cancellationToken);
-        if (!claimed)
-            return new Error(ErrorCodes.InvitationUsed, "This invitation has just been used.");
+        if (!joined.IsSuccess)
+            return joined.Error;
 
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == invitation.TenantId, cancellationToken);
         tenantContext.SetTenant(tenant.Id);

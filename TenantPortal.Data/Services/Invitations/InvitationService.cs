@@ -32,6 +32,16 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
             .Select(i => new InvitationRow(i.Id, i.Email, i.Role, i.CreatedAt, i.ExpiresAt, i.LastSentAt, i.SendCount)).ToList();
     }
 
+    /// <summary>The seats of the current tenant: members and pending invitations against the plan's quota (Admin).</summary>
+    public async Task<Result<SeatAvailability>> SeatsAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.InviteMembers, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        return await SeatQuota.CountAsync(db, gate.Value.TenantId, time.GetUtcNow(), cancellationToken);
+    }
+
     /// <summary>Invites someone (Admin; never above your own role; not a member yet; a seat must be free) and emails the link.</summary>
     /// <param name="actor">Who invites.</param>
     /// <param name="request">Email, role and validity.</param>
@@ -56,32 +66,44 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         if (!allowed.IsSuccess)
             return allowed.Error;
         var normalized = email.ToUpperInvariant();
-        if (await db.Members.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.NormalizedEmail).AnyAsync(e => e == normalized, cancellationToken))
-            return new Error(ErrorCodes.AlreadyMember, $"{email} is already a member of this workspace.", "email");
-        var now = time.GetUtcNow();
-        var pending = await db.Invitations.Where(i => i.Status == InvitationStatus.Pending && i.ExpiresAt > now).Select(i => i.Email).ToListAsync(cancellationToken);
-        if (pending.Any(p => string.Equals(p, email, StringComparison.OrdinalIgnoreCase)))
-            return new Error(ErrorCodes.AlreadyInvited, $"{email} has a pending invitation already; resend it instead.", "email");
-        var seats = await SeatQuota.CheckRoomForOneMoreAsync(db, gate.Value.TenantId, cancellationToken);
-        if (!seats.IsSuccess)
-            return seats.Error;
+        var tenantId = gate.Value.TenantId;
 
-        var invitation = new Invitation
+        // Who is a member, who is invited and how many seats are free are read and the invitation saved under the
+        // tenant's seat lock, so that two admins inviting at once for the last seat (or the same person) can't both succeed.
+        var created = await db.InTransactionAsync(async (transaction, ct) =>
         {
-            TenantId = gate.Value.TenantId,
-            Email = email,
-            Role = request.Role,
-            Status = InvitationStatus.Pending,
-            InvitedByUserId = actor.UserId,
-        };
-        var token = mailer.Issue(invitation);
-        // Counted from the sending the mailer stamped, so the invitation lives exactly the days chosen (and a resend keeps that lifetime).
-        invitation.ExpiresAt = invitation.CreatedAt.AddDays(request.ExpiresInDays ?? (int)Invitation.DefaultLifetime.TotalDays);
-        db.Invitations.Add(invitation);
-        audit.Record(db, invitation.TenantId, actor, AuditActions.InvitationCreated, $"invitation:{email}", $"as {request.Role}, expires {invitation.ExpiresAt:yyyy-MM-dd HH:mm} UTC");
-        await db.SaveChangesAsync(cancellationToken);
-        await mailer.SendAsync(db, invitation, token, actor.Display, acceptUrl, cancellationToken);
-        return ToRow(invitation);
+            await SeatQuota.LockAsync(db, tenantId, ct);
+            if (await db.Members.Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.NormalizedEmail).AnyAsync(e => e == normalized, ct))
+                return Failed(new Error(ErrorCodes.AlreadyMember, $"{email} is already a member of this workspace.", "email"));
+            var now = time.GetUtcNow();
+            var pending = await db.Invitations.Where(i => i.Status == InvitationStatus.Pending && i.ExpiresAt > now).Select(i => i.Email).ToListAsync(ct);
+            if (pending.Any(p => string.Equals(p, email, StringComparison.OrdinalIgnoreCase)))
+                return Failed(new Error(ErrorCodes.AlreadyInvited, $"{email} has a pending invitation already; resend it instead.", "email"));
+            var seats = await SeatQuota.CheckRoomForInvitationAsync(db, tenantId, now, ct);
+            if (!seats.IsSuccess)
+                return Failed(seats.Error);
+
+            var invitation = new Invitation
+            {
+                TenantId = tenantId,
+                Email = email,
+                Role = request.Role,
+                Status = InvitationStatus.Pending,
+                InvitedByUserId = actor.UserId,
+            };
+            var token = mailer.Issue(invitation);
+            // Counted from the sending the mailer stamped, so the invitation lives exactly the days chosen (and a resend keeps that lifetime).
+            invitation.ExpiresAt = invitation.CreatedAt.AddDays(request.ExpiresInDays ?? (int)Invitation.DefaultLifetime.TotalDays);
+            db.Invitations.Add(invitation);
+            audit.Record(db, invitation.TenantId, actor, AuditActions.InvitationCreated, $"invitation:{email}", $"as {request.Role}, expires {invitation.ExpiresAt:yyyy-MM-dd HH:mm} UTC");
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return Done(invitation, token);
+        }, cancellationToken);
+        if (created.Error is { } refused)
+            return refused;
+        await mailer.SendAsync(db, created.Invitation!, created.Token!, actor.Display, acceptUrl, cancellationToken);
+        return ToRow(created.Invitation!);
     }
 
     /// <summary>Sends a pending invitation again with a new link (the old one stops working) and a renewed expiry.</summary>
@@ -92,10 +114,40 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         if (!found.IsSuccess)
             return found.Error;
         var invitation = found.Value;
+        var now = time.GetUtcNow();
 
-        var token = mailer.Reissue(invitation);
-        audit.Record(db, invitation.TenantId, actor, AuditActions.InvitationResent, $"invitation:{invitation.Email}", $"sent {invitation.SendCount} times");
-        await db.SaveChangesAsync(cancellationToken);
+        // An unexpired invitation keeps the seat it holds. An expired one gave its seat back: renewing it takes a seat
+        // again, so it is counted (under the seat lock) as a new invitation would be.
+        string token;
+        if (invitation.ExpiresAt > now)
+        {
+            token = mailer.Reissue(invitation);
+            audit.Record(db, invitation.TenantId, actor, AuditActions.InvitationResent, $"invitation:{invitation.Email}", $"sent {invitation.SendCount} times");
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        else
+        {
+            // Read again inside the transaction, not from what the lookup tracked.
+            db.ChangeTracker.Clear();
+            var renewed = await db.InTransactionAsync(async (transaction, ct) =>
+            {
+                await SeatQuota.LockAsync(db, invitation.TenantId, ct);
+                var seats = await SeatQuota.CheckRoomForInvitationAsync(db, invitation.TenantId, now, ct);
+                if (!seats.IsSuccess)
+                    return Failed(seats.Error);
+                var current = await db.Invitations.SingleAsync(i => i.Id == invitationId, ct);
+                if (current.Status != InvitationStatus.Pending)
+                    return Failed(Error.Conflict($"That invitation is {current.Status.ToString().ToLowerInvariant()}; send a new one instead."));
+                var issued = mailer.Reissue(current);
+                audit.Record(db, current.TenantId, actor, AuditActions.InvitationResent, $"invitation:{current.Email}", $"sent {current.SendCount} times");
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return Done(current, issued);
+            }, cancellationToken);
+            if (renewed.Error is { } refused)
+                return refused;
+            (invitation, token) = (renewed.Invitation!, renewed.Token!);
+        }
         await mailer.SendAsync(db, invitation, token, actor.Display, acceptUrl, cancellationToken);
         return ToRow(invitation);
     }
@@ -129,6 +181,10 @@ public sealed class InvitationService(IDbContextFactory<PortalDbContext> context
         var allowed = RolePolicy.CanInvite(gate.Value.Role, invitation.Role);
         return allowed.IsSuccess ? invitation : allowed.Error;
     }
+
+    private static (Invitation? Invitation, string? Token, Error? Error) Failed(Error error) => (null, null, error);
+
+    private static (Invitation? Invitation, string? Token, Error? Error) Done(Invitation invitation, string token) => (invitation, token, null);
 
     private static InvitationRow ToRow(Invitation i) => new(i.Id, i.Email, i.Role, i.CreatedAt, i.ExpiresAt, i.LastSentAt, i.SendCount);
 }

@@ -105,6 +105,20 @@ public sealed class MemberService(IDbContextFactory<PortalDbContext> contexts, A
         return Result.Success();
     }
 
+    /// <summary>
+    /// Whether the actor may leave the current tenant now (the last Owner can't), without leaving: the Settings page
+    /// disables "Leave" with the reason. <see cref="LeaveAsync"/> checks again.
+    /// </summary>
+    public async Task<Result> CheckLeaveAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ViewOverview, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var owners = await db.Members.CountAsync(m => m.Role == TenantRole.Owner, cancellationToken);
+        return RolePolicy.CanLeave(gate.Value.Role, owners);
+    }
+
     /// <summary>The actor leaves the current tenant (any role; the last Owner can't).</summary>
     public async Task<Result> LeaveAsync(Actor actor, CancellationToken cancellationToken)
     {

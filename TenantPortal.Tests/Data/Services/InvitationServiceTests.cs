@@ -200,6 +200,97 @@ public abstract class InvitationServiceTests(DatabaseProvider provider) : IAsync
         Assert.Equal(InvitationStatus.Pending, (await check.Invitations.SingleAsync(i => i.Id == _bed.PendingInvitationId)).Status);
     }
 
+    // Alpha is on Starter (10 seats) with 6 members and 1 pending invitation: 3 seats are free.
+    private async Task<Result<InvitationRow>> TryInviteAsync(string email) =>
+        await _bed.In(_bed.AlphaId).Invitations.CreateAsync(_bed.ActorOf("admin"), new InviteRequest(email, TenantRole.Viewer), _bed.AcceptUrl, CancellationToken.None);
+
+    [Fact]
+    public async Task Create_IsRefused_WhenPendingInvitationsHoldTheLastSeat()
+    {
+        foreach (var email in new[] { "one@example.test", "two@example.test", "three@example.test" })
+            Assert.True((await TryInviteAsync(email)).IsSuccess);
+        var sent = _bed.Mail.Sent.Count;
+
+        var fourth = await TryInviteAsync("four@example.test");
+
+        Assert.Equal(ErrorCodes.SeatLimitReached, fourth.Error?.Code);
+        Assert.Equal("email", fourth.Error?.Field);
+        Assert.Contains("pending", fourth.Error?.Message);
+        Assert.Equal(sent, _bed.Mail.Sent.Count);
+        await using var db = _bed.Database.CrossTenant();
+        Assert.False(await db.Invitations.AnyAsync(i => i.Email == "four@example.test"));
+    }
+
+    [Fact]
+    public async Task Create_CountsNoExpiredInvitation_AgainstTheSeats()
+    {
+        // A day later, three invitations take the free seats; six days after that, the seeded one (7 days) has expired.
+        _bed.Time.Advance(TimeSpan.FromDays(1));
+        foreach (var email in new[] { "one@example.test", "two@example.test", "three@example.test" })
+            Assert.True((await TryInviteAsync(email)).IsSuccess);
+        Assert.Equal(ErrorCodes.SeatLimitReached, (await TryInviteAsync("four@example.test")).Error?.Code);
+        _bed.Time.Advance(TimeSpan.FromDays(6));
+
+        var fourth = await TryInviteAsync("four@example.test");
+
+        Assert.True(fourth.IsSuccess, fourth.Error?.Message);
+        Assert.Equal(ErrorCodes.SeatLimitReached, (await TryInviteAsync("five@example.test")).Error?.Code);
+    }
+
+    [Fact]
+    public async Task Create_CountsTheOperatorsSeatOverride()
+    {
+        await using (var db = _bed.Database.CrossTenant())
+        {
+            db.QuotaOverrides.Add(new QuotaOverride { TenantId = _bed.AlphaId, Metric = TenantPortal.Core.Usage.UsageMetric.Users, Limit = 8 });
+            await db.SaveChangesAsync();
+        }
+
+        var first = await TryInviteAsync("one@example.test");
+        var second = await TryInviteAsync("two@example.test");
+
+        Assert.True(first.IsSuccess, first.Error?.Message);
+        Assert.Equal(ErrorCodes.SeatLimitReached, second.Error?.Code);
+    }
+
+    [Fact]
+    public async Task Create_GivesTheLastSeatToOneInviter_WhenSeveralInviteAtOnce()
+    {
+        Assert.True((await TryInviteAsync("one@example.test")).IsSuccess);
+        Assert.True((await TryInviteAsync("two@example.test")).IsSuccess);
+
+        // Each admin in their own scope (own contexts), as two circuits or API calls would be.
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            Task.Run(() => TryInviteAsync($"racer{i}@example.test"))));
+
+        Assert.Single(results, r => r.IsSuccess);
+        Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal(ErrorCodes.SeatLimitReached, r.Error?.Code));
+        var seats = await _bed.In(_bed.AlphaId).Invitations.SeatsAsync(_bed.ActorOf("admin"), CancellationToken.None);
+        Assert.Equal((6, 4, (int?)0), (seats.Value.Members, seats.Value.PendingInvitations, seats.Value.Left));
+    }
+
+    [Fact]
+    public async Task Resend_IsRefused_ForAnExpiredInvitation_WhenItsSeatWasTaken()
+    {
+        _bed.Time.Advance(TimeSpan.FromDays(8));
+        foreach (var email in new[] { "one@example.test", "two@example.test", "three@example.test", "four@example.test" })
+            Assert.True((await TryInviteAsync(email)).IsSuccess);
+
+        var resent = await _bed.In(_bed.AlphaId).Invitations.ResendAsync(_bed.ActorOf("admin"), _bed.PendingInvitationId, _bed.AcceptUrl, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.SeatLimitReached, resent.Error?.Code);
+    }
+
+    [Fact]
+    public async Task Seats_CountsMembersAndPendingInvitations_AgainstThePlan()
+    {
+        var seats = await _bed.In(_bed.AlphaId).Invitations.SeatsAsync(_bed.ActorOf("admin"), CancellationToken.None);
+        var forAMember = await _bed.In(_bed.AlphaId).Invitations.SeatsAsync(_bed.ActorOf("member"), CancellationToken.None);
+
+        Assert.Equal((6, 1, 10m, (int?)3), (seats.Value.Members, seats.Value.PendingInvitations, seats.Value.Limit, seats.Value.Left));
+        Assert.Equal(ErrorCodes.Forbidden, forAMember.Error?.Code);
+    }
+
     [Fact]
     public async Task Accept_UsesATokenOnce_EvenWhenTwoRequestsRace()
     {

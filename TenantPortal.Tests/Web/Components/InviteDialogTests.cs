@@ -71,6 +71,38 @@ public class InviteDialogTests : TenantComponentTestContext
         Assert.Equal(1, await InvitationCountAsync());
     }
 
+    [Fact]
+    public async Task Open_ShowsTheSeatsLeft_CountingPendingInvitations()
+    {
+        // Starter: 10 seats; 4 members and one pending invitation leave 5.
+        var access = SignInAs(TenantRole.Admin);
+        Assert.True((await Services.GetRequiredService<InvitationService>().CreateAsync(ActorOf(TenantRole.Admin),
+            new InviteRequest("pending.person@example.test", TenantRole.Viewer), new Uri(PublicUrl + "/invitations/accept"), CancellationToken.None)).IsSuccess);
+
+        var provider = await OpenAsync(access);
+
+        provider.WaitForAssertion(() => Assert.Contains("5 seats left", provider.Find("#invite-seats").TextContent));
+        Assert.Contains("1 pending invitation", provider.Find("#invite-seats").TextContent);
+        Assert.False(provider.Find("#invite-submit").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task Open_RefusesToInvite_WhenNoSeatIsLeft()
+    {
+        await using (var db = Database.ForTenant(Tenant.Id))
+        {
+            db.QuotaOverrides.Add(new TenantPortal.Core.Tenants.QuotaOverride { TenantId = Tenant.Id, Metric = TenantPortal.Core.Usage.UsageMetric.Users, Limit = 4 });
+            await db.SaveChangesAsync();
+        }
+        var provider = await OpenAsync(SignInAs(TenantRole.Admin));
+        provider.Find("#invite-email").Input("one.too.many@example.test");
+
+        provider.WaitForAssertion(() => Assert.Contains("No seats left", provider.Find("#invite-no-seats").TextContent));
+        Assert.True(provider.Find("#invite-submit").HasAttribute("disabled"));
+        Assert.Empty(provider.FindAll("#invite-seats"));
+        Assert.Equal(0, await InvitationCountAsync());
+    }
+
     // The dialog as the Users tab opens it: through the dialog service, inside the providers of the layout.
     private async Task<IRenderedComponent<MudDialogProvider>> OpenAsync(TenantAccess access)
     {

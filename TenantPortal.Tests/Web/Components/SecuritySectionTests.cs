@@ -24,10 +24,11 @@ public class SecuritySectionTests : TenantComponentTestContext
         var access = SignInAs(role);
         Render<MudPopoverProvider>();
 
-        var panel = Render<TenantSettingsPanel>(p => p.Add(x => x.Access, access));
+        var panel = Render<TenantSettingsPanel>(p => p.Add(x => x.Access, access).Add(x => x.Section, SettingsSection.Security));
 
-        panel.WaitForAssertion(() => Assert.Contains("danger-zone", panel.Markup));
+        panel.WaitForAssertion(() => Assert.True(panel.FindAll("#security-section, #tab-not-allowed").Count == 1));
         Assert.Equal(shown, panel.FindAll("#security-section").Count == 1);
+        Assert.Equal(shown, panel.FindAll("#settings-nav-security").Count == 1);
     }
 
     [Fact]

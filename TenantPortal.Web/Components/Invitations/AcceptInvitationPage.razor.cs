@@ -31,7 +31,8 @@ public partial class AcceptInvitationPage
 
     private string LoginUrl => $"Account/Login?ReturnUrl={Uri.EscapeDataString(ReturnUrl)}";
 
-    private string RegisterUrl => $"Account/Register?ReturnUrl={Uri.EscapeDataString(ReturnUrl)}";
+    // The sign-up form takes the invitation: its email filled in and locked, and the person joins on registering.
+    private string RegisterUrl => $"Account/Register?invitation={Uri.EscapeDataString(Token ?? "")}&ReturnUrl={Uri.EscapeDataString(ReturnUrl)}";
 
     // Shown before accepting so nobody clicks in vain; the service compares again and has the last word.
     private bool EmailMatches => string.Equals(_preview?.Email, _email?.Trim(), StringComparison.OrdinalIgnoreCase);

@@ -4,6 +4,7 @@ using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Invitations;
+using TenantPortal.Data.Services.Members;
 using TenantPortal.Data.Services.Tenants;
 using TenantPortal.Web.Security;
 
@@ -24,6 +25,7 @@ public partial class InviteDialog
     private string? _generalError;
     private bool _submitted;
     private bool _busy;
+    private SeatAvailability? _seats;
 
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
 
@@ -37,15 +39,28 @@ public partial class InviteDialog
     private IEnumerable<TenantRole> AssignableRoles =>
         Enum.GetValues<TenantRole>().Where(r => r <= Access.Role).OrderByDescending(r => r);
 
+    private bool NoSeatsLeft => _seats is { Left: 0 };
+
+    private string PendingText => _seats?.PendingInvitations == 1 ? "1 pending invitation" : $"{_seats?.PendingInvitations ?? 0} pending invitations";
+
+    private static string SeatsLeftText(int left) => left == 1 ? "1 seat left" : $"{left} seats left";
+
+    /// <inheritdoc />
+    protected override async Task OnInitializedAsync() => await LoadSeatsAsync();
+
+    // Pending invitations hold a seat each; the service counts again (under its lock) when the invitation is sent.
+    private async Task LoadSeatsAsync()
+    {
+        var actor = await CurrentUser.GetActorAsync();
+        if (actor is null)
+            return;
+        var seats = await Invitations.SeatsAsync(actor, CancellationToken.None);
+        _seats = seats.IsSuccess ? seats.Value : null;
+    }
+
     private string? ErrorOf(string field) => _errors.GetValueOrDefault(field);
 
-    private static string RoleHelp(TenantRole role) => role switch
-    {
-        TenantRole.Owner => "Full control, including billing, deleting and transferring the workspace.",
-        TenantRole.Admin => "Manages the team, settings and API keys; sees billing and the audit log.",
-        TenantRole.Member => "Sees the overview, usage and the team.",
-        _ => "Read-only: the overview and usage.",
-    };
+    private static string RoleHelp(TenantRole role) => RoleDescriptions.Of(role);
 
     // Once the user has tried to submit, the messages follow their typing; before that, they don't nag.
     private void OnEmailChanged()
@@ -91,7 +106,7 @@ public partial class InviteDialog
         _generalError = null;
         _errors.Remove(RoleField);
         var valid = ValidateEmail() & ValidateDays();
-        if (!valid || _busy)
+        if (!valid || _busy || NoSeatsLeft)
             return;
 
         var actor = await CurrentUser.GetActorAsync();
@@ -110,7 +125,13 @@ public partial class InviteDialog
                 Dialog.Close(DialogResult.Ok(result.Value));
                 return;
             }
-            if (result.Error.Field is { } field && field is EmailField or RoleField or DaysField)
+            if (result.Error.Code == ErrorCodes.SeatLimitReached)
+            {
+                // Someone else took the last seat meanwhile: say so, and show the seats as they are now.
+                _generalError = result.Error.Message;
+                await LoadSeatsAsync();
+            }
+            else if (result.Error.Field is { } field && field is EmailField or RoleField or DaysField)
                 _errors[field] = result.Error.Message;
             else
                 _generalError = result.Error.Message;

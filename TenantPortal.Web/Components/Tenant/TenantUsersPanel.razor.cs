@@ -90,9 +90,25 @@ public partial class TenantUsersPanel
         }
     }
 
-    private Task ChangeRoleAsync(MemberRow member, TenantRole role) => RunAsync(
-        () => Members.ChangeRoleAsync(_actor!, member.UserId, role, CancellationToken.None),
-        $"{member.Email} is now {role}.");
+    // Choosing a role only proposes it: the change is made once confirmed; cancelling puts the select back.
+    private async Task ChangeRoleAsync(MemberRow member, TenantRole role)
+    {
+        if (role == member.Role || _busy)
+            return;
+        var parameters = new DialogParameters<ChangeRoleDialog>
+        {
+            { d => d.Member, member }, { d => d.NewRole, role }, { d => d.TenantName, Access.Name },
+        };
+        var dialog = await Dialogs.ShowAsync<ChangeRoleDialog>("Change role", parameters,
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true });
+        var result = await dialog.Result;
+        if (result is not { Canceled: false })
+        {
+            _version++;
+            return;
+        }
+        await RunAsync(() => Members.ChangeRoleAsync(_actor!, member.UserId, role, CancellationToken.None), $"{member.Email} is now {role}.");
+    }
 
     private async Task RemoveAsync(MemberRow member)
     {

@@ -43,7 +43,7 @@ public static class InvitationsApiEndpoints
             .Produces<ApiPage<InvitationResponse>>().ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.MissingScope)
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.MembersRead));
         api.MapPost("/invitations", CreateAsync).WithTags("Invitations").WithName("CreateInvitation").WithSummary("Invite someone by email")
-            .WithDescription("Needs members:write. Emails the invitation link. Refused when every seat of the plan is taken (seat_limit_reached), the person is a member (already_member) or has a pending invitation (already_invited), or the role is Owner (role_escalation: a key acts as an Admin).")
+            .WithDescription("Needs members:write. Emails the invitation link. Refused when every seat of the plan is taken by members or held by pending invitations (seat_limit_reached, naming the email field), the person is a member (already_member) or has a pending invitation (already_invited), or the role is Owner (role_escalation: a key acts as an Admin).")
             .AcceptsJson<InvitationCreate>().Produces<InvitationResponse>(StatusCodes.Status201Created)
             .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.RoleEscalation, ErrorCodes.AlreadyMember, ErrorCodes.AlreadyInvited, ErrorCodes.SeatLimitReached, ErrorCodes.MissingScope)
             .WithMetadata(new ApiExample("{\"email\":\"ada@example.com\",\"role\":\"Member\",\"expiresInDays\":7}"))

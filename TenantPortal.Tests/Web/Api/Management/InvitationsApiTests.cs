@@ -124,6 +124,19 @@ public class InvitationsApiTests(PortalAppFactory portal)
         Assert.Empty(await Teams.InvitationsAsync(portal, team.Slug));
     }
 
+    [Fact]
+    public async Task Create_WhenPendingInvitationsHoldTheLastSeats_IsSeatLimitReached_NamingTheEmail()
+    {
+        // Free has 5 seats: owner, admin and member, and two pending invitations hold the last two.
+        var (team, _, client) = await TeamAsync(SubscriptionTier.Free, ApiKeyScopes.MembersWrite);
+        using var _c = client;
+        await InvitedAsync(client, NewEmail());
+        await InvitedAsync(client, NewEmail());
+
+        await AssertProblemAsync(await InviteAsync(client, NewEmail()), HttpStatusCode.Conflict, "seat_limit_reached", "email");
+        Assert.Equal(2, (await Teams.InvitationsAsync(portal, team.Slug)).Count);
+    }
+
     [Theory]
     [InlineData("{\"email\":\"not an email\",\"role\":\"Member\"}", 422, "email")]
     [InlineData("{\"role\":\"Member\"}", 422, "email")]

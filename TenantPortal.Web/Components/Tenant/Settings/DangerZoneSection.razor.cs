@@ -9,6 +9,7 @@ namespace TenantPortal.Web.Components.Tenant.Settings;
 public partial class DangerZoneSection
 {
     private bool _busy;
+    private string? _leaveRefusal;
 
     [Inject] private MemberService Members { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -21,8 +22,17 @@ public partial class DangerZoneSection
     /// <summary>Who acts.</summary>
     [Parameter, EditorRequired] public Actor Actor { get; set; } = default!;
 
+    /// <inheritdoc />
+    protected override async Task OnParametersSetAsync()
+    {
+        var check = await Members.CheckLeaveAsync(Actor, CancellationToken.None);
+        _leaveRefusal = check.IsSuccess ? null : check.Error.Message;
+    }
+
     private async Task LeaveAsync()
     {
+        if (_leaveRefusal is not null)
+            return;
         var confirmed = await Dialogs.ShowMessageBoxAsync(
             "Leave workspace",
             $"Leave {Access.Name}? You lose access at once; to come back, an admin has to invite you again.",
@@ -35,7 +45,10 @@ public partial class DangerZoneSection
             var result = await Members.LeaveAsync(Actor, CancellationToken.None);
             if (!result.IsSuccess)
             {
+                // Someone changed the owners meanwhile: the service refused; say why and keep the reason shown.
                 Snackbar.Add(result.Error.Message, Severity.Error);
+                if (result.Error.Code == TenantPortal.Core.Common.ErrorCodes.LastOwner)
+                    _leaveRefusal = result.Error.Message;
                 return;
             }
             // A fresh start: the switcher and the circuit's tenant context must forget the workspace. (An empty

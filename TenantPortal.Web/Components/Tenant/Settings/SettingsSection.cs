@@ -1,0 +1,16 @@
+namespace TenantPortal.Web.Components.Tenant.Settings;
+
+/// <summary>The sections of a tenant's Settings tab; each has its own address <c>/t/{slug}/settings/{section}</c>.</summary>
+public enum SettingsSection
+{
+    /// <summary><c>general</c>: name, billing email, custom domain (read-only below Admin).</summary>
+    General,
+    /// <summary><c>security</c>: owner two-factor (Owner).</summary>
+    Security,
+    /// <summary><c>api-keys</c>: the tenant's API keys (Admin).</summary>
+    ApiKeys,
+    /// <summary><c>audit-log</c>: the tenant's audit log (Admin).</summary>
+    AuditLog,
+    /// <summary><c>danger-zone</c>: leave (everyone), transfer and delete (Owner).</summary>
+    DangerZone,
+}
