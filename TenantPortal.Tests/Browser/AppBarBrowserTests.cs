@@ -104,5 +104,9 @@ public class AppBarBrowserTests(PortalAppFactory portal)
         var notItems = await page.EvaluateAsync<string[]>(
             "() => [...document.querySelectorAll('[role=menu] :is(button, a, input, [tabindex]:not([tabindex=\"-1\"]))')].filter(e => !e.closest('[role=menuitem]')).map(e => e.outerHTML.slice(0, 120))");
         Assert.Empty(notItems);
+        // Nor headings, paragraphs or a progress bar beside its items.
+        var notAllowed = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('[role=menu] :is(h1, h2, h3, h4, h5, h6, p, [role=progressbar]:not([aria-hidden=true]))')].filter(e => !e.closest('[role=menuitem]')).map(e => e.outerHTML.slice(0, 120))");
+        Assert.Empty(notAllowed);
     }
 }
