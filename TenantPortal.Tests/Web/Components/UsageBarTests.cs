@@ -52,4 +52,15 @@ public class UsageBarTests : BunitTestContext
         if (linked)
             Assert.EndsWith("#quota-banner", links[0].GetAttribute("href"));
     }
+
+    [Fact]
+    public void Render_NamesTheProgressBar_AfterItsMetric()
+    {
+        var usage = new CurrentUsage(UsageMetric.ApiCalls, 400, 1_000, QuotaCalculator.Percentage(400, 1_000));
+
+        var bar = Render<UsageBar>(p => p.Add(x => x.Usage, usage));
+
+        var progress = bar.Find("[role=progressbar]");
+        Assert.StartsWith(UsageMetrics.DisplayName(UsageMetric.ApiCalls), progress.GetAttribute("aria-label"));
+    }
 }
