@@ -29,13 +29,23 @@ public class ResponsiveLayoutBrowserTests(PortalAppFactory portal)
                 const box = svg.getBoundingClientRect();
                 // Drawn size of the plot against the svg's box: 1 when the drawing fills it (no empty bands).
                 const scale = Math.min(box.width / svg.viewBox.baseVal.width, box.height / svg.viewBox.baseVal.height);
-                return [Math.min(...labels), (plot.height * scale) / box.height, box.width];
+                // Axis labels that run into each other, and the legend or summary running into the drawing.
+                const rects = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => t.getBoundingClientRect());
+                const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+                let crowded = 0;
+                for (let i = 0; i < rects.length; i++)
+                    for (let j = i + 1; j < rects.length; j++)
+                        if (meet(rects[i], rects[j])) crowded++;
+                const below = document.querySelector('#chart-summary').getBoundingClientRect();
+                return [Math.min(...labels), (plot.height * scale) / box.height, box.width, crowded, below.top >= box.bottom ? 1 : 0];
             }
             """);
 
         Assert.True(chart[0] >= 11, $"The chart's smallest axis label is {chart[0]:0.#} px high on a 390 px phone.");
         Assert.True(chart[1] >= 0.8, $"The chart's drawing fills {chart[1]:P0} of its box's height on a 390 px phone.");
         Assert.True(chart[2] <= 390, $"The chart is {chart[2]:0} px wide.");
+        Assert.True(chart[3] == 0, $"{chart[3]} pairs of the chart's labels overlap on a 390 px phone.");
+        Assert.True(chart[4] == 1, "The text under the chart runs into the chart on a 390 px phone.");
     }
 
     [Fact]
