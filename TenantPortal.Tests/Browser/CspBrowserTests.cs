@@ -27,7 +27,7 @@ public class CspBrowserTests(PortalAppFactory portal)
             await session.Page.ClickAsync($"#tab-{tab}");
             await session.Page.ExpectPathAsync($"/t/acme/{tab}");
             // The shell marks the tab once it has switched to it (before that, a click on the next tab could be lost).
-            await Assertions.Expect(session.Page.Locator($".mud-tab.mud-tab-active #tab-{tab}[data-active='True']")).ToBeVisibleAsync();
+            await Assertions.Expect(session.Page.Locator($"#tab-{tab}[aria-current='page']")).ToBeVisibleAsync();
         }
         foreach (var tab in TenantTabs.Prepend(""))
         {

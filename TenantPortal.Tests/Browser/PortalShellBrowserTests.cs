@@ -39,21 +39,66 @@ public class PortalShellBrowserTests(PortalAppFactory portal)
     }
 
     [Fact]
-    public async Task DarkModeToggle_SwitchesTheThemeAndIsRemembered()
+    public async Task DarkModeToggle_SwitchesTheTheme_AndRemembersItInACookie()
     {
         await using var session = await BrowserSession.StartAsync(portal);
         var page = session.Page;
         await session.LogInAsync("viewer@acme.test", PortalAppFactory.DemoPassword, "/t/acme");
-        var lightBackground = await BackgroundAsync(page);
+        Assert.Equal(LightBackground, await BackgroundAsync(page));
 
         await page.ClickAsync("#dark-mode-toggle");
-        await page.WaitForFunctionAsync("() => localStorage.getItem('tenantportal.darkMode') === 'true'");
-        var darkBackground = await BackgroundAsync(page);
-        await page.ReloadAsync();
-        await session.WaitForInteractiveAsync();
-        await page.WaitForFunctionAsync($"() => getComputedStyle(document.body).backgroundColor !== '{lightBackground}'");
 
-        Assert.NotEqual(lightBackground, darkBackground);
+        await page.WaitForFunctionAsync($"() => getComputedStyle(document.body).backgroundColor === '{DarkBackground}'");
+        await Assertions.Expect(page.Locator("#dark-mode-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
+        var cookie = (await page.Context.CookiesAsync()).SingleOrDefault(c => c.Name == ThemeCookie);
+        Assert.Equal("dark", cookie?.Value);
+
+        await page.ClickAsync("#dark-mode-toggle");
+        await page.WaitForFunctionAsync($"() => getComputedStyle(document.body).backgroundColor === '{LightBackground}'");
+        Assert.Equal("light", (await page.Context.CookiesAsync()).Single(c => c.Name == ThemeCookie).Value);
+    }
+
+    [Fact]
+    public async Task DarkCookie_ThePrerenderedPageIsAlreadyDark_BeforeTheCircuitStarts()
+    {
+        await using var session = await BrowserSession.StartAsync(portal);
+        var page = await PrerenderOnlyPageAsync(session, ColorScheme.Light);
+        await BrowserSession.LogInAsync(page, "viewer@acme.test", PortalAppFactory.DemoPassword, "/t/acme", interactive: false);
+        await page.Context.AddCookiesAsync([new() { Name = ThemeCookie, Value = "dark", Url = portal.ServerAddress.ToString() }]);
+
+        await page.GotoAsync("/t/acme");
+
+        await Assertions.Expect(page.Locator("#tenant-name")).ToBeVisibleAsync();
+        Assert.Equal("False", await page.Locator("#shell-state").GetAttributeAsync("data-interactive"));
+        Assert.Equal(DarkBackground, await BackgroundAsync(page));
+    }
+
+    [Fact]
+    public async Task OsDarkPreference_WithoutACookie_ThePrerenderedPageIsAlreadyDark()
+    {
+        await using var session = await BrowserSession.StartAsync(portal);
+        var page = await PrerenderOnlyPageAsync(session, ColorScheme.Dark);
+        await BrowserSession.LogInAsync(page, "viewer@acme.test", PortalAppFactory.DemoPassword, "/t/acme", interactive: false);
+
+        await page.GotoAsync("/t/acme");
+
+        await Assertions.Expect(page.Locator("#tenant-name")).ToBeVisibleAsync();
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == ThemeCookie);
+        Assert.Equal(DarkBackground, await BackgroundAsync(page));
+    }
+
+    [Fact]
+    public async Task OsDarkPreference_ACookieForLight_Wins()
+    {
+        await using var session = await BrowserSession.StartAsync(portal);
+        var page = await PrerenderOnlyPageAsync(session, ColorScheme.Dark);
+        await BrowserSession.LogInAsync(page, "viewer@acme.test", PortalAppFactory.DemoPassword, "/t/acme", interactive: false);
+        await page.Context.AddCookiesAsync([new() { Name = ThemeCookie, Value = "light", Url = portal.ServerAddress.ToString() }]);
+
+        await page.GotoAsync("/t/acme");
+
+        await Assertions.Expect(page.Locator("#tenant-name")).ToBeVisibleAsync();
+        Assert.Equal(LightBackground, await BackgroundAsync(page));
     }
 
     [Fact]
@@ -73,6 +118,24 @@ public class PortalShellBrowserTests(PortalAppFactory portal)
         var response = await page.GotoAsync("/t/globex");
         Assert.Contains("/Account/Login", page.Url);
         Assert.NotNull(response);
+    }
+
+    private const string ThemeCookie = "tenantportal.theme";
+    private const string LightBackground = "rgb(245, 246, 250)";
+    private const string DarkBackground = "rgb(21, 21, 33)";
+
+    // A page of its own context (OS colour scheme as given) whose Blazor script never loads: what it shows is the
+    // server's prerendered HTML, as a person sees it before the circuit connects.
+    private async Task<IPage> PrerenderOnlyPageAsync(BrowserSession session, ColorScheme scheme)
+    {
+        var context = await session.Page.Context.Browser!.NewContextAsync(new()
+        {
+            BaseURL = portal.ServerAddress.ToString(), ViewportSize = new() { Width = 1440, Height = 900 }, ColorScheme = scheme,
+        });
+        var page = await context.NewPageAsync();
+        BrowserSession.UseGenerousTimeouts(page);
+        await page.RouteAsync("**/_framework/blazor.web*.js", route => route.AbortAsync());
+        return page;
     }
 
     private static Task<string> BackgroundAsync(IPage page) => page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");

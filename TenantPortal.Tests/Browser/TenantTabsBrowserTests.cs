@@ -70,6 +70,53 @@ public class TenantTabsBrowserTests(PortalAppFactory portal)
     }
 
     [Fact]
+    public async Task Viewer_OnAPageWithoutItsTab_SeesNoTabHighlighted_AndOnSettings_SeesSettingsHighlighted()
+    {
+        await using var session = await BrowserSession.StartAsync(portal);
+        var page = session.Page;
+        await session.LogInAsync("viewer@acme.test", PortalAppFactory.DemoPassword, "/t/acme/users");
+
+        await Assertions.Expect(page.Locator("#tab-not-allowed")).ToBeVisibleAsync();
+        // Neither MudBlazor's own active tab nor the current-page mark: the page shown has no tab for a viewer.
+        await Assertions.Expect(page.Locator("#tenant-tabs .mud-tab-active, #tenant-tabs [aria-current='page']")).ToHaveCountAsync(0);
+
+        await page.ClickAsync("#tab-settings");
+        await page.ExpectPathAsync("/t/acme/settings");
+        await Assertions.Expect(ActiveTab(page)).ToHaveAttributeAsync("id", "tab-settings");
+        await Assertions.Expect(page.Locator("#tenant-tabs [aria-current='page']")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task Tabs_AreLinksToTheirAddresses_AndTheDrawerDoesNotRepeatThem()
+    {
+        await using var session = await BrowserSession.StartAsync(portal);
+        var page = session.Page;
+        await session.LogInAsync("owner@acme.test", PortalAppFactory.DemoPassword, "/t/acme/usage");
+
+        foreach (var (id, path) in new[] { ("overview", "/t/acme"), ("usage", "/t/acme/usage"), ("users", "/t/acme/users"), ("billing", "/t/acme/billing"), ("settings", "/t/acme/settings") })
+        {
+            var tab = page.Locator($"#tab-{id}");
+            Assert.Equal("A", await tab.EvaluateAsync<string>("e => e.tagName"));
+            Assert.Equal(new Uri(portal.ServerAddress, path).ToString().TrimEnd('/'), (await tab.EvaluateAsync<string>("e => e.href")).TrimEnd('/'));
+        }
+        Assert.Equal("page", await page.Locator("#tab-usage").GetAttributeAsync("aria-current"));
+        // One primary navigation: the workspace's sections are the tab bar; the drawer holds Operations and You.
+        await Assertions.Expect(page.Locator(".mud-drawer a[href*='t/acme']")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#nav-usage")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task TabLabels_AreInSentenceCase()
+    {
+        await using var session = await BrowserSession.StartAsync(portal);
+        var page = session.Page;
+        await session.LogInAsync("owner@acme.test", PortalAppFactory.DemoPassword, "/t/acme");
+
+        Assert.Equal("Usage", (await page.Locator("#tab-usage").InnerTextAsync()).Trim());
+        Assert.Equal("owner@acme.test", (await page.Locator("#user-menu button").InnerTextAsync()).Trim());
+    }
+
+    [Fact]
     public async Task Member_SeesSettingsReadOnly_WithLeaveButNoAdminOrOwnerSections()
     {
         await using var session = await BrowserSession.StartAsync(portal);
@@ -101,6 +148,6 @@ public class TenantTabsBrowserTests(PortalAppFactory portal)
         await Assertions.Expect(page.Locator("#create-tenant-name")).ToBeVisibleAsync();
     }
 
-    // The tab whose label carries data-active (the shell marks the tab of the address).
-    private static ILocator ActiveTab(IPage page) => page.Locator(".mud-tab.mud-tab-active .tenant-tab");
+    // The tab marked as the current page (the shell marks the tab of the address).
+    private static ILocator ActiveTab(IPage page) => page.Locator("#tenant-tabs .tenant-tab[aria-current='page']");
 }
