@@ -54,13 +54,33 @@ public class UsageBarTests : BunitTestContext
     }
 
     [Fact]
-    public void Render_NamesTheProgressBar_AfterItsMetric()
+    public void Render_NamesTheProgressBar_WithTheMetricItsShareAndTheQuota()
     {
-        var usage = new CurrentUsage(UsageMetric.ApiCalls, 400, 1_000, QuotaCalculator.Percentage(400, 1_000));
+        var usage = new CurrentUsage(UsageMetric.ApiCalls, 9_200, 10_000, QuotaCalculator.Percentage(9_200, 10_000));
 
         var bar = Render<UsageBar>(p => p.Add(x => x.Usage, usage));
 
-        var progress = bar.Find("[role=progressbar]");
-        Assert.StartsWith(UsageMetrics.DisplayName(UsageMetric.ApiCalls), progress.GetAttribute("aria-label"));
+        var progress = bar.Find("[role='progressbar']");
+        Assert.Equal("API calls: 92 % of 10,000 calls", progress.GetAttribute("aria-label"));
+    }
+
+    [Fact]
+    public void Render_NamesTheProgressBar_OfAnUnlimitedQuota()
+    {
+        var usage = new CurrentUsage(UsageMetric.GpuHours, 12.5m, -1, null);
+
+        var bar = Render<UsageBar>(p => p.Add(x => x.Usage, usage));
+
+        Assert.Equal("GPU hours: 12.5 h used, unlimited", bar.Find("[role='progressbar']").GetAttribute("aria-label"));
+    }
+
+    [Fact]
+    public void QuotaCard_NamesItsProgressBar_WithTheMetricItsShareAndTheQuota()
+    {
+        var usage = new CurrentUsage(UsageMetric.StorageGb, 45.5m, 50, QuotaCalculator.Percentage(45.5m, 50));
+
+        var card = Render<QuotaCard>(p => p.Add(x => x.Usage, usage).Add(x => x.Id, "card-storage_gb"));
+
+        Assert.Equal("Storage: 91 % of 50 GB", card.Find("[role='progressbar']").GetAttribute("aria-label"));
     }
 }

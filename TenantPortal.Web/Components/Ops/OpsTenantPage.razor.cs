@@ -40,6 +40,9 @@ public partial class OpsTenantPage
 
     private DateTimeOffset Now => Time.GetUtcNow();
 
+    private OperatorTenantActions Actions => _actions ??= new(Dialogs, Operations, Snackbar, Time);
+    private OperatorTenantActions? _actions;
+
     private bool CanExtendTrial => _detail is { CanExtendTrial: true };
 
     private static string SuspensionText(SuspensionReason reason, TenantStatus status) => reason switch
@@ -49,8 +52,6 @@ public partial class OpsTenantPage
         SuspensionReason.TrialExpired => "suspended: the trial ended without a subscription",
         _ => "suspended for non-payment: a payment lifts it",
     };
-
-    private static readonly DialogOptions Options = new() { MaxWidth = MaxWidth.Small, FullWidth = true };
 
     /// <inheritdoc />
     protected override async Task OnParametersSetAsync()
@@ -73,40 +74,26 @@ public partial class OpsTenantPage
 
     private async Task SuspendAsync()
     {
-        var reason = await AskReasonAsync($"Suspend {_detail!.Name}",
-            "Its users see the suspension and every quota check is denied until an operator reactivates it. Reported usage is still recorded.",
-            "Suspend", Color.Error);
-        if (reason is not null)
-            await ApplyAsync(Operations.SuspendAsync(_actor!, Id, reason, CancellationToken.None), $"{_detail.Name} is suspended.");
+        if (await Actions.SuspendAsync(_actor!, _detail!))
+            await LoadAsync();
     }
 
     private async Task ReactivateAsync()
     {
-        var reason = await AskReasonAsync($"Reactivate {_detail!.Name}",
-            "The tenant is back on its trial if the trial has not ended and it has no subscription, else active.", "Reactivate", Color.Primary);
-        if (reason is not null)
-            await ApplyAsync(Operations.ReactivateAsync(_actor!, Id, reason, CancellationToken.None), $"{_detail.Name} is active again.");
+        if (await Actions.ReactivateAsync(_actor!, _detail!))
+            await LoadAsync();
     }
 
     private async Task ChangeTierAsync()
     {
-        var subscribed = _detail!.SubscriptionStartedAt is not null && _detail.Status != TenantStatus.Trial;
-        var choice = await ShowAsync<ChangeTierDialog, TierChangeChoice>(new DialogParameters<ChangeTierDialog>
-        {
-            { d => d.TenantName, _detail.Name }, { d => d.CurrentTier, _detail.Tier }, { d => d.Subscribed, subscribed },
-        });
-        if (choice is not null)
-            await ApplyAsync(Operations.ChangeTierAsync(_actor!, Id, choice.Tier, choice.Reason, CancellationToken.None), $"{_detail.Name} is on {choice.Tier} now.");
+        if (await Actions.ChangeTierAsync(_actor!, _detail!))
+            await LoadAsync();
     }
 
     private async Task ExtendTrialAsync()
     {
-        var choice = await ShowAsync<ExtendTrialDialog, TrialExtensionChoice>(new DialogParameters<ExtendTrialDialog>
-        {
-            { d => d.TenantName, _detail!.Name }, { d => d.TrialEndsAt, _detail.TrialEndsAt }, { d => d.Now, Now },
-        });
-        if (choice is not null)
-            await ApplyAsync(Operations.ExtendTrialAsync(_actor!, Id, choice.Days, choice.Reason, CancellationToken.None), $"Trial extended by {choice.Days} days.");
+        if (await Actions.ExtendTrialAsync(_actor!, _detail!))
+            await LoadAsync();
     }
 
     private async Task OverrideAsync(OperatorUsageRow usage)
@@ -164,27 +151,14 @@ public partial class OpsTenantPage
     }
 
     private Task<string?> AskReasonAsync(string title, string message, string confirm, Color color) =>
-        ShowAsync<OperatorReasonDialog, string>(new DialogParameters<OperatorReasonDialog>
-        {
-            { d => d.Title, title }, { d => d.Message, message }, { d => d.ConfirmText, confirm }, { d => d.ConfirmColor, color },
-        });
+        _actor is null || _detail is null ? Task.FromResult<string?>(null) : Actions.AskReasonAsync(title, message, confirm, color);
 
-    private async Task<TResult?> ShowAsync<TDialog, TResult>(DialogParameters<TDialog> parameters) where TDialog : IComponent where TResult : class
-    {
-        if (_actor is null || _detail is null)
-            return null;
-        var dialog = await Dialogs.ShowAsync<TDialog>(null, parameters, Options);
-        var answer = await dialog.Result;
-        return answer is { Canceled: false, Data: TResult value } ? value : null;
-    }
+    private Task<TResult?> ShowAsync<TDialog, TResult>(DialogParameters<TDialog> parameters) where TDialog : IComponent where TResult : class =>
+        _actor is null || _detail is null ? Task.FromResult<TResult?>(null) : Actions.ShowAsync<TDialog, TResult>(parameters);
 
     private async Task ApplyAsync(Task<Result> action, string success)
     {
-        var result = await action;
-        if (result.IsSuccess)
-            Snackbar.Add(success, Severity.Success);
-        else
-            Snackbar.Add(result.Error!.Message, Severity.Error);
+        await Actions.ApplyAsync(action, success);
         await LoadAsync();
     }
 

@@ -34,8 +34,18 @@ public partial class OpsTenantsPage
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
     [Inject] private FailedJobsCounter FailedJobs { get; set; } = default!;
+    [Inject] private OperatorTenantService Operations { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    // The row menus' actions: the tenant page's, with the same dialogs and service.
+    private static readonly Func<OperatorTenantActions, Actor, OperatorTenantDetail, Task<bool>> Suspend = (a, actor, t) => a.SuspendAsync(actor, t);
+    private static readonly Func<OperatorTenantActions, Actor, OperatorTenantDetail, Task<bool>> Reactivate = (a, actor, t) => a.ReactivateAsync(actor, t);
+    private static readonly Func<OperatorTenantActions, Actor, OperatorTenantDetail, Task<bool>> ChangeTier = (a, actor, t) => a.ChangeTierAsync(actor, t);
+    private static readonly Func<OperatorTenantActions, Actor, OperatorTenantDetail, Task<bool>> ExtendTrial = (a, actor, t) => a.ExtendTrialAsync(actor, t);
 
     private MudDataGrid<FleetTenantRow>? _grid;
+    private OperatorTenantActions? _actions;
     private FleetSummary? _summary;
     private long _failedJobs;
     private string? _error;
@@ -116,6 +126,27 @@ public partial class OpsTenantsPage
     }
 
     private static string StatusLabel(TenantStatus status) => status == TenantStatus.PastDue ? "Past due" : status.ToString();
+
+    // Reads the row's tenant afresh (the list may be minutes old), runs the action, then reloads the summary and the grid.
+    private async Task ActAsync(FleetTenantRow row, Func<OperatorTenantActions, Actor, OperatorTenantDetail, Task<bool>> action)
+    {
+        if (_actor is null)
+            return;
+        var tenant = await Operations.GetAsync(_actor, row.Id, CancellationToken.None);
+        if (!tenant.IsSuccess)
+        {
+            Snackbar.Add(tenant.Error.Message, Severity.Error);
+            return;
+        }
+        _actions ??= new OperatorTenantActions(Dialogs, Operations, Snackbar, Time);
+        if (!await action(_actions, _actor, tenant.Value))
+            return;
+        var summary = await Fleet.SummaryAsync(_actor, CancellationToken.None);
+        if (summary.IsSuccess)
+            _summary = summary.Value;
+        if (_grid is not null)
+            await _grid.ReloadServerData();
+    }
 
     // Creates a tenant on behalf of a customer, then opens it.
     private async Task CreateTenantAsync()

@@ -26,6 +26,7 @@ public partial class TenantUsagePanel
     private readonly LineChartOptions _chartOptions = new()
     {
         ChartPalette = Palette,
+        ShowLegend = false,
         ConnectNullPoints = false,
         YAxisRequireZeroPoint = true,
         ShowToolTips = true,
@@ -141,9 +142,11 @@ public partial class TenantUsagePanel
         if (limit != PlanCatalog.Unlimited)
             series.Add(new() { Name = "Quota", Data = Enumerable.Repeat<double?>((double)limit, _periodDays).ToArray() });
         _chartSeries = series;
-        // Every label would crowd the axis: the first day, then every fifth.
+        // Every label would crowd the axis: the first day with its month, then every fifth day's number (short enough
+        // to stay apart on a phone).
         _chartLabels = Enumerable.Range(0, _periodDays)
-            .Select(i => i == 0 || (i + 1) % 5 == 0 ? _periodStart.AddDays(i).ToString("d MMM", CultureInfo.InvariantCulture) : "")
+            .Select(i => i == 0 ? _periodStart.ToString("d MMM", CultureInfo.InvariantCulture)
+                : (i + 1) % 5 == 0 ? _periodStart.AddDays(i).Day.ToString(CultureInfo.InvariantCulture) : "")
             .ToArray();
     }
 

@@ -44,6 +44,14 @@ public class OpsTenantsPageTests : BunitTestContext, IAsyncLifetime
         Services.AddScoped<FleetService>();
         Services.AddScoped<CurrentUser>();
         Services.AddSingleton(new FailedJobsCounter(_jobStorage));
+        // The row menus' actions: the operator service the tenant page uses, with what it needs.
+        Services.AddSingleton<TenantPortal.Core.Notifications.IMailSender>(new CapturingMailSender());
+        Services.AddSingleton<TenantPortal.Data.Services.Audit.AuditWriter>();
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new TenantPortal.Data.Options.BillingOptions()));
+        Services.AddScoped<TenantPortal.Data.Services.Invitations.InvitationMailer>();
+        Services.AddScoped<TenantPortal.Data.Services.Tenants.TenantCreator>();
+        Services.AddScoped<TenantPortal.Data.Services.Metering.UsageReportService>();
+        Services.AddScoped<TenantPortal.Data.Services.Operations.OperatorTenantService>();
     }
 
     async Task IAsyncLifetime.InitializeAsync()
@@ -168,12 +176,50 @@ public class OpsTenantsPageTests : BunitTestContext, IAsyncLifetime
         page.WaitForAssertion(() => Assert.Equal(["Globex"], Names(page)));
     }
 
+    [Fact]
+    public async Task RowMenu_SuspendsTheTenant_AfterTheReasonDialog_WithoutLeavingTheList()
+    {
+        var page = RenderPage();
+        var dialogs = Render<MudDialogProvider>();
+        page.WaitForAssertion(() => Assert.Equal(25, Rows(page).Count));
+
+        page.Find(".fleet-row-actions[data-slug='acme'] button").Click();
+        _popovers!.WaitForElement(".fleet-action-suspend").Click();
+        dialogs.WaitForElement("#action-reason").Input("Chargeback under review");
+        dialogs.Find("#action-confirm").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Suspended", Rows(page)[0]));
+        await using var db = _database.CrossTenant();
+        var acme = await db.Tenants.SingleAsync(t => t.Slug == "acme");
+        Assert.Equal(TenantStatus.Suspended, acme.Status);
+        Assert.Contains(await db.AuditEntries.IgnoreQueryFilters().Where(e => e.TenantId == acme.Id).Select(e => e.Details).ToListAsync(),
+            d => d != null && d.Contains("Chargeback under review", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RowMenu_OffersOpenSuspendChangeTierAndExtendTrial_ForATrial()
+    {
+        var page = RenderPage();
+        await page.InvokeAsync(() => page.FindComponent<MudSelect<TenantStatus?>>().Instance.ValueChanged.InvokeAsync(TenantStatus.Trial));
+        page.WaitForAssertion(() => Assert.Equal(["Initech"], Names(page)));
+
+        page.Find(".fleet-row-actions[data-slug='initech'] button").Click();
+
+        _popovers!.WaitForAssertion(() => Assert.Equal(
+            ["Open", "Suspend…", "Change tier…", "Extend trial…"],
+            _popovers!.FindAll(".mud-menu-item").Select(i => i.TextContent.Trim()).ToList()));
+    }
+
+    private IRenderedComponent<MudPopoverProvider>? _popovers;
+
     private IRenderedComponent<OpsTenantsPage> RenderPage()
     {
         var authorization = AddAuthorization();
         authorization.SetAuthorized("ops@portal.test");
         authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, OperatorId));
-        Render<MudPopoverProvider>();
+        // As in the portal: the page runs in an interactive circuit (its row menus are disabled until then).
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        _popovers = Render<MudPopoverProvider>();
         return Render<OpsTenantsPage>();
     }
 
