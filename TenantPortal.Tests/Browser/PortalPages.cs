@@ -6,6 +6,7 @@ using TenantPortal.Core.Tenants;
 using TenantPortal.Data;
 using TenantPortal.Tests.Infrastructure;
 using TenantPortal.Web.Components.Tenant;
+using TenantPortal.Web.Components.Tenant.Settings;
 
 namespace TenantPortal.Tests.Browser;
 
@@ -22,7 +23,7 @@ public enum PortalVisitor
 
 /// <summary>
 /// Every page of the portal, for every visitor who can open it: the anonymous account pages; the tenant pages of acme
-/// (every tab the role sees, an invoice when it sees billing, the create-workspace page); the operator pages and the
+/// (every tab the role sees and every Settings section, an invoice when it sees billing, the create-workspace page); the operator pages and the
 /// account-management pages. The Hangfire dashboard (/hangfire) is left out on purpose: it is third-party markup the
 /// portal does not write. Used by the accessibility and phone-layout tests, which open each page once per visitor.
 /// </summary>
@@ -91,6 +92,8 @@ public sealed class PortalPages(PortalAppFactory portal)
 
         var role = Enum.Parse<TenantRole>(visitor.ToString());
         var paths = TenantTabs.VisibleTo(role).Select(tab => "/" + TenantTabs.Path("acme", tab)).ToList();
+        // Settings' own sections (/t/acme/settings opens the first; the others have addresses of their own).
+        paths.AddRange(SettingsSections.VisibleTo(role).Skip(1).Select(section => "/" + SettingsSections.Path("acme", section)));
         if (TenantTabs.IsVisibleTo(TenantTab.Billing, role))
             paths.Add($"/t/acme/billing/invoices/{await AcmeInvoiceWithOverageAsync()}");
         paths.Add("/tenants/new");
