@@ -24,13 +24,12 @@ public static class EntitlementsApiEndpoints
     /// <summary>Maps the routes on the API group.</summary>
     public static RouteGroupBuilder MapEntitlementsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/entitlements").WithTags("Entitlements");
-        group.MapGet("", ListAsync).WithName("ListEntitlements").WithSummary("What the tenant's plan includes")
+        api.MapGet("/entitlements", ListAsync).WithTags("Entitlements").WithName("ListEntitlements").WithSummary("What the tenant's plan includes")
             .WithDescription("Any key may read its tenant's entitlements: every feature with its value, from the plan or from an operator's "
                 + "override (optionally until expiresAt, after which the plan's value applies). The ETag header changes whenever any value "
                 + "changes; send it as If-None-Match to get 304 Not Modified while nothing changed.")
             .Produces<EntitlementsResponse>().Produces(StatusCodes.Status304NotModified).ProducesApiErrors();
-        group.MapGet("/{feature}", GetAsync).WithName("GetEntitlement").WithSummary("One feature of the tenant's plan")
+        api.MapGet("/entitlements/{feature}", GetAsync).WithTags("Entitlements").WithName("GetEntitlement").WithSummary("One feature of the tenant's plan")
             .WithDescription("Any key. The feature's value for the tenant, e.g. {\"feature\":\"sso\",\"enabled\":true,\"value\":null,"
                 + "\"source\":\"plan\",\"expiresAt\":null}. A name that is no feature is a 404 problem naming it. ETag and If-None-Match as for the list.")
             .Produces<EntitlementResponse>().Produces(StatusCodes.Status304NotModified).ProducesApiErrors(ErrorCodes.NotFound);
