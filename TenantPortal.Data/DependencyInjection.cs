@@ -16,6 +16,7 @@ using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Billing.Stripe;
 using TenantPortal.Data.Services.Billing.Webhooks;
+using TenantPortal.Data.Services.Entitlements;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Members;
@@ -44,6 +45,7 @@ public static class DependencyInjection
         services.TryAddSingleton(redis);
         var metering = MeteringOptions.Read(builder.Configuration, database.Provider, redis);
         services.AddSingleton(metering);
+        services.AddEntitlements(builder.Configuration, metering.QuotaCache);
         if (metering.QuotaCache == QuotaCacheMode.Redis)
         {
             // Totals shared through Redis; tenant state per instance, invalidated on every instance through Redis.
@@ -190,6 +192,8 @@ public static class DependencyInjection
             options.AddInterceptors(quotaCache);
         if (services.GetService<TenantDataVersionInterceptor>() is { } versions)
             options.AddInterceptors(versions);
+        if (services.GetService<EntitlementCacheInvalidationInterceptor>() is { } entitlements)
+            options.AddInterceptors(entitlements);
     }
 
     // A relative SQLite path is taken from the content root (not the working directory), and its folder is created.

@@ -50,6 +50,8 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<Tenant> Tenants => Set<Tenant>();
     /// <summary>Operator quota overrides.</summary>
     public DbSet<QuotaOverride> QuotaOverrides => Set<QuotaOverride>();
+    /// <summary>Operators' overrides of tenants' plan features.</summary>
+    public DbSet<Core.Entitlements.EntitlementOverride> EntitlementOverrides => Set<Core.Entitlements.EntitlementOverride>();
     /// <summary>Memberships.</summary>
     public DbSet<TenantMember> Members => Set<TenantMember>();
     /// <summary>Invitations.</summary>

@@ -204,8 +204,11 @@ public sealed class QuotaScenario : ILoadScenario
     // The other work on the route: the API key lookup, answered from the key cache after the first call (as in the portal).
     private async Task MeasureAuthenticationAsync(LoadRun run, LoadDatabase database, string key, string size, bool quick, CancellationToken cancellationToken)
     {
-        var keys = new ApiKeyService(new LoadContextFactory(database, null, "load harness: API key lookup"), new AuditWriter(TimeProvider.System), new ApiKeyCache(TimeProvider.System), TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<ApiKeyService>.Instance);
+        var contexts = new LoadContextFactory(database, null, "load harness: API key lookup");
+        var keys = new ApiKeyService(contexts, new AuditWriter(TimeProvider.System), new ApiKeyCache(TimeProvider.System), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ApiKeyService>.Instance,
+            new TenantPortal.Data.Services.Entitlements.EntitlementService(contexts, TenantPortal.Core.Entitlements.PlanEntitlements.Defaults,
+                new TenantPortal.Data.Services.Entitlements.EntitlementCache(TimeProvider.System), TimeProvider.System));
         var latencies = new LatencyRecorder();
         for (var i = 0; i < (quick ? 1_000 : 10_000); i++)
         {

@@ -73,6 +73,10 @@ public static class AuditActions
     public const string OperatorQuotaOverrideSet = "operator.quota_override_set";
     /// <summary>An operator removed a quota override.</summary>
     public const string OperatorQuotaOverrideCleared = "operator.quota_override_cleared";
+    /// <summary>An operator set a feature of a tenant in place of its plan's (optionally until a date).</summary>
+    public const string EntitlementOverridden = "entitlement.overridden";
+    /// <summary>An operator removed a feature override: the plan's value applies again.</summary>
+    public const string EntitlementOverrideRemoved = "entitlement.override_removed";
     /// <summary>An operator sent a tenant's invitation again.</summary>
     public const string OperatorInvitationResent = "operator.invitation_resent";
     /// <summary>An operator created a tenant on behalf of a customer.</summary>

@@ -19,6 +19,8 @@ public static class ErrorCodes
     public const string RoleEscalation = "role_escalation";
     /// <summary>The plan's seat quota is full.</summary>
     public const string SeatLimitReached = "seat_limit_reached";
+    /// <summary>The plan's number of live API keys (entitlement <c>max_api_keys</c>) is reached.</summary>
+    public const string ApiKeyLimitReached = "api_key_limit_reached";
     /// <summary>The slug is used by another tenant.</summary>
     public const string SlugTaken = "slug_taken";
     /// <summary>The person is already a member.</summary>

@@ -6,7 +6,8 @@ namespace TenantPortal.Data.Interceptors;
 
 /// <summary>
 /// Invalidates the quota check's cached tenant state whenever a save adds, changes or deletes a <see cref="Tenant"/> or
-/// a <see cref="QuotaOverride"/> (after the save and again at its transaction's end). A deleted tenant's running totals go too.
+/// a <see cref="QuotaOverride"/>, or an <see cref="Core.Entitlements.EntitlementOverride"/> (for the entitlement cache the
+/// tenant state passes invalidations on to) (after the save and again at its transaction's end). A deleted tenant's running totals go too.
 /// Under <c>Metering:QuotaCache=Redis</c> the change is published to the other instances too (<see cref="RedisTenantStateChannel"/>).
 /// </summary>
 public sealed class QuotaCacheInvalidationInterceptor(TenantQuotaStateCache states, QuotaUsageCache? usage = null, RedisTenantStateChannel? others = null)
@@ -17,6 +18,7 @@ public sealed class QuotaCacheInvalidationInterceptor(TenantQuotaStateCache stat
     {
         Tenant tenant => tenant.Id,
         QuotaOverride quotaOverride => quotaOverride.TenantId,
+        Core.Entitlements.EntitlementOverride entitlementOverride => entitlementOverride.TenantId,
         _ => null,
     };
 

@@ -164,6 +164,10 @@ public partial class TenancyTestBed : IAsyncLifetime
     /// <summary>The API key cache of this bed (one per process in the portal), shared by every scope.</summary>
     public ApiKeyCache ApiKeyCache => _apiKeyCache ??= new ApiKeyCache(Time);
 
+    /// <summary>The bed's entitlement cache; its contexts have no invalidation interceptor, so tests that change state invalidate it.</summary>
+    public TenantPortal.Data.Services.Entitlements.EntitlementCache EntitlementCache => _entitlementCache ??= new(Time);
+    private TenantPortal.Data.Services.Entitlements.EntitlementCache? _entitlementCache;
+
     private ApiKeyCache? _apiKeyCache;
 
     /// <summary>The usage writer of this database (one per database, as the portal has one per process); made on first use.</summary>
@@ -203,7 +207,11 @@ public partial class TenancyTestBed : IAsyncLifetime
         public MemberService Members => new(_contexts, _audit);
         public InvitationService Invitations => new(_contexts, new InvitationMailer(bed.Mail, bed.Time), _audit, bed.Time);
         public InvitationAcceptanceService Acceptance => new(_contexts, tenant, _audit, bed.Time);
-        public ApiKeyService ApiKeys => new(_contexts, _audit, bed.ApiKeyCache, bed.Time, NullLogger<ApiKeyService>.Instance);
+        public ApiKeyService ApiKeys => new(_contexts, _audit, bed.ApiKeyCache, bed.Time, NullLogger<ApiKeyService>.Instance, Entitlements);
+        public TenantPortal.Data.Services.Entitlements.EntitlementService Entitlements =>
+            new(_contexts, TenantPortal.Core.Entitlements.PlanEntitlements.Defaults, bed.EntitlementCache, bed.Time);
+        public TenantPortal.Data.Services.Entitlements.EntitlementOverrideService EntitlementOverrides =>
+            new(_contexts, TenantPortal.Core.Entitlements.PlanEntitlements.Defaults, _audit, bed.Time);
         public AuditQueryService Audit => new(_contexts);
         public BillingService Billing => new(_contexts, new LedgerGateway(), _audit, Options.Create(new BillingOptions()), bed.Time, NullLogger<BillingService>.Instance);
         public InvoiceService Invoices => new(_contexts, History);

@@ -62,6 +62,8 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["PATCH /api/v1/tenant"] = new("tenant:write", async p => new ApiTarget(
             await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active),
             "/api/v1/tenant", "{\"name\":\"Matrix renamed\"}")),
+        ["GET /api/v1/entitlements"] = new("", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/entitlements"))),
+        ["GET /api/v1/entitlements/{feature}"] = new("", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/entitlements/max_api_keys"))),
         ["GET /api/v1/audit"] = new("audit:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/audit?limit=5"))),
         ["GET /api/v1/usage/history"] = new("usage:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/usage/history?granularity=day"))),
         ["GET /api/v1/invoices"] = new("billing:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/invoices"))),

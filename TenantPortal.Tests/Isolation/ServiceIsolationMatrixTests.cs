@@ -68,6 +68,9 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["ApiKeyService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.ListAsync(a, None)),
         ["ApiKeyService.CreateAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.CreateAsync(a, "matrix", None)),
         ["ApiKeyService.RevokeAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.RevokeAsync(a, b.AlphaKeyId, None)),
+        ["ApiKeyService.AllowanceAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.AllowanceAsync(a, None)),
+        ["EntitlementService.ListAsync"] = new(TenantRole.Viewer, async (s, a, b) => await s.Entitlements.ListAsync(a, None)),
+        ["EntitlementService.GetAsync"] = new(TenantRole.Viewer, async (s, a, b) => await s.Entitlements.GetAsync(a, "sso", None)),
         ["BillingService.GetOverviewAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Billing.GetOverviewAsync(a, None)),
         ["BillingService.GetOverviewToManageAsync"] = new(TenantRole.Owner, async (s, a, b) => await s.Billing.GetOverviewToManageAsync(a, None)),
         ["BillingService.PreviewChangeAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Billing.PreviewChangeAsync(a, SubscriptionTier.Professional, BillingCycle.Monthly, None)),
@@ -125,6 +128,9 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["OperatorTenantService.ClearQuotaOverrideAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
         ["OperatorTenantService.ResendInvitationAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
         ["OperatorTenantService.CreateTenantAsync"] = "operators create a tenant for a customer; checked against the Operator role (OperatorTenantServiceTests)",
+        ["EntitlementOverrideService.ListAsync"] = "operators only, across tenants; checked against the Operator role (EntitlementOverrideServiceTests)",
+        ["EntitlementOverrideService.SetAsync"] = "operators only, across tenants; checked against the Operator role (EntitlementOverrideServiceTests)",
+        ["EntitlementOverrideService.RemoveAsync"] = "operators only, across tenants; checked against the Operator role (EntitlementOverrideServiceTests)",
         ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
     };
 

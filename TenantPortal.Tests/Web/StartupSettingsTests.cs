@@ -28,6 +28,9 @@ public class StartupSettingsTests
     [InlineData("--Portal:PublicUrl=http://portal.example.com", "Portal:PublicUrl")]
     [InlineData("--Portal:PublicUrl=https://xn--a.example", "Portal:PublicUrl")]
     [InlineData("--Tenancy:RootDomain=portal..test", "Tenancy:RootDomain")]
+    [InlineData("--Plans:Starter:Features:sso=yes", "Plans:Starter:Features:sso")]
+    [InlineData("--Plans:Free:Features:max_api_keys=lots", "Plans:Free:Features:max_api_keys")]
+    [InlineData("--Plans:Starter:Features:saml=true", "Plans:Starter:Features:saml")]
     public async Task Start_StopsWithOneLineNamingTheKey_WhenASettingIsBad(string argument, string key)
     {
         // Everything else is in order, the Data Protection certificate included.

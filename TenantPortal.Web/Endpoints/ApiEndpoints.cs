@@ -22,6 +22,7 @@ public static class ApiEndpoints
         api.MapSubscriptionApi();
         api.MapMembersApi();
         api.MapInvitationsApi();
+        api.MapEntitlementsApi();
         return app;
     }
 }

@@ -31,7 +31,7 @@ public static class ApiProblems
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.Forbidden or ErrorCodes.MissingScope or ErrorCodes.RoleEscalation => StatusCodes.Status403Forbidden,
         ErrorCodes.PreconditionFailed or ErrorCodes.ConcurrencyConflict => StatusCodes.Status412PreconditionFailed,
-        ErrorCodes.Conflict or ErrorCodes.LastOwner or ErrorCodes.SeatLimitReached or ErrorCodes.AlreadyMember or ErrorCodes.AlreadyInvited
+        ErrorCodes.Conflict or ErrorCodes.LastOwner or ErrorCodes.SeatLimitReached or ErrorCodes.ApiKeyLimitReached or ErrorCodes.AlreadyMember or ErrorCodes.AlreadyInvited
             or ErrorCodes.SlugTaken or ErrorCodes.DowngradeBlocked or ErrorCodes.SamePlan or ErrorCodes.NoSubscription
             or ErrorCodes.NotAvailableInLedger or ErrorCodes.InvoiceState or ErrorCodes.InvitationRevoked or ErrorCodes.InvitationUsed
             or ErrorCodes.InvitationExpired or ErrorCodes.ConfirmationMismatch => StatusCodes.Status409Conflict,

@@ -4,16 +4,21 @@ using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Authorization;
 using TenantPortal.Core.Common;
+using TenantPortal.Core.Entitlements;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Entitlements;
 using TenantPortal.Data.Services.Tenants;
 
 namespace TenantPortal.Data.Services.ApiKeys;
 
 /// <summary>
 /// API keys of the current tenant (Admin) and their authentication. A key is <c>tp_live_</c> plus 256 random bits;
-/// its first 16 characters are shown and index the lookup, and only the SHA-256 of the whole key is stored.
+/// its first 16 characters are shown and index the lookup, and only the SHA-256 of the whole key is stored. The plan's
+/// <c>max_api_keys</c> entitlement caps the live (unrevoked) keys: creating one more is refused; keys already above a
+/// lowered limit keep working until revoked.
 /// </summary>
-public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, AuditWriter audit, ApiKeyCache cache, TimeProvider time, ILogger<ApiKeyService> logger)
+public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, AuditWriter audit, ApiKeyCache cache, TimeProvider time, ILogger<ApiKeyService> logger,
+    EntitlementService entitlements)
 {
     /// <summary>The prefix every key starts with.</summary>
     public const string KeyPrefix = "tp_live_";
@@ -31,6 +36,16 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
         var keys = await db.ApiKeys.AsNoTracking().ToListAsync(cancellationToken);
         return keys.OrderByDescending(k => k.CreatedAt)
             .Select(k => new ApiKeyRow(k.Id, k.Name, k.Prefix, k.Scopes, k.CreatedAt, k.LastUsedAt, k.RevokedAt)).ToList();
+    }
+
+    /// <summary>How many live keys the tenant holds and how many its plan (or an operator's override) allows (Admin).</summary>
+    public async Task<Result<ApiKeyAllowance>> AllowanceAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageApiKeys, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        return await AllowanceAsync(db, gate.Value.TenantId, cancellationToken);
     }
 
     /// <summary>Creates a named key with the usage scopes (Admin) and returns its secret, shown once.</summary>
@@ -53,6 +68,11 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
         var validScopes = ApiKeyScopePolicy.Validate(scopes, gate.Value.Role);
         if (!validScopes.IsSuccess)
             return validScopes.Error;
+        var allowance = await AllowanceAsync(db, gate.Value.TenantId, cancellationToken);
+        if (!allowance.IsSuccess)
+            return allowance.Error;
+        if (!allowance.Value.CanCreate)
+            return new Error(ErrorCodes.ApiKeyLimitReached, allowance.Value.Refusal!);
         var secret = KeyPrefix + SecretHasher.NewToken();
         var key = new ApiKey
         {
@@ -155,6 +175,16 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
         var identity = new ApiKeyIdentity(k.Id, k.TenantId, match.Slug, match.Tier, k.Name, k.Prefix, ApiKeyScopePolicy.Parse(k.Scopes), k.CreatedByUserId, createdBy);
         cache.Remember(hash, identity, lastUsedAt);
         return identity;
+    }
+
+    // The live keys are counted through the tenant filter; the limit comes from the entitlement check (cached in process).
+    private async Task<Result<ApiKeyAllowance>> AllowanceAsync(PortalDbContext db, Guid tenantId, CancellationToken cancellationToken)
+    {
+        var limit = await entitlements.CheckAsync(tenantId, EntitlementFeatures.MaxApiKeys, cancellationToken);
+        if (!limit.IsSuccess)
+            return limit.Error;
+        var live = await db.ApiKeys.CountAsync(k => k.RevokedAt == null, cancellationToken);
+        return new ApiKeyAllowance(live, limit.Value.Value);
     }
 
     private static bool IsDue(DateTimeOffset? lastUsedAt, DateTimeOffset now) => lastUsedAt is null || now - lastUsedAt >= LastUsedResolution;

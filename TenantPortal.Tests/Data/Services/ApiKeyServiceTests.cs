@@ -194,7 +194,7 @@ public abstract class ApiKeyServiceTests(DatabaseProvider provider) : IAsyncLife
 
     private ApiKeyService KeysWith(Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor commands) =>
         new(new InterceptedContexts(_bed.Database, new TenantPortal.Data.Tenancy.TenantContext(), commands), new TenantPortal.Data.Services.Audit.AuditWriter(_bed.Time),
-            _bed.ApiKeyCache, _bed.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ApiKeyService>.Instance);
+            _bed.ApiKeyCache, _bed.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<ApiKeyService>.Instance, _bed.In(_bed.AlphaId).Entitlements);
 
     // Fails every command, as a database that does not answer.
     private sealed class FailingCommands : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor

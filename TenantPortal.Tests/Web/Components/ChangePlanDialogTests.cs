@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -34,6 +35,29 @@ public class ChangePlanDialogTests : BillingComponentTestContext
         Assert.Equal("True", provider.Find("#plan-option-starter").GetAttribute("data-current"));
         Assert.Single(provider.FindAll(".current-plan-chip"));
     }
+
+    [Fact]
+    public async Task Open_ListsEachPlansFeatures_FromTheEntitlementConfiguration()
+    {
+        Services.AddSingleton(TenantPortal.Data.Options.PlanFeatureOptions.Read(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection([new("Plans:Starter:Features:sso", "true"), new("Plans:Professional:Features:max_api_keys", "40")]).Build()));
+        var provider = await OpenAsync(TenantRole.Owner);
+
+        Assert.Equal(["sso", "scim", "webhooks", "audit_export", "max_api_keys", "credits"],
+            provider.FindAll("#plan-option-free .plan-feature").Select(f => f.GetAttribute("data-feature")));
+        Assert.Equal("Not included", Feature(provider, "free", "sso"));
+        Assert.Equal("Included", Feature(provider, "starter", "sso"));
+        Assert.Equal("Not included", Feature(provider, "starter", "webhooks"));
+        Assert.Equal("Included", Feature(provider, "professional", "audit_export"));
+        Assert.Equal("2", Feature(provider, "free", "max_api_keys"));
+        Assert.Equal("40", Feature(provider, "professional", "max_api_keys"));
+        Assert.Equal("Unlimited", Feature(provider, "enterprise", "max_api_keys"));
+        Assert.Equal("Included", Feature(provider, "starter", "credits"));
+        Assert.Contains("Single sign-on (SSO)", Plan(provider, "enterprise"));
+    }
+
+    private static string Feature(IRenderedComponent<MudDialogProvider> provider, string tier, string feature) =>
+        provider.Find($"#plan-option-{tier} .plan-feature[data-feature={feature}] dd").TextContent.Trim();
 
     [Fact]
     public async Task AnnualToggle_ShowsTenTimesTheMonthlyPrice_AndTwoMonthsFree()

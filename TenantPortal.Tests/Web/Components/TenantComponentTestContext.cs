@@ -7,6 +7,7 @@ using TenantPortal.Core.Tenants;
 using TenantPortal.Data;
 using TenantPortal.Data.Identity;
 using TenantPortal.Data.Services;
+using TenantPortal.Data.Services.Entitlements;
 using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Invitations;
@@ -59,6 +60,7 @@ public abstract class TenantComponentTestContext : BunitTestContext, IAsyncLifet
         Services.AddScoped<TenantCreator>();
         Services.AddScoped<TenantService>();
         Services.AddScoped<TenantDeletionService>();
+        Services.AddEntitlements(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), TenantPortal.Data.Options.QuotaCacheMode.Local);
         Services.AddScoped<ApiKeyService>();
         Services.AddScoped<AuditQueryService>();
         Services.AddScoped<CurrentUser>();

@@ -21,6 +21,7 @@ public partial class ChangePlanDialog
     private int _request;
 
     [Inject] private BillingService Billing { get; set; } = default!;
+    [Inject] private TenantPortal.Data.Services.Entitlements.EntitlementService Entitlements { get; set; } = default!;
 
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
 

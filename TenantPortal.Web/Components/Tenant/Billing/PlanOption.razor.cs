@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using TenantPortal.Core.Billing;
 using TenantPortal.Core.Common;
+using TenantPortal.Core.Entitlements;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 
@@ -20,6 +21,9 @@ public partial class PlanOption
 
     /// <summary>True when this plan is the one chosen.</summary>
     [Parameter] public bool Selected { get; set; }
+
+    /// <summary>The features the plan includes, in order (from the entitlement configuration); none shown when empty.</summary>
+    [Parameter] public IReadOnlyList<(EntitlementFeature Feature, EntitlementValue Value)> Features { get; set; } = [];
 
     /// <summary>Chooses this plan.</summary>
     [Parameter] public EventCallback OnSelect { get; set; }

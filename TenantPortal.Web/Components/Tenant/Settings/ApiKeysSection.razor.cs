@@ -11,6 +11,7 @@ namespace TenantPortal.Web.Components.Tenant.Settings;
 public partial class ApiKeysSection
 {
     private IReadOnlyList<ApiKeyRow>? _keys;
+    private ApiKeyAllowance? _allowance;
     private string? _name;
     private string? _nameError;
     private string? _scopesError;
@@ -35,6 +36,8 @@ public partial class ApiKeysSection
 
     private async Task LoadAsync()
     {
+        var allowance = await ApiKeys.AllowanceAsync(Actor, CancellationToken.None);
+        _allowance = allowance.IsSuccess ? allowance.Value : null;
         var result = await ApiKeys.ListAsync(Actor, CancellationToken.None);
         if (result.IsSuccess)
             _keys = result.Value;
@@ -79,6 +82,11 @@ public partial class ApiKeysSection
                     _nameError = result.Error.Message;
                 else if (result.Error.Field == "scopes")
                     _scopesError = result.Error.Message;
+                else if (result.Error.Code == Core.Common.ErrorCodes.ApiKeyLimitReached)
+                {
+                    Snackbar.Add(result.Error.Message, Severity.Warning);
+                    await LoadAsync();
+                }
                 else
                     Snackbar.Add(result.Error.Message, Severity.Error);
                 return;
