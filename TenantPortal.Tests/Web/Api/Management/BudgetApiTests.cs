@@ -87,7 +87,7 @@ public class BudgetApiTests(PortalAppFactory portal)
         var (slug, client) = await StarterAsync();
         Assert.Equal(HttpStatusCode.OK, (await PutAsync(client, """{"amountCents":100,"action":"Block"}""")).StatusCode);
         await PostAsync(client, "/api/v1/usage",
-            $$"""{"events":[{"id":"budget-2","metric":"api_calls","quantity":101000,"timestamp":"{{DateTimeOffset.UtcNow.AddSeconds(-5):O}}"}]}""");
+            $$"""{"events":[{"id":"budget-2","metric":"api_calls","quantity":101010,"timestamp":"{{DateTimeOffset.UtcNow.AddSeconds(-5):O}}"}]}""");
         Assert.Equal(HttpStatusCode.TooManyRequests, (await PostAsync(client, "/api/v1/quota/check", """{"metric":"api_calls","amount":1}""")).StatusCode);
 
         var deleted = await client.DeleteAsync("/api/v1/budget");
