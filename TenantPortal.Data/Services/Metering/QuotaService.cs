@@ -56,7 +56,7 @@ public sealed class QuotaService(
     /// <summary>
     /// A decision that would bill overage, for a tenant whose spend budget blocks: refused with
     /// <see cref="QuotaDenial.BudgetExceeded"/> when the amount would take the period's overage cost past the budget
-    /// (the cost as the invoice rounds it, from the period's usage read in one snapshot). Every other decision as it is:
+    /// (the cost as the invoice rounds it, from the period's usage read in one snapshot: <see cref="Budgets.BudgetUsage"/>). Every other decision as it is:
     /// an amount within the quota costs nothing, and ingestion never asks.
     /// </summary>
     private async ValueTask<QuotaDecision> WithinBudgetAsync(QuotaDecision decision, Tenant tenant, UsageMetric metric, decimal amount, DateTimeOffset now,
@@ -65,7 +65,7 @@ public sealed class QuotaService(
         if (!decision.Overage || !tenant.BlocksPastSpendBudget)
             return decision;
         await using var db = contexts.CreateDbContext();
-        var usage = await UsageMeter.PeriodUsageAsync(db, PeriodMath.MonthStart(now), now, cancellationToken);
+        var usage = await Budgets.BudgetUsage.ReadAsync(db, tenant, now, cancellationToken);
         return SpendBudgets.WouldExceed(tenant, metric, amount, usage)
             ? decision with { Allowed = false, Overage = false, Reason = QuotaDenial.BudgetExceeded }
             : decision;

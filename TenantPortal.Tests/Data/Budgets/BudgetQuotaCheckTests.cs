@@ -135,6 +135,30 @@ public abstract class BudgetQuotaCheckTests : IAsyncLifetime
         Assert.Equal((true, true), (removed.Allowed, removed.Overage));
     }
 
+    [Fact]
+    public async Task Check_CountsStorageOverageSoFar_InTheBudget()
+    {
+        // 200 GB held since the month began: 100 GB-months over Starter's 100 GB at 2.3 cents, 230 cents so far.
+        await using (var db = _bed.Database.CrossTenant())
+        {
+            db.UsageEvents.Add(new UsageEvent
+            {
+                TenantId = _bed.AlphaId, ClientEventId = "storage-1", Metric = UsageMetric.StorageGb, Quantity = 200,
+                Timestamp = PeriodMath.MonthStart(_bed.Time.GetUtcNow()), ReceivedAt = _bed.Time.GetUtcNow(),
+            });
+            await db.SaveChangesAsync();
+        }
+        await SetBudgetAsync(BudgetAction.Block, 230);
+        await IngestAsync(100_000);
+        var quotas = Quotas();
+
+        var exact = await CheckAsync(quotas, 4); // 0.4 cent of calls rounds to 0: 230 in all
+        var over = await CheckAsync(quotas, 5);  // 0.5 cent rounds to 1: 231
+
+        Assert.Equal((true, (string?)null), (exact.Allowed, exact.Reason));
+        Assert.Equal((false, QuotaDenial.BudgetExceeded), (over.Allowed, over.Reason));
+    }
+
     private QuotaService Quotas()
     {
         var contexts = ContextsFor(_bed.AlphaId);
