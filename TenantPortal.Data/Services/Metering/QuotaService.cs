@@ -65,7 +65,7 @@ public sealed class QuotaService(
         if (!decision.Overage || !tenant.BlocksPastSpendBudget)
             return decision;
         await using var db = contexts.CreateDbContext();
-        var usage = await Budgets.BudgetUsage.ReadAsync(db, tenant, now, cancellationToken);
+        var usage = await Budgets.BudgetUsage.ReadAsync(db, tenant, now, await RunningCountersAsync(tenant.Id, now, cancellationToken), cancellationToken);
         return SpendBudgets.WouldExceed(tenant, metric, amount, usage)
             ? decision with { Allowed = false, Overage = false, Reason = QuotaDenial.BudgetExceeded }
             : decision;
@@ -94,6 +94,19 @@ public sealed class QuotaService(
             ? await db.Members.CountAsync(cancellationToken)
             : await UsageMeter.UsedAsync(db, metric, PeriodMath.MonthStart(now), now, cancellationToken);
         return await WithinBudgetAsync(Decide(current, metric, fromDatabase, amount, now), current, metric, amount, now, cancellationToken);
+    }
+
+    // The month's counters from the running totals (Local: this process's; Redis: the shared ones), or null: the database's.
+    private async ValueTask<(decimal ApiCalls, decimal GpuHours)?> RunningCountersAsync(Guid tenantId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (usageCache is not null && usageCache.TryGetUsed(tenantId, UsageMetric.ApiCalls, now, out var apiCalls)
+            && usageCache.TryGetUsed(tenantId, UsageMetric.GpuHours, now, out var gpuHours))
+            return (apiCalls, gpuHours);
+        if (sharedTotals is { IsAvailable: true }
+            && await sharedTotals.UsedAsync(contexts, tenantId, UsageMetric.ApiCalls, now, cancellationToken) is { } sharedApiCalls
+            && await sharedTotals.UsedAsync(contexts, tenantId, UsageMetric.GpuHours, now, cancellationToken) is { } sharedGpuHours)
+            return (sharedApiCalls, sharedGpuHours);
+        return null;
     }
 
     private async Task<Tenant> LoadTenantAsync(PortalDbContext db, Guid tenantId, CancellationToken cancellationToken)
