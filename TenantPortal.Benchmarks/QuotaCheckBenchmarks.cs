@@ -21,6 +21,9 @@ public class QuotaCheckBenchmarks
     private string _folder = null!;
     private QuotaService _cached = null!;
     private QuotaService _uncached = null!;
+    private QuotaService _budgeted = null!;
+    private LoadDatabase _database = null!;
+    private Guid _tenantId;
 
     /// <summary>Events stored for the tenant in the current month, rolled up or not.</summary>
     public static int StoredEvents => BenchmarkConfig.Quick ? 100_000 : 1_000_000;
@@ -31,8 +34,8 @@ public class QuotaCheckBenchmarks
         var now = TimeProvider.System.GetUtcNow();
         _folder = Path.Combine(Path.GetTempPath(), $"tenantportal-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_folder);
-        var database = await LoadDatabase.CreateSqliteAsync(_folder);
-        var tenantId = await database.AddTenantAsync("benchmark", SubscriptionTier.Starter, now.AddMonths(-3), now);
+        var database = _database = await LoadDatabase.CreateSqliteAsync(_folder);
+        var tenantId = _tenantId = await database.AddTenantAsync("benchmark", SubscriptionTier.Starter, now.AddMonths(-3), now);
 
         // Spread evenly from the start of the month to a minute ago, so every event counts in this period.
         var start = PeriodMath.MonthStart(now);
@@ -81,6 +84,30 @@ public class QuotaCheckBenchmarks
 
     [Benchmark(Description = "CheckAsync(gpu_hours, 1), reading the database (QuotaCache=None)")]
     public Task<QuotaDecision> CheckUncached() => CheckAsync(_uncached);
+
+    /// <summary>
+    /// The same data with a $100 blocking spend budget: gpu_hours is far past its 50-hour quota, so every check takes the
+    /// budget path (the month's counters in one statement, storage's highest level) and is refused with budget_exceeded.
+    /// </summary>
+    [GlobalSetup(Target = nameof(CheckPastBlockingBudget))]
+    public async Task SetupBudgetAsync()
+    {
+        await SetupAsync();
+        await using (var db = new LoadContextFactory(_database, null, "benchmark: a spend budget").CreateDbContext())
+        {
+            var tenant = db.Tenants.Single(t => t.Id == _tenantId);
+            if (!tenant.SetSpendBudget(100_00, BudgetAction.Block).IsSuccess)
+                throw new InvalidOperationException("The budget could not be set.");
+            await db.SaveChangesAsync();
+        }
+        var contexts = new LoadContextFactory(_database, _tenantId);
+        _budgeted = new QuotaService(contexts, contexts.Tenant, TimeProvider.System, new SqliteUsageCommitBarrier(), new QuotaUsageCache(TimeProvider.System), new TenantQuotaStateCache(TimeProvider.System));
+        if ((await CheckAsync(_budgeted)).Reason != QuotaDenial.BudgetExceeded)
+            throw new InvalidOperationException("The budget path was not taken.");
+    }
+
+    [Benchmark(Description = "CheckAsync(gpu_hours, 1) past a blocking spend budget, running totals (the budget path)")]
+    public Task<QuotaDecision> CheckPastBlockingBudget() => CheckAsync(_budgeted);
 
     private static async Task<QuotaDecision> CheckAsync(QuotaService quotas)
     {

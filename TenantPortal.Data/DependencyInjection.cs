@@ -164,6 +164,7 @@ public static class DependencyInjection
         services.AddScoped<QuotaAlertService>();
         services.AddScoped<BillingNotifier>();
         services.AddScoped<BillingService>();
+        services.AddScoped<Services.Budgets.SpendBudgetService>();
         services.AddScoped<InvoiceService>();
         services.AddScoped<InvoicingService>();
         services.AddScoped<SubscriptionRenewalService>();

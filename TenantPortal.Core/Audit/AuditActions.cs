@@ -31,6 +31,10 @@ public static class AuditActions
     public const string InvitationAccepted = "invitation.accepted";
     /// <summary>A quota alert (80, 90 or 100 %) fired.</summary>
     public const string QuotaAlertFired = "quota.alert_fired";
+    /// <summary>The spend budget was set, changed or removed (details: old and new).</summary>
+    public const string BudgetChanged = "budget.changed";
+    /// <summary>A spend budget alert (50, 80 or 100 % of the budget) fired.</summary>
+    public const string BudgetAlertFired = "budget.alert_fired";
     /// <summary>An invoice was issued.</summary>
     public const string InvoiceIssued = "invoice.issued";
     /// <summary>An API key was created.</summary>

@@ -30,6 +30,7 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.Property(t => t.PendingCycle).HasConversion<string>().HasMaxLength(20);
         b.HasIndex(t => t.StripeSubscriptionId).IsUnique().HasFilter("[StripeSubscriptionId] IS NOT NULL");
         b.Property(t => t.ConcurrencyStamp).IsConcurrencyToken();
+        b.Property(t => t.SpendBudgetAction).HasConversion<string>().HasMaxLength(20);
         // A tenant whose deletion was requested is gone for everyone (members, operators, API keys, jobs) while its rows are
         // deleted in batches; only TenantDeletionService reads past this filter.
         b.HasQueryFilter(TenantDeletionService.NotDeletedFilter, t => t.DeletionRequestedAt == null);

@@ -47,6 +47,7 @@ public static class JobServices
         services.AddScoped<QuotaAlertService>();
         services.AddScoped<BillingNotifier>();
         services.AddScoped<BillingService>();
+        services.AddScoped<TenantPortal.Data.Services.Budgets.SpendBudgetService>();
         services.AddScoped<InvoiceService>();
         services.AddScoped<InvoicingService>();
         services.AddScoped<SubscriptionRenewalService>();

@@ -81,6 +81,12 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
             await SubscribedTenantAsync(p, "/api/v1/subscription/cancel", "{\"atPeriodEnd\":true}"), "/api/v1/subscription/reactivate",
             OtherTenantStatus: HttpStatusCode.Conflict)),
         ["GET /api/v1/members"] = new("members:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/members"))),
+        ["GET /api/v1/budget"] = new("billing:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/budget"))),
+        ["PUT /api/v1/budget"] = new("billing:write", async p => new ApiTarget(
+            await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active),
+            "/api/v1/budget", "{\"amountCents\":5000,\"action\":\"block\"}")),
+        ["DELETE /api/v1/budget"] = new("billing:write", async p => new ApiTarget(
+            await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active), "/api/v1/budget")),
         ["PATCH /api/v1/members/{userId}"] = new("members:write", p => TeamMemberAsync(p, "{\"role\":\"Viewer\"}")),
         ["DELETE /api/v1/members/{userId}"] = new("members:write", p => TeamMemberAsync(p, null)),
         ["GET /api/v1/invitations"] = new("members:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/invitations"))),

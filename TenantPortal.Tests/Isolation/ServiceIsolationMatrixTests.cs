@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Data;
@@ -99,7 +100,15 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
             await s.Asks.AskAsync(a, TenantPortal.Core.Usage.UsageMetric.ApiCalls, None) is { Error.Code: ErrorCodes.Invalid } ? Result.Success() : await s.Asks.AskAsync(a, TenantPortal.Core.Usage.UsageMetric.ApiCalls, None)),
         ["AuditQueryService.QueryAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.QueryAsync(a, new(), 0, 20, None)),
         ["AuditQueryService.PageAfterAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.PageAfterAsync(a, new(), null, 20, None)),
+        ["SpendBudgetService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await Budgets(s, b).GetAsync(a, None)),
+        ["SpendBudgetService.SetAsync"] = new(TenantRole.Owner, async (s, a, b) => await Budgets(s, b).SetAsync(a, 50_00, BudgetAction.Block, None)),
+        ["SpendBudgetService.RemoveAsync"] = new(TenantRole.Owner, async (s, a, b) => await Budgets(s, b).RemoveAsync(a, None)),
     };
+
+    // The budget service as AddDataServices builds it, over the scope's tenant (its operator read is not in this matrix).
+    private static TenantPortal.Data.Services.Budgets.SpendBudgetService Budgets(TenancyTestBed.Scope s, TenancyTestBed b) =>
+        new(s.Contexts, s.Tenant, new Microsoft.Extensions.DependencyInjection.ServiceCollection().BuildServiceProvider()
+            .GetRequiredService<Microsoft.Extensions.DependencyInjection.IServiceScopeFactory>(), new TenantPortal.Data.Services.Audit.AuditWriter(b.Time), b.Time);
 
     /// <summary>Operations that take an actor but are not scoped to the current tenant, and why.</summary>
     private static readonly Dictionary<string, string> NotTenantScoped = new()
@@ -116,6 +125,7 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["StripeInboxService.HealthAsync"] = "operators only, the fleet-level webhook inbox; checked against the Operator role (StripeInboxServiceTests)",
         ["StripeInboxService.ProcessAgainAsync"] = "operators only, the fleet-level webhook inbox; checked against the Operator role (StripeInboxServiceTests)",
         ["InvoiceSettlementService.VoidAsync"] = "operators only, across tenants; checked against the Operator role (InvoiceSettlementServiceTests)",
+        ["SpendBudgetService.GetForOperatorAsync"] = "operators only, across tenants; checked against the Operator role (SpendBudgetServiceTests)",
         ["OperatorTenantService.GetAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
         ["OperatorTenantService.SuspendAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
         ["OperatorTenantService.ReactivateAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",

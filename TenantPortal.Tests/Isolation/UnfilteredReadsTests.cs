@@ -28,6 +28,7 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/Billing/SubscriptionRenewalService.cs"] = "the subscription-renewals job lists tenants whose period ended, then renews each in a scope of its own",
         ["TenantPortal.Data/Services/Billing/TrialExpiryService.cs"] = "the trial-expiry job lists tenants whose trial ends soon, then handles each in a scope of its own",
         ["TenantPortal.Data/Services/Billing/DunningService.cs"] = "the dunning job lists tenants with overdue invoices, then handles each in a scope of its own",
+        ["TenantPortal.Data/Services/Budgets/SpendBudgetService.cs"] = "operators (checked against the Operator role) read any tenant's spend budget: the role check and the tenant's existence past the filter, the rest in a scope working for the tenant",
         ["TenantPortal.Data/Services/Billing/InvoiceSettlementService.cs"] = "operators (checked against the Operator role) settle any tenant's ledger invoice",
         ["TenantPortal.Data/Services/Billing/Webhooks/StripeTenantResolver.cs"] = "a Stripe webhook names its tenant by metadata or Stripe ids; once found, the event is applied working for that tenant only",
         ["TenantPortal.Web/Security/OperatorAccountService.cs"] = "the fleet-level audit entry of an operator invited or removed (no tenant)",

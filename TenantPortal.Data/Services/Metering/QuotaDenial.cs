@@ -11,4 +11,6 @@ public static class QuotaDenial
     public const string Suspended = "suspended";
     /// <summary>The subscription ended.</summary>
     public const string Cancelled = "cancelled";
+    /// <summary>The tenant's blocking spend budget: the amount would take the period's overage cost past it.</summary>
+    public const string BudgetExceeded = "budget_exceeded";
 }

@@ -15,6 +15,8 @@ namespace TenantPortal.Data.Services.Metering;
 /// <see cref="RedisQuotaTotals"/> (one round trip) and the state from <see cref="TenantQuotaStateCache"/>, and both from
 /// the database while Redis is unreachable; without them every check reads the database. Seats are always
 /// counted from the members (one indexed count): many paths add and remove members, and none of them is hot.
+/// A tenant's blocking spend budget (kept on the cached tenant) is looked at only when the amount would be billed as
+/// overage: then the period's usage is read once to price it (<see cref="SpendBudgets.WouldExceed"/>).
 /// </summary>
 public sealed class QuotaService(
     IDbContextFactory<PortalDbContext> contexts,
@@ -38,12 +40,35 @@ public sealed class QuotaService(
             return await CheckSharedAsync(sharedTotals, tenantId, metric, amount, now, cancellationToken);
         if (stateCache?.TryGet(tenantId) is { } cachedTenant && metric != UsageMetric.Users
             && usageCache is not null && usageCache.TryGetUsed(tenantId, metric, now, out var cachedUsed))
-            return Decide(cachedTenant, metric, cachedUsed, amount, now);
+        {
+            var decision = Decide(cachedTenant, metric, cachedUsed, amount, now);
+            return decision.Overage && cachedTenant.BlocksPastSpendBudget
+                ? await WithinBudgetAsync(decision, cachedTenant, metric, amount, now, cancellationToken)
+                : decision;
+        }
 
         await using var db = contexts.CreateDbContext();
         var tenant = stateCache?.TryGet(tenantId) ?? await LoadTenantAsync(db, tenantId, cancellationToken);
         var used = await UsedAsync(db, tenantId, metric, now, cancellationToken);
-        return Decide(tenant, metric, used, amount, now);
+        return await WithinBudgetAsync(Decide(tenant, metric, used, amount, now), tenant, metric, amount, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// A decision that would bill overage, for a tenant whose spend budget blocks: refused with
+    /// <see cref="QuotaDenial.BudgetExceeded"/> when the amount would take the period's overage cost past the budget
+    /// (the cost as the invoice rounds it, from the period's usage read in one snapshot: <see cref="Budgets.BudgetUsage"/>). Every other decision as it is:
+    /// an amount within the quota costs nothing, and ingestion never asks.
+    /// </summary>
+    private async ValueTask<QuotaDecision> WithinBudgetAsync(QuotaDecision decision, Tenant tenant, UsageMetric metric, decimal amount, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (!decision.Overage || !tenant.BlocksPastSpendBudget)
+            return decision;
+        await using var db = contexts.CreateDbContext();
+        var usage = await Budgets.BudgetUsage.ReadAsync(db, tenant, now, await RunningCountersAsync(tenant.Id, now, cancellationToken), cancellationToken);
+        return SpendBudgets.WouldExceed(tenant, metric, amount, usage)
+            ? decision with { Allowed = false, Overage = false, Reason = QuotaDenial.BudgetExceeded }
+            : decision;
     }
 
     // Metering:QuotaCache=Redis: the totals from Redis, the state from this instance's cache (kept current through Redis);
@@ -60,7 +85,7 @@ public sealed class QuotaService(
                 tenant = await LoadTenantAsync(stateDb, tenantId, cancellationToken);
             }
             if (await shared.UsedAsync(contexts, tenantId, metric, now, cancellationToken) is { } used)
-                return Decide(tenant, metric, used, amount, now);
+                return await WithinBudgetAsync(Decide(tenant, metric, used, amount, now), tenant, metric, amount, now, cancellationToken);
         }
         await using var db = contexts.CreateDbContext();
         var current = (shared.IsAvailable ? stateCache?.TryGet(tenantId) : null)
@@ -68,7 +93,20 @@ public sealed class QuotaService(
         var fromDatabase = metric == UsageMetric.Users
             ? await db.Members.CountAsync(cancellationToken)
             : await UsageMeter.UsedAsync(db, metric, PeriodMath.MonthStart(now), now, cancellationToken);
-        return Decide(current, metric, fromDatabase, amount, now);
+        return await WithinBudgetAsync(Decide(current, metric, fromDatabase, amount, now), current, metric, amount, now, cancellationToken);
+    }
+
+    // The month's counters from the running totals (Local: this process's; Redis: the shared ones), or null: the database's.
+    private async ValueTask<(decimal ApiCalls, decimal GpuHours)?> RunningCountersAsync(Guid tenantId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (usageCache is not null && usageCache.TryGetUsed(tenantId, UsageMetric.ApiCalls, now, out var apiCalls)
+            && usageCache.TryGetUsed(tenantId, UsageMetric.GpuHours, now, out var gpuHours))
+            return (apiCalls, gpuHours);
+        if (sharedTotals is { IsAvailable: true }
+            && await sharedTotals.UsedAsync(contexts, tenantId, UsageMetric.ApiCalls, now, cancellationToken) is { } sharedApiCalls
+            && await sharedTotals.UsedAsync(contexts, tenantId, UsageMetric.GpuHours, now, cancellationToken) is { } sharedGpuHours)
+            return (sharedApiCalls, sharedGpuHours);
+        return null;
     }
 
     private async Task<Tenant> LoadTenantAsync(PortalDbContext db, Guid tenantId, CancellationToken cancellationToken)

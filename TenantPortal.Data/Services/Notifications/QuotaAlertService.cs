@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TenantPortal.Core.Audit;
+using TenantPortal.Core.Billing;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Notifications;
@@ -11,6 +12,7 @@ using TenantPortal.Core.Quotas;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Budgets;
 using TenantPortal.Data.Services.Metering;
 
 namespace TenantPortal.Data.Services.Notifications;
@@ -18,7 +20,9 @@ namespace TenantPortal.Data.Services.Notifications;
 /// <summary>
 /// Fires the 80/90/100 % quota alerts: for every tenant and every metric with a finite quota, each threshold the
 /// running period has reached becomes an in-app notice for every Owner and Admin, an email to each of them (unless the
-/// tenant turned quota emails off) and an audit entry, once per metric, period and threshold.
+/// tenant turned quota emails off) and an audit entry, once per metric, period and threshold. A tenant with a spend
+/// budget gets the 50/80/100 % budget alerts the same way, once per period and threshold, from the overage cost of the
+/// same running estimate.
 /// </summary>
 /// <remarks>
 /// The database decides what has fired: the notices of one alert carry the same deduplication key and are inserted in
@@ -41,6 +45,10 @@ public sealed class QuotaAlertService(
     /// <summary>The deduplication key of an alert: one per tenant, metric, period (yyyy-MM) and threshold.</summary>
     public static string DeduplicationKey(Guid tenantId, UsageMetric metric, DateTimeOffset periodStart, int threshold) =>
         string.Create(CultureInfo.InvariantCulture, $"quota:{tenantId}:{UsageMetrics.Name(metric)}:{periodStart:yyyy-MM}:{threshold}");
+
+    /// <summary>The deduplication key of a spend budget alert: one per tenant, period (yyyy-MM) and threshold.</summary>
+    public static string BudgetDeduplicationKey(Guid tenantId, DateTimeOffset periodStart, int threshold) =>
+        string.Create(CultureInfo.InvariantCulture, $"budget:{tenantId}:{periodStart:yyyy-MM}:{threshold}");
 
     /// <summary>
     /// Checks every tenant, each in a DI scope of its own working for that tenant. A failing tenant does not stop the
@@ -74,8 +82,6 @@ public sealed class QuotaAlertService(
             from threshold in QuotaCalculator.AlertThresholds
             where threshold <= highest
             select new DueAlert(m, threshold, DeduplicationKey(tenantId, m.Metric, report.PeriodStart, threshold))).ToList();
-        if (due.Count == 0)
-            return QuotaAlertSummary.None with { Tenants = 1 };
 
         Tenant tenant;
         List<Recipient> recipients;
@@ -83,6 +89,15 @@ public sealed class QuotaAlertService(
         await using (var db = contexts.CreateDbContext())
         {
             tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId, cancellationToken);
+            // The budget's alerts: the overage cost of the same estimate against the tenant's budget, if it has one.
+            if (tenant.SpendBudgetCents is { } budget)
+            {
+                var overage = report.Metrics.Sum(m => m.OverageCents);
+                due.AddRange(SpendBudgets.ThresholdsReached(overage, budget).Select(threshold =>
+                    new DueAlert(null, threshold, BudgetDeduplicationKey(tenantId, report.PeriodStart, threshold)) { Overage = (overage, budget) }));
+            }
+            if (due.Count == 0)
+                return QuotaAlertSummary.None with { Tenants = 1 };
             recipients = await (
                 from member in db.Members
                 where member.Role == TenantRole.Owner || member.Role == TenantRole.Admin
@@ -127,14 +142,20 @@ public sealed class QuotaAlertService(
                 TenantId = tenant.Id,
                 Title = title,
                 Message = message,
-                Link = UsageLink(tenant),
-                Severity = alert.Threshold switch { >= 100 => NotificationSeverity.Error, >= 90 => NotificationSeverity.Warning, _ => NotificationSeverity.Info },
+                Link = alert.Link(tenant),
+                Severity = alert.Threshold switch { >= 100 => NotificationSeverity.Error, >= 80 when alert.Metric is null => NotificationSeverity.Warning,
+                    >= 90 => NotificationSeverity.Warning, _ => NotificationSeverity.Info },
                 DeduplicationKey = alert.Key,
                 CreatedAt = now,
             });
         }
-        audit.RecordSystem(db, tenant.Id, AuditActions.QuotaAlertFired, $"quota:{UsageMetrics.Name(alert.Metric.Metric)}",
-            $"{alert.Threshold} % reached in {periodStart:yyyy-MM} ({FormatPercent(alert.Metric.Percentage)} used); notified {recipients.Count} owners and admins");
+        if (alert.Metric is { } metric)
+            audit.RecordSystem(db, tenant.Id, AuditActions.QuotaAlertFired, $"quota:{UsageMetrics.Name(metric.Metric)}",
+                $"{alert.Threshold} % reached in {periodStart:yyyy-MM} ({FormatPercent(metric.Percentage)} used); notified {recipients.Count} owners and admins");
+        else
+            audit.RecordSystem(db, tenant.Id, AuditActions.BudgetAlertFired, SpendBudgetService.AlertTarget(alert.Threshold),
+                $"{alert.Threshold} % of the {Money.Format(alert.Overage.Budget)} budget reached in {periodStart:yyyy-MM} " +
+                $"({Money.Format(alert.Overage.Cents)} overage); notified {recipients.Count} owners and admins");
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -153,7 +174,7 @@ public sealed class QuotaAlertService(
         var (title, message) = Describe(tenant, alert, periodStart);
         var subject = $"[{tenant.Name}] {title}";
         // An email needs the whole address: the portal's public one, from configuration.
-        var link = portal.Link(UsageLink(tenant)).AbsoluteUri;
+        var link = portal.Link(alert.Link(tenant)).AbsoluteUri;
         var text = $"{message}\n\nSee the usage of {tenant.Name} in TenantPortal: {link}\n\n" +
                    "You receive this because you are an owner or admin of the tenant. Admins can turn quota emails off in the tenant's settings.\n";
         var html = $"<p>{WebUtility.HtmlEncode(message)}</p><p>See the usage of <b>{WebUtility.HtmlEncode(tenant.Name)}</b> in TenantPortal: " +
@@ -178,7 +199,16 @@ public sealed class QuotaAlertService(
 
     private static (string Title, string Message) Describe(Tenant tenant, DueAlert alert, DateTimeOffset periodStart)
     {
-        var m = alert.Metric;
+        if (alert.Metric is not { } m)
+        {
+            var (cents, budget) = alert.Overage;
+            var blocks = tenant.SpendBudgetAction == BudgetAction.Block;
+            return (alert.Threshold >= 100 ? "Spend budget reached" : $"Overage at {alert.Threshold} % of the spend budget",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{tenant.Name} has {Money.Format(cents)} of overage in {periodStart:MMMM yyyy}, {FormatPercent(SpendBudgets.Percent(cents, budget))} of its " +
+                    $"{Money.Format(budget)} monthly budget.") +
+                (blocks ? alert.Threshold >= 100 ? " Quota checks that would add overage are now refused until the period resets." : " At 100 % quota checks that would add overage are refused." : ""));
+        }
         var name = UsageMetrics.DisplayName(m.Metric);
         var title = alert.Threshold >= 100 ? $"{name} quota reached" : $"{name} at {alert.Threshold} % of quota";
         var message = string.Create(CultureInfo.InvariantCulture,
@@ -192,7 +222,13 @@ public sealed class QuotaAlertService(
 
     private static string UsageLink(Tenant tenant) => $"/t/{tenant.Slug}/usage";
 
-    private sealed record DueAlert(MetricReport Metric, int Threshold, string Key);
+    // A due alert: a metric's quota threshold, or (Metric null) a threshold of the spend budget with the overage and budget.
+    private sealed record DueAlert(MetricReport? Metric, int Threshold, string Key)
+    {
+        public (long Cents, long Budget) Overage { get; init; }
+
+        public string Link(Tenant tenant) => Metric is null ? $"/t/{tenant.Slug}/billing" : UsageLink(tenant);
+    }
 
     private sealed record Recipient(string UserId, string? Email);
 }

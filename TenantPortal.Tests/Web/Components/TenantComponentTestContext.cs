@@ -64,6 +64,7 @@ public abstract class TenantComponentTestContext : BunitTestContext, IAsyncLifet
         Services.AddScoped<ApiKeyService>();
         Services.AddScoped<AuditQueryService>();
         Services.AddScoped<CurrentUser>();
+        Services.AddScoped<TenantPortal.Data.Services.Budgets.SpendBudgetService>();
     }
 
     /// <summary>The email of the demo user with a role.</summary>
