@@ -68,6 +68,10 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<Invoice> Invoices => Set<Invoice>();
     /// <summary>Invoice lines.</summary>
     public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
+    /// <summary>Credit notes against issued invoices.</summary>
+    public DbSet<CreditNote> CreditNotes => Set<CreditNote>();
+    /// <summary>Credit note lines.</summary>
+    public DbSet<CreditNoteLine> CreditNoteLines => Set<CreditNoteLine>();
     /// <summary>Tenants' plan history.</summary>
     public DbSet<PlanSegment> PlanSegments => Set<PlanSegment>();
     /// <summary>The Stripe webhook inbox (fleet-level).</summary>

@@ -33,6 +33,8 @@ public static class AuditActions
     public const string QuotaAlertFired = "quota.alert_fired";
     /// <summary>An invoice was issued.</summary>
     public const string InvoiceIssued = "invoice.issued";
+    /// <summary>A credit note was issued against an invoice whose period's usage came down after it was invoiced.</summary>
+    public const string CreditNoteIssued = "credit_note.issued";
     /// <summary>An API key was created.</summary>
     public const string ApiKeyCreated = "api_key.created";
     /// <summary>An API key was revoked.</summary>

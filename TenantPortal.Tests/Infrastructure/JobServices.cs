@@ -49,6 +49,9 @@ public static class JobServices
         services.AddScoped<BillingService>();
         services.AddScoped<InvoiceService>();
         services.AddScoped<InvoicingService>();
+        services.AddScoped<CreditNoteIssuer>();
+        services.AddScoped<CreditNoteService>();
+        services.AddSingleton<TenantPortal.Data.Services.Metering.Corrections.IUsageCorrectionObserver, CreditNoteCorrectionObserver>();
         services.AddScoped<SubscriptionRenewalService>();
         services.AddScoped<TrialExpiryService>();
         services.AddScoped<DunningService>();
