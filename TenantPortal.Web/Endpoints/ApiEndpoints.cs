@@ -19,6 +19,7 @@ public static class ApiEndpoints
         api.MapAuditApi();
         api.MapUsageHistoryApi();
         api.MapInvoicesApi();
+        api.MapCreditNotesApi();
         api.MapSubscriptionApi();
         api.MapMembersApi();
         api.MapInvitationsApi();
