@@ -87,6 +87,9 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["InvoiceService.LineEventsFileNameAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.LineEventsFileNameAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, None)),
         ["InvoiceService.WriteLineEventsCsvAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.WriteLineEventsCsvAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, new StringWriter(), None)),
         ["InvoiceService.InvoiceEventsFileNameAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.InvoiceEventsFileNameAsync(a, TenancyTestBed.AlphaInvoiceNumber, None)),
+        ["CreditNoteService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.CreditNotes.ListAsync(a, None)),
+        ["CreditNoteService.ForInvoiceAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.CreditNotes.ForInvoiceAsync(a, TenancyTestBed.AlphaInvoiceNumber, None)),
+        ["CreditNoteService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.CreditNotes.GetAsync(a, TenancyTestBed.AlphaCreditNoteNumber, None)),
         ["InvoiceService.WriteInvoiceEventsCsvAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.WriteInvoiceEventsCsvAsync(a, TenancyTestBed.AlphaInvoiceNumber, new StringWriter(), None)),
         ["UsageHistoryService.QueryAsync"] = new(TenantRole.Viewer, async (s, a, b) =>
             await s.History.QueryAsync(a, new(null, TenantPortal.Core.Usage.RollupGranularity.Day, null, null, 10), None)),

@@ -44,14 +44,15 @@ public static class CreditNotesApiEndpoints
     /// <summary>Maps the routes on the API group.</summary>
     public static RouteGroupBuilder MapCreditNotesApi(this RouteGroupBuilder api)
     {
-        var notes = api.MapGroup("/credit-notes").WithTags("Credit notes").RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.BillingRead));
-        notes.MapGet("/", ListAsync).WithName("ListCreditNotes").WithSummary("The tenant's credit notes, newest first")
+        api.MapGet("/credit-notes", ListAsync).WithTags("Credit notes").WithName("ListCreditNotes").WithSummary("The tenant's credit notes, newest first")
             .WithDescription("Needs billing:read. A credit note credits part of an issued invoice when the usage of its period came down after it "
                 + "was invoiced (a usage correction). Amounts are positive cents. Newest first; paged by limit (1-100, default 50) and cursor.")
-            .Produces<ApiPage<CreditNoteSummary>>().ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.MissingScope);
-        notes.MapGet("/{number}", GetAsync).WithName("GetCreditNote").WithSummary("One credit note with its lines")
+            .Produces<ApiPage<CreditNoteSummary>>().ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.MissingScope)
+            .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.BillingRead));
+        api.MapGet("/credit-notes/{number}", GetAsync).WithTags("Credit notes").WithName("GetCreditNote").WithSummary("One credit note with its lines")
             .WithDescription("Needs billing:read. Money in integer cents, positive (credited). An unknown number is 404.")
-            .Produces<CreditNoteResponse>().ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.MissingScope);
+            .Produces<CreditNoteResponse>().ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.MissingScope)
+            .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.BillingRead));
         return api;
     }
 
