@@ -69,6 +69,9 @@ public static class UsageCorrectionRules
         var id = CheckId(request.Id, "id", "The correction id");
         if (!id.IsSuccess)
             return id;
+        // The id is the last segment of the correction's address (GET/DELETE …/corrections/{id}).
+        if (request.Id.Contains('/', StringComparison.Ordinal))
+            return Error.Invalid("id", "The correction id can't contain '/': it is part of the correction's address.");
         var reason = CheckReason(request.Reason);
         if (!reason.IsSuccess)
             return reason;
