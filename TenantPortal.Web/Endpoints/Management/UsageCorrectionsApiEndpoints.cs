@@ -50,11 +50,13 @@ public static class UsageCorrectionsApiEndpoints
     /// <param name="Timestamp">Backfill only: when the usage happened (at most 366 days ago).</param>
     public sealed record UsageCorrectionCreateEvent(string EventId, string Action, decimal? Quantity, string? Metric, DateTimeOffset? Timestamp);
 
+    private const string Tag = "Usage corrections";
+
     /// <summary>Maps the routes on the API group.</summary>
     public static RouteGroupBuilder MapUsageCorrectionsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/usage/corrections").WithTags("Usage corrections");
-        group.MapPost("", CreateAsync).WithName("CreateUsageCorrection").WithSummary("Correct reported usage: void, amend or backfill events")
+        const string Route = "/usage/corrections";
+        api.MapPost(Route, CreateAsync).WithTags(Tag).WithName("CreateUsageCorrection").WithSummary("Correct reported usage: void, amend or backfill events")
             .WithDescription("Needs usage:write. Applied whole or not at all, at once: quota checks, the current usage and the running estimate count it "
                 + "straight away, the rollups within a minute. Originals are never changed: the correction is its own record, its effect "
                 + "compensating events. 201 with the correction; the same id with the same body again is 200 with the first result (nothing "
@@ -67,15 +69,15 @@ public static class UsageCorrectionsApiEndpoints
             .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.Conflict, ErrorCodes.MissingScope)
             .WithMetadata(new ApiExample("{\"id\":\"fix-2026-11-17\",\"reason\":\"Duplicate job reports\",\"events\":[{\"eventId\":\"e-17\",\"action\":\"void\"},{\"eventId\":\"e-18\",\"action\":\"amend\",\"quantity\":3}]}"))
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.UsageWrite));
-        group.MapGet("", ListAsync).WithName("ListUsageCorrections").WithSummary("The tenant's usage corrections")
+        api.MapGet(Route, ListAsync).WithTags(Tag).WithName("ListUsageCorrections").WithSummary("The tenant's usage corrections")
             .WithDescription("Needs usage:read. Newest first, reverted ones included (revertedAt set). Paged by limit (1-100, default 50) and cursor.")
             .Produces<ApiPage<UsageCorrectionResponse>>().ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.MissingScope)
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.UsageRead));
-        group.MapGet("/{id}", GetAsync).WithName("GetUsageCorrection").WithSummary("One usage correction")
+        api.MapGet(Route + "/{id}", GetAsync).WithTags(Tag).WithName("GetUsageCorrection").WithSummary("One usage correction")
             .WithDescription("Needs usage:read.")
             .Produces<UsageCorrectionResponse>().ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.MissingScope)
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.UsageRead));
-        group.MapDelete("/{id}", RevertAsync).WithName("RevertUsageCorrection").WithSummary("Revert a usage correction")
+        api.MapDelete(Route + "/{id}", RevertAsync).WithTags(Tag).WithName("RevertUsageCorrection").WithSummary("Revert a usage correction")
             .WithDescription("Needs usage:write. Its events count as before (the opposite compensating events are appended) and can be corrected "
                 + "again. 200 with the reverted correction; a correction reverted already is a 409. Optional query parameter reason (1-500 characters), kept in the audit log.")
             .Produces<UsageCorrectionResponse>().ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.Conflict, ErrorCodes.Invalid, ErrorCodes.MissingScope)

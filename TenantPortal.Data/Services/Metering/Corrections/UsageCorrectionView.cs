@@ -21,8 +21,12 @@ public sealed record UsageCorrectionView(string Id, string Reason, DateTimeOffse
 
     internal static UsageCorrectionView From(UsageCorrection c) =>
         new(c.CorrectionId, c.Reason, c.CreatedAt, c.CreatedBy, c.RevertedAt, c.RevertedBy, c.RevertReason,
-            c.Lines.OrderBy(l => l.Id).Select(l => new UsageCorrectionLineView(l.ClientEventId, l.Action, l.Metric, l.Timestamp, l.QuantityBefore, l.QuantityAfter, l.Delta)).ToList(),
+            c.Lines.OrderBy(l => l.Id).Select(l => new UsageCorrectionLineView(l.ClientEventId, l.Action, l.Metric, l.Timestamp,
+                Plain(l.QuantityBefore), Plain(l.QuantityAfter), Plain(l.Delta))).ToList(),
             c.Id);
+
+    // The same quantity reads the same whether computed or read back (a database keeps its column's scale: 250.000000).
+    private static decimal Plain(decimal value) => value / 1.000000000000000000000000000000000m;
 }
 
 /// <summary>One event of a correction.</summary>
