@@ -20,6 +20,7 @@ using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Members;
 using TenantPortal.Data.Services.Metering;
+using TenantPortal.Data.Services.Metering.Corrections;
 using TenantPortal.Data.Services.Operations;
 using TenantPortal.Data.Services.Notifications;
 using TenantPortal.Data.Services.Sessions;
@@ -156,6 +157,9 @@ public static class DependencyInjection
         services.AddScoped<QuotaService>();
         services.AddScoped<UsageReportService>();
         services.AddScoped<UsageHistoryService>();
+        // Usage corrections; IUsageCorrectionObserver implementations (e.g. credit notes) are added beside them.
+        services.AddScoped<UsageCorrectionWriter>();
+        services.AddScoped<UsageCorrectionService>();
         services.AddScoped<NotificationService>();
         services.AddScoped<OwnerAskService>();
         services.AddScoped<OperatorNoticeService>();

@@ -89,4 +89,8 @@ public static class AuditActions
     public const string SessionsRevokedElsewhere = "session.revoked_elsewhere";
     /// <summary>A user signed out everywhere, the browser they used included.</summary>
     public const string SessionsRevokedEverywhere = "session.revoked_everywhere";
+    /// <summary>Reported usage was corrected (void, amend, backfill).</summary>
+    public const string UsageCorrectionCreated = "usage.correction.created";
+    /// <summary>A usage correction was reverted: its events count as before.</summary>
+    public const string UsageCorrectionReverted = "usage.correction.reverted";
 }

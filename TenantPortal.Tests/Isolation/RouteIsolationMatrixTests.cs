@@ -89,6 +89,20 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
             "/api/v1/invitations", "{\"email\":\"matrix-" + Guid.NewGuid().ToString("N") + "@example.test\",\"role\":\"Member\"}")),
         ["POST /api/v1/invitations/{id}/resend"] = new("members:write", p => PendingInvitationAsync(p, "/resend")),
         ["DELETE /api/v1/invitations/{id}"] = new("members:write", p => PendingInvitationAsync(p, "")),
+        ["POST /api/v1/usage/corrections"] = new("usage:write", async p => new ApiTarget(
+            await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active),
+            "/api/v1/usage/corrections", UsageCorrectionsApi.BackfillBody("matrix-" + Guid.NewGuid().ToString("N"), "late-" + Guid.NewGuid().ToString("N")))),
+        ["GET /api/v1/usage/corrections"] = new("usage:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/usage/corrections"))),
+        ["GET /api/v1/usage/corrections/{id}"] = new("usage:read", async p =>
+        {
+            var (slug, id) = await UsageCorrectionsApi.CorrectedTenantAsync(p);
+            return new ApiTarget(slug, $"/api/v1/usage/corrections/{id}", NamesTenantRows: true);
+        }),
+        ["DELETE /api/v1/usage/corrections/{id}"] = new("usage:write", async p =>
+        {
+            var (slug, id) = await UsageCorrectionsApi.CorrectedTenantAsync(p);
+            return new ApiTarget(slug, $"/api/v1/usage/corrections/{id}", NamesTenantRows: true);
+        }),
     };
 
     // A throwaway Starter tenant subscribed to Professional through the API (then sent the follow-up request, if any); its slug.

@@ -97,6 +97,19 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         // Past the gate every member hears why there is nothing to ask (alpha's quotas are below 80 %; an Owner changes the plan itself).
         ["OwnerAskService.AskAsync"] = new(TenantRole.Viewer, async (s, a, b) =>
             await s.Asks.AskAsync(a, TenantPortal.Core.Usage.UsageMetric.ApiCalls, None) is { Error.Code: ErrorCodes.Invalid } ? Result.Success() : await s.Asks.AskAsync(a, TenantPortal.Core.Usage.UsageMetric.ApiCalls, None)),
+        ["UsageCorrectionService.CreateAsync"] = new(TenantRole.Admin, async (s, a, b) =>
+            await UsageCorrections.Service(b, s).CreateAsync(a, UsageCorrections.Backfill("matrix", "matrix-event", 3, b.Time.GetUtcNow()), None)),
+        ["UsageCorrectionService.RevertAsync"] = new(TenantRole.Admin, async (s, a, b) =>
+        {
+            Assert.True((await UsageCorrections.Service(b, s).CreateAsync(b.ActorOf("owner"), UsageCorrections.Backfill("matrix", "matrix-event", 3, b.Time.GetUtcNow()), None)).IsSuccess);
+            return await UsageCorrections.Service(b, s).RevertAsync(a, "matrix", "matrix", None);
+        }),
+        ["UsageCorrectionService.ListAsync"] = new(TenantRole.Viewer, async (s, a, b) => await UsageCorrections.Service(b, s).ListAsync(a, null, 10, None)),
+        ["UsageCorrectionService.GetAsync"] = new(TenantRole.Viewer, async (s, a, b) =>
+        {
+            Assert.True((await UsageCorrections.Service(b, s).CreateAsync(b.ActorOf("owner"), UsageCorrections.Backfill("matrix", "matrix-event", 3, b.Time.GetUtcNow()), None)).IsSuccess);
+            return await UsageCorrections.Service(b, s).GetAsync(a, "matrix", None);
+        }),
         ["AuditQueryService.QueryAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.QueryAsync(a, new(), 0, 20, None)),
         ["AuditQueryService.PageAfterAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.PageAfterAsync(a, new(), null, 20, None)),
     };
@@ -128,6 +141,9 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["OperatorTenantService.ClearQuotaOverrideAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
         ["OperatorTenantService.ResendInvitationAsync"] = "operators only, across tenants; checked against the Operator role (OperatorTenantServiceTests)",
         ["OperatorTenantService.CreateTenantAsync"] = "operators create a tenant for a customer; checked against the Operator role (OperatorTenantServiceTests)",
+        ["UsageCorrectionService.CreateForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
+        ["UsageCorrectionService.RevertForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
+        ["UsageCorrectionService.ListForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
     };
 

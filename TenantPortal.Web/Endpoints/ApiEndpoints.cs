@@ -18,6 +18,7 @@ public static class ApiEndpoints
         api.MapTenantApi();
         api.MapAuditApi();
         api.MapUsageHistoryApi();
+        api.MapUsageCorrectionsApi();
         api.MapInvoicesApi();
         api.MapCreditNotesApi();
         api.MapSubscriptionApi();
