@@ -12,7 +12,7 @@ using TenantPortal.Data;
 namespace TenantPortal.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerPortalDbContext))]
-    [Migration("20261205125943_CreditNotes")]
+    [Migration("20261205133614_CreditNotes")]
     partial class CreditNotes
     {
         /// <inheritdoc />
@@ -994,6 +994,130 @@ namespace TenantPortal.Data.Migrations.SqlServer
                         });
                 });
 
+            modelBuilder.Entity("TenantPortal.Core.Usage.UsageCorrection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("ConcurrencyStamp")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("CorrectionId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid?>("CreatedByApiKeyId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("CreatedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .IsFixedLength();
+
+                    b.Property<string>("RevertReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTimeOffset?>("RevertedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("RevertedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "CorrectionId")
+                        .IsUnique();
+
+                    b.ToTable("UsageCorrections", (string)null);
+                });
+
+            modelBuilder.Entity("TenantPortal.Core.Usage.UsageCorrectionLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("ClientEventId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<long>("CorrectionRowId")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal>("Delta")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("decimal(20,6)");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<decimal>("QuantityAfter")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("decimal(20,6)");
+
+                    b.Property<decimal>("QuantityBefore")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("decimal(20,6)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("Timestamp")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("UsageEventId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CorrectionRowId");
+
+                    b.HasIndex("TenantId", "UsageEventId");
+
+                    b.ToTable("UsageCorrectionLines", (string)null);
+                });
+
             modelBuilder.Entity("TenantPortal.Core.Usage.UsageEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -1034,6 +1158,24 @@ namespace TenantPortal.Data.Migrations.SqlServer
                     b.HasIndex("TenantId", "Metric", "Timestamp");
 
                     b.ToTable("UsageEvents", (string)null);
+                });
+
+            modelBuilder.Entity("TenantPortal.Core.Usage.UsageEventLock", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("UsageEventId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CorrectionRowId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TenantId", "UsageEventId");
+
+                    b.HasIndex("CorrectionRowId");
+
+                    b.ToTable("UsageEventLocks", (string)null);
                 });
 
             modelBuilder.Entity("TenantPortal.Core.Usage.UsageRollup", b =>
@@ -1395,11 +1537,38 @@ namespace TenantPortal.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("TenantPortal.Core.Usage.UsageCorrection", b =>
+                {
+                    b.HasOne("TenantPortal.Core.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TenantPortal.Core.Usage.UsageCorrectionLine", b =>
+                {
+                    b.HasOne("TenantPortal.Core.Usage.UsageCorrection", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("CorrectionRowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("TenantPortal.Core.Usage.UsageEvent", b =>
                 {
                     b.HasOne("TenantPortal.Core.Tenants.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TenantPortal.Core.Usage.UsageEventLock", b =>
+                {
+                    b.HasOne("TenantPortal.Core.Usage.UsageCorrection", null)
+                        .WithMany()
+                        .HasForeignKey("CorrectionRowId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1435,6 +1604,11 @@ namespace TenantPortal.Data.Migrations.SqlServer
             modelBuilder.Entity("TenantPortal.Core.Tenants.Tenant", b =>
                 {
                     b.Navigation("QuotaOverrides");
+                });
+
+            modelBuilder.Entity("TenantPortal.Core.Usage.UsageCorrection", b =>
+                {
+                    b.Navigation("Lines");
                 });
 #pragma warning restore 612, 618
         }
