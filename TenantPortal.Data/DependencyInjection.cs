@@ -170,6 +170,7 @@ public static class DependencyInjection
         services.AddScoped<InvoicingService>();
         services.AddScoped<CreditNoteIssuer>();
         services.AddScoped<CreditNoteService>();
+        services.AddScoped<TenantPortal.Data.Services.Metering.Corrections.BackfillPreviewService>();
         services.AddSingleton<TenantPortal.Data.Services.Metering.Corrections.IUsageCorrectionObserver, CreditNoteCorrectionObserver>();
         services.AddScoped<SubscriptionRenewalService>();
         services.AddScoped<TrialExpiryService>();
