@@ -119,6 +119,7 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
     {
         ["TenantService.CreateAsync"] = "creates a new tenant; any signed-in user may",
         ["InvitationAcceptanceService.AcceptAsync"] = "the invitee is not a member yet; checked by token and email (InvitationServiceTests)",
+        ["BackfillPreviewService.PreviewCsvAsync"] = "operators only, across tenants; checked against the Operator role (BackfillPreviewServiceTests)",
         ["InvoiceSettlementService.MarkPaidAsync"] = "operators only, across tenants; checked against the Operator role (InvoiceSettlementServiceTests)",
         ["InvoiceSettlementService.ListOpenAsync"] = "operators only, across tenants; checked against the Operator role (BillingLifecycleTests)",
         ["FleetService.SummaryAsync"] = "operators only, across tenants; checked against the Operator role (FleetServiceTests)",
