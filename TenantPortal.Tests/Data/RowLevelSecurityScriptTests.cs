@@ -180,7 +180,11 @@ public class RowLevelSecurityScriptTests
         var altered = Collect<SecurityPolicyStatement>(Parse(up[1], "the ALTER SECURITY POLICY")).Single().SecurityPredicateActions;
         Assert.All(altered, a => Assert.Equal(SecurityPredicateActionType.Alter, a.ActionType));
         Assert.All(altered, a => Assert.Equal(RowLevelSecurity.PredicateFunction, a.FunctionCall.FunctionName.Value));
-        Assert.Equal(TenantOwnedTables().Count * (1 + BlockOperations.Length), altered.Count);
+        // The tenant-owned tables of its time: those of its target model (later migrations add theirs to the policy themselves).
+        var assembly = db.GetService<IMigrationsAssembly>();
+        var target = assembly.CreateMigration(assembly.Migrations[seekable], db.Database.ProviderName!).TargetModel!;
+        var tablesThen = TenantOwnedTables().Intersect(target.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>()).ToList();
+        Assert.Equal(tablesThen.Count * (1 + BlockOperations.Length), altered.Count);
         Assert.Equal($"DROP FUNCTION [security].[{RowLevelSecurity.FirstPredicateFunction}];", up[2]);
         Assert.Equal(3, down.Count);
         Assert.StartsWith($"CREATE FUNCTION [security].[{RowLevelSecurity.FirstPredicateFunction}]", down[0], StringComparison.Ordinal);
