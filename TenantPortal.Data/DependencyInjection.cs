@@ -21,6 +21,7 @@ using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Members;
 using TenantPortal.Data.Services.Metering;
+using TenantPortal.Data.Services.Metering.Corrections;
 using TenantPortal.Data.Services.Operations;
 using TenantPortal.Data.Services.Notifications;
 using TenantPortal.Data.Services.Sessions;
@@ -158,6 +159,9 @@ public static class DependencyInjection
         services.AddScoped<QuotaService>();
         services.AddScoped<UsageReportService>();
         services.AddScoped<UsageHistoryService>();
+        // Usage corrections; IUsageCorrectionObserver implementations (e.g. credit notes) are added beside them.
+        services.AddScoped<UsageCorrectionWriter>();
+        services.AddScoped<UsageCorrectionService>();
         services.AddScoped<NotificationService>();
         services.AddScoped<OwnerAskService>();
         services.AddScoped<OperatorNoticeService>();
@@ -167,6 +171,10 @@ public static class DependencyInjection
         services.AddScoped<Services.Budgets.SpendBudgetService>();
         services.AddScoped<InvoiceService>();
         services.AddScoped<InvoicingService>();
+        services.AddScoped<CreditNoteIssuer>();
+        services.AddScoped<CreditNoteService>();
+        services.AddScoped<TenantPortal.Data.Services.Metering.Corrections.BackfillPreviewService>();
+        services.AddSingleton<TenantPortal.Data.Services.Metering.Corrections.IUsageCorrectionObserver, CreditNoteCorrectionObserver>();
         services.AddScoped<SubscriptionRenewalService>();
         services.AddScoped<TrialExpiryService>();
         services.AddScoped<DunningService>();

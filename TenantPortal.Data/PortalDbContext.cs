@@ -60,6 +60,12 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     /// <summary>Raw usage events.</summary>
     public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
+    /// <summary>Usage corrections (their effect is in compensating events).</summary>
+    public DbSet<UsageCorrection> UsageCorrections => Set<UsageCorrection>();
+    /// <summary>The events of each usage correction.</summary>
+    public DbSet<UsageCorrectionLine> UsageCorrectionLines => Set<UsageCorrectionLine>();
+    /// <summary>Which active correction holds which event (one at most).</summary>
+    public DbSet<UsageEventLock> UsageEventLocks => Set<UsageEventLock>();
     /// <summary>Usage rollups.</summary>
     public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
     /// <summary>How far the metering jobs have processed the events.</summary>
@@ -70,6 +76,10 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<Invoice> Invoices => Set<Invoice>();
     /// <summary>Invoice lines.</summary>
     public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
+    /// <summary>Credit notes against issued invoices.</summary>
+    public DbSet<CreditNote> CreditNotes => Set<CreditNote>();
+    /// <summary>Credit note lines.</summary>
+    public DbSet<CreditNoteLine> CreditNoteLines => Set<CreditNoteLine>();
     /// <summary>Tenants' plan history.</summary>
     public DbSet<PlanSegment> PlanSegments => Set<PlanSegment>();
     /// <summary>The Stripe webhook inbox (fleet-level).</summary>

@@ -22,5 +22,8 @@ public sealed class SqlServerPortalDbContext(DbContextOptions<SqlServerPortalDbC
     {
         base.OnModelCreating(builder);
         builder.Entity<UsageEvent>().Property(e => e.ClientEventId).UseCollation(ClientEventIdCollation);
+        // A correction id is one exact string too (its unique index decides idempotency).
+        builder.Entity<UsageCorrection>().Property(c => c.CorrectionId).UseCollation(ClientEventIdCollation);
+        builder.Entity<UsageCorrectionLine>().Property(l => l.ClientEventId).UseCollation(ClientEventIdCollation);
     }
 }

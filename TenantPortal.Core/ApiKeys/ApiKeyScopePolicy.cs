@@ -21,6 +21,7 @@ public static class ApiKeyScopePolicy
     {
         TenantPermission.ViewOverview => "",
         TenantPermission.ViewUsage => ApiKeyScopes.UsageRead,
+        TenantPermission.CorrectUsage => ApiKeyScopes.UsageWrite,
         TenantPermission.ViewTeam => ApiKeyScopes.MembersRead,
         TenantPermission.InviteMembers or TenantPermission.RemoveMembers or TenantPermission.ChangeRoles => ApiKeyScopes.MembersWrite,
         TenantPermission.EditSettings => ApiKeyScopes.TenantWrite,

@@ -37,6 +37,8 @@ public static class AuditActions
     public const string BudgetAlertFired = "budget.alert_fired";
     /// <summary>An invoice was issued.</summary>
     public const string InvoiceIssued = "invoice.issued";
+    /// <summary>A credit note was issued against an invoice whose period's usage came down after it was invoiced.</summary>
+    public const string CreditNoteIssued = "credit_note.issued";
     /// <summary>An API key was created.</summary>
     public const string ApiKeyCreated = "api_key.created";
     /// <summary>An API key was revoked.</summary>
@@ -95,4 +97,8 @@ public static class AuditActions
     public const string SessionsRevokedElsewhere = "session.revoked_elsewhere";
     /// <summary>A user signed out everywhere, the browser they used included.</summary>
     public const string SessionsRevokedEverywhere = "session.revoked_everywhere";
+    /// <summary>Reported usage was corrected (void, amend, backfill).</summary>
+    public const string UsageCorrectionCreated = "usage.correction.created";
+    /// <summary>A usage correction was reverted: its events count as before.</summary>
+    public const string UsageCorrectionReverted = "usage.correction.reverted";
 }

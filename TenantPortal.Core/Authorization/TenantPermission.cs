@@ -31,4 +31,6 @@ public enum TenantPermission
     TransferOwnership,
     /// <summary>Change the tenant's sign-in security (two-factor required for Owners).</summary>
     ManageSecurity,
+    /// <summary>Correct reported usage (void, amend, backfill) and revert corrections.</summary>
+    CorrectUsage,
 }

@@ -32,6 +32,9 @@ public static class UsageBatchRules
         // be one id there and two elsewhere; refused (never trimmed: what is stored is what was sent), leading ones alike.
         if (char.IsWhiteSpace(e.ClientEventId[0]) || char.IsWhiteSpace(e.ClientEventId[^1]))
             return Error.Invalid(Field(index, "id"), "The event id can't begin or end with whitespace.");
+        // The portal's own compensating events (usage corrections) begin with it: no reporter may send one.
+        if (e.ClientEventId[0] == UsageCorrectionRules.ReservedPrefix)
+            return Error.Invalid(Field(index, "id"), $"The event id can't begin with '{UsageCorrectionRules.ReservedPrefix}': that is reserved for the portal's corrections.");
         if (UsageMetrics.Kind(e.Metric) == MetricKind.Seats)
             return Error.Invalid(Field(index, "metric"), "'users' is not reported: seats are counted from the members.");
         if (e.Quantity < 0)

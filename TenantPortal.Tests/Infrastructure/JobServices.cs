@@ -50,6 +50,10 @@ public static class JobServices
         services.AddScoped<TenantPortal.Data.Services.Budgets.SpendBudgetService>();
         services.AddScoped<InvoiceService>();
         services.AddScoped<InvoicingService>();
+        services.AddScoped<CreditNoteIssuer>();
+        services.AddScoped<CreditNoteService>();
+        services.AddScoped<TenantPortal.Data.Services.Metering.Corrections.BackfillPreviewService>();
+        services.AddSingleton<TenantPortal.Data.Services.Metering.Corrections.IUsageCorrectionObserver, CreditNoteCorrectionObserver>();
         services.AddScoped<SubscriptionRenewalService>();
         services.AddScoped<TrialExpiryService>();
         services.AddScoped<DunningService>();

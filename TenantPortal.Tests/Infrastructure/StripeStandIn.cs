@@ -126,6 +126,17 @@ public sealed class StripeStandIn : IDisposable
             .On("POST", $"/v1/invoices/{id}/finalize",
                 $$"""{"id":"{{id}}","object":"invoice","status":"{{finalStatus}}","hosted_invoice_url":"{{hostedUrl}}"}""");
 
+    /// <summary>
+    /// Credit notes: the list (by invoice) finds <paramref name="existing"/> (a credit note made earlier, by its local
+    /// number in the metadata) or nothing, and creating one answers <paramref name="id"/>.
+    /// </summary>
+    public StripeStandIn OnCreditNote(string id = "cn_standin", string? existing = null)
+    {
+        var data = existing is null ? "" : $$$"""{"id":"cn_existing","object":"credit_note","metadata":{"{{{StripeMetadata.CreditNoteNumber}}}":"{{{existing}}}"}}""";
+        return On("GET", "/v1/credit_notes", $$"""{"object":"list","data":[{{data}}],"has_more":false,"url":"/v1/credit_notes"}""")
+            .On("POST", "/v1/credit_notes", $$"""{"id":"{{id}}","object":"credit_note","status":"issued"}""");
+    }
+
     /// <summary>A Stripe error body.</summary>
     public static string ErrorJson(string type, string code, string message) =>
         $$$"""{"error":{"type":"{{{type}}}","code":"{{{code}}}","message":"{{{message}}}"}}""";

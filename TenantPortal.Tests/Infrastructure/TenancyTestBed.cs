@@ -52,6 +52,9 @@ public partial class TenancyTestBed : IAsyncLifetime
     /// <summary>Alpha's October 2026 invoice: Starter base plus 500 API calls of overage.</summary>
     public const string AlphaInvoiceNumber = "ALPHA-202610";
 
+    /// <summary>A credit note of 50 cents against <see cref="AlphaInvoiceNumber"/>.</summary>
+    public const string AlphaCreditNoteNumber = "ALPHA-202610-CN1";
+
     /// <summary>The overage line of <see cref="AlphaInvoiceNumber"/>.</summary>
     public static readonly Guid AlphaOverageLineId = new("0b5e7a1c-0000-4000-8000-00000000a1fa");
     public const string BetaSlug = "beta";
@@ -127,6 +130,11 @@ public partial class TenancyTestBed : IAsyncLifetime
         var invoice = InvoiceComposer.Compose(alpha, october, new PeriodUsage(100_500, 0, 0), october.AddMonths(1).AddDays(1));
         invoice.Lines.Single(l => l.Kind == InvoiceLineKind.Overage).Id = AlphaOverageLineId;
         db.Invoices.Add(invoice);
+        db.CreditNotes.Add(CreditNote.Create(invoice, 1, [new CreditNoteLine
+        {
+            Metric = TenantPortal.Core.Usage.UsageMetric.ApiCalls, UsagePeriodStart = october, Description = "API calls corrected", Quantity = 500,
+            UnitPriceCents = 0.1m, AmountCents = 50,
+        }], "Seeded correction", "seeded-correction", october.AddMonths(1).AddDays(3)));
         await db.SaveChangesAsync();
         (AlphaId, BetaId, PendingInvitationId, AlphaKeyId, AlphaStamp) = (alpha.Id, beta.Id, invitation.Id, key.Id, alpha.ConcurrencyStamp);
     }
@@ -215,6 +223,7 @@ public partial class TenancyTestBed : IAsyncLifetime
         public AuditQueryService Audit => new(_contexts);
         public BillingService Billing => new(_contexts, new LedgerGateway(), _audit, Options.Create(new BillingOptions()), bed.Time, NullLogger<BillingService>.Instance);
         public InvoiceService Invoices => new(_contexts, History);
+        public CreditNoteService CreditNotes => new(_contexts);
         public UsageHistoryService History => new(_contexts, bed.Time);
         public TenantPortal.Data.Services.Notifications.OwnerAskService Asks =>
             new(_contexts, new TenantPortal.Data.Services.Metering.UsageReportService(_contexts, bed.Time), bed.Time,

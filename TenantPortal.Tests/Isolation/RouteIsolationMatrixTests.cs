@@ -68,6 +68,8 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["GET /api/v1/usage/history"] = new("usage:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/usage/history?granularity=day"))),
         ["GET /api/v1/invoices"] = new("billing:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/invoices"))),
         ["GET /api/v1/invoices/{number}"] = new("billing:read", async p => new ApiTarget("acme", $"/api/v1/invoices/{await AcmeInvoiceNumberAsync(p)}", NamesTenantRows: true)),
+        ["GET /api/v1/credit-notes"] = new("billing:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/credit-notes"))),
+        ["GET /api/v1/credit-notes/{number}"] = new("billing:read", async p => new ApiTarget("acme", $"/api/v1/credit-notes/{await AcmeCreditNoteNumberAsync(p)}", NamesTenantRows: true)),
         ["GET /api/v1/invoices/{number}/usage.csv"] = new("billing:read", async p =>
             new ApiTarget("acme", $"/api/v1/invoices/{await AcmeInvoiceNumberAsync(p)}/usage.csv", NamesTenantRows: true)),
         ["GET /api/v1/subscription"] = new("billing:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/subscription"))),
@@ -95,6 +97,20 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
             "/api/v1/invitations", "{\"email\":\"matrix-" + Guid.NewGuid().ToString("N") + "@example.test\",\"role\":\"Member\"}")),
         ["POST /api/v1/invitations/{id}/resend"] = new("members:write", p => PendingInvitationAsync(p, "/resend")),
         ["DELETE /api/v1/invitations/{id}"] = new("members:write", p => PendingInvitationAsync(p, "")),
+        ["POST /api/v1/usage/corrections"] = new("usage:write", async p => new ApiTarget(
+            await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active),
+            "/api/v1/usage/corrections", UsageCorrectionsApi.BackfillBody("matrix-" + Guid.NewGuid().ToString("N"), "late-" + Guid.NewGuid().ToString("N")))),
+        ["GET /api/v1/usage/corrections"] = new("usage:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/usage/corrections"))),
+        ["GET /api/v1/usage/corrections/{id}"] = new("usage:read", async p =>
+        {
+            var (slug, id) = await UsageCorrectionsApi.CorrectedTenantAsync(p);
+            return new ApiTarget(slug, $"/api/v1/usage/corrections/{id}", NamesTenantRows: true);
+        }),
+        ["DELETE /api/v1/usage/corrections/{id}"] = new("usage:write", async p =>
+        {
+            var (slug, id) = await UsageCorrectionsApi.CorrectedTenantAsync(p);
+            return new ApiTarget(slug, $"/api/v1/usage/corrections/{id}", NamesTenantRows: true);
+        }),
     };
 
     // A throwaway Starter tenant subscribed to Professional through the API (then sent the follow-up request, if any); its slug.
@@ -302,6 +318,26 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
 
     // A real invoice of acme, for the pages of one invoice: an unknown number would be a 404 for everyone.
     private Task<string> AcmeInvoiceNumberAsync() => AcmeInvoiceNumberAsync(portal);
+
+    // Acme's credit note (one is made against its first invoice when the demo data has none).
+    private static async Task<string> AcmeCreditNoteNumberAsync(PortalAppFactory portal)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TenantPortal.Data.PortalDbContext>();
+        using var cross = scope.ServiceProvider.GetRequiredService<TenantPortal.Core.Tenants.ITenantContext>().BeginCrossTenantScope("test arrangement");
+        var invoice = await db.Invoices.Where(i => db.Tenants.Any(t => t.Id == i.TenantId && t.Slug == "acme")).OrderBy(i => i.PeriodStart).FirstAsync();
+        var existing = await db.CreditNotes.Where(n => n.InvoiceId == invoice.Id).Select(n => n.Number).FirstOrDefaultAsync();
+        if (existing is not null)
+            return existing;
+        var note = TenantPortal.Core.Billing.CreditNote.Create(invoice, 1, [new TenantPortal.Core.Billing.CreditNoteLine
+        {
+            Metric = TenantPortal.Core.Usage.UsageMetric.ApiCalls, UsagePeriodStart = invoice.PeriodStart, Description = "Matrix credit",
+            Quantity = 10, UnitPriceCents = 0.1m, AmountCents = 1,
+        }], "Route matrix", null, DateTimeOffset.UtcNow);
+        db.CreditNotes.Add(note);
+        await db.SaveChangesAsync();
+        return note.Number;
+    }
 
     private static async Task<string> AcmeInvoiceNumberAsync(PortalAppFactory portal)
     {

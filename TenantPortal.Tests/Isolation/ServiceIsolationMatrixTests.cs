@@ -91,6 +91,9 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["InvoiceService.LineEventsFileNameAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.LineEventsFileNameAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, None)),
         ["InvoiceService.WriteLineEventsCsvAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.WriteLineEventsCsvAsync(a, TenancyTestBed.AlphaInvoiceNumber, TenancyTestBed.AlphaOverageLineId, new StringWriter(), None)),
         ["InvoiceService.InvoiceEventsFileNameAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.InvoiceEventsFileNameAsync(a, TenancyTestBed.AlphaInvoiceNumber, None)),
+        ["CreditNoteService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.CreditNotes.ListAsync(a, None)),
+        ["CreditNoteService.ForInvoiceAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.CreditNotes.ForInvoiceAsync(a, TenancyTestBed.AlphaInvoiceNumber, None)),
+        ["CreditNoteService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.CreditNotes.GetAsync(a, TenancyTestBed.AlphaCreditNoteNumber, None)),
         ["InvoiceService.WriteInvoiceEventsCsvAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Invoices.WriteInvoiceEventsCsvAsync(a, TenancyTestBed.AlphaInvoiceNumber, new StringWriter(), None)),
         ["UsageHistoryService.QueryAsync"] = new(TenantRole.Viewer, async (s, a, b) =>
             await s.History.QueryAsync(a, new(null, TenantPortal.Core.Usage.RollupGranularity.Day, null, null, 10), None)),
@@ -98,6 +101,19 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         // Past the gate every member hears why there is nothing to ask (alpha's quotas are below 80 %; an Owner changes the plan itself).
         ["OwnerAskService.AskAsync"] = new(TenantRole.Viewer, async (s, a, b) =>
             await s.Asks.AskAsync(a, TenantPortal.Core.Usage.UsageMetric.ApiCalls, None) is { Error.Code: ErrorCodes.Invalid } ? Result.Success() : await s.Asks.AskAsync(a, TenantPortal.Core.Usage.UsageMetric.ApiCalls, None)),
+        ["UsageCorrectionService.CreateAsync"] = new(TenantRole.Admin, async (s, a, b) =>
+            await UsageCorrections.Service(b, s).CreateAsync(a, UsageCorrections.Backfill("matrix", "matrix-event", 3, b.Time.GetUtcNow()), None)),
+        ["UsageCorrectionService.RevertAsync"] = new(TenantRole.Admin, async (s, a, b) =>
+        {
+            Assert.True((await UsageCorrections.Service(b, s).CreateAsync(b.ActorOf("owner"), UsageCorrections.Backfill("matrix", "matrix-event", 3, b.Time.GetUtcNow()), None)).IsSuccess);
+            return await UsageCorrections.Service(b, s).RevertAsync(a, "matrix", "matrix", None);
+        }),
+        ["UsageCorrectionService.ListAsync"] = new(TenantRole.Viewer, async (s, a, b) => await UsageCorrections.Service(b, s).ListAsync(a, null, 10, None)),
+        ["UsageCorrectionService.GetAsync"] = new(TenantRole.Viewer, async (s, a, b) =>
+        {
+            Assert.True((await UsageCorrections.Service(b, s).CreateAsync(b.ActorOf("owner"), UsageCorrections.Backfill("matrix", "matrix-event", 3, b.Time.GetUtcNow()), None)).IsSuccess);
+            return await UsageCorrections.Service(b, s).GetAsync(a, "matrix", None);
+        }),
         ["AuditQueryService.QueryAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.QueryAsync(a, new(), 0, 20, None)),
         ["AuditQueryService.PageAfterAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.PageAfterAsync(a, new(), null, 20, None)),
         ["SpendBudgetService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await Budgets(s, b).GetAsync(a, None)),
@@ -115,6 +131,7 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
     {
         ["TenantService.CreateAsync"] = "creates a new tenant; any signed-in user may",
         ["InvitationAcceptanceService.AcceptAsync"] = "the invitee is not a member yet; checked by token and email (InvitationServiceTests)",
+        ["BackfillPreviewService.PreviewCsvAsync"] = "operators only, across tenants; checked against the Operator role (BackfillPreviewServiceTests)",
         ["InvoiceSettlementService.MarkPaidAsync"] = "operators only, across tenants; checked against the Operator role (InvoiceSettlementServiceTests)",
         ["InvoiceSettlementService.ListOpenAsync"] = "operators only, across tenants; checked against the Operator role (BillingLifecycleTests)",
         ["FleetService.SummaryAsync"] = "operators only, across tenants; checked against the Operator role (FleetServiceTests)",
@@ -141,6 +158,9 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["EntitlementOverrideService.ListAsync"] = "operators only, across tenants; checked against the Operator role (EntitlementOverrideServiceTests)",
         ["EntitlementOverrideService.SetAsync"] = "operators only, across tenants; checked against the Operator role (EntitlementOverrideServiceTests)",
         ["EntitlementOverrideService.RemoveAsync"] = "operators only, across tenants; checked against the Operator role (EntitlementOverrideServiceTests)",
+        ["UsageCorrectionService.CreateForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
+        ["UsageCorrectionService.RevertForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
+        ["UsageCorrectionService.ListForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
     };
 

@@ -18,7 +18,9 @@ public static class ApiEndpoints
         api.MapTenantApi();
         api.MapAuditApi();
         api.MapUsageHistoryApi();
+        api.MapUsageCorrectionsApi();
         api.MapInvoicesApi();
+        api.MapCreditNotesApi();
         api.MapSubscriptionApi();
         api.MapBudgetApi();
         api.MapMembersApi();

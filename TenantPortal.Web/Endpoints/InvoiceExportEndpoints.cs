@@ -24,6 +24,7 @@ public static class InvoiceExportEndpoints
         var invoices = app.MapGroup("/t/{slug}/billing/invoices").RequireAuthorization();
         invoices.MapGet("/{number}/lines/{lineId:guid}/usage.csv", ExportLineUsageAsync).WithName("InvoiceLineUsageCsv");
         invoices.MapGet("/{number}.pdf", DownloadPdfAsync).WithName("InvoicePdf");
+        invoices.MapGet("/{number}/credit-notes/{creditNoteNumber}.pdf", DownloadCreditNotePdfAsync).WithName("CreditNotePdf");
         return app;
     }
 
@@ -45,6 +46,27 @@ public static class InvoiceExportEndpoints
             return NotFoundOrForbidden(detail.Error);
         var fileName = $"{detail.Value.Invoice.Number}.pdf";
         return TypedResults.File(renderer.Render(detail.Value), "application/pdf", fileName);
+    }
+
+    /// <summary>
+    /// <c>GET /t/{slug}/billing/invoices/{number}/credit-notes/{creditNoteNumber}.pdf</c>: a credit note against the invoice,
+    /// as a PDF, for whoever may see the invoice; one of another invoice or tenant, or none, is 404.
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>, ProblemHttpResult>> DownloadCreditNotePdfAsync(
+        string slug, string number, string creditNoteNumber, HttpContext http, TenantAccessService tenants, CreditNoteService creditNotes,
+        CreditNotePdfRenderer renderer, CancellationToken cancellationToken)
+    {
+        if (http.User.FindFirstValue(ClaimTypes.NameIdentifier) is null)
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign in to download credit notes.");
+        var entered = await EnterAsync(slug, http, tenants, cancellationToken);
+        if (!entered.IsSuccess)
+            return NotFoundOrForbidden(entered.Error);
+        var detail = await creditNotes.GetAsync(entered.Value, creditNoteNumber, cancellationToken);
+        if (!detail.IsSuccess)
+            return NotFoundOrForbidden(detail.Error);
+        if (detail.Value.CreditNote.InvoiceNumber != number)
+            return NotFound(Error.NotFound($"Credit note {creditNoteNumber} does not credit invoice {number}."));
+        return TypedResults.File(renderer.Render(detail.Value), "application/pdf", $"{detail.Value.CreditNote.Number}.pdf");
     }
 
     // The signed-in user (checked by the caller) entering the tenant of the address as the pages do; the actor for the services.

@@ -43,6 +43,7 @@ public static class WebServiceExtensions
         services.AddScoped<TenantHosts>();
         // Invoices as PDF: stateless (each rendering has its own fonts and pages), its embedded fonts installed once.
         services.AddSingleton<TenantPortal.Web.Invoices.InvoicePdfRenderer>();
+        services.AddSingleton<TenantPortal.Web.Invoices.CreditNotePdfRenderer>();
         AddValidatedOptions<RateLimitingOptions>(services, RateLimitingOptions.SectionName);
         AddValidatedOptions<MetricsOptions>(services, MetricsOptions.SectionName);
         services.AddSingleton<TenantPortal.Web.Observability.PortalMetrics>();

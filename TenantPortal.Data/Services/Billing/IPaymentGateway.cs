@@ -49,4 +49,13 @@ public interface IPaymentGateway
     /// and completes or returns that one: an invoice is never created twice.
     /// </summary>
     Task<Result<IssuedInvoice>> IssueInvoiceAsync(Tenant tenant, Invoice invoice, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Issues a stored credit note against the issued <paramref name="invoice"/>. Ledger: recorded; an open invoice's amount
+    /// due drops (settled as paid when nothing is left to pay), a paid one's credit is refunded out of band by the operator.
+    /// Stripe: a Stripe credit note on the Stripe invoice, one custom line per metric, with an idempotency key derived from
+    /// the credit note's number (a paid invoice's credit goes to the customer's balance, which Stripe applies to the next
+    /// invoice); a retry first finds the Stripe credit note made for it by its metadata, so it is never created twice.
+    /// </summary>
+    Task<Result<IssuedCreditNote>> IssueCreditNoteAsync(Tenant tenant, Invoice invoice, CreditNote creditNote, CancellationToken cancellationToken);
 }

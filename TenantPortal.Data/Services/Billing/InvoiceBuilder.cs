@@ -69,7 +69,9 @@ internal static class InvoiceBuilder
     };
 
     // Usage of the recently invoiced periods that arrived after their invoice: the difference between what their
-    // overage comes to now and everything billed for them so far (overage plus earlier adjustments).
+    // overage comes to now and everything billed for them so far (overage plus earlier adjustments) net of the credit notes
+    // that credited them. Only an increase becomes a line: a decrease is settled by a credit note (CreditNoteIssuer), never
+    // by a negative adjustment line.
     private static async Task<List<InvoiceLine>> LateUsageAsync(PortalDbContext db, Tenant tenant, DateTimeOffset periodStart, CancellationToken cancellationToken)
     {
         var earliest = periodStart - InvoiceIssuance.LateUsageWindow;
@@ -79,19 +81,11 @@ internal static class InvoiceBuilder
         var lines = new List<InvoiceLine>();
         foreach (var period in periods)
         {
-            var billed = await db.InvoiceLines.AsNoTracking()
-                .Where(l => l.TenantId == tenant.Id && l.UsagePeriodStart == period && l.Metric != null
-                    && (l.Kind == InvoiceLineKind.Overage || l.Kind == InvoiceLineKind.Adjustment))
-                .Select(l => new { Metric = l.Metric!.Value, l.Quantity, l.AmountCents })
-                .ToListAsync(cancellationToken);
-            var plan = OveragePlan(await SegmentsAsync(db, tenant, period, cancellationToken), period);
-            var usage = await UsageMeter.PeriodUsageAsync(db, period, period.AddMonths(1), cancellationToken);
-            var now = plan is null ? [] : OverageCalculator.Lines(plan, usage, tenant.QuotaOverrides);
-            foreach (var metric in UsageMetrics.All.Where(m => OverageRates.UnitPriceCents(m) is not null))
+            var net = await PeriodBilling.NetBilledAsync(db, tenant.Id, period, cancellationToken);
+            var now = await PeriodBilling.OverageNowAsync(db, tenant, period, cancellationToken);
+            foreach (var metric in PeriodSettlement.Metrics)
             {
-                var mine = billed.Where(b => b.Metric == metric).ToList();
-                var line = InvoiceComposer.LateUsageAdjustment(metric, period, now.FirstOrDefault(l => l.Metric == metric),
-                    mine.Sum(b => b.Quantity), mine.Sum(b => b.AmountCents));
+                var line = PeriodSettlement.Adjustment(metric, period, now.FirstOrDefault(l => l.Metric == metric), net.GetValueOrDefault(metric));
                 if (line is not null)
                     lines.Add(line);
             }

@@ -26,6 +26,7 @@ public sealed class InvoicingService(
     IDbContextFactory<PortalDbContext> contexts,
     ITenantContext tenantContext,
     IPaymentGateway gateway,
+    CreditNoteIssuer creditNotes,
     AuditWriter audit,
     IOptions<BillingOptions> billing,
     TimeProvider time,
@@ -114,6 +115,11 @@ public sealed class InvoicingService(
                 draft.PaidAt ??= time.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);
         }
+
+        // Credit notes of recently invoiced periods whose usage came down, and those a provider failure left pending.
+        var credited = await creditNotes.SettleCurrentTenantAsync(null, CreditNoteIssuer.DailyReason, null, cancellationToken);
+        if (credited.Pending > 0)
+            logger.LogWarning("{Pending} credit notes of tenant {TenantId} stay pending; the next run retries them", credited.Pending, tenantId);
         return summary;
     }
 }

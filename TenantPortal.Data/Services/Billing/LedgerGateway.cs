@@ -35,4 +35,9 @@ public sealed class LedgerGateway : IPaymentGateway
     /// <inheritdoc />
     public Task<Result<IssuedInvoice>> IssueInvoiceAsync(Tenant tenant, Invoice invoice, CancellationToken cancellationToken) =>
         Task.FromResult(Result<IssuedInvoice>.Ok(new IssuedInvoice(invoice.TotalCents <= 0 ? InvoiceStatus.Paid : InvoiceStatus.Open)));
+
+    /// <inheritdoc />
+    public Task<Result<IssuedCreditNote>> IssueCreditNoteAsync(Tenant tenant, Invoice invoice, CreditNote creditNote, CancellationToken cancellationToken) =>
+        Task.FromResult(Result<IssuedCreditNote>.Ok(new IssuedCreditNote(
+            invoice.Status == InvoiceStatus.Paid ? CreditNoteSettlement.RefundDue : CreditNoteSettlement.AmountDueReduced)));
 }

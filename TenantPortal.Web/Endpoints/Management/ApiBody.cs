@@ -13,10 +13,15 @@ public static class ApiBody
     public const int MaxBytes = 64 * 1024;
 
     /// <summary>The body as a JSON object with only <paramref name="fields"/> (camelCase), or the problem to answer.</summary>
-    public static async Task<(JsonElement Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
+    public static Task<(JsonElement Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        ReadObjectAsync(request, fields, MaxBytes, cancellationToken);
+
+    /// <summary>As <see cref="ReadObjectAsync(HttpRequest, IReadOnlyCollection{string}, CancellationToken)"/>, for a body of at most <paramref name="maxBytes"/>.</summary>
+    public static async Task<(JsonElement Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, IReadOnlyCollection<string> fields, int maxBytes,
+        CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBytes)
-            return (default, Malformed(StatusCodes.Status413PayloadTooLarge, $"The body must be at most {MaxBytes / 1024} KiB."));
+        if (request.ContentLength > maxBytes)
+            return (default, Malformed(StatusCodes.Status413PayloadTooLarge, $"The body must be at most {maxBytes / 1024} KiB."));
         if (!request.HasJsonContentType())
             return (default, UnsupportedMediaType());
         JsonDocument document;

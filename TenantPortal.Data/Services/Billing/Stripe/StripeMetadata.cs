@@ -32,4 +32,7 @@ public static class StripeMetadata
 
     /// <summary>The month whose usage the line bills, <c>yyyy-MM</c> (invoice items).</summary>
     public const string UsagePeriod = "usage_period";
+
+    /// <summary>The number of the local credit note a Stripe credit note was made for (a retry finds it by this).</summary>
+    public const string CreditNoteNumber = "tenantportal_credit_note_number";
 }

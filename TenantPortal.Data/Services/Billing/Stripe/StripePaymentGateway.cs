@@ -14,7 +14,9 @@ using CheckoutSessionLineItemOptions = global::Stripe.Checkout.SessionLineItemOp
 using CheckoutSessionService = global::Stripe.Checkout.SessionService;
 using CheckoutSessionSubscriptionDataOptions = global::Stripe.Checkout.SessionSubscriptionDataOptions;
 using Error = TenantPortal.Core.Common.Error;
+using CreditNote = TenantPortal.Core.Billing.CreditNote;
 using Invoice = TenantPortal.Core.Billing.Invoice;
+using StripeCreditNoteService = global::Stripe.CreditNoteService;
 using StripeInvoiceService = global::Stripe.InvoiceService;
 
 namespace TenantPortal.Data.Services.Billing.Stripe;
@@ -45,6 +47,7 @@ public sealed class StripePaymentGateway : IPaymentGateway
     private readonly BillingPortalSessionService _portalSessions;
     private readonly StripeInvoiceService _invoices;
     private readonly InvoiceItemService _invoiceItems;
+    private readonly StripeCreditNoteService _creditNotes;
 
     /// <summary>Creates the gateway with a Stripe client for the configured key and address.</summary>
     public StripePaymentGateway(IOptions<StripeOptions> options, TimeProvider time, ILogger<StripePaymentGateway> logger)
@@ -67,6 +70,7 @@ public sealed class StripePaymentGateway : IPaymentGateway
         _portalSessions = new BillingPortalSessionService(client);
         _invoices = new StripeInvoiceService(client);
         _invoiceItems = new InvoiceItemService(client);
+        _creditNotes = new StripeCreditNoteService(client);
     }
 
     /// <inheritdoc />
@@ -255,6 +259,54 @@ public sealed class StripePaymentGateway : IPaymentGateway
             return null;
         }, cancellationToken);
         return error ?? Result<IssuedInvoice>.Ok(issued!);
+    }
+
+    /// <inheritdoc />
+    public async Task<Result<IssuedCreditNote>> IssueCreditNoteAsync(Tenant tenant, Invoice invoice, CreditNote creditNote, CancellationToken cancellationToken)
+    {
+        if (invoice.StripeInvoiceId is not { } stripeInvoiceId)
+            return new Error(ErrorCodes.PaymentProvider, $"Invoice {invoice.Number} is not in Stripe; its credit notes are recorded on the ledger.");
+        IssuedCreditNote? issued = null;
+        var settlement = invoice.Status == InvoiceStatus.Paid ? CreditNoteSettlement.CustomerBalance : CreditNoteSettlement.AmountDueReduced;
+        var error = await CallAsync("credit note", tenant, async () =>
+        {
+            // Stripe keeps idempotency keys for 24 hours and a pending credit note is retried by the next daily run: look
+            // for the one made for it first.
+            var existing = await _creditNotes.ListAsync(new CreditNoteListOptions { Invoice = stripeInvoiceId, Limit = 100 }, requestOptions: null,
+                cancellationToken);
+            var made = existing.Data.FirstOrDefault(n => n.Metadata is { } m
+                && m.TryGetValue(StripeMetadata.CreditNoteNumber, out var number) && number == creditNote.Number);
+            if (made is not null)
+            {
+                issued = new IssuedCreditNote(settlement, made.Id);
+                return null;
+            }
+            var created = await _creditNotes.CreateAsync(new CreditNoteCreateOptions
+            {
+                Invoice = stripeInvoiceId,
+                Reason = "order_change",
+                Memo = creditNote.Reason.Length > 500 ? creditNote.Reason[..500] : creditNote.Reason,
+                Lines = creditNote.Lines.OrderBy(l => l.Position).Select(l => new CreditNoteLineOptions
+                {
+                    Type = "custom_line_item",
+                    Description = l.Description,
+                    Quantity = 1,
+                    UnitAmount = l.AmountCents,
+                }).ToList(),
+                // A paid invoice's credit goes to the customer's balance, and Stripe takes it off the next invoice.
+                CreditAmount = settlement == CreditNoteSettlement.CustomerBalance ? creditNote.TotalCents : null,
+                Metadata = new Dictionary<string, string>
+                {
+                    [StripeMetadata.TenantId] = tenant.Id.ToString(),
+                    [StripeMetadata.InvoiceNumber] = invoice.Number,
+                    [StripeMetadata.CreditNoteNumber] = creditNote.Number,
+                    [StripeMetadata.UsagePeriod] = creditNote.UsagePeriodStart.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+                },
+            }, Key($"tp-credit-note-{creditNote.Number}"), cancellationToken);
+            issued = new IssuedCreditNote(settlement, created.Id);
+            return null;
+        }, cancellationToken);
+        return error ?? Result<IssuedCreditNote>.Ok(issued!);
     }
 
     // The Stripe invoice made for a local one earlier, found by its metadata among the customer's recent invoices.

@@ -14,4 +14,8 @@ public static class BillingLinks
     /// <summary>The CSV of the usage events behind an invoice line.</summary>
     public static string LineUsageCsv(string slug, string number, Guid lineId) =>
         $"{Invoice(slug, number)}/lines/{lineId:D}/usage.csv";
+
+    /// <summary>A credit note as a PDF, next to its invoice's: <c>t/{slug}/billing/invoices/{number}/credit-notes/{creditNote}.pdf</c>.</summary>
+    public static string CreditNotePdf(string slug, string invoiceNumber, string creditNoteNumber) =>
+        $"{Invoice(slug, invoiceNumber)}/credit-notes/{Uri.EscapeDataString(creditNoteNumber)}.pdf";
 }
