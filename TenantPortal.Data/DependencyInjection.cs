@@ -14,6 +14,7 @@ using TenantPortal.Data.Redis;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Billing;
+using TenantPortal.Data.Services.Billing.Credits;
 using TenantPortal.Data.Services.Billing.Stripe;
 using TenantPortal.Data.Services.Billing.Webhooks;
 using TenantPortal.Data.Services.Audit;
@@ -164,6 +165,7 @@ public static class DependencyInjection
         services.AddScoped<BillingService>();
         services.AddScoped<InvoiceService>();
         services.AddScoped<InvoicingService>();
+        services.AddCreditServices();
         services.AddScoped<SubscriptionRenewalService>();
         services.AddScoped<TrialExpiryService>();
         services.AddScoped<DunningService>();

@@ -49,4 +49,11 @@ public interface IPaymentGateway
     /// and completes or returns that one: an invoice is never created twice.
     /// </summary>
     Task<Result<IssuedInvoice>> IssueInvoiceAsync(Tenant tenant, Invoice invoice, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a purchase of <paramref name="amountCents"/> of prepaid credits. Ledger: nothing to do, returns null (the
+    /// service grants at once). Stripe: ensures the customer and returns the URL of a Checkout session in payment mode whose
+    /// metadata names the tenant and the amount; the <c>checkout.session.completed</c> webhook makes the grant.
+    /// </summary>
+    Task<Result<string?>> StartCreditPurchaseAsync(Tenant tenant, long amountCents, Uri returnUrl, CancellationToken cancellationToken);
 }

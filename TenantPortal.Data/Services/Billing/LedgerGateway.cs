@@ -35,4 +35,8 @@ public sealed class LedgerGateway : IPaymentGateway
     /// <inheritdoc />
     public Task<Result<IssuedInvoice>> IssueInvoiceAsync(Tenant tenant, Invoice invoice, CancellationToken cancellationToken) =>
         Task.FromResult(Result<IssuedInvoice>.Ok(new IssuedInvoice(invoice.TotalCents <= 0 ? InvoiceStatus.Paid : InvoiceStatus.Open)));
+
+    /// <inheritdoc />
+    public Task<Result<string?>> StartCreditPurchaseAsync(Tenant tenant, long amountCents, Uri returnUrl, CancellationToken cancellationToken) =>
+        Task.FromResult(Result<string?>.Ok(null));
 }

@@ -32,4 +32,13 @@ public static class StripeMetadata
 
     /// <summary>The month whose usage the line bills, <c>yyyy-MM</c> (invoice items).</summary>
     public const string UsagePeriod = "usage_period";
+
+    /// <summary>What a payment-mode Checkout session buys: <see cref="CreditsPurpose"/> for prepaid credits.</summary>
+    public const string Purpose = "purpose";
+
+    /// <summary>The <see cref="Purpose"/> of a credit purchase.</summary>
+    public const string CreditsPurpose = "credits";
+
+    /// <summary>The amount of credits bought, in cents (checkout sessions of credit purchases).</summary>
+    public const string AmountCents = "amount_cents";
 }
