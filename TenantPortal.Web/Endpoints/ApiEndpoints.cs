@@ -20,6 +20,7 @@ public static class ApiEndpoints
         api.MapUsageHistoryApi();
         api.MapInvoicesApi();
         api.MapSubscriptionApi();
+        api.MapCreditsApi();
         api.MapMembersApi();
         api.MapInvitationsApi();
         return app;
