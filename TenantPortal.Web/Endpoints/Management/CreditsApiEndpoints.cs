@@ -46,8 +46,9 @@ public static class CreditsApiEndpoints
     /// <summary>Maps the routes on the API group.</summary>
     public static RouteGroupBuilder MapCreditsApi(this RouteGroupBuilder api)
     {
-        var credits = api.MapGroup("/credits").WithTags("Credits").RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.BillingRead));
-        credits.MapGet("", GetAsync).WithName("GetCredits").WithSummary("The tenant's prepaid credits: balance, grants and consumption")
+        // The resource's own group (no prefix of its own, so the route is /api/v1/credits without a trailing slash), its scope on the group.
+        var credits = api.MapGroup("").WithTags("Credits").RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.BillingRead));
+        credits.MapGet("/credits", GetAsync).WithName("GetCredits").WithSummary("The tenant's prepaid credits: balance, grants and consumption")
             .WithDescription("Needs billing:read. Money in integer cents. Invoices use credits usable at their issue time: overage lines first, then "
                 + "base, then adjustments that add to the bill, never below a zero total, from grants in priority order, then soonest expiry, then "
                 + "oldest; each invoice shows them as one \"Credits applied\" line (kind CreditsApplied, negative).")
