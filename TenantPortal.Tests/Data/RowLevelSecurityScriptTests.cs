@@ -7,6 +7,7 @@ using TenantPortal.Core.Common;
 using TenantPortal.Data;
 using TenantPortal.Data.Tenancy;
 using RowLevelSecurity = TenantPortal.Data.Migrations.RowLevelSecurity;
+using CreditsRowLevelSecurity = TenantPortal.Data.Migrations.CreditsRowLevelSecurity;
 
 namespace TenantPortal.Tests.Data;
 
@@ -180,7 +181,8 @@ public class RowLevelSecurityScriptTests
         var altered = Collect<SecurityPolicyStatement>(Parse(up[1], "the ALTER SECURITY POLICY")).Single().SecurityPredicateActions;
         Assert.All(altered, a => Assert.Equal(SecurityPredicateActionType.Alter, a.ActionType));
         Assert.All(altered, a => Assert.Equal(RowLevelSecurity.PredicateFunction, a.FunctionCall.FunctionName.Value));
-        Assert.Equal(TenantOwnedTables().Count * (1 + BlockOperations.Length), altered.Count);
+        // Every tenant-owned table of the model at that migration: the later ones are added to the policy by their own migration.
+        Assert.Equal(TenantOwnedTables().Except(TablesAddedAfterSeekablePredicate).Count() * (1 + BlockOperations.Length), altered.Count);
         Assert.Equal($"DROP FUNCTION [security].[{RowLevelSecurity.FirstPredicateFunction}];", up[2]);
         Assert.Equal(3, down.Count);
         Assert.StartsWith($"CREATE FUNCTION [security].[{RowLevelSecurity.FirstPredicateFunction}]", down[0], StringComparison.Ordinal);
@@ -188,6 +190,9 @@ public class RowLevelSecurityScriptTests
             a => Assert.Equal(RowLevelSecurity.FirstPredicateFunction, a.FunctionCall.FunctionName.Value));
         Assert.Equal($"DROP FUNCTION [security].[{RowLevelSecurity.PredicateFunction}];", down[2]);
     }
+
+    // Tenant-owned tables created after migration SqlServerSeekableTenantPredicate, under the policy by their own migration.
+    private static readonly string[] TablesAddedAfterSeekablePredicate = [.. CreditsRowLevelSecurity.Tables];
 
     private static IEnumerable<string> SessionKeys(TSqlFragment fragment) =>
         Collect<FunctionCall>(fragment)
