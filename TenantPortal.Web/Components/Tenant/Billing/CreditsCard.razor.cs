@@ -30,6 +30,9 @@ public partial class CreditsCard
     /// <summary>The user's access to the tenant shown.</summary>
     [Parameter, EditorRequired] public TenantAccess Access { get; set; } = default!;
 
+    /// <summary>Raised after credits were added, so that the tab's upcoming invoice shows what they pay.</summary>
+    [Parameter] public EventCallback OnChanged { get; set; }
+
     // Where Stripe sends the owner back: this tab, on the host they are on when it is a tenant host (as the plan checkout does).
     private Uri ReturnUrl => Addresses.LinkOn(new Uri(Navigation.BaseUri).Host, TenantTabs.Path(Access.Slug, TenantTab.Billing));
 
@@ -97,6 +100,7 @@ public partial class CreditsCard
             _customDollars = null;
             Snackbar.Add(bought.Value.Message, Severity.Success);
             await LoadAsync();
+            await OnChanged.InvokeAsync();
         }
         finally
         {
