@@ -14,6 +14,7 @@ using TenantPortal.Data.Redis;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Billing;
+using TenantPortal.Data.Services.Billing.Credits;
 using TenantPortal.Data.Services.Billing.Stripe;
 using TenantPortal.Data.Services.Billing.Webhooks;
 using TenantPortal.Data.Services.Entitlements;
@@ -175,6 +176,7 @@ public static class DependencyInjection
         services.AddScoped<CreditNoteService>();
         services.AddScoped<TenantPortal.Data.Services.Metering.Corrections.BackfillPreviewService>();
         services.AddSingleton<TenantPortal.Data.Services.Metering.Corrections.IUsageCorrectionObserver, CreditNoteCorrectionObserver>();
+        services.AddCreditServices();
         services.AddScoped<SubscriptionRenewalService>();
         services.AddScoped<TrialExpiryService>();
         services.AddScoped<DunningService>();

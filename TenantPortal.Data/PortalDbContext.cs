@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Billing;
+using TenantPortal.Core.Billing.Credits;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Invitations;
 using TenantPortal.Core.Members;
@@ -80,6 +81,12 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<CreditNote> CreditNotes => Set<CreditNote>();
     /// <summary>Credit note lines.</summary>
     public DbSet<CreditNoteLine> CreditNoteLines => Set<CreditNoteLine>();
+    /// <summary>Prepaid credit grants.</summary>
+    public DbSet<CreditGrant> CreditGrants => Set<CreditGrant>();
+    /// <summary>What each credit grant paid of each invoice.</summary>
+    public DbSet<CreditConsumption> CreditConsumptions => Set<CreditConsumption>();
+    /// <summary>Tenants' credit settings (low-balance threshold and alert state).</summary>
+    public DbSet<CreditAccount> CreditAccounts => Set<CreditAccount>();
     /// <summary>Tenants' plan history.</summary>
     public DbSet<PlanSegment> PlanSegments => Set<PlanSegment>();
     /// <summary>The Stripe webhook inbox (fleet-level).</summary>

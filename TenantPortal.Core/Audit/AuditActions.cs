@@ -101,4 +101,16 @@ public static class AuditActions
     public const string UsageCorrectionCreated = "usage.correction.created";
     /// <summary>A usage correction was reverted: its events count as before.</summary>
     public const string UsageCorrectionReverted = "usage.correction.reverted";
+    /// <summary>An operator granted prepaid credits to a tenant.</summary>
+    public const string CreditsGranted = "credits.granted";
+    /// <summary>An operator revoked the unused part of a credit grant.</summary>
+    public const string CreditsRevoked = "credits.revoked";
+    /// <summary>An owner bought credits (granted at once on the ledger, or by Stripe's checkout webhook).</summary>
+    public const string CreditsPurchased = "credits.purchased";
+    /// <summary>An invoice was paid in part or whole by prepaid credits.</summary>
+    public const string CreditsApplied = "credits.applied";
+    /// <summary>An owner set or cleared the low-balance alert threshold.</summary>
+    public const string CreditsThresholdChanged = "credits.threshold_changed";
+    /// <summary>The credit balance fell below the owner's threshold and the owners were told.</summary>
+    public const string CreditsLowBalance = "credits.low_balance";
 }

@@ -9,4 +9,6 @@ public enum InvoiceLineKind
     Overage = 1,
     /// <summary>Usage that arrived after its period was invoiced, or a proration.</summary>
     Adjustment = 2,
+    /// <summary>Prepaid credits paying part of the invoice: a negative amount, never more than the other lines come to.</summary>
+    CreditsApplied = 3,
 }

@@ -9,6 +9,7 @@ using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Billing;
+using TenantPortal.Data.Services.Billing.Credits;
 using TenantPortal.Data.Services.Billing.Webhooks;
 using TenantPortal.Data.Services.Metering;
 using TenantPortal.Data.Services.Invitations;
@@ -54,6 +55,7 @@ public static class JobServices
         services.AddScoped<CreditNoteService>();
         services.AddScoped<TenantPortal.Data.Services.Metering.Corrections.BackfillPreviewService>();
         services.AddSingleton<TenantPortal.Data.Services.Metering.Corrections.IUsageCorrectionObserver, CreditNoteCorrectionObserver>();
+        services.AddCreditServices();
         services.AddScoped<SubscriptionRenewalService>();
         services.AddScoped<TrialExpiryService>();
         services.AddScoped<DunningService>();

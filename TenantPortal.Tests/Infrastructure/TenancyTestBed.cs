@@ -224,6 +224,11 @@ public partial class TenancyTestBed : IAsyncLifetime
         public BillingService Billing => new(_contexts, new LedgerGateway(), _audit, Options.Create(new BillingOptions()), bed.Time, NullLogger<BillingService>.Instance);
         public InvoiceService Invoices => new(_contexts, History);
         public CreditNoteService CreditNotes => new(_contexts);
+        public TenantPortal.Data.Services.Billing.Credits.CreditAlertService CreditAlerts =>
+            new(_contexts, tenant, new BillingNotifier(_contexts, bed.Mail, bed.Addresses, bed.Time, NullLogger<BillingNotifier>.Instance), _audit, bed.Time,
+                NullLogger<TenantPortal.Data.Services.Billing.Credits.CreditAlertService>.Instance);
+        public TenantPortal.Data.Services.Billing.Credits.CreditService Credits =>
+            new(_contexts, new LedgerGateway(), _audit, CreditAlerts, bed.Time, NullLogger<TenantPortal.Data.Services.Billing.Credits.CreditService>.Instance);
         public UsageHistoryService History => new(_contexts, bed.Time);
         public TenantPortal.Data.Services.Notifications.OwnerAskService Asks =>
             new(_contexts, new TenantPortal.Data.Services.Metering.UsageReportService(_contexts, bed.Time), bed.Time,

@@ -72,6 +72,7 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["GET /api/v1/credit-notes/{number}"] = new("billing:read", async p => new ApiTarget("acme", $"/api/v1/credit-notes/{await AcmeCreditNoteNumberAsync(p)}", NamesTenantRows: true)),
         ["GET /api/v1/invoices/{number}/usage.csv"] = new("billing:read", async p =>
             new ApiTarget("acme", $"/api/v1/invoices/{await AcmeInvoiceNumberAsync(p)}/usage.csv", NamesTenantRows: true)),
+        ["GET /api/v1/credits"] = new("billing:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/credits"))),
         ["GET /api/v1/subscription"] = new("billing:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/subscription"))),
         ["POST /api/v1/subscription"] = new("billing:write", async p => new ApiTarget(
             await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active),

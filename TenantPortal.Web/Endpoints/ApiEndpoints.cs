@@ -23,6 +23,7 @@ public static class ApiEndpoints
         api.MapCreditNotesApi();
         api.MapSubscriptionApi();
         api.MapBudgetApi();
+        api.MapCreditsApi();
         api.MapMembersApi();
         api.MapInvitationsApi();
         api.MapEntitlementsApi();

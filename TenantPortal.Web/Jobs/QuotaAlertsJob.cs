@@ -1,12 +1,13 @@
+using TenantPortal.Data.Services.Billing.Credits;
 using TenantPortal.Data.Services.Notifications;
 
 namespace TenantPortal.Web.Jobs;
 
 /// <summary>
-/// The <c>quota-alerts</c> recurring job: fires the 80/90/100 % quota alerts. Safe to run twice, concurrently or late,
+/// The <c>quota-alerts</c> recurring job: fires the 80/90/100 % quota alerts and the credits' low-balance alerts. Safe to run twice, concurrently or late,
 /// because <see cref="QuotaAlertService"/> lets the database decide what has fired.
 /// </summary>
-public sealed class QuotaAlertsJob(QuotaAlertService alerts, ILogger<QuotaAlertsJob> logger)
+public sealed class QuotaAlertsJob(QuotaAlertService alerts, CreditAlertService creditAlerts, ILogger<QuotaAlertsJob> logger)
 {
     /// <summary>The recurring job id.</summary>
     public const string Id = "quota-alerts";
@@ -20,5 +21,9 @@ public sealed class QuotaAlertsJob(QuotaAlertService alerts, ILogger<QuotaAlerts
         var summary = await alerts.RunAsync(cancellationToken);
         logger.LogInformation("Quota alerts: {Tenants} tenants checked, {Alerts} alerts fired, {Notices} notices, {Emails} emails",
             summary.Tenants, summary.AlertsFired, summary.NoticesCreated, summary.EmailsSent);
+        // The low-balance alert's pass: catches balances that fell below the threshold because grants expired.
+        var lowBalance = await creditAlerts.RunAsync(cancellationToken);
+        if (lowBalance > 0)
+            logger.LogInformation("Credit alerts: {Fired} low-balance alerts fired", lowBalance);
     }
 }

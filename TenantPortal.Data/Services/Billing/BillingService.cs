@@ -289,6 +289,8 @@ public sealed class BillingService(
         var periodStart = PeriodMath.MonthStart(now);
         var invoice = await InvoiceBuilder.BuildAsync(db, tenant, periodStart, now, now,
             gateway.IsExternal ? tenant.BaseBilledInStripeFrom : null, cancellationToken);
+        // What prepaid credits would pay of it if it were issued now ("Credits applied"); nothing is consumed.
+        await Credits.CreditLedger.PreviewAsync(db, invoice, now, cancellationToken);
         return new InvoicePreview(invoice.PeriodStart, invoice.PeriodEnd, invoice.Lines.Select(InvoiceLineRow.From).ToList(), invoice.TotalCents);
     }
 

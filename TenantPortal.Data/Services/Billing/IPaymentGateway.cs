@@ -58,4 +58,11 @@ public interface IPaymentGateway
     /// invoice); a retry first finds the Stripe credit note made for it by its metadata, so it is never created twice.
     /// </summary>
     Task<Result<IssuedCreditNote>> IssueCreditNoteAsync(Tenant tenant, Invoice invoice, CreditNote creditNote, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a purchase of <paramref name="amountCents"/> of prepaid credits. Ledger: nothing to do, returns null (the
+    /// service grants at once). Stripe: ensures the customer and returns the URL of a Checkout session in payment mode whose
+    /// metadata names the tenant and the amount; the <c>checkout.session.completed</c> webhook makes the grant.
+    /// </summary>
+    Task<Result<string?>> StartCreditPurchaseAsync(Tenant tenant, long amountCents, Uri returnUrl, CancellationToken cancellationToken);
 }

@@ -5,11 +5,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Billing;
+using TenantPortal.Core.Billing.Credits;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Data.Options;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Billing.Credits;
 
 namespace TenantPortal.Data.Services.Billing;
 
@@ -28,6 +30,7 @@ public sealed class InvoicingService(
     IPaymentGateway gateway,
     CreditNoteIssuer creditNotes,
     AuditWriter audit,
+    CreditAlertService creditAlerts,
     IOptions<BillingOptions> billing,
     TimeProvider time,
     ILogger<InvoicingService> logger)
@@ -60,6 +63,7 @@ public sealed class InvoicingService(
         var invoiced = (await db.Invoices.Select(i => i.PeriodStart).ToListAsync(cancellationToken)).ToHashSet();
         var history = await InvoiceBuilder.HistoryAsync(db, tenant, cancellationToken);
         var summary = InvoicingSummary.None with { Tenants = 1 };
+        var creditsUsed = false;
 
         for (var period = PeriodMath.MonthStart(tenant.CreatedAt); period <= lastClosable; period = period.AddMonths(1))
         {
@@ -76,6 +80,10 @@ public sealed class InvoicingService(
             if (!InvoiceIssuance.ShouldIssue(paidPlan, invoice))
                 continue;
             invoice.Status = InvoiceStatus.Draft;
+            // Prepaid credits usable at the issue time pay it (overage first, then base), saved in the same transaction.
+            var credits = await CreditLedger.ApplyAsync(db, invoice, now, cancellationToken);
+            if (credits.TotalCents > 0)
+                audit.RecordSystem(db, tenant.Id, AuditActions.CreditsApplied, $"invoice:{invoice.Number}", CreditAllocator.Describe(invoice, credits));
             db.Invoices.Add(invoice);
             audit.RecordSystem(db, tenant.Id, AuditActions.InvoiceIssued, $"invoice:{invoice.Number}", string.Create(CultureInfo.InvariantCulture,
                 $"{period.UtcDateTime:MMMM yyyy}: {Money.Format(invoice.TotalCents)} in {invoice.Lines.Count} lines"));
@@ -91,7 +99,16 @@ public sealed class InvoicingService(
                 invoiced.Add(period);
                 continue;
             }
+            catch (DbUpdateConcurrencyException)
+            {
+                // A credit grant changed since it was read (a concurrent run consumed it, an operator revoked it): nothing
+                // was stored; this period and the later ones are invoiced by the next run, from fresh reads.
+                logger.LogInformation("Invoice {Number} not stored: a credit grant changed meanwhile; the next run invoices it", invoice.Number);
+                db.ChangeTracker.Clear();
+                break;
+            }
             invoiced.Add(period);
+            creditsUsed |= credits.TotalCents > 0;
             summary += new InvoicingSummary(0, 1, invoice.Lines.Count(l => l.Kind == InvoiceLineKind.Adjustment && l.Metric is not null), invoice.TotalCents, 0);
         }
 
@@ -120,6 +137,8 @@ public sealed class InvoicingService(
         var credited = await creditNotes.SettleCurrentTenantAsync(null, CreditNoteIssuer.DailyReason, null, cancellationToken);
         if (credited.Pending > 0)
             logger.LogWarning("{Pending} credit notes of tenant {TenantId} stay pending; the next run retries them", credited.Pending, tenantId);
+        if (creditsUsed)
+            await creditAlerts.EvaluateAsync(tenant.Id, cancellationToken);
         return summary;
     }
 }

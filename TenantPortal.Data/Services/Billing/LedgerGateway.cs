@@ -40,4 +40,8 @@ public sealed class LedgerGateway : IPaymentGateway
     public Task<Result<IssuedCreditNote>> IssueCreditNoteAsync(Tenant tenant, Invoice invoice, CreditNote creditNote, CancellationToken cancellationToken) =>
         Task.FromResult(Result<IssuedCreditNote>.Ok(new IssuedCreditNote(
             invoice.Status == InvoiceStatus.Paid ? CreditNoteSettlement.RefundDue : CreditNoteSettlement.AmountDueReduced)));
+
+    /// <inheritdoc />
+    public Task<Result<string?>> StartCreditPurchaseAsync(Tenant tenant, long amountCents, Uri returnUrl, CancellationToken cancellationToken) =>
+        Task.FromResult(Result<string?>.Ok(null));
 }

@@ -38,6 +38,10 @@ public abstract class UsageComponentTestContext : TenantComponentTestContext
         Services.TryAddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         Services.AddScoped<TenantPortal.Data.Services.Billing.BillingStatusService>();
         Services.AddScoped<TenantPortal.Data.Services.Notifications.OwnerAskService>();
+        // The Usage tab's credit summary.
+        Services.TryAddSingleton<TenantPortal.Data.Services.Billing.IPaymentGateway>(new TenantPortal.Data.Services.Billing.LedgerGateway());
+        Services.TryAddScoped<TenantPortal.Data.Services.Billing.BillingNotifier>();
+        TenantPortal.Data.Services.Billing.Credits.CreditServiceRegistration.AddCreditServices(Services);
     }
 
     /// <summary>Signs in the user with the role on an interactive (server) renderer, so that live refresh runs.</summary>

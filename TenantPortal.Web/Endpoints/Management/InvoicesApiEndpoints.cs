@@ -26,7 +26,7 @@ public static class InvoicesApiEndpoints
         DateTimeOffset IssuedAt, DateTimeOffset DueAt, DateTimeOffset? PaidAt, string? HostedUrl);
 
     /// <summary>One line of an invoice.</summary>
-    /// <param name="Kind">Base (the plan), Overage, or Adjustment (e.g. late usage).</param>
+    /// <param name="Kind">Base (the plan), Overage, Adjustment (e.g. late usage), or CreditsApplied (prepaid credits paying the invoice, negative).</param>
     /// <param name="Description">The line's text.</param>
     /// <param name="Metric">The metric of an overage or late-usage line (e.g. <c>api_calls</c>); null otherwise.</param>
     /// <param name="UsagePeriodStart">The month whose usage the line bills (overage and late usage).</param>

@@ -35,4 +35,12 @@ public static class StripeMetadata
 
     /// <summary>The number of the local credit note a Stripe credit note was made for (a retry finds it by this).</summary>
     public const string CreditNoteNumber = "tenantportal_credit_note_number";
+    /// <summary>What a payment-mode Checkout session buys: <see cref="CreditsPurpose"/> for prepaid credits.</summary>
+    public const string Purpose = "purpose";
+
+    /// <summary>The <see cref="Purpose"/> of a credit purchase.</summary>
+    public const string CreditsPurpose = "credits";
+
+    /// <summary>The amount of credits bought, in cents (checkout sessions of credit purchases).</summary>
+    public const string AmountCents = "amount_cents";
 }

@@ -309,6 +309,54 @@ public sealed class StripePaymentGateway : IPaymentGateway
         return error ?? Result<IssuedCreditNote>.Ok(issued!);
     }
 
+    /// <inheritdoc />
+    public async Task<Result<string?>> StartCreditPurchaseAsync(Tenant tenant, long amountCents, Uri returnUrl, CancellationToken cancellationToken)
+    {
+        string? url = null;
+        var error = await CallAsync("credit purchase checkout session", tenant, async () =>
+        {
+            var customerId = await EnsureCustomerAsync(tenant, cancellationToken);
+            var metadata = new Dictionary<string, string>
+            {
+                [StripeMetadata.TenantId] = tenant.Id.ToString(),
+                [StripeMetadata.Purpose] = StripeMetadata.CreditsPurpose,
+                [StripeMetadata.AmountCents] = amountCents.ToString(CultureInfo.InvariantCulture),
+            };
+            var session = await _checkoutSessions.CreateAsync(new CheckoutSessionCreateOptions
+            {
+                Mode = "payment",
+                Customer = customerId,
+                ClientReferenceId = tenant.Id.ToString(),
+                LineItems =
+                [
+                    new CheckoutSessionLineItemOptions
+                    {
+                        Quantity = 1,
+                        PriceData = new global::Stripe.Checkout.SessionLineItemPriceDataOptions
+                        {
+                            Currency = "usd",
+                            UnitAmount = amountCents,
+                            ProductData = new global::Stripe.Checkout.SessionLineItemPriceDataProductDataOptions
+                            {
+                                Name = "Prepaid credits",
+                                Description = $"{Money.Format(amountCents)} of credits for {tenant.Name}",
+                            },
+                        },
+                    },
+                ],
+                Metadata = metadata,
+                PaymentIntentData = new global::Stripe.Checkout.SessionPaymentIntentDataOptions { Metadata = new Dictionary<string, string>(metadata) },
+                // Stripe fills in {CHECKOUT_SESSION_ID} itself; it must reach Stripe unescaped.
+                SuccessUrl = WithQuery(returnUrl, "credits=success&session_id={CHECKOUT_SESSION_ID}"),
+                CancelUrl = WithQuery(returnUrl, "credits=cancelled"),
+            }, Key($"tp-credits-checkout-{tenant.Id}-{amountCents}-{_time.GetUtcNow().UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}"),
+            cancellationToken);
+            url = session.Url;
+            return null;
+        }, cancellationToken);
+        return error ?? Result<string?>.Ok(url);
+    }
+
     // The Stripe invoice made for a local one earlier, found by its metadata among the customer's recent invoices.
     private async Task<global::Stripe.Invoice?> FindAsync(string customerId, Invoice invoice, CancellationToken cancellationToken)
     {

@@ -92,9 +92,12 @@ internal sealed class StripeEventProcessor(
         var resolver = new StripeTenantResolver(tenantContext);
         var subscriptions = new SubscriptionEventHandler(resolver, audit);
         var invoices = new InvoiceEventHandler(resolver, audit, billing.Value.DunningDays);
+        var credits = new CreditPurchaseEventHandler(resolver, audit);
         var data = context.Event.Data?.Object;
         return (context.Event.Type, data) switch
         {
+            (EventTypes.CheckoutSessionCompleted or EventTypes.CheckoutSessionAsyncPaymentSucceeded, Session session)
+                when CreditPurchaseEventHandler.IsCreditPurchase(session) => await credits.PaidAsync(context, session, cancellationToken),
             (EventTypes.CheckoutSessionCompleted, Session session) => await subscriptions.CheckoutCompletedAsync(context, session, cancellationToken),
             (EventTypes.CustomerSubscriptionCreated or EventTypes.CustomerSubscriptionUpdated, Subscription subscription) =>
                 await subscriptions.SubscriptionChangedAsync(context, subscription, cancellationToken),
