@@ -180,7 +180,7 @@ public class RowLevelSecurityScriptTests
         var altered = Collect<SecurityPolicyStatement>(Parse(up[1], "the ALTER SECURITY POLICY")).Single().SecurityPredicateActions;
         Assert.All(altered, a => Assert.Equal(SecurityPredicateActionType.Alter, a.ActionType));
         Assert.All(altered, a => Assert.Equal(RowLevelSecurity.PredicateFunction, a.FunctionCall.FunctionName.Value));
-        Assert.Equal(TenantOwnedTables().Count * (1 + BlockOperations.Length), altered.Count);
+        Assert.Equal(TenantOwnedTables().Except(TablesCreatedLater).Count() * (1 + BlockOperations.Length), altered.Count);
         Assert.Equal($"DROP FUNCTION [security].[{RowLevelSecurity.FirstPredicateFunction}];", up[2]);
         Assert.Equal(3, down.Count);
         Assert.StartsWith($"CREATE FUNCTION [security].[{RowLevelSecurity.FirstPredicateFunction}]", down[0], StringComparison.Ordinal);
@@ -193,6 +193,9 @@ public class RowLevelSecurityScriptTests
         Collect<FunctionCall>(fragment)
             .Where(c => c.FunctionName.Value.Equals("SESSION_CONTEXT", StringComparison.OrdinalIgnoreCase))
             .Select(c => Assert.IsType<StringLiteral>(Assert.Single(c.Parameters)).Value);
+
+    // Tenant-owned tables created after SqlServerSeekableTenantPredicate: their own migration puts them under the policy.
+    private static readonly string[] TablesCreatedLater = [.. TenantPortal.Data.Migrations.UsageCorrectionRowLevelSecurity.Tables];
 
     // The tables of the entities the EF model filters by tenant: the ITenantOwned entities and the audit log.
     private static HashSet<string> TenantOwnedTables()
