@@ -52,6 +52,19 @@ public sealed class CorrectionScenario : ILoadScenario
         var key = new ApiKeyActor(Guid.NewGuid(), tenantId, "benchmark", "tp_bench", [ApiKeyScopes.UsageWrite]);
         var actor = Actor.ForApiKey(key, "benchmark-user", "benchmark@example.test", null);
 
+        // Warm-up, not measured: a correction of one other event and its revert, so that EF Core's one-time query and
+        // update compilation in this process is not counted (the portal pays it once, not per correction).
+        await using (var warm = services.CreateAsyncScope())
+        {
+            warm.ServiceProvider.GetRequiredService<ITenantContext>().SetTenant(tenantId);
+            var corrections = warm.ServiceProvider.GetRequiredService<UsageCorrectionService>();
+            var warmed = await corrections.CreateAsync(actor, new UsageCorrectionRequest("warm-up", "benchmark warm-up",
+                [new UsageCorrectionItem("gen-3", UsageCorrectionAction.Void), new UsageCorrectionItem("gen-7", UsageCorrectionAction.Amend, 1)]), cancellationToken);
+            if (!warmed.IsSuccess || !(await corrections.RevertAsync(actor, "warm-up", null, cancellationToken)).IsSuccess)
+                throw new InvalidOperationException("The warm-up correction failed.");
+        }
+        await RollUpAsync(services, cancellationToken);
+
         var clock = Stopwatch.StartNew();
         await using (var scope = services.CreateAsyncScope())
         {
@@ -62,15 +75,21 @@ public sealed class CorrectionScenario : ILoadScenario
                 throw new InvalidOperationException($"The correction was refused: {result.Error!.Message}");
             before += result.Value.Correction.Events.Sum(e => e.Delta);
         }
+        var corrected = clock.Elapsed;
         var runs = await RollUpAsync(services, cancellationToken);
         var elapsed = clock.Elapsed;
 
         var after = await MonthApiCallsAsync(services, tenantId, cancellationToken);
         if (after != before)
             throw new InvalidOperationException($"The month's API calls are {after}, expected {before}.");
-        var check = await RollupCheck.VerifyAsync(database, size + Corrected, cancellationToken);
+        // The warm-up's two compensating events and their two opposites, then the timed correction's.
+        var check = await RollupCheck.VerifyAsync(database, size + 4 + Corrected, cancellationToken);
         run.Record(new Measurement(Name, $"{Corrected:N0} of {size:N0} events", "correction + rollup time", elapsed.TotalMilliseconds, "ms", "≤ 1,000 ms",
             elapsed.TotalMilliseconds <= 1_000, $"{runs} rollup run(s); month's API calls exact; {check}"));
+        run.Record(new Measurement(Name, $"{Corrected:N0} of {size:N0} events", "of which the correction (checks, one transaction, notices)",
+            corrected.TotalMilliseconds, "ms", "informative", null));
+        run.Record(new Measurement(Name, $"{Corrected:N0} of {size:N0} events", "of which the rollup of its 1,000 compensating events",
+            (elapsed - corrected).TotalMilliseconds, "ms", "informative", null));
     }
 
     private static async Task<decimal> MonthApiCallsAsync(IServiceProvider services, Guid tenantId, CancellationToken cancellationToken)
