@@ -21,12 +21,13 @@ public static class LoadProgram
         new PageRenderScenario(),
         new CircuitScenario(),
         new RollupScenario(),
+        new CorrectionScenario(),
         new InvoicingScenario(),
         new ScaleOutScenario(),
     ];
 
     /// <summary>The scenarios that run on PostgreSQL (<c>--provider postgresql</c>); the others are SQLite's only for now.</summary>
-    public static IReadOnlySet<string> PostgreSqlScenarios { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "startup", "ingest", "rollup", "invoicing", ScaleOutScenario.ScenarioName };
+    public static IReadOnlySet<string> PostgreSqlScenarios { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "startup", "ingest", "rollup", "invoicing", CorrectionScenario.ScenarioName, ScaleOutScenario.ScenarioName };
 
     /// <summary>
     /// The scenarios that run on PostgreSQL and Redis whatever <c>--provider</c> says (the production topology: three

@@ -36,6 +36,7 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/Audit/FleetAuditService.cs"] = "/ops/audit: operators (checked against the Operator role) read every tenant's audit log",
         ["TenantPortal.Data/Services/Billing/Webhooks/StripeInboxService.cs"] = "/ops/billing/events: operators (checked against the Operator role) list the webhook inbox with each event's tenant",
         ["TenantPortal.Web/Startup/OperatorBootstrapper.cs"] = "the fleet-level audit entry of the bootstrap operator",
+        ["TenantPortal.Data/Services/Metering/Corrections/UsageCorrectionService.cs"] = "operators (checked against the Operator role) correct, revert and list any one tenant's usage corrections by its id",
         ["TenantPortal.Data/Services/Sessions/UserSessionService.cs"] = "the user-level audit entry (no tenant) of a session its user ended (a scope on that context only)",
     };
 

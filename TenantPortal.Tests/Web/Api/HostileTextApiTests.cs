@@ -34,6 +34,9 @@ public class HostileTextApiTests(PortalAppFactory portal)
         ["GET /usage/history metric"] = ("metric", (c, bad, _) => c.GetAsync($"/api/v1/usage/history?metric={Uri.EscapeDataString($"api{bad}calls")}")),
         ["GET /audit actor"] = ("actor", (c, bad, _) => c.GetAsync($"/api/v1/audit?actor={Uri.EscapeDataString($"ann{bad}@example.com")}")),
         ["GET /audit action"] = ("action", (c, bad, _) => c.GetAsync($"/api/v1/audit?action={Uri.EscapeDataString($"member.{bad}")}")),
+        ["POST /usage/corrections id"] = ("id", (c, bad, _) => PostJsonAsync(c, "/api/v1/usage/corrections", Correction($"fix{bad}1", "duplicate", "e-1"))),
+        ["POST /usage/corrections reason"] = ("reason", (c, bad, _) => PostJsonAsync(c, "/api/v1/usage/corrections", Correction("fix-1", $"dupli{bad}cate", "e-1"))),
+        ["POST /usage/corrections events[].eventId"] = ("events[0].eventId", (c, bad, _) => PostJsonAsync(c, "/api/v1/usage/corrections", Correction("fix-1", "duplicate", $"e{bad}1"))),
         ["a field's name"] = ("body", (c, bad, _) => PatchTenantAsync(c, new Dictionary<string, string> { [$"na{bad}me"] = "Acme" })),
     };
 
@@ -119,6 +122,8 @@ public class HostileTextApiTests(PortalAppFactory portal)
     private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 
     private static object Batch(params object[] events) => new { events };
+
+    private static object Correction(string id, string reason, string eventId) => new { id, reason, events = new[] { new { eventId, action = "void" } } };
 
     private static object UsageEvent(string id, string metric) =>
         new { id, metric, quantity = 1, timestamp = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O") };
