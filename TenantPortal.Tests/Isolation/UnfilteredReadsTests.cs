@@ -37,6 +37,11 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/Billing/Webhooks/StripeInboxService.cs"] = "/ops/billing/events: operators (checked against the Operator role) list the webhook inbox with each event's tenant",
         ["TenantPortal.Web/Startup/OperatorBootstrapper.cs"] = "the fleet-level audit entry of the bootstrap operator",
         ["TenantPortal.Data/Services/Metering/Corrections/UsageCorrectionService.cs"] = "operators (checked against the Operator role) correct, revert and list any one tenant's usage corrections by its id",
+        ["TenantPortal.Data/Services/Entitlements/EntitlementOverrideService.cs"] = "operators (checked against the Operator role) read, set and remove any one tenant's feature overrides by its id",
+        ["TenantPortal.Data/Services/Entitlements/EntitlementService.cs"] = "the entitlement cache loads one tenant's tier and overrides by the id its caller already resolved (an API key, a membership, the tenant being served)",
+        ["TenantPortal.Data/Services/Metering/Corrections/BackfillPreviewService.cs"] = "operators (checked against the Operator role) preview a backfill of any one tenant by its id",
+        ["TenantPortal.Data/Services/Billing/Credits/OperatorCreditService.cs"] = "operators (checked against the Operator role) read, grant and revoke any one tenant's credits by its id",
+        ["TenantPortal.Data/Services/Billing/Credits/CreditAlertService.cs"] = "the quota-alerts job lists the tenants with a low-balance threshold, then checks each selected by its id",
         ["TenantPortal.Data/Services/Sessions/UserSessionService.cs"] = "the user-level audit entry (no tenant) of a session its user ended (a scope on that context only)",
     };
 
