@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TenantPortal.Core.Notifications;
@@ -11,6 +12,7 @@ using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Billing.Credits;
 using TenantPortal.Data.Services.Billing.Webhooks;
+using TenantPortal.Data.Services.Entitlements;
 using TenantPortal.Data.Services.Metering;
 using TenantPortal.Data.Services.Invitations;
 using TenantPortal.Data.Services.Notifications;
@@ -55,6 +57,9 @@ public static class JobServices
         services.AddScoped<CreditNoteService>();
         services.AddScoped<TenantPortal.Data.Services.Metering.Corrections.BackfillPreviewService>();
         services.AddSingleton<TenantPortal.Data.Services.Metering.Corrections.IUsageCorrectionObserver, CreditNoteCorrectionObserver>();
+        // The bed's entitlement cache: a test's override is seen as the portal's own save would make it seen.
+        services.AddSingleton(bed.EntitlementCache);
+        services.AddEntitlements(new ConfigurationBuilder().Build(), QuotaCacheMode.None);
         services.AddCreditServices();
         services.AddScoped<SubscriptionRenewalService>();
         services.AddScoped<TrialExpiryService>();

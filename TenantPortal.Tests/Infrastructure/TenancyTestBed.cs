@@ -228,7 +228,7 @@ public partial class TenancyTestBed : IAsyncLifetime
             new(_contexts, tenant, new BillingNotifier(_contexts, bed.Mail, bed.Addresses, bed.Time, NullLogger<BillingNotifier>.Instance), _audit, bed.Time,
                 NullLogger<TenantPortal.Data.Services.Billing.Credits.CreditAlertService>.Instance);
         public TenantPortal.Data.Services.Billing.Credits.CreditService Credits =>
-            new(_contexts, new LedgerGateway(), _audit, CreditAlerts, bed.Time, NullLogger<TenantPortal.Data.Services.Billing.Credits.CreditService>.Instance);
+            new(_contexts, new LedgerGateway(), _audit, CreditAlerts, Entitlements, bed.Time, NullLogger<TenantPortal.Data.Services.Billing.Credits.CreditService>.Instance);
         public UsageHistoryService History => new(_contexts, bed.Time);
         public TenantPortal.Data.Services.Notifications.OwnerAskService Asks =>
             new(_contexts, new TenantPortal.Data.Services.Metering.UsageReportService(_contexts, bed.Time), bed.Time,

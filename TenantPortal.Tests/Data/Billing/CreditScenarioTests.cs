@@ -5,12 +5,14 @@ using TenantPortal.Core.Audit;
 using TenantPortal.Core.Billing;
 using TenantPortal.Core.Billing.Credits;
 using TenantPortal.Core.Common;
+using TenantPortal.Core.Entitlements;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
 using TenantPortal.Data.Options;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Billing.Credits;
+using TenantPortal.Data.Services.Entitlements;
 using TenantPortal.Tests.Builders;
 using TenantPortal.Tests.Infrastructure;
 
@@ -140,6 +142,35 @@ public abstract class CreditScenarioTests(DatabaseProvider provider) : IAsyncLif
         Assert.Equal([(grant.Id, 6_900L)], await ConsumedAsync(invoice.Id));
         var audit = await AuditAsync(tenant.Id, AuditActions.CreditsRevoked);
         Assert.Contains("$31.00 unused of $100.00", Assert.Single(audit).Details);
+    }
+
+    [Fact]
+    public async Task Purchase_OnAPlanWithoutTheCreditsEntitlement_IsRefused_UntilAnOperatorOverridesIt()
+    {
+        var tenant = await _s.AddTenantAsync("credit-free", SubscriptionTier.Free, October);
+        var owner = _s.Bed.ActorOf("owner");
+
+        var refused = await _s.Services.RunAsync<CreditService, Result<CreditPurchaseOutcome>>(
+            c => c.PurchaseAsync(owner, 2_500, ReturnUrl, CancellationToken.None), tenant.Id);
+        var overview = await _s.Services.RunAsync<CreditService, Result<CreditOverview>>(
+            c => c.GetOverviewAsync(owner, CancellationToken.None), tenant.Id);
+
+        Assert.Equal(ErrorCodes.Conflict, refused.Error?.Code);
+        Assert.Contains("not included in the Free plan", refused.Error!.Message, StringComparison.Ordinal);
+        Assert.False(overview.Value.Purchasable);
+        Assert.Empty(await GrantsAsync(tenant.Id));
+
+        // An operator's override of the entitlement lets another Free tenant buy credits.
+        var pilot = await _s.AddTenantAsync("credit-pilot", SubscriptionTier.Free, October);
+        var op = await _s.OperatorAsync();
+        var overridden = await _s.Services.RunAsync<EntitlementOverrideService, Result>(
+            e => e.SetAsync(op, pilot.Id, new EntitlementOverrideRequest(EntitlementFeatures.Credits, true, null, null), "pilot customer", CancellationToken.None));
+        Assert.True(overridden.IsSuccess, overridden.Error?.Message);
+        var bought = await _s.Services.RunAsync<CreditService, Result<CreditPurchaseOutcome>>(
+            c => c.PurchaseAsync(owner, 2_500, ReturnUrl, CancellationToken.None), pilot.Id);
+
+        Assert.True(bought.IsSuccess, bought.Error?.Message);
+        Assert.Equal(2_500L, Assert.Single(await GrantsAsync(pilot.Id)).AmountCents);
     }
 
     [Fact]

@@ -42,6 +42,7 @@ public abstract class UsageComponentTestContext : TenantComponentTestContext
         Services.TryAddSingleton<TenantPortal.Data.Services.Billing.IPaymentGateway>(new TenantPortal.Data.Services.Billing.LedgerGateway());
         Services.TryAddScoped<TenantPortal.Data.Services.Billing.BillingNotifier>();
         TenantPortal.Data.Services.Billing.Credits.CreditServiceRegistration.AddCreditServices(Services);
+        TenantPortal.Data.Services.Entitlements.EntitlementServiceExtensions.AddEntitlements(Services, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), TenantPortal.Data.Options.QuotaCacheMode.Local);
     }
 
     /// <summary>Signs in the user with the role on an interactive (server) renderer, so that live refresh runs.</summary>

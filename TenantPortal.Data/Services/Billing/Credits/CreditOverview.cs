@@ -11,5 +11,6 @@ namespace TenantPortal.Data.Services.Billing.Credits;
 /// <param name="Consumption">What grants paid of invoices, newest first.</param>
 /// <param name="CanManage">True when the reader may buy credits and set the threshold (Owner).</param>
 /// <param name="UsesStripe">True when a purchase goes through Stripe Checkout; false when granted at once on the ledger.</param>
+/// <param name="Purchasable">True when the tenant's plan (or an operator's override) includes buying credits: the <c>credits</c> entitlement.</param>
 public sealed record CreditOverview(long BalanceCents, string Currency, long ThisPeriodUseCents, decimal DailyBurnCents, DateTimeOffset? ProjectedRunOutAt,
-    long? LowBalanceThresholdCents, IReadOnlyList<CreditGrantRow> Grants, IReadOnlyList<CreditConsumptionRow> Consumption, bool CanManage, bool UsesStripe);
+    long? LowBalanceThresholdCents, IReadOnlyList<CreditGrantRow> Grants, IReadOnlyList<CreditConsumptionRow> Consumption, bool CanManage, bool UsesStripe, bool Purchasable);

@@ -15,7 +15,7 @@ internal static class CreditOverviewReader
     /// <summary>At most this many consumption records are listed (newest first).</summary>
     public const int ConsumptionShown = 200;
 
-    public static async Task<CreditOverview> ReadAsync(PortalDbContext db, Tenant tenant, IPaymentGateway gateway, DateTimeOffset now, bool canManage,
+    public static async Task<CreditOverview> ReadAsync(PortalDbContext db, Tenant tenant, IPaymentGateway gateway, DateTimeOffset now, bool canManage, bool purchasable,
         CancellationToken cancellationToken)
     {
         var grants = await db.CreditGrants.AsNoTracking().Where(g => g.TenantId == tenant.Id).ToListAsync(cancellationToken);
@@ -36,6 +36,6 @@ internal static class CreditOverviewReader
 
         return new CreditOverview(balance, "usd", use, Math.Round(burn, 2, MidpointRounding.AwayFromZero), runOut, account?.LowBalanceThresholdCents,
             grants.OrderByDescending(g => g.CreatedAt).ThenBy(g => g.Id).Select(g => CreditGrantRow.From(g, now)).ToList(),
-            consumption, canManage, gateway.UsesStripe(tenant));
+            consumption, canManage, gateway.UsesStripe(tenant), purchasable);
     }
 }

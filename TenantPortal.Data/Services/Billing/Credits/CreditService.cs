@@ -8,6 +8,7 @@ using TenantPortal.Core.Common;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Entitlements;
 
 namespace TenantPortal.Data.Services.Billing.Credits;
 
@@ -22,6 +23,7 @@ public sealed class CreditService(
     IPaymentGateway gateway,
     AuditWriter audit,
     CreditAlertService alerts,
+    EntitlementService entitlements,
     TimeProvider time,
     ILogger<CreditService> logger)
 {
@@ -33,8 +35,9 @@ public sealed class CreditService(
         if (!gate.IsSuccess)
             return gate.Error;
         var tenant = await db.Tenants.AsNoTracking().Include(t => t.QuotaOverrides).SingleAsync(t => t.Id == gate.Value.TenantId, cancellationToken);
+        var purchasable = await CreditPurchases.AllowedAsync(entitlements, tenant.Id, cancellationToken);
         return await CreditOverviewReader.ReadAsync(db, tenant, gateway, time.GetUtcNow(),
-            RolePolicy.Allows(gate.Value.Role, TenantPermission.ManageSubscription), cancellationToken);
+            RolePolicy.Allows(gate.Value.Role, TenantPermission.ManageSubscription), purchasable, cancellationToken);
     }
 
     /// <summary>
@@ -54,6 +57,8 @@ public sealed class CreditService(
         var tenant = await db.Tenants.SingleAsync(t => t.Id == gate.Value.TenantId, cancellationToken);
         if (tenant.Status == TenantStatus.Cancelled)
             return Error.Conflict("This workspace is cancelled; choose a plan again before buying credits.");
+        if (!await CreditPurchases.AllowedAsync(entitlements, tenant.Id, cancellationToken))
+            return Error.Conflict(CreditPurchases.NotIncluded(tenant.Tier));
         var now = time.GetUtcNow();
 
         if (gateway.UsesStripe(tenant))

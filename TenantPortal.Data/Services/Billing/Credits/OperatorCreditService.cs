@@ -5,6 +5,7 @@ using TenantPortal.Core.Billing.Credits;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Entitlements;
 using TenantPortal.Data.Services.Operations;
 
 namespace TenantPortal.Data.Services.Billing.Credits;
@@ -21,6 +22,7 @@ public sealed class OperatorCreditService(
     IPaymentGateway gateway,
     AuditWriter audit,
     CreditAlertService alerts,
+    EntitlementService entitlements,
     TimeProvider time)
 {
     /// <summary>A tenant's credits (Operator).</summary>
@@ -39,7 +41,8 @@ public sealed class OperatorCreditService(
         scope.ServiceProvider.GetRequiredService<ITenantContext>().SetTenant(tenantId);
         await using var db = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
         var tenant = await db.Tenants.AsNoTracking().Include(t => t.QuotaOverrides).SingleAsync(t => t.Id == tenantId, cancellationToken);
-        return await CreditOverviewReader.ReadAsync(db, tenant, gateway, time.GetUtcNow(), canManage: false, cancellationToken);
+        var purchasable = await CreditPurchases.AllowedAsync(entitlements, tenantId, cancellationToken);
+        return await CreditOverviewReader.ReadAsync(db, tenant, gateway, time.GetUtcNow(), canManage: false, purchasable, cancellationToken);
     }
 
     /// <summary>Grants credits to a tenant (Operator): source <c>promotional</c> or <c>operator</c>, a reason, optional priority and expiry.</summary>
