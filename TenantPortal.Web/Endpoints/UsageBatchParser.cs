@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using TenantPortal.Core.Usage;
 
@@ -111,7 +110,7 @@ public static class UsageBatchParser
             return (null, Bad(index, "quantity", $"The quantity {quantityElement.GetRawText()} is out of range.", StatusCodes.Status422UnprocessableEntity, id));
         if (!e.TryGetProperty("timestamp", out var timestampElement) || timestampElement.ValueKind != JsonValueKind.String)
             return (null, Bad(index, "timestamp", "'timestamp' is required and must be an ISO 8601 string such as 2026-11-22T10:00:00Z.", id: id));
-        if (!TryParseTimestamp(timestampElement, out var timestamp))
+        if (!UsageTimestamps.TryParse(timestampElement, out var timestamp))
             return (null, Bad(index, "timestamp", $"'{timestampElement.GetString()}' is not an ISO 8601 time such as 2026-11-22T10:00:00Z.", id: id));
         return (new UsageEventInput(id, metric, quantity, timestamp), null);
     }
@@ -142,20 +141,5 @@ public static class UsageBatchParser
         var parsed = UsageMetrics.TryParse(element.GetString(), out var other);
         metric = other ?? default;
         return parsed;
-    }
-
-    // ISO 8601 is read by the JSON reader without culture rules; when it yields offset zero (a "Z" or "+00:00", or no
-    // offset on a UTC machine) that is the instant meant. Any other form goes through the lenient parse, which takes a
-    // time without offset as UTC.
-    private static bool TryParseTimestamp(JsonElement element, out DateTimeOffset timestamp)
-    {
-        if (element.TryGetDateTimeOffset(out timestamp) && timestamp.Offset == TimeSpan.Zero)
-            return true;
-        if (DateTimeOffset.TryParse(element.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp))
-        {
-            timestamp = timestamp.ToUniversalTime();
-            return true;
-        }
-        return false;
     }
 }

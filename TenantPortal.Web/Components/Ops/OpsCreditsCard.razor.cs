@@ -4,7 +4,6 @@ using TenantPortal.Core.Billing.Credits;
 using TenantPortal.Core.Common;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Billing.Credits;
-using TenantPortal.Web.Security;
 
 namespace TenantPortal.Web.Components.Ops;
 
@@ -12,7 +11,6 @@ namespace TenantPortal.Web.Components.Ops;
 public partial class OpsCreditsCard
 {
     private CreditOverview? _overview;
-    private string? _error;
     private bool _busy;
     private string _source = "promotional";
     private decimal? _dollars;
@@ -20,11 +18,8 @@ public partial class OpsCreditsCard
     private DateTime? _expires;
     private string? _reason;
     private Error? _grantError;
-    private Actor? _actor;
-    private Guid _loadedFor;
 
     [Inject] private OperatorCreditService Credits { get; set; } = default!;
-    [Inject] private CurrentUser CurrentUser { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
@@ -36,30 +31,25 @@ public partial class OpsCreditsCard
     private string? FieldError(string field) => _grantError is { Field: { } f } && f == field ? _grantError.Message : null;
 
     /// <inheritdoc />
-    protected override async Task OnParametersSetAsync()
-    {
-        if (_loadedFor == TenantId && _overview is not null)
-            return;
-        _loadedFor = TenantId;
-        _actor = await CurrentUser.GetActorAsync();
-        await LoadAsync();
-    }
+    protected override Guid ShownTenantId => TenantId;
 
-    private async Task LoadAsync()
+    /// <inheritdoc />
+    protected override bool IsLoaded => _overview is not null;
+
+    /// <inheritdoc />
+    protected override string? SessionEndedSubject => null;
+
+    /// <inheritdoc />
+    protected override async Task LoadAsync(Actor actor)
     {
-        if (_actor is null)
-        {
-            _error = "Your session has ended. Log in again.";
-            return;
-        }
-        var overview = await Credits.GetAsync(_actor, TenantId, CancellationToken.None);
-        _error = overview.Error?.Message;
+        var overview = await Credits.GetAsync(actor, TenantId, CancellationToken.None);
+        LoadError = overview.Error?.Message;
         _overview = overview.IsSuccess ? overview.Value : null;
     }
 
     private async Task GrantAsync()
     {
-        if (_actor is null || _busy || _dollars is not { } dollars)
+        if (Actor is null || _busy || _dollars is not { } dollars)
             return;
         _grantError = null;
         if (decimal.Round(dollars, 2) != dollars)
@@ -72,7 +62,7 @@ public partial class OpsCreditsCard
         _busy = true;
         try
         {
-            var granted = await Credits.GrantAsync(_actor, TenantId, new CreditGrantRequest(_source, (long)(dollars * 100), _priority, expires, _reason),
+            var granted = await Credits.GrantAsync(Actor, TenantId, new CreditGrantRequest(_source, (long)(dollars * 100), _priority, expires, _reason),
                 CancellationToken.None);
             if (!granted.IsSuccess)
             {
@@ -93,7 +83,7 @@ public partial class OpsCreditsCard
 
     private async Task RevokeAsync(CreditGrantRow grant)
     {
-        if (_actor is null || _busy)
+        if (Actor is null || _busy)
             return;
         var dialog = await Dialogs.ShowAsync<OperatorReasonDialog>("Revoke credits", new DialogParameters<OperatorReasonDialog>
         {
@@ -107,7 +97,7 @@ public partial class OpsCreditsCard
         _busy = true;
         try
         {
-            var revoked = await Credits.RevokeAsync(_actor, TenantId, grant.Id, reason, CancellationToken.None);
+            var revoked = await Credits.RevokeAsync(Actor, TenantId, grant.Id, reason, CancellationToken.None);
             if (!revoked.IsSuccess)
             {
                 Snackbar.Add(revoked.Error.Message, Severity.Error);

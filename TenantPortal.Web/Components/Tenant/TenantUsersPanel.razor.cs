@@ -13,18 +13,14 @@ namespace TenantPortal.Web.Components.Tenant;
 /// <summary>The Users tab: members and pending invitations of the current tenant.</summary>
 public partial class TenantUsersPanel
 {
-    private Actor? _actor;
     private IReadOnlyList<MemberRow>? _members;
     private IReadOnlyList<InvitationRow>? _invitations;
-    private string? _loadError;
     private bool _busy;
-    private Guid _loadedFor;
     // Bumped on every load so that a role select whose change failed is rebuilt showing the stored role.
     private int _version;
 
     [Inject] private MemberService Members { get; set; } = default!;
     [Inject] private InvitationService Invitations { get; set; } = default!;
-    [Inject] private CurrentUser CurrentUser { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private PortalAddresses Addresses { get; set; } = default!;
@@ -40,37 +36,32 @@ public partial class TenantUsersPanel
 
     // Not one's own row (leaving is in Settings), and an Owner only by an Owner.
     private bool CanChangeRoleOf(MemberRow member) =>
-        Access.Can(TenantPermission.ChangeRoles) && member.UserId != _actor?.UserId && member.Role <= Access.Role;
+        Access.Can(TenantPermission.ChangeRoles) && member.UserId != Actor?.UserId && member.Role <= Access.Role;
 
     private bool CanRemove(MemberRow member) =>
-        Access.Can(TenantPermission.RemoveMembers) && member.UserId != _actor?.UserId && member.Role <= Access.Role;
+        Access.Can(TenantPermission.RemoveMembers) && member.UserId != Actor?.UserId && member.Role <= Access.Role;
 
     private Uri AcceptUrl => Addresses.InvitationAcceptUrl;
 
     /// <inheritdoc />
-    protected override async Task OnParametersSetAsync()
-    {
-        if (_loadedFor == Access.TenantId && _members is not null)
-            return;
-        _loadedFor = Access.TenantId;
-        _actor = await CurrentUser.GetActorAsync();
-        await LoadAsync();
-    }
+    protected override Guid ShownTenantId => Access.TenantId;
 
-    private async Task LoadAsync()
+    /// <inheritdoc />
+    protected override bool IsLoaded => _members is not null;
+
+    /// <inheritdoc />
+    protected override string? SessionEndedSubject => "the team";
+
+    /// <inheritdoc />
+    protected override async Task LoadAsync(Actor actor)
     {
-        if (_actor is null)
-        {
-            _loadError = "Your session has ended. Log in again to see the team.";
-            return;
-        }
         _version++;
-        var members = await Members.ListAsync(_actor, CancellationToken.None);
+        var members = await Members.ListAsync(actor, CancellationToken.None);
         _members = members.IsSuccess ? members.Value : null;
-        _loadError = members.Error?.Message;
+        LoadError = members.Error?.Message;
         if (Access.Can(TenantPermission.InviteMembers))
         {
-            var invitations = await Invitations.ListPendingAsync(_actor, CancellationToken.None);
+            var invitations = await Invitations.ListPendingAsync(actor, CancellationToken.None);
             _invitations = invitations.IsSuccess ? invitations.Value : [];
             if (!invitations.IsSuccess)
                 ShowError(invitations.Error);
@@ -107,7 +98,7 @@ public partial class TenantUsersPanel
             _version++;
             return;
         }
-        await RunAsync(() => Members.ChangeRoleAsync(_actor!, member.UserId, role, CancellationToken.None), $"{member.Email} is now {role}.");
+        await RunAsync(() => Members.ChangeRoleAsync(Actor!, member.UserId, role, CancellationToken.None), $"{member.Email} is now {role}.");
     }
 
     private async Task RemoveAsync(MemberRow member)
@@ -117,11 +108,11 @@ public partial class TenantUsersPanel
             $"Remove {member.Email} from {Access.Name}? They lose access at once; you can invite them again later.",
             yesText: "Remove", cancelText: "Cancel");
         if (confirmed == true)
-            await RunAsync(() => Members.RemoveAsync(_actor!, member.UserId, CancellationToken.None), $"{member.Email} was removed.");
+            await RunAsync(() => Members.RemoveAsync(Actor!, member.UserId, CancellationToken.None), $"{member.Email} was removed.");
     }
 
     private async Task ResendAsync(InvitationRow invitation) =>
-        await RunAsync(async () => (Result)await Invitations.ResendAsync(_actor!, invitation.Id, AcceptUrl, CancellationToken.None),
+        await RunAsync(async () => (Result)await Invitations.ResendAsync(Actor!, invitation.Id, AcceptUrl, CancellationToken.None),
             $"The invitation to {invitation.Email} was sent again with a new link.");
 
     private async Task RevokeAsync(InvitationRow invitation)
@@ -131,13 +122,13 @@ public partial class TenantUsersPanel
             $"Revoke the invitation to {invitation.Email}? The link in their email stops working.",
             yesText: "Revoke", cancelText: "Cancel");
         if (confirmed == true)
-            await RunAsync(() => Invitations.RevokeAsync(_actor!, invitation.Id, CancellationToken.None), $"The invitation to {invitation.Email} was revoked.");
+            await RunAsync(() => Invitations.RevokeAsync(Actor!, invitation.Id, CancellationToken.None), $"The invitation to {invitation.Email} was revoked.");
     }
 
     // Runs one action, reports its outcome in a snackbar and reloads the lists (a failed role change snaps back).
     private async Task RunAsync(Func<Task<Result>> action, string success)
     {
-        if (_actor is null || _busy)
+        if (Actor is null || _busy)
             return;
         _busy = true;
         try

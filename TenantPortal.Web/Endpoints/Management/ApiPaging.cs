@@ -54,6 +54,26 @@ public static class ApiPaging
         return new ApiPage<T>(items, next);
     }
 
+    /// <summary>
+    /// One page of a list the API reads: <c>limit</c> and <c>cursor</c> checked first (<see cref="Parse"/>), then the list
+    /// read, paged by <paramref name="keyOf"/> (<see cref="Page{T}"/>) and its rows turned into the API's items; the first
+    /// error otherwise (the list is not read for a request that is not valid).
+    /// </summary>
+    public static async Task<Result<ApiPage<TItem>>> ReadPageAsync<TRow, TItem>(string? limit, string? cursor,
+        Func<Task<Result<IReadOnlyList<TRow>>>> read, Func<TRow, string> keyOf, Func<TRow, TItem> itemOf)
+    {
+        var request = Parse(limit, cursor);
+        if (!request.IsSuccess)
+            return request.Error;
+        var list = await read();
+        if (!list.IsSuccess)
+            return list.Error;
+        var page = Page(list.Value, request.Value, keyOf);
+        if (!page.IsSuccess)
+            return page.Error;
+        return new ApiPage<TItem>(page.Value.Items.Select(itemOf).ToList(), page.Value.NextCursor);
+    }
+
     /// <summary>The cursor of an item's key.</summary>
     public static string Encode(string key) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(key));
 }

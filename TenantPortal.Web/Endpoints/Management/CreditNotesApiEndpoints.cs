@@ -59,16 +59,10 @@ public static class CreditNotesApiEndpoints
     /// <summary><c>GET /api/v1/credit-notes</c>.</summary>
     public static async Task<IResult> ListAsync(HttpContext http, CreditNoteService creditNotes, string? limit, string? cursor, CancellationToken cancellationToken)
     {
-        var request = ApiPaging.Parse(limit, cursor);
-        if (!request.IsSuccess)
-            return ApiProblems.From(request.Error);
-        var list = await creditNotes.ListAsync(ApiCaller.Actor(http), cancellationToken);
-        if (!list.IsSuccess)
-            return ApiProblems.From(list.Error);
-        var page = ApiPaging.Page(list.Value, request.Value, n => n.Number);
+        var page = await ApiPaging.ReadPageAsync(limit, cursor, () => creditNotes.ListAsync(ApiCaller.Actor(http), cancellationToken), n => n.Number, Summary);
         if (!page.IsSuccess)
             return ApiProblems.From(page.Error);
-        return TypedResults.Ok(new ApiPage<CreditNoteSummary>(page.Value.Items.Select(Summary).ToList(), page.Value.NextCursor));
+        return TypedResults.Ok(page.Value);
     }
 
     /// <summary><c>GET /api/v1/credit-notes/{number}</c>.</summary>

@@ -76,16 +76,10 @@ public static class InvoicesApiEndpoints
     /// <summary><c>GET /api/v1/invoices</c>.</summary>
     public static async Task<IResult> ListAsync(HttpContext http, InvoiceService invoices, string? limit, string? cursor, CancellationToken cancellationToken)
     {
-        var request = ApiPaging.Parse(limit, cursor);
-        if (!request.IsSuccess)
-            return ApiProblems.From(request.Error);
-        var list = await invoices.ListAsync(ApiCaller.Actor(http), cancellationToken);
-        if (!list.IsSuccess)
-            return ApiProblems.From(list.Error);
-        var page = ApiPaging.Page(list.Value, request.Value, i => i.Number);
+        var page = await ApiPaging.ReadPageAsync(limit, cursor, () => invoices.ListAsync(ApiCaller.Actor(http), cancellationToken), i => i.Number, Summary);
         if (!page.IsSuccess)
             return ApiProblems.From(page.Error);
-        return TypedResults.Ok(new ApiPage<InvoiceSummary>(page.Value.Items.Select(Summary).ToList(), page.Value.NextCursor));
+        return TypedResults.Ok(page.Value);
     }
 
     /// <summary><c>GET /api/v1/invoices/{number}</c>.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Usage;
@@ -101,24 +100,11 @@ public static class UsageCorrectionParser
         DateTimeOffset? timestamp = null;
         if (e.TryGetProperty("timestamp", out var t) && t.ValueKind != JsonValueKind.Null)
         {
-            if (t.ValueKind != JsonValueKind.String || !TryParseTimestamp(t, out var at))
+            if (t.ValueKind != JsonValueKind.String || !UsageTimestamps.TryParse(t, out var at))
                 return Error.Invalid(Field(i, "timestamp"), "timestamp must be an ISO 8601 time such as 2026-11-22T10:00:00Z.");
             timestamp = at;
         }
         return new UsageCorrectionItem(idElement.GetString()!, action.Value, quantity, metric, timestamp);
-    }
-
-    // As the usage API reads timestamps: ISO 8601, a time without offset taken as UTC.
-    private static bool TryParseTimestamp(JsonElement element, out DateTimeOffset timestamp)
-    {
-        if (element.TryGetDateTimeOffset(out timestamp) && timestamp.Offset == TimeSpan.Zero)
-            return true;
-        if (DateTimeOffset.TryParse(element.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp))
-        {
-            timestamp = timestamp.ToUniversalTime();
-            return true;
-        }
-        return false;
     }
 
     private static string Field(int index, string name) => $"events[{index}].{name}";

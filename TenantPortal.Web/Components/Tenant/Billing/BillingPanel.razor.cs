@@ -10,17 +10,13 @@ namespace TenantPortal.Web.Components.Tenant.Billing;
 /// <summary>The Billing tab of the current tenant: plan, upcoming invoice, invoices, and the owner's actions.</summary>
 public partial class BillingPanel
 {
-    private Actor? _actor;
     private BillingOverview? _overview;
     private IReadOnlyList<InvoiceRow>? _invoices;
-    private string? _loadError;
     private bool _busy;
     private bool _checkoutDismissed;
-    private Guid _loadedFor;
 
     [Inject] private BillingService Billing { get; set; } = default!;
     [Inject] private InvoiceService Invoices { get; set; } = default!;
-    [Inject] private CurrentUser CurrentUser { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -60,14 +56,13 @@ public partial class BillingPanel
     private Uri ReturnUrl => Addresses.LinkOn(new Uri(Navigation.BaseUri).Host, TenantTabs.Path(Access.Slug, TenantTab.Billing));
 
     /// <inheritdoc />
-    protected override async Task OnParametersSetAsync()
-    {
-        if (_loadedFor == Access.TenantId && _overview is not null)
-            return;
-        _loadedFor = Access.TenantId;
-        _actor = await CurrentUser.GetActorAsync();
-        await LoadAsync();
-    }
+    protected override Guid ShownTenantId => Access.TenantId;
+
+    /// <inheritdoc />
+    protected override bool IsLoaded => _overview is not null;
+
+    /// <inheritdoc />
+    protected override string? SessionEndedSubject => "billing";
 
     /// <inheritdoc />
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -86,28 +81,24 @@ public partial class BillingPanel
         await ChangePlanAsync();
     }
 
-    private async Task LoadAsync()
+    /// <inheritdoc />
+    protected override async Task LoadAsync(Actor actor)
     {
-        if (_actor is null)
-        {
-            _loadError = "Your session has ended. Log in again to see billing.";
-            return;
-        }
-        var overview = await Billing.GetOverviewAsync(_actor, CancellationToken.None);
-        var invoices = await Invoices.ListAsync(_actor, CancellationToken.None);
-        _loadError = overview.Error?.Message ?? invoices.Error?.Message;
+        var overview = await Billing.GetOverviewAsync(actor, CancellationToken.None);
+        var invoices = await Invoices.ListAsync(actor, CancellationToken.None);
+        LoadError = overview.Error?.Message ?? invoices.Error?.Message;
         _overview = overview.IsSuccess ? overview.Value : null;
         _invoices = invoices.IsSuccess ? invoices.Value : null;
     }
 
     private async Task ChangePlanAsync()
     {
-        if (_actor is null || _overview is null)
+        if (Actor is null || _overview is null)
             return;
         var parameters = new DialogParameters<ChangePlanDialog>
         {
             { d => d.Overview, _overview },
-            { d => d.Actor, _actor },
+            { d => d.Actor, Actor },
             { d => d.ReturnUrl, ReturnUrl },
             { d => d.OnChanged, ReloadAsync },
         };
@@ -127,7 +118,7 @@ public partial class BillingPanel
 
     private async Task CancelAsync()
     {
-        if (_actor is null || _overview is null)
+        if (Actor is null || _overview is null)
             return;
         var parameters = new DialogParameters<CancelSubscriptionDialog> { { d => d.Overview, _overview } };
         var dialog = await Dialogs.ShowAsync<CancelSubscriptionDialog>("Cancel subscription", parameters,
@@ -137,7 +128,7 @@ public partial class BillingPanel
             return;
         await RunAsync(async () =>
         {
-            var cancelled = await Billing.CancelAsync(_actor, atPeriodEnd, CancellationToken.None);
+            var cancelled = await Billing.CancelAsync(Actor, atPeriodEnd, CancellationToken.None);
             return cancelled.IsSuccess ? cancelled.Value.Message : cancelled.Error;
         });
     }
@@ -145,18 +136,18 @@ public partial class BillingPanel
     private Task ReactivateAsync() => RunAsync(async () =>
     {
         var withdrawn = _overview!.CancelAtPeriodEnd ? "The cancellation is withdrawn" : $"The move to {_overview.PendingTier} is withdrawn";
-        var result = await Billing.ReactivateAsync(_actor!, CancellationToken.None);
+        var result = await Billing.ReactivateAsync(Actor!, CancellationToken.None);
         return result.IsSuccess ? $"{withdrawn}; {_overview.Tier} continues." : result.Error;
     });
 
     private async Task PaymentMethodsAsync()
     {
-        if (_actor is null || _busy)
+        if (Actor is null || _busy)
             return;
         _busy = true;
         try
         {
-            var url = await Billing.PaymentMethodsUrlAsync(_actor, ReturnUrl, CancellationToken.None);
+            var url = await Billing.PaymentMethodsUrlAsync(Actor, ReturnUrl, CancellationToken.None);
             if (url.IsSuccess)
                 Navigation.NavigateTo(url.Value, forceLoad: true);
             else
@@ -171,7 +162,7 @@ public partial class BillingPanel
     // Runs one action that yields either the message to show or an error, then reloads the tab.
     private async Task RunAsync(Func<Task<ActionOutcome>> action)
     {
-        if (_actor is null || _busy)
+        if (Actor is null || _busy)
             return;
         _busy = true;
         try

@@ -12,17 +12,13 @@ namespace TenantPortal.Web.Components.Tenant.Billing;
 public partial class CreditsCard
 {
     private CreditOverview? _overview;
-    private string? _error;
     private bool _busy;
     private decimal? _customDollars;
     private string? _customError;
     private decimal? _thresholdDollars;
     private string? _thresholdError;
-    private Actor? _actor;
-    private Guid _loadedFor;
 
     [Inject] private CreditService Credits { get; set; } = default!;
-    [Inject] private CurrentUser CurrentUser { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private PortalAddresses Addresses { get; set; } = default!;
@@ -37,24 +33,19 @@ public partial class CreditsCard
     private Uri ReturnUrl => Addresses.LinkOn(new Uri(Navigation.BaseUri).Host, TenantTabs.Path(Access.Slug, TenantTab.Billing));
 
     /// <inheritdoc />
-    protected override async Task OnParametersSetAsync()
-    {
-        if (_loadedFor == Access.TenantId && _overview is not null)
-            return;
-        _loadedFor = Access.TenantId;
-        _actor = await CurrentUser.GetActorAsync();
-        await LoadAsync();
-    }
+    protected override Guid ShownTenantId => Access.TenantId;
 
-    private async Task LoadAsync()
+    /// <inheritdoc />
+    protected override bool IsLoaded => _overview is not null;
+
+    /// <inheritdoc />
+    protected override string? SessionEndedSubject => "your credits";
+
+    /// <inheritdoc />
+    protected override async Task LoadAsync(Actor actor)
     {
-        if (_actor is null)
-        {
-            _error = "Your session has ended. Log in again to see your credits.";
-            return;
-        }
-        var overview = await Credits.GetOverviewAsync(_actor, CancellationToken.None);
-        _error = overview.Error?.Message;
+        var overview = await Credits.GetOverviewAsync(actor, CancellationToken.None);
+        LoadError = overview.Error?.Message;
         _overview = overview.IsSuccess ? overview.Value : null;
         _thresholdDollars = _overview?.LowBalanceThresholdCents is { } t ? t / 100m : null;
     }
@@ -78,12 +69,12 @@ public partial class CreditsCard
 
     private async Task BuyAsync(long cents)
     {
-        if (_actor is null || _busy)
+        if (Actor is null || _busy)
             return;
         _busy = true;
         try
         {
-            var bought = await Credits.PurchaseAsync(_actor, cents, ReturnUrl, CancellationToken.None);
+            var bought = await Credits.PurchaseAsync(Actor, cents, ReturnUrl, CancellationToken.None);
             if (!bought.IsSuccess)
             {
                 if (bought.Error.Field == "amountCents")
@@ -110,7 +101,7 @@ public partial class CreditsCard
 
     private async Task SaveThresholdAsync()
     {
-        if (_actor is null || _busy)
+        if (Actor is null || _busy)
             return;
         _thresholdError = null;
         long? cents = null;
@@ -126,7 +117,7 @@ public partial class CreditsCard
         _busy = true;
         try
         {
-            var saved = await Credits.SetLowBalanceThresholdAsync(_actor, cents, CancellationToken.None);
+            var saved = await Credits.SetLowBalanceThresholdAsync(Actor, cents, CancellationToken.None);
             if (!saved.IsSuccess)
             {
                 if (saved.Error.Field is not null)

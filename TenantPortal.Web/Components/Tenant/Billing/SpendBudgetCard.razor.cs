@@ -5,7 +5,6 @@ using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Budgets;
-using TenantPortal.Web.Security;
 
 namespace TenantPortal.Web.Components.Tenant.Billing;
 
@@ -13,16 +12,12 @@ namespace TenantPortal.Web.Components.Tenant.Billing;
 public partial class SpendBudgetCard
 {
     private SpendBudgetStatus? _status;
-    private string? _error;
     private string? _amountError;
     private bool _busy;
     private decimal? _amountDollars;
     private BudgetAction _action = BudgetAction.Alert;
-    private Actor? _actor;
-    private Guid _loadedFor;
 
     [Inject] private SpendBudgetService Budgets { get; set; } = default!;
-    [Inject] private CurrentUser CurrentUser { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     /// <summary>The user's access to the tenant shown.</summary>
@@ -42,29 +37,24 @@ public partial class SpendBudgetCard
         : "Alerts only: nothing is refused when the budget is reached.";
 
     /// <inheritdoc />
-    protected override async Task OnParametersSetAsync()
-    {
-        if (_loadedFor == Access.TenantId && _status is not null)
-            return;
-        _loadedFor = Access.TenantId;
-        _actor = await CurrentUser.GetActorAsync();
-        await LoadAsync();
-    }
+    protected override Guid ShownTenantId => Access.TenantId;
 
-    private async Task LoadAsync()
+    /// <inheritdoc />
+    protected override bool IsLoaded => _status is not null;
+
+    /// <inheritdoc />
+    protected override string? SessionEndedSubject => "the spend budget";
+
+    /// <inheritdoc />
+    protected override async Task LoadAsync(Actor actor)
     {
-        if (_actor is null)
-        {
-            _error = "Your session has ended. Log in again to see the spend budget.";
-            return;
-        }
-        var status = await Budgets.GetAsync(_actor, CancellationToken.None);
+        var status = await Budgets.GetAsync(actor, CancellationToken.None);
         Show(status);
     }
 
     private void Show(Result<SpendBudgetStatus> status)
     {
-        _error = status.Error?.Message;
+        LoadError = status.Error?.Message;
         _status = status.IsSuccess ? status.Value : null;
         if (_status is not null)
         {
@@ -75,7 +65,7 @@ public partial class SpendBudgetCard
 
     private async Task SaveAsync()
     {
-        if (_actor is null || _busy)
+        if (Actor is null || _busy)
             return;
         _amountError = null;
         if (_amountDollars is not { } dollars || dollars <= 0)
@@ -91,7 +81,7 @@ public partial class SpendBudgetCard
         _busy = true;
         try
         {
-            var set = await Budgets.SetAsync(_actor, (long)(dollars * 100), _action, CancellationToken.None);
+            var set = await Budgets.SetAsync(Actor, (long)(dollars * 100), _action, CancellationToken.None);
             if (!set.IsSuccess)
             {
                 if (set.Error.Field is "amountCents")
@@ -111,12 +101,12 @@ public partial class SpendBudgetCard
 
     private async Task RemoveAsync()
     {
-        if (_actor is null || _busy)
+        if (Actor is null || _busy)
             return;
         _busy = true;
         try
         {
-            var removed = await Budgets.RemoveAsync(_actor, CancellationToken.None);
+            var removed = await Budgets.RemoveAsync(Actor, CancellationToken.None);
             if (!removed.IsSuccess)
             {
                 Snackbar.Add(removed.Error.Message, Severity.Error);
