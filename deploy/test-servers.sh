@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the PostgreSQL and Redis servers the tests use, on loopback, in a folder of their own (no Docker, no system
 # service): PostgreSQL on 127.0.0.1:55432 (superuser postgres, trust on loopback only), Redis on 127.0.0.1:56379.
-#   deploy/test-servers.sh up       install what is missing (apt, as root), start what is not running (idempotent)
+#   deploy/test-servers.sh up       install what is missing (apt, as root; nginx and openssl too, which the tests behind
+#                                   a proxy start themselves), start what is not running (idempotent)
 #   deploy/test-servers.sh status   say what runs
 #   deploy/test-servers.sh down     stop exactly these two servers
 # The tests read TENANTPORTAL_TEST_POSTGRES / TENANTPORTAL_TEST_REDIS when set (a connection string each), else these.
@@ -16,6 +17,9 @@ install_missing() {
   local missing=()
   [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || missing+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  # nginx (and openssl for its test certificate): the front door of the tests behind a TLS proxy and the scale-out tests.
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
     echo "Missing: ${missing[*]}. Install them: sudo apt-get install -y ${missing[*]}" >&2
