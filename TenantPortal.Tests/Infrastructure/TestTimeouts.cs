@@ -15,4 +15,19 @@ public static class TestTimeouts
 
     /// <summary>A token cancelled after <see cref="Generous"/>.</summary>
     public static CancellationToken Token() => new CancellationTokenSource(Generous).Token;
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds, for at most <see cref="Generous"/>; then fails naming
+    /// <paramref name="what"/> it waited for. For state another thread or process changes (a cache told through a channel).
+    /// </summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Generous;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Waited {Generous} for {what}.");
+            await Task.Delay(20);
+        }
+    }
 }

@@ -67,7 +67,7 @@ public class EntitlementCacheInvalidationTests : IAsyncLifetime
             Assert.True((await a.Overrides.SetAsync(op, _bed.AlphaId, new("sso", true, null, null), "SSO pilot", None)).IsSuccess);
 
             Assert.True((await SsoAsync(a)).Enabled); // this instance: invalidated by its own save at once
-            await WaitUntilAsync(() => cacheB.TryGet(_bed.AlphaId) is null, "the other instance to forget the tenant's entitlements");
+            await TestTimeouts.WaitUntilAsync(() => cacheB.TryGet(_bed.AlphaId) is null, "the other instance to forget the tenant's entitlements");
             var seenByB = await SsoAsync(b);
             Assert.Equal((true, EntitlementSource.Override), (seenByB.Enabled, seenByB.Source));
         }
@@ -114,16 +114,5 @@ public class EntitlementCacheInvalidationTests : IAsyncLifetime
         Assert.True((await SsoAsync(a)).Enabled);
         Assert.False(stale.Enabled);
         Assert.True(fresh.Enabled);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TestTimeouts.Generous;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Waited {TestTimeouts.Generous} for {what}.");
-            await Task.Delay(20);
-        }
     }
 }

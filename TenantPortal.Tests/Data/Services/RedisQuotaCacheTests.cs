@@ -291,11 +291,11 @@ public class RedisQuotaCacheTests : IAsyncLifetime
         Assert.Equal(10m, await UsedAsync(Shared(_bed.AlphaId), UsageMetric.ApiCalls));
 
         await server.StopAsync();
-        await WaitUntilAsync(() => !own.IsConnected, "the client to notice the stopped server");
+        await TestTimeouts.WaitUntilAsync(() => !own.IsConnected, "the client to notice the stopped server");
         var accepted = await Ingestion().IngestAsync(_bed.AlphaId, [new("d2", UsageMetric.ApiCalls, 5, now)], CancellationToken.None);
         var whileDown = await Shared(_bed.AlphaId).CheckAsync(UsageMetric.ApiCalls, 1, CancellationToken.None);
         await server.StartAsync();
-        await WaitUntilAsync(() => own.IsConnected, "the client to reconnect");
+        await TestTimeouts.WaitUntilAsync(() => own.IsConnected, "the client to reconnect");
 
         Assert.Equal(new IngestResult(1, 0), accepted.Value);
         Assert.Equal(15m, whileDown.Value.Used);
@@ -312,7 +312,7 @@ public class RedisQuotaCacheTests : IAsyncLifetime
         Assert.True((await Shared(_bed.AlphaId).CheckAsync(UsageMetric.ApiCalls, 1, CancellationToken.None)).Value.Allowed); // caches the state
 
         await server.StopAsync();
-        await WaitUntilAsync(() => !own.IsConnected, "the client to notice the stopped server");
+        await TestTimeouts.WaitUntilAsync(() => !own.IsConnected, "the client to notice the stopped server");
         // Another instance suspends the tenant: this one's cache is not told (no interceptor of its own saw the save).
         await using (var db = _bed.Database.CrossTenant())
         {
@@ -361,7 +361,7 @@ public class RedisQuotaCacheTests : IAsyncLifetime
             (await db.Tenants.SingleAsync(t => t.Id == _bed.AlphaId)).SuspendByOperator(_bed.Time.GetUtcNow());
             await db.SaveChangesAsync();
         }
-        await WaitUntilAsync(() => otherStates.TryGet(_bed.AlphaId) is null, "the other instance to forget the tenant's state");
+        await TestTimeouts.WaitUntilAsync(() => otherStates.TryGet(_bed.AlphaId) is null, "the other instance to forget the tenant's state");
         await otherChannel.StopAsync(CancellationToken.None);
 
         Assert.Equal(QuotaDenial.Suspended, (await otherQuotas.CheckAsync(UsageMetric.ApiCalls, 1, CancellationToken.None)).Value.Reason);
@@ -381,17 +381,6 @@ public class RedisQuotaCacheTests : IAsyncLifetime
         await using var db = ContextsFor(tenantId).CreateDbContext();
         return (await db.UsageEvents.Where(e => ids.Contains(e.ClientEventId)).ToListAsync())
             .Select(e => new StoredUsageEvent(e.Id, e.Metric, e.Quantity, e.Timestamp)).ToList();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TestTimeouts.Generous;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Waited {TestTimeouts.Generous} for {what}.");
-            await Task.Delay(20);
-        }
     }
 
     private sealed class Contexts(TestDatabase database, TenantContext tenant, IInterceptor[] interceptors) : IDbContextFactory<PortalDbContext>
