@@ -61,12 +61,15 @@ public partial class MainLayout : IDisposable
 
     private void ToggleDrawer() => _drawerOpen = !_drawerOpen;
 
+    // The cookie is written first, then the theme flips: once the page shows the new theme, a reload keeps it (flipping
+    // first rendered the new theme at the first await, before the cookie was there).
     private async Task ToggleDarkModeAsync()
     {
-        _darkMode = !_darkMode;
-        _choice = _darkMode;
+        var dark = !_darkMode;
         await using var module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Layout/MainLayout.razor.js");
-        await module.InvokeVoidAsync("rememberTheme", ThemeCookie.Name, ThemeCookie.ValueOf(_darkMode));
+        await module.InvokeVoidAsync("rememberTheme", ThemeCookie.Name, ThemeCookie.ValueOf(dark));
+        _darkMode = dark;
+        _choice = dark;
     }
 
     // The skip link carries the page's address.
