@@ -29,6 +29,9 @@ public class QuotaBannerBrowserTests(PortalAppFactory portal)
         await page.ExpectPathAsync("/t/initech/billing");
         await Assertions.Expect(page.Locator("#change-plan-dialog")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#quota-banner")).ToHaveAttributeAsync("data-level", "90");
+        // Escape reaches the dialog once MudBlazor has moved the focus into it (after its first render): pressed before, it
+        // goes to the page and nothing closes.
+        await page.WaitForFunctionAsync("() => document.querySelector('#change-plan-dialog')?.closest('.mud-dialog')?.contains(document.activeElement) === true");
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(page.Locator("#change-plan-dialog")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#current-plan")).ToHaveAttributeAsync("data-tier", "Free");
