@@ -52,8 +52,20 @@ public class EntitlementsBrowserTests(PortalAppFactory portal)
 
             await page.SetViewportSizeAsync(390, 844);
             await Assertions.Expect(sso).ToBeVisibleAsync();
-            var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-            Assert.True(width <= 390, $"The page is {width} px wide on a 390 px phone.");
+            // MudBlazor lays the tabs out again after the resize (its resize listener, then a render): wait for the page to
+            // settle within the phone's width; a real overflow never does, and the failure names the widest elements.
+            try
+            {
+                await page.WaitForFunctionAsync("() => document.documentElement.scrollWidth <= 390");
+            }
+            catch (TimeoutException)
+            {
+                var widest = await page.EvaluateAsync<string>("""
+                    () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)
+                        .slice(-4).map(e => `${e.tagName.toLowerCase()}#${e.id}.${String(e.className).slice(0, 60)} (${Math.round(e.getBoundingClientRect().right)} px)`).join(', ')
+                    """);
+                Assert.Fail($"The page is {await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")} px wide on a 390 px phone: {widest}");
+            }
         }
         finally
         {

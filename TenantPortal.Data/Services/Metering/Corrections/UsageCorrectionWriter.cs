@@ -49,7 +49,13 @@ public sealed class UsageCorrectionWriter(
 
         var lines = await CheckEventsAsync(db, tenantId, request, cancellationToken);
         if (!lines.IsSuccess)
-            return lines.Error!;
+        {
+            // A concurrent retry of this very correction may have committed between the replay check and the events'
+            // check: its locks then hold the events, and the answer is its result, not a conflict.
+            return await ReplayAsync(db, tenantId, request.Id, fingerprint, cancellationToken) is { } committedMeanwhile
+                ? committedMeanwhile
+                : lines.Error!;
+        }
 
         var now = time.GetUtcNow();
         UsageCorrection correction;
