@@ -10,7 +10,8 @@ namespace TenantPortal.Benchmarks.Load;
 
 /// <summary>
 /// The portal's job services in process over a load database: the data layer registered exactly as the portal does
-/// (<see cref="DependencyInjection.AddDataServices"/>), the local ledger, default billing options and a fixed clock.
+/// (<see cref="DependencyInjection.AddDataServices"/>), the local ledger, default billing options, a fixed clock and mail that
+/// is counted, not sent (<see cref="LoadMail"/>).
 /// </summary>
 public static class JobHost
 {
@@ -33,6 +34,10 @@ public static class JobHost
         builder.Services.AddSingleton<TimeProvider>(new FixedClock(now));
         builder.Services.AddSingleton(Options.Create(new BillingOptions()));
         builder.Services.AddSingleton(Options.Create(new StripeOptions()));
+        // Mail and links are the Web layer's: the jobs' notices are composed and counted here, not sent.
+        var mail = new LoadMail();
+        builder.Services.AddSingleton<TenantPortal.Core.Notifications.IMailSender>(mail);
+        builder.Services.AddSingleton<TenantPortal.Core.Common.IPortalAddresses>(mail);
         return builder.Services.BuildServiceProvider();
     }
 
