@@ -142,6 +142,7 @@ public static class DependencyInjection
         services.AddScoped<TenantOverviewService>();
         services.AddScoped<FleetService>();
         services.AddSingleton<AuditWriter>();
+        services.AddSingleton<MemberProvisioner>();
         services.AddScoped<AuditQueryService>();
         services.AddScoped<FleetAuditService>();
         services.AddScoped<TenantCreator>();

@@ -55,6 +55,8 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<Core.Entitlements.EntitlementOverride> EntitlementOverrides => Set<Core.Entitlements.EntitlementOverride>();
     /// <summary>Memberships.</summary>
     public DbSet<TenantMember> Members => Set<TenantMember>();
+    /// <summary>Domains tenants claim and verify by DNS.</summary>
+    public DbSet<Core.Domains.TenantDomain> TenantDomains => Set<Core.Domains.TenantDomain>();
     /// <summary>Invitations.</summary>
     public DbSet<Invitation> Invitations => Set<Invitation>();
     /// <summary>API keys.</summary>

@@ -749,6 +749,60 @@ namespace TenantPortal.Data.Migrations.PostgreSql
                     b.ToTable("StripeWebhookEvents", (string)null);
                 });
 
+            modelBuilder.Entity("TenantPortal.Core.Domains.TenantDomain", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Affiliation")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("AffiliationRole")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FailedChecks")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastCheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("VerificationToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("IX_TenantDomains_Name_Verified")
+                        .HasFilter("\"VerifiedAt\" IS NOT NULL");
+
+                    b.HasIndex("TenantId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("TenantDomains", (string)null);
+                });
+
             modelBuilder.Entity("TenantPortal.Core.Entitlements.EntitlementOverride", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1648,6 +1702,15 @@ namespace TenantPortal.Data.Migrations.PostgreSql
                 });
 
             modelBuilder.Entity("TenantPortal.Core.Billing.PlanSegment", b =>
+                {
+                    b.HasOne("TenantPortal.Core.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TenantPortal.Core.Domains.TenantDomain", b =>
                 {
                     b.HasOne("TenantPortal.Core.Tenants.Tenant", null)
                         .WithMany()

@@ -751,6 +751,60 @@ namespace TenantPortal.Data.Migrations.SqlServer
                     b.ToTable("StripeWebhookEvents", (string)null);
                 });
 
+            modelBuilder.Entity("TenantPortal.Core.Domains.TenantDomain", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Affiliation")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("AffiliationRole")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("FailedChecks")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("LastCheckedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("nvarchar(253)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("VerificationToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("IX_TenantDomains_Name_Verified")
+                        .HasFilter("[VerifiedAt] IS NOT NULL");
+
+                    b.HasIndex("TenantId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("TenantDomains", (string)null);
+                });
+
             modelBuilder.Entity("TenantPortal.Core.Entitlements.EntitlementOverride", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1654,6 +1708,15 @@ namespace TenantPortal.Data.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("TenantPortal.Core.Billing.PlanSegment", b =>
+                {
+                    b.HasOne("TenantPortal.Core.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TenantPortal.Core.Domains.TenantDomain", b =>
                 {
                     b.HasOne("TenantPortal.Core.Tenants.Tenant", null)
                         .WithMany()
