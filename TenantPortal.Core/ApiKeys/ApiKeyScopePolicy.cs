@@ -28,8 +28,10 @@ public static class ApiKeyScopePolicy
         TenantPermission.ViewBilling => ApiKeyScopes.BillingRead,
         TenantPermission.ManageSubscription => ApiKeyScopes.BillingWrite,
         TenantPermission.ViewAuditLog => ApiKeyScopes.AuditRead,
+        TenantPermission.ViewWebhooks => ApiKeyScopes.WebhooksRead,
+        TenantPermission.ManageWebhooks => ApiKeyScopes.WebhooksWrite,
         TenantPermission.ManageApiKeys or TenantPermission.DeleteTenant or TenantPermission.TransferOwnership
-            or TenantPermission.ManageSecurity => null,
+            or TenantPermission.ManageSecurity or TenantPermission.ManageIdentity => null,
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, null),
     };
 

@@ -20,9 +20,15 @@ public static class ApiKeyScopes
     /// <summary>Read the tenant's audit log.</summary>
     public const string AuditRead = "audit:read";
 
+    /// <summary>List webhook endpoints and deliveries.</summary>
+    public const string WebhooksRead = "webhooks:read";
+
+    /// <summary>Create, change, delete webhook endpoints; rotate secrets; resend deliveries.</summary>
+    public const string WebhooksWrite = "webhooks:write";
+
     /// <summary>Every scope.</summary>
     public static readonly IReadOnlyList<string> All =
-        [UsageWrite, UsageRead, MembersRead, MembersWrite, BillingRead, BillingWrite, TenantWrite, AuditRead];
+        [UsageWrite, UsageRead, MembersRead, MembersWrite, BillingRead, BillingWrite, TenantWrite, AuditRead, WebhooksRead, WebhooksWrite];
 
     /// <summary>The scopes of a key created without a choice.</summary>
     public const string Default = UsageWrite + " " + UsageRead;

@@ -17,7 +17,8 @@ public static class RolePolicy
         TenantPermission.ViewTeam => TenantRole.Member,
         TenantPermission.InviteMembers or TenantPermission.RemoveMembers or TenantPermission.ChangeRoles
             or TenantPermission.EditSettings or TenantPermission.ManageApiKeys
-            or TenantPermission.ViewBilling or TenantPermission.ViewAuditLog or TenantPermission.CorrectUsage => TenantRole.Admin,
+            or TenantPermission.ViewBilling or TenantPermission.ViewAuditLog or TenantPermission.CorrectUsage
+            or TenantPermission.ManageIdentity or TenantPermission.ViewWebhooks or TenantPermission.ManageWebhooks => TenantRole.Admin,
         TenantPermission.ManageSubscription or TenantPermission.DeleteTenant
             or TenantPermission.TransferOwnership or TenantPermission.ManageSecurity => TenantRole.Owner,
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, null),

@@ -33,4 +33,13 @@ public enum TenantPermission
     ManageSecurity,
     /// <summary>Correct reported usage (void, amend, backfill) and revert corrections.</summary>
     CorrectUsage,
+
+    /// <summary>Manage the workspace's verified domains, single sign-on and SCIM provisioning (Admin).</summary>
+    ManageIdentity,
+
+    /// <summary>See the workspace's webhook endpoints and their deliveries (Admin).</summary>
+    ViewWebhooks,
+
+    /// <summary>Add, change, remove webhook endpoints, rotate their secrets, resend deliveries (Admin).</summary>
+    ManageWebhooks,
 }

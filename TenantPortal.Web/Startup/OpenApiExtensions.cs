@@ -111,7 +111,8 @@ public static class OpenApiExtensions
 
         **Authentication**: `Authorization: Bearer <API key>`. The key decides the tenant (never a header or the body)
         and acts as an Admin of it, limited to its scopes: `usage:write`, `usage:read`, `members:read`, `members:write`,
-        `billing:read`, `billing:write` (given only by an Owner), `tenant:write`, `audit:read`. Calls are audited as the
+        `billing:read`, `billing:write` (given only by an Owner), `tenant:write`, `audit:read`, `webhooks:read`,
+        `webhooks:write`. Calls are audited as the
         key (name, prefix) and the user who created it. A revoked or unknown key gets 401; a key without the scope 403
         (`missing_scope`); another tenant's ids 404.
 

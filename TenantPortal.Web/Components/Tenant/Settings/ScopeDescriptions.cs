@@ -15,7 +15,9 @@ public static class ScopeDescriptions
         ApiKeyScopes.BillingRead => "Read the subscription and invoices.",
         ApiKeyScopes.BillingWrite => "Change, cancel and reactivate the subscription.",
         ApiKeyScopes.TenantWrite => "Change the workspace's name, billing email and custom domain.",
-        ApiKeyScopes.AuditRead => "Read the audit log.",
+        ApiKeyScopes.AuditRead => "Read and export the audit log.",
+        ApiKeyScopes.WebhooksRead => "List webhook endpoints and their deliveries.",
+        ApiKeyScopes.WebhooksWrite => "Add, change and remove webhook endpoints, rotate their secrets, resend deliveries.",
         _ => scope,
     };
 }
