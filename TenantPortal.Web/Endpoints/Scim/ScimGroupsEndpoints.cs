@@ -11,9 +11,9 @@ public static class ScimGroupsEndpoints
     public static RouteGroupBuilder MapScimGroups(this RouteGroupBuilder scim)
     {
         var groups = scim.MapGroup("/Groups");
-        groups.MapGet("/", ListAsync).WithName("ScimListGroups");
+        groups.MapGet("", ListAsync).WithName("ScimListGroups");
         groups.MapGet("/{id}", GetAsync).WithName("ScimGetGroup");
-        groups.MapPost("/", CreateAsync).WithName("ScimCreateGroup");
+        groups.MapPost("", CreateAsync).WithName("ScimCreateGroup");
         groups.MapPut("/{id}", ReplaceAsync).WithName("ScimReplaceGroup");
         groups.MapPatch("/{id}", PatchAsync).WithName("ScimPatchGroup");
         groups.MapDelete("/{id}", DeleteAsync).WithName("ScimDeleteGroup");

@@ -11,9 +11,9 @@ public static class ScimUsersEndpoints
     public static RouteGroupBuilder MapScimUsers(this RouteGroupBuilder scim)
     {
         var users = scim.MapGroup("/Users");
-        users.MapGet("/", ListAsync).WithName("ScimListUsers");
+        users.MapGet("", ListAsync).WithName("ScimListUsers");
         users.MapGet("/{id}", GetAsync).WithName("ScimGetUser");
-        users.MapPost("/", CreateAsync).WithName("ScimCreateUser");
+        users.MapPost("", CreateAsync).WithName("ScimCreateUser");
         users.MapPut("/{id}", ReplaceAsync).WithName("ScimReplaceUser");
         users.MapPatch("/{id}", PatchAsync).WithName("ScimPatchUser");
         users.MapDelete("/{id}", DeleteAsync).WithName("ScimDeleteUser");
