@@ -17,15 +17,15 @@ public class ScimRouteIsolationTests(PortalAppFactory portal)
     /// <summary>"METHOD /pattern" → the path asked (with {user} and {group}: ids of the target tenant) and a body.</summary>
     private static readonly Dictionary<string, (string Path, string? Body)> Routes = new()
     {
-        ["GET /scim/v2/Users"] = ("/scim/v2/Users", null),
+        ["GET /scim/v2/Users/"] = ("/scim/v2/Users", null),
         ["GET /scim/v2/Users/{id}"] = ("/scim/v2/Users/{user}", null),
-        ["POST /scim/v2/Users"] = ("/scim/v2/Users", """{"userName":"matrix-new@directory.test"}"""),
+        ["POST /scim/v2/Users/"] = ("/scim/v2/Users", """{"userName":"matrix-new@directory.test"}"""),
         ["PUT /scim/v2/Users/{id}"] = ("/scim/v2/Users/{user}", """{"userName":"{email}","active":false}"""),
         ["PATCH /scim/v2/Users/{id}"] = ("/scim/v2/Users/{user}", """{"Operations":[{"op":"replace","path":"active","value":false}]}"""),
         ["DELETE /scim/v2/Users/{id}"] = ("/scim/v2/Users/{user}", null),
-        ["GET /scim/v2/Groups"] = ("/scim/v2/Groups", null),
+        ["GET /scim/v2/Groups/"] = ("/scim/v2/Groups", null),
         ["GET /scim/v2/Groups/{id}"] = ("/scim/v2/Groups/{group}", null),
-        ["POST /scim/v2/Groups"] = ("/scim/v2/Groups", """{"displayName":"matrix-new"}"""),
+        ["POST /scim/v2/Groups/"] = ("/scim/v2/Groups", """{"displayName":"matrix-new"}"""),
         ["PUT /scim/v2/Groups/{id}"] = ("/scim/v2/Groups/{group}", """{"displayName":"matrix-renamed"}"""),
         ["PATCH /scim/v2/Groups/{id}"] = ("/scim/v2/Groups/{group}", """{"Operations":[{"op":"replace","path":"displayName","value":"matrix-patched"}]}"""),
         ["DELETE /scim/v2/Groups/{id}"] = ("/scim/v2/Groups/{group}", null),
