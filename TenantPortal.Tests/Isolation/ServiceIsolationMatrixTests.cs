@@ -191,6 +191,7 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["UsageCorrectionService.CreateForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["UsageCorrectionService.RevertForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["UsageCorrectionService.ListForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
+        ["MemberProvisioner.AddAsync"] = "adds a member without an invitation on a context its caller scoped to the tenant; the callers decide who may (a SCIM token of that tenant, an SSO sign-in, a verified domain): ScimProvisioningTests, ScimServicesTests",
         ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
     };
 
