@@ -113,6 +113,10 @@ public sealed class ScimTokenService(IDbContextFactory<PortalDbContext> contexts
         }
     }
 
+    /// <summary>Whether the token's tenant may use SCIM now (the discovery documents ask; the user and group services check on every call).</summary>
+    public async Task<Result> CheckEntitledAsync(ScimTokenIdentity token, CancellationToken cancellationToken) =>
+        await NotEntitledAsync(entitlements, token.TenantId, cancellationToken) is { } refused ? refused : Result.Success();
+
     /// <summary>The refusal when the tenant's plan (or an operator's override) does not include SCIM, else null.</summary>
     internal static async Task<Error?> NotEntitledAsync(EntitlementService entitlements, Guid tenantId, CancellationToken cancellationToken)
     {

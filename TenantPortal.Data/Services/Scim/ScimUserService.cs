@@ -72,7 +72,7 @@ public sealed class ScimUserService(IDbContextFactory<PortalDbContext> contexts,
             return refused;
         var actor = token.ToActor(ipAddress);
         var now = time.GetUtcNow();
-        var user = await FindOrCreateUserAsync(db, email, input, now, cancellationToken);
+        var (user, createdNow) = await FindOrCreateUserAsync(db, email, input, now, cancellationToken);
         var existing = await db.Members.SingleOrDefaultAsync(m => m.UserId == user.Id, cancellationToken);
         if (existing is not null)
         {
@@ -93,7 +93,21 @@ public sealed class ScimUserService(IDbContextFactory<PortalDbContext> contexts,
                     m.Suspend(now);
             }, cancellationToken);
         if (!added.IsSuccess)
+        {
+            // Refused (no seat, a race): an account made for this request alone goes too, so a refusal changes nothing.
+            if (createdNow)
+            {
+                using (db.BeginCrossTenantScope("removing the account a refused SCIM create made a moment ago: it has no membership anywhere"))
+                {
+                    if (!await db.Members.AnyAsync(m => m.UserId == user.Id, cancellationToken))
+                    {
+                        db.Users.Remove(user);
+                        await db.SaveChangesAsync(cancellationToken);
+                    }
+                }
+            }
             return added.Error;
+        }
         if (added.Value.IsSuspended)
         {
             audit.Record(db, token.TenantId, actor, AuditActions.MemberSuspended, $"member:{user.Email}", "created inactive by the directory");
@@ -211,12 +225,13 @@ public sealed class ScimUserService(IDbContextFactory<PortalDbContext> contexts,
 
     // The account with this email, or a new one: no password (SSO, or "Forgot password" sets one), email confirmed
     // because the customer's directory vouches for it. Two creates racing: the loser reads the winner's.
-    private static async Task<PortalUser> FindOrCreateUserAsync(PortalDbContext db, string email, ScimUserInput input, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<(PortalUser User, bool CreatedNow)> FindOrCreateUserAsync(PortalDbContext db, string email, ScimUserInput input, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var normalized = email.ToUpperInvariant();
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
         if (user is not null)
-            return user;
+            return (user, false);
         var name = string.Join(' ', new[] { Clean(input.GivenName), Clean(input.FamilyName) }.Where(n => n is not null));
         user = new PortalUser
         {
@@ -228,12 +243,12 @@ public sealed class ScimUserService(IDbContextFactory<PortalDbContext> contexts,
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            return user;
+            return (user, true);
         }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             db.Entry(user).State = EntityState.Detached;
-            return await db.Users.SingleAsync(u => u.NormalizedEmail == normalized, cancellationToken);
+            return (await db.Users.SingleAsync(u => u.NormalizedEmail == normalized, cancellationToken), false);
         }
     }
 

@@ -24,13 +24,14 @@ public static class ScimEndpoints
             .AddEndpointFilter(ScimUnexpectedErrorFilter.InvokeAsync);
         scim.MapScimUsers();
         scim.MapScimGroups();
-        scim.MapGet("/ServiceProviderConfig", (IPortalAddresses addresses) => ScimResult.Ok(ScimDiscovery.ServiceProviderConfig(BaseUrl(addresses))));
-        scim.MapGet("/ResourceTypes", (IPortalAddresses addresses) => ScimResult.Ok(ScimDiscovery.List(ScimDiscovery.ResourceTypes(BaseUrl(addresses)))));
-        scim.MapGet("/ResourceTypes/{name}", (string name, IPortalAddresses addresses) =>
+        var discovery = scim.MapGroup("").AddEndpointFilter(EntitledAsync);
+        discovery.MapGet("/ServiceProviderConfig", (IPortalAddresses addresses) => ScimResult.Ok(ScimDiscovery.ServiceProviderConfig(BaseUrl(addresses))));
+        discovery.MapGet("/ResourceTypes", (IPortalAddresses addresses) => ScimResult.Ok(ScimDiscovery.List(ScimDiscovery.ResourceTypes(BaseUrl(addresses)))));
+        discovery.MapGet("/ResourceTypes/{name}", (string name, IPortalAddresses addresses) =>
             ScimDiscovery.ResourceTypeNamed(BaseUrl(addresses), name) is { } type ? ScimResult.Ok(type)
                 : ScimResult.Failure(StatusCodes.Status404NotFound, null, $"No resource type {name}: there are User and Group."));
-        scim.MapGet("/Schemas", (IPortalAddresses addresses) => ScimResult.Ok(ScimDiscovery.List(ScimDiscovery.Schemas(BaseUrl(addresses)))));
-        scim.MapGet("/Schemas/{urn}", (string urn, IPortalAddresses addresses) =>
+        discovery.MapGet("/Schemas", (IPortalAddresses addresses) => ScimResult.Ok(ScimDiscovery.List(ScimDiscovery.Schemas(BaseUrl(addresses)))));
+        discovery.MapGet("/Schemas/{urn}", (string urn, IPortalAddresses addresses) =>
             ScimDiscovery.SchemaNamed(BaseUrl(addresses), urn) is { } schema ? ScimResult.Ok(schema)
                 : ScimResult.Failure(StatusCodes.Status404NotFound, null, $"No schema {urn}: there are {ScimSchemas.User} and {ScimSchemas.Group}."));
         return app;
@@ -45,6 +46,14 @@ public static class ScimEndpoints
         ["itemsPerPage"] = resources.Count,
         ["Resources"] = resources,
     };
+
+    // The discovery documents answer only a token whose tenant may use SCIM, like every other route.
+    private static async ValueTask<object?> EntitledAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var entitled = await http.RequestServices.GetRequiredService<ScimTokenService>().CheckEntitledAsync(ScimCaller.Identity(http), http.RequestAborted);
+        return entitled.IsSuccess ? await next(context) : ScimResult.From(entitled.Error);
+    }
 
     private static Uri BaseUrl(IPortalAddresses addresses) => addresses.Link(ScimTokenService.BasePath);
 }

@@ -230,6 +230,9 @@ public class ScimProvisioningTests(PortalAppFactory portal)
 
         Assert.Contains("seats", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Null(await MemberAsync(portal, scim.TenantId, email));
+        await using var check = portal.Services.CreateAsyncScope();
+        var users = check.ServiceProvider.GetRequiredService<TenantPortal.Data.PortalDbContext>().Users;
+        Assert.False(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(users, u => u.NormalizedEmail == email.ToUpperInvariant()));
     }
 
     [Fact]
@@ -323,6 +326,7 @@ public class ScimProvisioningTests(PortalAppFactory portal)
 
         var body = await AssertScimErrorAsync(await scim.Client.GetAsync("/scim/v2/Users"), 403, null);
         await AssertScimErrorAsync(await scim.Client.PostAsync("/scim/v2/Users", Json(UserBody(NewEmail("late")))), 403, null);
+        await AssertScimErrorAsync(await scim.Client.GetAsync("/scim/v2/ServiceProviderConfig"), 403, null);
 
         Assert.Contains("not included", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
