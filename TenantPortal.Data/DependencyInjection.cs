@@ -155,6 +155,7 @@ public static class DependencyInjection
         services.AddScoped<InvitationCleanupService>();
         services.AddSingleton<ApiKeyCache>();
         services.AddScoped<ApiKeyService>();
+        Services.Scim.ScimServiceRegistration.AddScimServices(services);
         services.AddScoped<UsageIngestionService>();
         services.AddScoped<MeteringRollupService>();
         services.AddScoped<ApiRefusalService>();

@@ -57,6 +57,14 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<TenantMember> Members => Set<TenantMember>();
     /// <summary>Domains tenants claim and verify by DNS.</summary>
     public DbSet<Core.Domains.TenantDomain> TenantDomains => Set<Core.Domains.TenantDomain>();
+    /// <summary>SCIM tokens (a directory provisions members with one).</summary>
+    public DbSet<Core.Scim.ScimToken> ScimTokens => Set<Core.Scim.ScimToken>();
+    /// <summary>Groups a directory pushed by SCIM.</summary>
+    public DbSet<Core.Scim.ScimGroup> ScimGroups => Set<Core.Scim.ScimGroup>();
+    /// <summary>The members of SCIM groups.</summary>
+    public DbSet<Core.Scim.ScimGroupMember> ScimGroupMembers => Set<Core.Scim.ScimGroupMember>();
+    /// <summary>Admins' group-to-role mappings for SCIM.</summary>
+    public DbSet<Core.Scim.ScimGroupRoleMapping> ScimGroupRoleMappings => Set<Core.Scim.ScimGroupRoleMapping>();
     /// <summary>Invitations.</summary>
     public DbSet<Invitation> Invitations => Set<Invitation>();
     /// <summary>API keys.</summary>

@@ -113,4 +113,25 @@ public static class AuditActions
     public const string CreditsThresholdChanged = "credits.threshold_changed";
     /// <summary>The credit balance fell below the owner's threshold and the owners were told.</summary>
     public const string CreditsLowBalance = "credits.low_balance";
+
+    /// <summary>A SCIM token was created.</summary>
+    public const string ScimTokenCreated = "scim_token.created";
+
+    /// <summary>A SCIM token was revoked.</summary>
+    public const string ScimTokenRevoked = "scim_token.revoked";
+
+    /// <summary>A directory suspended a membership (SCIM <c>active=false</c>).</summary>
+    public const string MemberSuspended = "member.suspended";
+
+    /// <summary>A directory reactivated a suspended membership.</summary>
+    public const string MemberReactivated = "member.reactivated";
+
+    /// <summary>A directory changed a member's profile (external id, name) or took over an existing membership.</summary>
+    public const string MemberDirectoryUpdated = "member.directory_updated";
+
+    /// <summary>A directory created, renamed, changed the members of, or deleted a group.</summary>
+    public const string ScimGroupChanged = "scim_group.changed";
+
+    /// <summary>An admin set or removed a group-to-role mapping.</summary>
+    public const string ScimRoleMappingChanged = "scim.role_mapping_changed";
 }

@@ -3,7 +3,7 @@ using TenantPortal.Core.Common;
 namespace TenantPortal.Core.Members;
 
 /// <summary>A user's membership of a tenant, with a role.</summary>
-public class TenantMember : ITenantOwned
+public partial class TenantMember : ITenantOwned
 {
     /// <summary>Primary key.</summary>
     public Guid Id { get; set; } = Guid.NewGuid();

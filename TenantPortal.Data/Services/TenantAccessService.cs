@@ -8,7 +8,9 @@ namespace TenantPortal.Data.Services;
 /// <summary>
 /// Resolves which tenants a user belongs to and whether they may enter one. Memberships are read by the
 /// user's own id across tenants (in a cross-tenant scope, so that the EF Core filter and SQL Server's row-level security
-/// agree): that is the one cross-tenant read a tenant user needs, for the tenant switcher.
+/// agree): that is the one cross-tenant read a tenant user needs, for the tenant switcher. A membership a directory
+/// suspended (SCIM <c>active=false</c>) opens nothing: it is not listed, entering is refused with the reason, and a
+/// circuit's re-check finds no access.
 /// </summary>
 public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> contexts, ITenantContext tenantContext)
 {
@@ -36,7 +38,12 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
         using (MembershipScope(db))
             access = await MembershipsOf(db, userId, db.Tenants.Where(t => t.Slug == slug)).SingleOrDefaultAsync(cancellationToken);
         if (access is null)
-            return Error.NotFound($"No workspace '{slug}' was found among yours.");
+        {
+            bool suspended;
+            using (MembershipScope(db))
+                suspended = await db.Members.AnyAsync(m => m.UserId == userId && m.SuspendedAt != null && db.Tenants.Any(t => t.Id == m.TenantId && t.Slug == slug), cancellationToken);
+            return suspended ? Error.Forbidden(TenantGate.SuspendedMessage) : Error.NotFound($"No workspace '{slug}' was found among yours.");
+        }
         // The tenant's requirement came with the membership read: only an Owner of a tenant that asks has the account looked at.
         if (access is { Role: TenantRole.Owner, OwnersNeedTwoFactor: true }
             && await AccountLacksSecondFactorAsync(db, userId, signedInWithSecondFactor, cancellationToken))
@@ -60,7 +67,7 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
             && await AccountLacksSecondFactorAsync(db, userId, signedInWithSecondFactor, cancellationToken);
     }
 
-    /// <summary>The user's current access to a tenant (role and tenant status as stored now), or null when not a member.</summary>
+    /// <summary>The user's current access to a tenant (role and tenant status as stored now), or null when not a member or suspended.</summary>
     public async Task<TenantAccess?> CheckAsync(Guid tenantId, string userId, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
@@ -77,6 +84,6 @@ public sealed class TenantAccessService(IDbContextFactory<PortalDbContext> conte
     // The user's own memberships across tenants, joined to the given tenants (run inside MembershipScope).
     private static IQueryable<TenantAccess> MembershipsOf(PortalDbContext db, string userId, IQueryable<Tenant> tenants) =>
         db.Members
-            .Where(m => m.UserId == userId)
+            .Where(m => m.UserId == userId && m.SuspendedAt == null)
             .Join(tenants, m => m.TenantId, t => t.Id, (m, t) => new TenantAccess(t.Id, t.Slug, t.Name, t.Tier, t.Status, m.Role, t.RequireOwnerTwoFactor));
 }

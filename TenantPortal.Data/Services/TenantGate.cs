@@ -17,6 +17,9 @@ internal static class TenantGate
     /// <summary>The user id an API key's stand-in membership carries: never a real user, so "yourself" rules don't match.</summary>
     public static string ApiKeyUserId(Guid keyId) => $"api_key:{keyId}";
 
+    /// <summary>Why a suspended member is refused everywhere in the tenant.</summary>
+    public const string SuspendedMessage = "Your membership of this workspace is suspended by your organization's directory. Ask its administrator to reactivate it.";
+
     public static async Task<Result<TenantMember>> RequireAsync(PortalDbContext db, Actor actor, TenantPermission permission, CancellationToken cancellationToken)
     {
         if (db.Tenant.TenantId is not { } tenantId)
@@ -27,6 +30,8 @@ internal static class TenantGate
         var member = await db.Members.SingleOrDefaultAsync(m => m.UserId == actor.UserId && db.Tenants.Any(t => t.Id == m.TenantId), cancellationToken);
         if (member is null)
             return Error.NotFound("This workspace was not found among yours.");
+        if (member.IsSuspended)
+            return Error.Forbidden(SuspendedMessage);
         if (!RolePolicy.Allows(member.Role, permission))
             return Error.Forbidden($"Your role ({member.Role}) does not allow this; it needs {RolePolicy.MinimumRole(permission)} or above.");
         return member;

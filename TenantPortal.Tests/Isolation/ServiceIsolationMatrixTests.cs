@@ -70,6 +70,30 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["ApiKeyService.CreateAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.CreateAsync(a, "matrix", None)),
         ["ApiKeyService.RevokeAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.RevokeAsync(a, b.AlphaKeyId, None)),
         ["ApiKeyService.AllowanceAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.ApiKeys.AllowanceAsync(a, None)),
+        ["ScimTokenService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await ScimMatrix.Tokens(s, b).ListAsync(a, None)),
+        ["ScimTokenService.CreateAsync"] = new(TenantRole.Admin, async (s, a, b) =>
+        {
+            await ScimMatrix.EntitleAlphaAsync(s, b);
+            return await ScimMatrix.Tokens(s, b).CreateAsync(a, "matrix", None);
+        }),
+        ["ScimTokenService.RevokeAsync"] = new(TenantRole.Admin, async (s, a, b) =>
+        {
+            await ScimMatrix.EntitleAlphaAsync(s, b);
+            var token = await ScimMatrix.Tokens(s, b).CreateAsync(b.ActorOf("owner"), "matrix", None);
+            return await ScimMatrix.Tokens(s, b).RevokeAsync(a, token.Value.Id, None);
+        }),
+        ["ScimRoleMappingService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await ScimMatrix.Mappings(s, b).ListAsync(a, None)),
+        ["ScimRoleMappingService.SetAsync"] = new(TenantRole.Admin, async (s, a, b) =>
+        {
+            await ScimMatrix.EntitleAlphaAsync(s, b);
+            return await ScimMatrix.Mappings(s, b).SetAsync(a, "portal-admins", TenantRole.Admin, None);
+        }),
+        ["ScimRoleMappingService.RemoveAsync"] = new(TenantRole.Admin, async (s, a, b) =>
+        {
+            await ScimMatrix.EntitleAlphaAsync(s, b);
+            var mapping = await ScimMatrix.Mappings(s, b).SetAsync(b.ActorOf("owner"), "portal-admins", TenantRole.Admin, None);
+            return await ScimMatrix.Mappings(s, b).RemoveAsync(a, mapping.Value.Id, None);
+        }),
         ["EntitlementService.ListAsync"] = new(TenantRole.Viewer, async (s, a, b) => await s.Entitlements.ListAsync(a, None)),
         ["EntitlementService.GetAsync"] = new(TenantRole.Viewer, async (s, a, b) => await s.Entitlements.GetAsync(a, "sso", None)),
         ["BillingService.GetOverviewAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Billing.GetOverviewAsync(a, None)),
@@ -167,6 +191,7 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["UsageCorrectionService.CreateForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["UsageCorrectionService.RevertForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["UsageCorrectionService.ListForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
+        ["MemberProvisioner.AddAsync"] = "adds a member without an invitation on a context its caller scoped to the tenant; the callers decide who may (a SCIM token of that tenant, an SSO sign-in, a verified domain): ScimProvisioningTests, ScimServicesTests",
         ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
     };
 

@@ -13,6 +13,8 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/FleetService.cs"] = "/ops: the operators' fleet view (callers hold the Operator role)",
         ["TenantPortal.Data/Services/TenantAccessService.cs"] = "a user's own memberships, by their user id, for the switcher and access checks (a scope on that context only)",
         ["TenantPortal.Data/Services/ApiKeys/ApiKeyService.cs"] = "authenticating an API key: the key tells the tenant (a scope on that context only, for the lookup and the last-used stamp)",
+        ["TenantPortal.Data/Services/Scim/ScimUserService.cs"] = "a SCIM create refused for seats removes the account it made a moment ago, once no tenant has a membership of it (a scope on that context only)",
+        ["TenantPortal.Data/Services/Scim/ScimTokenService.cs"] = "authenticating a SCIM token: the token tells the tenant (a scope on that context only, for the lookup and the last-used stamp)",
         ["TenantPortal.Data/Services/Invitations/InvitationAcceptanceService.cs"] = "an invitee is not a member yet: lookup by token hash (a scope on that context only), then the invitation's own tenant",
         ["TenantPortal.Data/Services/Tenants/TenantDeletionService.cs"] = "deleting the data of a tenant its owner deleted (after TenantService's gate, or the tenant-deletion job), by the tenant's id",
         ["TenantPortal.Data/Services/Tenants/TenantCreator.cs"] = "creating a tenant (for a customer or by an operator): its first rows are written before it exists",

@@ -45,6 +45,12 @@ public static class TenantRateLimiting
                 if (Guid.TryParse(rejection.HttpContext.User.FindFirstValue(ApiKeyAuthenticationHandler.TenantClaim), out var tenantId))
                     rejection.HttpContext.RequestServices.GetRequiredService<TenantPortal.Web.Observability.ApiRefusalCounter>()
                         .Count(tenantId, TenantPortal.Core.Usage.ApiRefusalDay.RateLimited);
+                if (rejection.HttpContext.Request.Path.StartsWithSegments(TenantPortal.Data.Services.Scim.ScimTokenService.BasePath, StringComparison.OrdinalIgnoreCase))
+                {
+                    await Endpoints.Scim.ScimResult.WriteErrorAsync(rejection.HttpContext, StatusCodes.Status429TooManyRequests, null,
+                        $"This workspace's API limit per second (shared by SCIM) is reached; retry after {seconds} s.");
+                    return;
+                }
                 await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
                         detail: $"This workspace's API limit per second is reached; retry after {seconds} s.")
                     .ExecuteAsync(rejection.HttpContext);

@@ -65,6 +65,7 @@ public static class PipelineExtensions
         app.UseRecurringJobs();
 
         app.MapPortalApi();
+        Endpoints.Scim.ScimEndpoints.MapScimEndpoints(app);
         app.MapPortalOpenApi();
         app.MapStripeWebhook();
         app.MapPortalMetrics();

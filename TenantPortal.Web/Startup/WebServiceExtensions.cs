@@ -82,6 +82,7 @@ public static class WebServiceExtensions
         services.AddServerSideSessions();
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        Endpoints.Scim.ScimAuthentication.AddScimAuthentication(services);
         services.AddAuthorizationBuilder()
             .AddPolicy(PortalPolicies.Operator, p => p.RequireAuthenticatedUser().RequireRole(PortalRoles.Operator)
                 .AddRequirements(new OperatorTwoFactorRequirement()))

@@ -22,8 +22,17 @@ public sealed class MemberProvisioner(AuditWriter audit, TimeProvider time)
     /// <param name="email">The member's email, for the audit target.</param>
     /// <param name="actor">Who brings them: the user themselves (SSO, domain) or the SCIM token.</param>
     /// <param name="how">In plain words for the audit, e.g. "provisioned by SCIM".</param>
+    public Task<Result<TenantMember>> AddAsync(
+        PortalDbContext db, Guid tenantId, string userId, string email, TenantRole role, Actor actor, string how, CancellationToken cancellationToken) =>
+        AddAsync(db, tenantId, userId, email, role, actor, how, null, cancellationToken);
+
+    /// <summary>
+    /// Adds the member as the overload without <paramref name="prepare"/> does; <paramref name="prepare"/> completes the
+    /// new membership (e.g. links it to the directory that brought it) before it is saved, in the same transaction.
+    /// </summary>
     public async Task<Result<TenantMember>> AddAsync(
-        PortalDbContext db, Guid tenantId, string userId, string email, TenantRole role, Actor actor, string how, CancellationToken cancellationToken)
+        PortalDbContext db, Guid tenantId, string userId, string email, TenantRole role, Actor actor, string how, Action<TenantMember>? prepare,
+        CancellationToken cancellationToken)
     {
         if (role == TenantRole.Owner)
             return Error.Invalid("role", "Nobody joins as Owner: ownership is transferred by the owner.");
@@ -37,6 +46,7 @@ public sealed class MemberProvisioner(AuditWriter audit, TimeProvider time)
             if (!seats.IsSuccess)
                 return seats.Error;
             var member = new TenantMember { TenantId = tenantId, UserId = userId, Role = role, JoinedAt = now };
+            prepare?.Invoke(member);
             db.Members.Add(member);
             audit.Record(db, tenantId, actor, AuditActions.MemberAdded, $"member:{email}", $"joined as {role}, {how}");
             await db.SaveChangesAsync(ct);

@@ -18,9 +18,9 @@ public sealed class MemberService(IDbContextFactory<PortalDbContext> contexts, A
         if (!gate.IsSuccess)
             return gate.Error;
         var rows = await db.Members
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.UserId, u.Email, u.DisplayName, m.Role, m.JoinedAt })
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.UserId, u.Email, u.DisplayName, m.Role, m.JoinedAt, m.SuspendedAt })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => new MemberRow(r.UserId, r.Email ?? "", r.DisplayName, r.Role, r.JoinedAt))
+        return rows.Select(r => new MemberRow(r.UserId, r.Email ?? "", r.DisplayName, r.Role, r.JoinedAt) { SuspendedAt = r.SuspendedAt })
             .OrderByDescending(r => r.Role).ThenBy(r => r.Email, StringComparer.OrdinalIgnoreCase).ToList();
     }
 

@@ -9,6 +9,8 @@ public enum SettingsSection
     Security,
     /// <summary><c>api-keys</c>: the tenant's API keys (Admin).</summary>
     ApiKeys,
+    /// <summary><c>scim</c>: SCIM provisioning tokens and the group-to-role mapping (Admin).</summary>
+    Scim,
     /// <summary><c>audit-log</c>: the tenant's audit log (Admin).</summary>
     AuditLog,
     /// <summary><c>danger-zone</c>: leave (everyone), transfer and delete (Owner).</summary>

@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using TenantPortal.Core.Common;
+using TenantPortal.Data.Services.Scim;
+
+namespace TenantPortal.Web.Endpoints.Scim;
+
+/// <summary><c>/scim/v2/Groups</c>: the directory's groups, whose members get the roles the workspace maps them to.</summary>
+public static class ScimGroupsEndpoints
+{
+    /// <summary>Maps the Groups routes on the SCIM group.</summary>
+    public static RouteGroupBuilder MapScimGroups(this RouteGroupBuilder scim)
+    {
+        var groups = scim.MapGroup("/Groups");
+        groups.MapGet("", ListAsync).WithName("ScimListGroups");
+        groups.MapGet("/{id}", GetAsync).WithName("ScimGetGroup");
+        groups.MapPost("", CreateAsync).WithName("ScimCreateGroup");
+        groups.MapPut("/{id}", ReplaceAsync).WithName("ScimReplaceGroup");
+        groups.MapPatch("/{id}", PatchAsync).WithName("ScimPatchGroup");
+        groups.MapDelete("/{id}", DeleteAsync).WithName("ScimDeleteGroup");
+        return scim;
+    }
+
+    /// <summary>Lists groups: <c>filter</c> (displayName or externalId eq "…"), <c>startIndex</c>, <c>count</c>, <c>excludedAttributes=members</c>.</summary>
+    public static async Task<ScimResult> ListAsync(HttpContext http, ScimGroupService groups, IPortalAddresses addresses, CancellationToken cancellationToken)
+    {
+        var filter = ScimFilter.Parse(http.Request.Query["filter"], forGroups: true);
+        if (!filter.IsSuccess)
+            return ScimResult.From(filter.Error);
+        var page = ScimPaging.Read(http.Request);
+        if (!page.IsSuccess)
+            return ScimResult.From(page.Error);
+        var withMembers = !ExcludesMembers(http.Request);
+        var result = await groups.ListAsync(ScimCaller.Identity(http), filter.Value, page.Value.StartIndex, page.Value.Count, withMembers, cancellationToken);
+        if (!result.IsSuccess)
+            return ScimResult.From(result.Error);
+        var resources = new JsonArray(result.Value.Resources.Select(g => (JsonNode)ScimGroupJson.Write(g, Location(addresses, g.Id), withMembers)).ToArray());
+        return ScimResult.Ok(ScimEndpoints.ListBody(result.Value.TotalResults, result.Value.StartIndex, resources));
+    }
+
+    /// <summary>One group with its members.</summary>
+    public static async Task<ScimResult> GetAsync(string id, HttpContext http, ScimGroupService groups, IPortalAddresses addresses, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var groupId))
+            return NotFound(id);
+        var result = await groups.GetAsync(ScimCaller.Identity(http), groupId, cancellationToken);
+        return result.IsSuccess ? ScimResult.Ok(ScimGroupJson.Write(result.Value, Location(addresses, groupId), !ExcludesMembers(http.Request))) : ScimResult.From(result.Error);
+    }
+
+    /// <summary>Creates a group: 201 with its Location.</summary>
+    public static async Task<ScimResult> CreateAsync(HttpContext http, ScimGroupService groups, IPortalAddresses addresses, CancellationToken cancellationToken)
+    {
+        var body = await ScimBody.ReadAsync(http.Request, cancellationToken);
+        if (!body.IsSuccess)
+            return ScimResult.From(body.Error);
+        var input = ScimGroupJson.Read(body.Value);
+        if (!input.IsSuccess)
+            return ScimResult.From(input.Error);
+        var result = await groups.CreateAsync(ScimCaller.Identity(http), input.Value, ScimCaller.IpAddress(http), cancellationToken);
+        if (!result.IsSuccess)
+            return ScimResult.From(result.Error);
+        var location = Location(addresses, result.Value.Id);
+        return ScimResult.Created(ScimGroupJson.Write(result.Value, location), location);
+    }
+
+    /// <summary>Replaces a group's name, external id and members (PUT).</summary>
+    public static async Task<ScimResult> ReplaceAsync(string id, HttpContext http, ScimGroupService groups, IPortalAddresses addresses, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var groupId))
+            return NotFound(id);
+        var body = await ScimBody.ReadAsync(http.Request, cancellationToken);
+        if (!body.IsSuccess)
+            return ScimResult.From(body.Error);
+        var input = ScimGroupJson.Read(body.Value);
+        if (!input.IsSuccess)
+            return ScimResult.From(input.Error);
+        var result = await groups.ReplaceAsync(ScimCaller.Identity(http), groupId, input.Value, ScimCaller.IpAddress(http), cancellationToken);
+        return result.IsSuccess ? ScimResult.Ok(ScimGroupJson.Write(result.Value, Location(addresses, groupId))) : ScimResult.From(result.Error);
+    }
+
+    /// <summary>
+    /// Applies PATCH operations. Answers 200 with the group (Okta reads it; Entra ID ignores the body), or 204 when
+    /// the client asked with <c>excludedAttributes=members</c>.
+    /// </summary>
+    public static async Task<ScimResult> PatchAsync(string id, HttpContext http, ScimGroupService groups, IPortalAddresses addresses, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var groupId))
+            return NotFound(id);
+        var body = await ScimBody.ReadAsync(http.Request, cancellationToken);
+        if (!body.IsSuccess)
+            return ScimResult.From(body.Error);
+        var patch = ScimGroupJson.ReadPatch(body.Value);
+        if (!patch.IsSuccess)
+            return ScimResult.From(patch.Error);
+        var result = await groups.PatchAsync(ScimCaller.Identity(http), groupId, patch.Value, ScimCaller.IpAddress(http), cancellationToken);
+        if (!result.IsSuccess)
+            return ScimResult.From(result.Error);
+        return ExcludesMembers(http.Request) ? ScimResult.NoContent() : ScimResult.Ok(ScimGroupJson.Write(result.Value, Location(addresses, groupId)));
+    }
+
+    /// <summary>Deletes a group: 204.</summary>
+    public static async Task<ScimResult> DeleteAsync(string id, HttpContext http, ScimGroupService groups, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var groupId))
+            return NotFound(id);
+        var result = await groups.DeleteAsync(ScimCaller.Identity(http), groupId, ScimCaller.IpAddress(http), cancellationToken);
+        return result.IsSuccess ? ScimResult.NoContent() : ScimResult.From(result.Error);
+    }
+
+    private static bool ExcludesMembers(HttpRequest request) =>
+        request.Query["excludedAttributes"].Any(v => v?.Split(',').Any(a => string.Equals(a.Trim(), "members", StringComparison.OrdinalIgnoreCase)) == true);
+
+    private static ScimResult NotFound(string id) => ScimResult.Failure(StatusCodes.Status404NotFound, null, $"No group {id} in this workspace.");
+
+    private static Uri Location(IPortalAddresses addresses, Guid id) => addresses.Link($"{ScimTokenService.BasePath}/Groups/{id}");
+}
