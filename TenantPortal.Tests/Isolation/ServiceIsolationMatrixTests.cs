@@ -197,6 +197,7 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["UsageCorrectionService.RevertForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["UsageCorrectionService.ListForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
+        ["MemberProvisioner.AddAsync"] = "adds a member without an invitation for a caller that checked who may join (domain affiliation: AffiliationTests); takes the tenant's id and the db of its caller",
         ["DomainAffiliationService.JoinAsync"] = "the user is not a member yet: joins a workspace offered through their own confirmed email domain (AffiliationTests)",
         ["DomainAffiliationService.JoinAutomaticallyAsync"] = "the user is not a member yet: joins the auto-join workspaces of their own confirmed email domain (AffiliationTests)",
     };
