@@ -28,6 +28,7 @@ using TenantPortal.Data.Services.Notifications;
 using TenantPortal.Data.Services.Sessions;
 using TenantPortal.Data.Services.Startup;
 using TenantPortal.Data.Services.Tenants;
+using TenantPortal.Data.Services.Domains;
 using TenantPortal.Data.Tenancy;
 
 namespace TenantPortal.Data;
@@ -143,6 +144,7 @@ public static class DependencyInjection
         services.AddScoped<FleetService>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<MemberProvisioner>();
+        services.AddDomainServices();
         services.AddScoped<AuditQueryService>();
         services.AddScoped<FleetAuditService>();
         services.AddScoped<TenantCreator>();

@@ -113,6 +113,16 @@ public static class AuditActions
     public const string CreditsThresholdChanged = "credits.threshold_changed";
     /// <summary>The credit balance fell below the owner's threshold and the owners were told.</summary>
     public const string CreditsLowBalance = "credits.low_balance";
+    /// <summary>An admin claimed a domain (pending until its TXT record is found).</summary>
+    public const string DomainAdded = "domain.added";
+    /// <summary>A domain's TXT record was found: the tenant holds it verified.</summary>
+    public const string DomainVerified = "domain.verified";
+    /// <summary>A verified domain lost its verification after failed daily checks (the admins were told).</summary>
+    public const string DomainUnverified = "domain.unverified";
+    /// <summary>An admin removed a domain.</summary>
+    public const string DomainRemoved = "domain.removed";
+    /// <summary>An admin changed a domain's sign-up affiliation (off, suggest, auto with a role).</summary>
+    public const string DomainAffiliationChanged = "domain.affiliation_changed";
 
     /// <summary>A SCIM token was created.</summary>
     public const string ScimTokenCreated = "scim_token.created";

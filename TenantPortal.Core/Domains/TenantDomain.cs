@@ -69,12 +69,16 @@ public class TenantDomain : ITenantOwned
 
     /// <summary>
     /// The record was not found. An unverified claim stays unverified; a verified one counts the failure and loses its
-    /// verification at the <see cref="FailedChecksBeforeUnverified"/>th in a row. Returns true when it just lost it.
+    /// verification at the <see cref="FailedChecksBeforeUnverified"/>th in a row. At most one failure counts per UTC day
+    /// (a check run twice, late or on demand the same day counts once), so "in a row" means on that many days. Returns
+    /// true when it just lost it.
     /// </summary>
     public bool RecordFailedCheck(DateTimeOffset now)
     {
+        // While failures are counted, the last check was one of them (a success zeroes the count): one today counted already.
+        var countedToday = FailedChecks > 0 && LastCheckedAt is { } last && last.UtcDateTime.Date == now.UtcDateTime.Date;
         LastCheckedAt = now;
-        if (VerifiedAt is null)
+        if (VerifiedAt is null || countedToday)
             return false;
         FailedChecks++;
         if (FailedChecks < FailedChecksBeforeUnverified)
@@ -84,11 +88,22 @@ public class TenantDomain : ITenantOwned
         return true;
     }
 
-    /// <summary>Sets the sign-up affiliation; <paramref name="role"/> is the auto-join role (never Owner).</summary>
+    /// <summary>The TXT record's value that proves the claim: <c>tenantportal-verification={token}</c>.</summary>
+    public string RecordValue => RecordValuePrefix + VerificationToken;
+
+    /// <summary>What every record value starts with.</summary>
+    public const string RecordValuePrefix = "tenantportal-verification=";
+
+    /// <summary>
+    /// Sets the sign-up affiliation; <paramref name="role"/> is the auto-join role (never Owner). Anything but
+    /// <see cref="DomainAffiliation.Off"/> needs the domain verified.
+    /// </summary>
     public void SetAffiliation(DomainAffiliation affiliation, TenantRole role)
     {
         if (role == TenantRole.Owner)
             throw new ArgumentException("Nobody joins as Owner through a domain.", nameof(role));
+        if (affiliation != DomainAffiliation.Off && VerifiedAt is null)
+            throw new InvalidOperationException("Only a verified domain affiliates sign-ups.");
         Affiliation = affiliation;
         AffiliationRole = role;
     }

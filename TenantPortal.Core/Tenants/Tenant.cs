@@ -30,6 +30,23 @@ public partial class Tenant
     /// </summary>
     public DateTimeOffset? CustomDomainVerifiedAt { get; set; }
 
+    /// <summary>
+    /// A verified domain of the tenant (<c>TenantDomain</c>) was proven: when it is <see cref="CustomDomain"/>, the custom
+    /// domain counts as verified from now (unless it was already). Another name changes nothing.
+    /// </summary>
+    public void CustomDomainProven(string domain, DateTimeOffset now)
+    {
+        if (CustomDomain == domain)
+            CustomDomainVerifiedAt ??= now;
+    }
+
+    /// <summary>A verified domain of the tenant lost its verification or was removed: when it is <see cref="CustomDomain"/>, that is unverified too.</summary>
+    public void CustomDomainLost(string domain)
+    {
+        if (CustomDomain == domain)
+            CustomDomainVerifiedAt = null;
+    }
+
     /// <summary>The plan.</summary>
     public SubscriptionTier Tier { get; private set; }
 

@@ -23,6 +23,7 @@ internal sealed class TenantDomainConfiguration : IEntityTypeConfiguration<Tenan
         b.Property(d => d.AffiliationRole).HasConversion<string>().HasMaxLength(20);
         b.Ignore(d => d.IsVerified);
         b.Ignore(d => d.RecordName);
+        b.Ignore(d => d.RecordValue);
         // A tenant claims a name once; many tenants may claim it, one holds it verified.
         b.HasIndex(d => new { d.TenantId, d.Name }).IsUnique();
         b.HasIndex(d => d.Name).IsUnique().HasFilter("[VerifiedAt] IS NOT NULL").HasDatabaseName("IX_TenantDomains_Name_Verified");

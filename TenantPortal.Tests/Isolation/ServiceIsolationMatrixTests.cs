@@ -146,7 +146,36 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["SpendBudgetService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await Budgets(s, b).GetAsync(a, None)),
         ["SpendBudgetService.SetAsync"] = new(TenantRole.Owner, async (s, a, b) => await Budgets(s, b).SetAsync(a, 50_00, BudgetAction.Block, None)),
         ["SpendBudgetService.RemoveAsync"] = new(TenantRole.Owner, async (s, a, b) => await Budgets(s, b).RemoveAsync(a, None)),
+        ["DomainService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await Domains(s, b).ListAsync(a, None)),
+        ["DomainService.AddAsync"] = new(TenantRole.Admin, async (s, a, b) => await Domains(s, b).AddAsync(a, "matrix.example", None)),
+        ["DomainService.VerifyAsync"] = new(TenantRole.Admin, async (s, a, b) => await Domains(s, b).VerifyAsync(a, await AlphaDomainAsync(b), None)),
+        ["DomainService.SetAffiliationAsync"] = new(TenantRole.Admin, async (s, a, b) =>
+            await Domains(s, b).SetAffiliationAsync(a, await AlphaDomainAsync(b), TenantPortal.Core.Domains.DomainAffiliation.Off, TenantRole.Viewer, None)),
+        ["DomainService.RemoveAsync"] = new(TenantRole.Admin, async (s, a, b) => await Domains(s, b).RemoveAsync(a, await AlphaDomainAsync(b), None)),
     };
+
+    // A pending domain of tenant A, claimed for the case (each case works on a copy of the database).
+    private static async Task<Guid> AlphaDomainAsync(TenancyTestBed b)
+    {
+        await using var db = b.Database.ForTenant(b.AlphaId);
+        var domain = TenantPortal.Core.Domains.TenantDomain.Claim(b.AlphaId, "seeded.alpha.example", "matrix-token", b.Time.GetUtcNow());
+        db.TenantDomains.Add(domain);
+        await db.SaveChangesAsync();
+        return domain.Id;
+    }
+
+    // The domain service as AddDomainServices builds it, over the scope's tenant; DNS is never reached (no server answers
+    // on the discard port, and the lookup gives up at once: "not found this time").
+    private static TenantPortal.Data.Services.Domains.DomainService Domains(TenancyTestBed.Scope s, TenancyTestBed b)
+    {
+        var audit = new TenantPortal.Data.Services.Audit.AuditWriter(b.Time);
+        var verifier = new TenantPortal.Data.Services.Domains.DomainVerifier(Microsoft.Extensions.Options.Options.Create(
+                new DomainVerificationOptions { DnsServer = "127.0.0.1:9", DnsTimeoutMilliseconds = 100, DnsRetries = 0 }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<TenantPortal.Data.Services.Domains.DomainVerifier>.Instance);
+        var recorder = new TenantPortal.Data.Services.Domains.DomainCheckRecorder(audit, new TenantPortal.Data.Services.Domains.DomainLossNotifier(b.Mail, b.Addresses,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<TenantPortal.Data.Services.Domains.DomainLossNotifier>.Instance), []);
+        return new(s.Contexts, b.Addresses, verifier, recorder, audit, b.Time);
+    }
 
     // The budget service as AddDataServices builds it, over the scope's tenant (its operator read is not in this matrix).
     private static TenantPortal.Data.Services.Budgets.SpendBudgetService Budgets(TenancyTestBed.Scope s, TenancyTestBed b) =>
@@ -191,8 +220,10 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["UsageCorrectionService.CreateForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["UsageCorrectionService.RevertForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["UsageCorrectionService.ListForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
-        ["MemberProvisioner.AddAsync"] = "adds a member without an invitation on a context its caller scoped to the tenant; the callers decide who may (a SCIM token of that tenant, an SSO sign-in, a verified domain): ScimProvisioningTests, ScimServicesTests",
+        ["MemberProvisioner.AddAsync"] = "adds a member without an invitation on a context its caller scoped to the tenant; the callers decide who may (a SCIM token of that tenant, an SSO sign-in, a verified domain): ScimProvisioningTests, ScimServicesTests, AffiliationTests",
         ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
+        ["DomainAffiliationService.JoinAsync"] = "the user is not a member yet: joins a workspace offered through their own confirmed email domain (AffiliationTests)",
+        ["DomainAffiliationService.JoinAutomaticallyAsync"] = "the user is not a member yet: joins the auto-join workspaces of their own confirmed email domain (AffiliationTests)",
     };
 
     private static readonly string[] Callers = ["owner", "admin", "member", "viewer", "beta-owner", "stranger"];

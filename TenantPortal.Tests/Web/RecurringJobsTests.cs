@@ -31,6 +31,7 @@ public class RecurringJobsTests(PortalAppFactory portal)
         Assert.Equal("*/10 * * * *", jobs[StripeInboxRetryJob.Id].Cron);
         Assert.Equal("40 * * * *", jobs[SessionCleanupJob.Id].Cron);
         Assert.Equal("*/10 * * * *", jobs[TenantDeletionJob.Id].Cron);
+        Assert.Equal("20 4 * * *", jobs[DomainVerificationJob.Id].Cron);
         Assert.All(jobs.Values, j => Assert.Equal("UTC", j.TimeZoneId));
     }
 

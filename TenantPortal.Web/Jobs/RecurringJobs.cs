@@ -29,6 +29,8 @@ public static class RecurringJobs
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         jobs.AddOrUpdate<TenantDeletionJob>(TenantDeletionJob.Id, j => j.RunAsync(CancellationToken.None), TenantDeletionJob.Cron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        jobs.AddOrUpdate<DomainVerificationJob>(DomainVerificationJob.Id, j => j.RunAsync(CancellationToken.None), DomainVerificationJob.Cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         return app;
     }
 }

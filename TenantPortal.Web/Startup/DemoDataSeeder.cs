@@ -93,6 +93,12 @@ public sealed class DemoDataSeeder(
         var acmeOwner = await users.FindByEmailAsync("owner@acme.test");
         var globex = db.ChangeTracker.Entries<Tenant>().Single(e => e.Entity.Slug == "globex").Entity;
         db.Members.Add(new TenantMember { TenantId = globex.Id, UserId = acmeOwner!.Id, Role = TenantRole.Admin, JoinedAt = now.AddDays(-10) });
+        // acme holds a verified domain (Settings, Domains). Its TXT record exists nowhere, so a long-running demo sees the
+        // daily recheck fail and, on the third day, un-verify it and tell the admins.
+        var acme = db.ChangeTracker.Entries<Tenant>().Single(e => e.Entity.Slug == "acme").Entity;
+        var demoDomain = TenantPortal.Core.Domains.TenantDomain.Claim(acme.Id, "acme-demo.example", TenantPortal.Core.Common.SecretHasher.NewToken(24), now.AddDays(-20));
+        demoDomain.MarkVerified(now.AddDays(-20));
+        db.TenantDomains.Add(demoDomain);
 
         await db.SaveChangesAsync(cancellationToken);
         await InvoiceHistoryAsync(cancellationToken);

@@ -53,6 +53,7 @@ public static class JobServiceExtensions
         builder.Services.AddScoped<StripeInboxRetryJob>();
         builder.Services.AddScoped<SessionCleanupJob>();
         builder.Services.AddScoped<TenantDeletionJob>();
+        builder.Services.AddScoped<DomainVerificationJob>();
         builder.Services.AddScoped<JobMonitor>();
         builder.Services.AddHangfireServer(o =>
         {

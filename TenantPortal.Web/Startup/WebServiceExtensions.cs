@@ -41,6 +41,7 @@ public static class WebServiceExtensions
         services.AddSingleton<PortalAddresses>();
         services.AddSingleton<TenantPortal.Core.Common.IPortalAddresses>(sp => sp.GetRequiredService<PortalAddresses>());
         services.AddScoped<TenantHosts>();
+        services.AddSingleton<TenantPortal.Data.Services.Domains.IDomainRoutingObserver, HostCacheInvalidator>();
         // Invoices as PDF: stateless (each rendering has its own fonts and pages), its embedded fonts installed once.
         services.AddSingleton<TenantPortal.Web.Invoices.InvoicePdfRenderer>();
         services.AddSingleton<TenantPortal.Web.Invoices.CreditNotePdfRenderer>();

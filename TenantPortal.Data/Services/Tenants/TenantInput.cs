@@ -55,18 +55,24 @@ public static partial class TenantInput
     /// trailing dot, IDN as punycode); empty becomes null. Never one of the portal's own addresses: its public host,
     /// <c>Tenancy:RootDomain</c> or a host under it (another tenant's <c>{slug}.{RootDomain}</c>).
     /// </summary>
-    public static Result<string?> OptionalDomain(string? domain, IPortalAddresses portal)
+    public static Result<string?> OptionalDomain(string? domain, IPortalAddresses portal) => Domain(domain, portal, "customDomain", "The custom domain");
+
+    /// <summary>
+    /// A domain as <see cref="OptionalDomain"/> normalizes and refuses it, with errors naming <paramref name="field"/> and
+    /// starting with <paramref name="label"/> (e.g. "The domain"); empty becomes null.
+    /// </summary>
+    public static Result<string?> Domain(string? domain, IPortalAddresses portal, string field, string label)
     {
-        if (PlainText.Check(domain, "customDomain", "The custom domain") is { IsSuccess: false } refused)
+        if (PlainText.Check(domain, field, label) is { IsSuccess: false } refused)
             return refused.Error;
         var trimmed = domain?.Trim();
         if (string.IsNullOrEmpty(trimmed))
             return Result<string?>.Ok(null);
         var host = HostNames.Normalize(trimmed);
         if (host is null || !host.Contains('.', StringComparison.Ordinal))
-            return Error.Invalid("customDomain", "The custom domain must be a host name such as portal.example.com (no scheme, path or port).");
+            return Error.Invalid(field, $"{label} must be a host name such as portal.example.com (no scheme, path or port).");
         if (host == portal.PublicHost || (portal.RootDomain is { } root && HostNames.IsSameOrSubdomainOf(host, root)))
-            return Error.Invalid("customDomain", $"'{host}' is one of the portal's own addresses; use a domain of your own, such as portal.example.com.");
+            return Error.Invalid(field, $"'{host}' is one of the portal's own addresses; use a domain of your own, such as portal.example.com.");
         return host;
     }
 }

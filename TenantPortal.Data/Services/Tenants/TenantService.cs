@@ -96,6 +96,9 @@ public sealed class TenantService(
             // A new domain has to be verified again before it routes.
             tenant.CustomDomain = domain.Value;
             tenant.CustomDomainVerifiedAt = null;
+            // A name the tenant holds verified in its domains (Settings, Domains) is proven already.
+            if (domain.Value is { } proven && await db.TenantDomains.AnyAsync(d => d.Name == proven && d.VerifiedAt != null, cancellationToken))
+                tenant.CustomDomainProven(proven, timeProvider.GetUtcNow());
         }
         tenant.ConcurrencyStamp = Guid.NewGuid();
         if (changes.Length > 0)

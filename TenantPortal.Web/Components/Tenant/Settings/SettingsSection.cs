@@ -9,6 +9,8 @@ public enum SettingsSection
     Security,
     /// <summary><c>api-keys</c>: the tenant's API keys (Admin).</summary>
     ApiKeys,
+    /// <summary><c>domains</c>: the tenant's verified domains and their sign-up affiliation (Admin).</summary>
+    Domains,
     /// <summary><c>scim</c>: SCIM provisioning tokens and the group-to-role mapping (Admin).</summary>
     Scim,
     /// <summary><c>audit-log</c>: the tenant's audit log (Admin).</summary>

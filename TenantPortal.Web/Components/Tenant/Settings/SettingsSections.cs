@@ -10,12 +10,13 @@ public static class SettingsSections
     /// <summary>Every section, in the order shown.</summary>
     public static readonly IReadOnlyList<SettingsSection> All = Enum.GetValues<SettingsSection>();
 
-    /// <summary>The section's segment of the address: <c>general</c>, <c>security</c>, <c>api-keys</c>, <c>audit-log</c>, <c>danger-zone</c>.</summary>
+    /// <summary>The section's segment of the address: <c>general</c>, <c>security</c>, <c>api-keys</c>, <c>domains</c>, <c>audit-log</c>, <c>danger-zone</c>.</summary>
     public static string Segment(SettingsSection section) => section switch
     {
         SettingsSection.General => "general",
         SettingsSection.Security => "security",
         SettingsSection.ApiKeys => "api-keys",
+        SettingsSection.Domains => "domains",
         SettingsSection.Scim => "scim",
         SettingsSection.AuditLog => "audit-log",
         _ => "danger-zone",
@@ -35,6 +36,7 @@ public static class SettingsSections
         SettingsSection.General => "General",
         SettingsSection.Security => "Security",
         SettingsSection.ApiKeys => "API keys",
+        SettingsSection.Domains => "Domains",
         SettingsSection.Scim => "Provisioning (SCIM)",
         SettingsSection.AuditLog => "Audit log",
         _ => "Danger zone",
@@ -46,6 +48,7 @@ public static class SettingsSections
         SettingsSection.General => Icons.Material.Filled.Tune,
         SettingsSection.Security => Icons.Material.Filled.Security,
         SettingsSection.ApiKeys => Icons.Material.Filled.Key,
+        SettingsSection.Domains => Icons.Material.Filled.Domain,
         SettingsSection.Scim => Icons.Material.Filled.SyncAlt,
         SettingsSection.AuditLog => Icons.Material.Filled.History,
         _ => Icons.Material.Filled.WarningAmber,
@@ -56,6 +59,7 @@ public static class SettingsSections
     {
         SettingsSection.Security => TenantPermission.ManageSecurity,
         SettingsSection.ApiKeys => TenantPermission.ManageApiKeys,
+        SettingsSection.Domains => TenantPermission.ManageIdentity,
         SettingsSection.Scim => TenantPermission.ManageIdentity,
         SettingsSection.AuditLog => TenantPermission.ViewAuditLog,
         _ => TenantPermission.ViewOverview,
