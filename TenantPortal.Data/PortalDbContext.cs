@@ -57,6 +57,14 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<TenantMember> Members => Set<TenantMember>();
     /// <summary>Domains tenants claim and verify by DNS.</summary>
     public DbSet<Core.Domains.TenantDomain> TenantDomains => Set<Core.Domains.TenantDomain>();
+    /// <summary>Tenants' webhook endpoints.</summary>
+    public DbSet<Core.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Core.Webhooks.WebhookEndpoint>();
+    /// <summary>Webhook events (the outbox written with the audit log).</summary>
+    public DbSet<Core.Webhooks.WebhookEvent> WebhookEvents => Set<Core.Webhooks.WebhookEvent>();
+    /// <summary>Webhook deliveries: one per event and endpoint.</summary>
+    public DbSet<Core.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Core.Webhooks.WebhookDelivery>();
+    /// <summary>Attempts of webhook deliveries.</summary>
+    public DbSet<Core.Webhooks.WebhookAttempt> WebhookAttempts => Set<Core.Webhooks.WebhookAttempt>();
     /// <summary>Invitations.</summary>
     public DbSet<Invitation> Invitations => Set<Invitation>();
     /// <summary>API keys.</summary>
