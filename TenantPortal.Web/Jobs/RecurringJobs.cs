@@ -29,6 +29,8 @@ public static class RecurringJobs
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         jobs.AddOrUpdate<TenantDeletionJob>(TenantDeletionJob.Id, j => j.RunAsync(CancellationToken.None), TenantDeletionJob.Cron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        jobs.AddOrUpdate<WebhookDispatchJob>(WebhookDispatchJob.Id, j => j.RunAsync(CancellationToken.None), WebhookDispatchJob.Cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         return app;
     }
 }
