@@ -10,13 +10,14 @@ public static class SettingsSections
     /// <summary>Every section, in the order shown.</summary>
     public static readonly IReadOnlyList<SettingsSection> All = Enum.GetValues<SettingsSection>();
 
-    /// <summary>The section's segment of the address: <c>general</c>, <c>security</c>, <c>api-keys</c>, <c>audit-log</c>, <c>danger-zone</c>.</summary>
+    /// <summary>The section's segment of the address: <c>general</c>, <c>security</c>, <c>api-keys</c>, <c>audit-log</c>, <c>webhooks</c>, <c>danger-zone</c>.</summary>
     public static string Segment(SettingsSection section) => section switch
     {
         SettingsSection.General => "general",
         SettingsSection.Security => "security",
         SettingsSection.ApiKeys => "api-keys",
         SettingsSection.AuditLog => "audit-log",
+        SettingsSection.Webhooks => "webhooks",
         _ => "danger-zone",
     };
 
@@ -35,6 +36,7 @@ public static class SettingsSections
         SettingsSection.Security => "Security",
         SettingsSection.ApiKeys => "API keys",
         SettingsSection.AuditLog => "Audit log",
+        SettingsSection.Webhooks => "Webhooks",
         _ => "Danger zone",
     };
 
@@ -45,6 +47,7 @@ public static class SettingsSections
         SettingsSection.Security => Icons.Material.Filled.Security,
         SettingsSection.ApiKeys => Icons.Material.Filled.Key,
         SettingsSection.AuditLog => Icons.Material.Filled.History,
+        SettingsSection.Webhooks => Icons.Material.Filled.Webhook,
         _ => Icons.Material.Filled.WarningAmber,
     };
 
@@ -54,6 +57,7 @@ public static class SettingsSections
         SettingsSection.Security => TenantPermission.ManageSecurity,
         SettingsSection.ApiKeys => TenantPermission.ManageApiKeys,
         SettingsSection.AuditLog => TenantPermission.ViewAuditLog,
+        SettingsSection.Webhooks => TenantPermission.ViewWebhooks,
         _ => TenantPermission.ViewOverview,
     };
 
