@@ -24,8 +24,8 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         b.HasIndex(d => d.NextAttemptAt);
         b.HasIndex(d => d.EventId);
         b.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(d => d.EndpointId).OnDelete(DeleteBehavior.Cascade);
-        // NoAction: the endpoint's cascade already reaches the delivery (SQL Server refuses two cascade paths); the
-        // dispatcher deletes an event's deliveries with it.
-        b.HasOne<WebhookEvent>().WithMany().HasForeignKey(d => d.EventId).OnDelete(DeleteBehavior.NoAction);
+        // No foreign key to the event: the tenant's deletion cascades to both tables, and SQL Server refuses a second cascade
+        // path (a NO ACTION key would fail PostgreSQL's cascade when the events go before the endpoints' deliveries). The
+        // dispatcher deletes an event's deliveries with it; a sender finding no event fails the delivery.
     }
 }
