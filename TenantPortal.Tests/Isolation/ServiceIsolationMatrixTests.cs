@@ -122,6 +122,19 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["SpendBudgetService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await Budgets(s, b).GetAsync(a, None)),
         ["SpendBudgetService.SetAsync"] = new(TenantRole.Owner, async (s, a, b) => await Budgets(s, b).SetAsync(a, 50_00, BudgetAction.Block, None)),
         ["SpendBudgetService.RemoveAsync"] = new(TenantRole.Owner, async (s, a, b) => await Budgets(s, b).RemoveAsync(a, None)),
+        ["WebhookEndpointService.IsEntitledAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.IsEntitledAsync(s, a, b)),
+        ["WebhookEndpointService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await (await WebhookMatrix.ArrangeAsync(s, b)).Endpoints.ListAsync(a, None)),
+        ["WebhookEndpointService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnEndpointAsync(s, b, (w, id) => w.Endpoints.GetAsync(a, id, None))),
+        ["WebhookEndpointService.CreateAsync"] = new(TenantRole.Admin, async (s, a, b) => await (await WebhookMatrix.ArrangeAsync(s, b)).Endpoints
+            .CreateAsync(a, new TenantPortal.Data.Services.Webhooks.WebhookEndpointInput("https://hooks.example.invalid/matrix", null, null), None)),
+        ["WebhookEndpointService.UpdateAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnEndpointAsync(s, b,
+            (w, id) => w.Endpoints.UpdateAsync(a, id, new TenantPortal.Data.Services.Webhooks.WebhookEndpointInput(null, "changed", null), None))),
+        ["WebhookEndpointService.DeleteAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnEndpointAsync(s, b, async (w, id) => (Result)await w.Endpoints.DeleteAsync(a, id, None))),
+        ["WebhookEndpointService.RotateSecretAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnEndpointAsync(s, b, (w, id) => w.Endpoints.RotateSecretAsync(a, id, None))),
+        ["WebhookDeliveryService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await (await WebhookMatrix.ArrangeAsync(s, b)).Deliveries
+            .ListAsync(a, new TenantPortal.Data.Services.Webhooks.WebhookDeliveryFilter(), None)),
+        ["WebhookDeliveryService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnDeliveryAsync(s, b, (w, id) => w.Deliveries.GetAsync(a, id, None))),
+        ["WebhookDeliveryService.ResendAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnDeliveryAsync(s, b, (w, id) => w.Deliveries.ResendAsync(a, id, None))),
     };
 
     // The budget service as AddDataServices builds it, over the scope's tenant (its operator read is not in this matrix).
@@ -216,6 +229,8 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
     [InlineData("ApiKeyService.RevokeAsync")]
     [InlineData("MemberService.ChangeRoleAsync")]
     [InlineData("MemberService.RemoveAsync")]
+    [InlineData("WebhookEndpointService.DeleteAsync")]
+    [InlineData("WebhookDeliveryService.ResendAsync")]
     public async Task OwnerOfTenantB_WorkingInB_CantReachTenantAsRows_ByTheirIds(string operation)
     {
         var bed = template.Bed.Clone();

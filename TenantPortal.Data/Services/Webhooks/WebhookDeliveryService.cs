@@ -69,13 +69,15 @@ public sealed class WebhookDeliveryService(IDbContextFactory<PortalDbContext> co
     public async Task<Result<WebhookDeliveryDetail>> GetAsync(Actor actor, Guid id, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var gate = await GateAsync(db, actor, TenantPermission.ViewWebhooks, cancellationToken);
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ViewWebhooks, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
         var found = await db.WebhookDeliveries.AsNoTracking().Where(d => d.Id == id)
             .Join(db.WebhookEndpoints, d => d.EndpointId, e => e.Id, (d, e) => new { d, e.Url }).SingleOrDefaultAsync(cancellationToken);
         if (found is null)
             return NotFound();
+        if (!await endpoints.EntitledAsync(gate.Value.TenantId, cancellationToken))
+            return Error.Forbidden(WebhookEndpointService.NotInPlan);
         var attempts = await db.WebhookAttempts.AsNoTracking().Where(a => a.DeliveryId == id).OrderBy(a => a.Number)
             .Select(a => new WebhookAttemptRow(a.Number, a.At, a.StatusCode, a.DurationMs, a.Succeeded, a.Error)).ToListAsync(cancellationToken);
         var payload = await db.WebhookEvents.Where(e => e.Id == found.d.EventId).Select(e => e.Payload).SingleOrDefaultAsync(cancellationToken);
@@ -90,12 +92,14 @@ public sealed class WebhookDeliveryService(IDbContextFactory<PortalDbContext> co
     public async Task<Result<WebhookDeliveryRow>> ResendAsync(Actor actor, Guid id, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var gate = await GateAsync(db, actor, TenantPermission.ManageWebhooks, cancellationToken);
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageWebhooks, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
         var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (delivery is null)
             return NotFound();
+        if (!await endpoints.EntitledAsync(gate.Value.TenantId, cancellationToken))
+            return Error.Forbidden(WebhookEndpointService.NotInPlan);
         var endpoint = await db.WebhookEndpoints.AsNoTracking().SingleAsync(e => e.Id == delivery.EndpointId, cancellationToken);
         if (!endpoint.IsEnabled)
             return Error.Conflict("The endpoint is disabled: enable it, then resend.");
@@ -124,7 +128,7 @@ public sealed class WebhookDeliveryService(IDbContextFactory<PortalDbContext> co
         var gate = await TenantGate.RequireAsync(db, actor, permission, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
-        return await endpoints.IsEntitledAsync(actor, cancellationToken) ? gate : Error.Forbidden(WebhookEndpointService.NotInPlan);
+        return await endpoints.EntitledAsync(gate.Value.TenantId, cancellationToken) ? gate : Error.Forbidden(WebhookEndpointService.NotInPlan);
     }
 
     private static Error NotFound() => Error.NotFound("That webhook delivery was not found.");

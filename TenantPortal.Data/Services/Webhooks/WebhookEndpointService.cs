@@ -49,11 +49,13 @@ public sealed class WebhookEndpointService(IDbContextFactory<PortalDbContext> co
     public async Task<Result<WebhookEndpointRow>> GetAsync(Actor actor, Guid id, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var gate = await GateAsync(db, actor, TenantPermission.ViewWebhooks, cancellationToken);
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ViewWebhooks, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
         var endpoint = await db.WebhookEndpoints.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
-        return endpoint is null ? NotFound() : WebhookEndpointRow.Of(endpoint, time.GetUtcNow());
+        if (endpoint is null)
+            return NotFound();
+        return await EntitledAsync(gate.Value.TenantId, cancellationToken) ? WebhookEndpointRow.Of(endpoint, time.GetUtcNow()) : Error.Forbidden(NotInPlan);
     }
 
     /// <summary>Registers an endpoint and returns its signing secret, shown once.</summary>
@@ -96,12 +98,15 @@ public sealed class WebhookEndpointService(IDbContextFactory<PortalDbContext> co
         if (events is { IsSuccess: false })
             return events.Error;
         await using var db = contexts.CreateDbContext();
-        var gate = await GateAsync(db, actor, TenantPermission.ManageWebhooks, cancellationToken);
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageWebhooks, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
+        // Not found before not in the plan: another tenant's id is never told apart from no id.
         var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
         if (endpoint is null)
             return NotFound();
+        if (!await EntitledAsync(gate.Value.TenantId, cancellationToken))
+            return Error.Forbidden(NotInPlan);
         var before = Describe(endpoint);
         var now = time.GetUtcNow();
         endpoint.Update(url?.Value ?? endpoint.Url, description is null ? endpoint.Description : description.Value, events?.Value ?? endpoint.EventTypes);
@@ -127,12 +132,15 @@ public sealed class WebhookEndpointService(IDbContextFactory<PortalDbContext> co
     public async Task<Result> DeleteAsync(Actor actor, Guid id, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var gate = await GateAsync(db, actor, TenantPermission.ManageWebhooks, cancellationToken);
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageWebhooks, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
+        // Not found before not in the plan: another tenant's id is never told apart from no id.
         var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
         if (endpoint is null)
             return NotFound();
+        if (!await EntitledAsync(gate.Value.TenantId, cancellationToken))
+            return Error.Forbidden(NotInPlan);
         db.WebhookEndpoints.Remove(endpoint);
         audit.Record(db, endpoint.TenantId, actor, AuditActions.WebhookEndpointDeleted, Target(endpoint), endpoint.Url);
         try
@@ -153,12 +161,15 @@ public sealed class WebhookEndpointService(IDbContextFactory<PortalDbContext> co
     public async Task<Result<WebhookEndpointSecret>> RotateSecretAsync(Actor actor, Guid id, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var gate = await GateAsync(db, actor, TenantPermission.ManageWebhooks, cancellationToken);
+        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageWebhooks, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
+        // Not found before not in the plan: another tenant's id is never told apart from no id.
         var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
         if (endpoint is null)
             return NotFound();
+        if (!await EntitledAsync(gate.Value.TenantId, cancellationToken))
+            return Error.Forbidden(NotInPlan);
         var now = time.GetUtcNow();
         var (secret, protectedSecret) = secrets.New();
         endpoint.RotateSecret(protectedSecret, now);
@@ -185,7 +196,7 @@ public sealed class WebhookEndpointService(IDbContextFactory<PortalDbContext> co
         return await EntitledAsync(gate.Value.TenantId, cancellationToken) ? gate : Error.Forbidden(NotInPlan);
     }
 
-    private async Task<bool> EntitledAsync(Guid tenantId, CancellationToken cancellationToken)
+    internal async Task<bool> EntitledAsync(Guid tenantId, CancellationToken cancellationToken)
     {
         var entitlement = await entitlements.CheckAsync(tenantId, EntitlementFeatures.Webhooks, cancellationToken);
         return entitlement.IsSuccess && entitlement.Value.Enabled;
