@@ -8,7 +8,7 @@ namespace TenantPortal.Data.Services.Webhooks;
 
 /// <summary>
 /// The <c>webhook-dispatch</c> job's work: turns undispatched events into deliveries (one per enabled endpoint subscribed to
-/// the type) and queues them; drops events no endpoint wants; queues deliveries whose retry is due (in case a scheduled
+/// the type and registered when the event happened) and queues them; drops events no endpoint wants; queues deliveries whose retry is due (in case a scheduled
 /// job was lost); and deletes events older than <see cref="Retention"/> with their deliveries. Safe twice, concurrently
 /// or late: an event is claimed (its <c>DispatchedAt</c> set where it was null) in the transaction that adds its deliveries,
 /// and a delivery is unique per event and endpoint.
@@ -59,7 +59,9 @@ public sealed class WebhookDispatcher(IDbContextFactory<PortalDbContext> context
         var invoices = await InvoicesAsync(db, batch, cancellationToken);
         int events = 0;
         var deliveries = new List<Guid>();
-        List<WebhookEndpoint> TargetsOf(WebhookEvent e) => slugs.ContainsKey(e.TenantId) ? endpoints[e.TenantId].Where(x => x.Wants(e.Type)).ToList() : [];
+        // An endpoint gets the events that happened since it was registered (its own registration included).
+        List<WebhookEndpoint> TargetsOf(WebhookEvent e) =>
+            slugs.ContainsKey(e.TenantId) ? endpoints[e.TenantId].Where(x => x.Wants(e.Type) && x.CreatedAt <= e.OccurredAt).ToList() : [];
         // Nobody listens (or the tenant is being deleted): those events go, unless another dispatcher took them meanwhile.
         var unwanted = batch.Where(e => TargetsOf(e).Count == 0).Select(e => e.Id).ToList();
         var dropped = unwanted.Count == 0 ? 0

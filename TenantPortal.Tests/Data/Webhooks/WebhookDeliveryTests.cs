@@ -89,16 +89,21 @@ public class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task AuditEntry_GoesOnlyToEndpointsThatOptIn_AndOtherEndpointsGetTheirOwnType()
     {
-        await RegisterAsync();
-        await RegisterAsync(WebhookEventTypes.AuditEntry);
+        var standard = await RegisterAsync();
+        _bed.Time.Advance(TimeSpan.FromSeconds(1));
+        var auditing = await RegisterAsync(WebhookEventTypes.AuditEntry);
 
         await RemoveTargetAsync();
         await _webhooks.DispatchAndSendDueAsync();
 
-        var types = _receiver.Requests.Select(r => r.EventType).Order().ToList();
-        Assert.Equal([WebhookEventTypes.AuditEntry, WebhookEventTypes.MemberRemoved], types);
-        var audit = _receiver.Requests.Single(r => r.EventType == WebhookEventTypes.AuditEntry);
-        Assert.Equal(AuditActions.MemberRemoved, JsonDocument.Parse(audit.Body).RootElement.GetProperty("data").GetProperty("action").GetString());
+        var deliveries = await DeliveriesAsync();
+        Assert.Equal([WebhookEventTypes.MemberRemoved], deliveries.Where(d => d.EndpointId == standard.Endpoint.Id).Select(d => d.EventType));
+        Assert.All(deliveries.Where(d => d.EndpointId == auditing.Endpoint.Id), d => Assert.Equal(WebhookEventTypes.AuditEntry, d.EventType));
+        // The removal, and the second endpoint's own registration (the first was registered before anyone listened to audit.entry).
+        var actions = _receiver.Requests.Where(r => r.EventType == WebhookEventTypes.AuditEntry)
+            .Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("action").GetString()).Order().ToList();
+        Assert.Equal([AuditActions.MemberRemoved, AuditActions.WebhookEndpointCreated], actions);
+        Assert.All(_receiver.Requests, r => Assert.True(r.SignatureValid));
     }
 
     [Fact]
