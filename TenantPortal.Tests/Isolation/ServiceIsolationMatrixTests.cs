@@ -181,6 +181,7 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["UsageCorrectionService.RevertForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["UsageCorrectionService.ListForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
+        ["MemberProvisioner.AddAsync"] = "adds a member within a caller's own operation (SCIM, SSO just in time, domain join), which checks its actor; not an operation itself",
     };
 
     private static readonly string[] Callers = ["owner", "admin", "member", "viewer", "beta-owner", "stranger"];

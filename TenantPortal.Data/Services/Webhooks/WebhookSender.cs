@@ -86,7 +86,7 @@ public sealed class WebhookSender(IDbContextFactory<PortalDbContext> contexts, W
                 await notifier.TellAdminsAsync(db, endpoint, at, cancellationToken);
             }
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(db, endpoint, result.Succeeded, at, cancellationToken);
         if (disabled)
         {
             // The endpoint's other waiting deliveries end with it; re-enabling it sends new events, and "Resend" sends these.
@@ -99,6 +99,27 @@ public sealed class WebhookSender(IDbContextFactory<PortalDbContext> contexts, W
         if (retryAt is { } next)
             jobs.Deliver(delivery.Id, next);
         return delivery.Status;
+    }
+
+    // An admin may change the endpoint while an attempt is in flight: the attempt is still recorded, on the endpoint as it now is.
+    private static async Task SaveAsync(PortalDbContext db, WebhookEndpoint endpoint, bool succeeded, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        for (var tries = 0; ; tries++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (tries < 3)
+            {
+                await db.Entry(endpoint).ReloadAsync(cancellationToken);
+                if (succeeded)
+                    endpoint.RecordSuccess();
+                else
+                    endpoint.RecordFailure(at);
+            }
+        }
     }
 
     private Task<WebhookSendResult> PostAsync(WebhookEndpoint endpoint, WebhookDelivery delivery, string payload, CancellationToken cancellationToken)
