@@ -35,11 +35,13 @@ public class WebhooksSectionTests : TenantComponentTestContext
         await db.SaveChangesAsync();
     }
 
+    private IRenderedComponent<MudDialogProvider> _dialogs = default!;
+
     private IRenderedComponent<WebhooksSection> RenderSection(TenantRole role, string waitFor)
     {
         var access = SignInAs(role);
         Render<MudPopoverProvider>();
-        Render<MudDialogProvider>();
+        _dialogs = Render<MudDialogProvider>();
         var section = Render<WebhooksSection>(p => p.Add(x => x.Access, access).Add(x => x.Actor, ActorOf(role)));
         section.WaitForElement(waitFor);
         return section;
@@ -61,10 +63,10 @@ public class WebhooksSectionTests : TenantComponentTestContext
         var section = RenderSection(TenantRole.Admin, "#no-webhook-endpoints");
 
         section.Find("#webhook-add").Click();
-        section.WaitForElement("#webhook-url").Input("https://hooks.example.invalid/portal");
-        section.Find("#webhook-endpoint-save").Click();
+        _dialogs.WaitForElement("#webhook-url").Input("https://hooks.example.invalid/portal");
+        _dialogs.Find("#webhook-endpoint-save").Click();
 
-        var secret = section.WaitForElement("#webhook-secret");
+        var secret = _dialogs.WaitForElement("#webhook-secret");
         Assert.StartsWith("whsec_", secret.GetAttribute("value"));
         section.WaitForAssertion(() => Assert.Contains("https://hooks.example.invalid/portal", section.Find("#webhook-endpoints-table").TextContent));
         Assert.Equal("Enabled", section.Find(".webhook-status").TextContent.Trim());
