@@ -16,6 +16,7 @@ using TenantPortal.Data.Services.ApiKeys;
 using TenantPortal.Data.Services.Billing;
 using TenantPortal.Data.Services.Billing.Credits;
 using TenantPortal.Data.Services.Billing.Stripe;
+using TenantPortal.Data.Services.Webhooks;
 using TenantPortal.Data.Services.Billing.Webhooks;
 using TenantPortal.Data.Services.Entitlements;
 using TenantPortal.Data.Services.Audit;
@@ -158,6 +159,7 @@ public static class DependencyInjection
         services.AddSingleton<ApiKeyCache>();
         services.AddScoped<ApiKeyService>();
         Services.Scim.ScimServiceRegistration.AddScimServices(services);
+        services.AddWebhooks(builder.Environment);
         services.AddScoped<UsageIngestionService>();
         services.AddScoped<MeteringRollupService>();
         services.AddScoped<ApiRefusalService>();
@@ -209,6 +211,8 @@ public static class DependencyInjection
             options.AddInterceptors(versions);
         if (services.GetService<EntitlementCacheInvalidationInterceptor>() is { } entitlements)
             options.AddInterceptors(entitlements);
+        if (services.GetService<IWebhookJobs>() is not null)
+            options.AddInterceptors(services.GetRequiredService<WebhookOutboxInterceptor>());
     }
 
     // A relative SQLite path is taken from the content root (not the working directory), and its folder is created.

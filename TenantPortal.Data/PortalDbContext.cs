@@ -65,6 +65,14 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<Core.Scim.ScimGroupMember> ScimGroupMembers => Set<Core.Scim.ScimGroupMember>();
     /// <summary>Admins' group-to-role mappings for SCIM.</summary>
     public DbSet<Core.Scim.ScimGroupRoleMapping> ScimGroupRoleMappings => Set<Core.Scim.ScimGroupRoleMapping>();
+    /// <summary>Tenants' webhook endpoints.</summary>
+    public DbSet<Core.Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Core.Webhooks.WebhookEndpoint>();
+    /// <summary>Webhook events (the outbox written with the audit log).</summary>
+    public DbSet<Core.Webhooks.WebhookEvent> WebhookEvents => Set<Core.Webhooks.WebhookEvent>();
+    /// <summary>Webhook deliveries: one per event and endpoint.</summary>
+    public DbSet<Core.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Core.Webhooks.WebhookDelivery>();
+    /// <summary>Attempts of webhook deliveries.</summary>
+    public DbSet<Core.Webhooks.WebhookAttempt> WebhookAttempts => Set<Core.Webhooks.WebhookAttempt>();
     /// <summary>Invitations.</summary>
     public DbSet<Invitation> Invitations => Set<Invitation>();
     /// <summary>API keys.</summary>

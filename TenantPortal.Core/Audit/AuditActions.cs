@@ -144,4 +144,18 @@ public static class AuditActions
 
     /// <summary>An admin set or removed a group-to-role mapping.</summary>
     public const string ScimRoleMappingChanged = "scim.role_mapping_changed";
+    /// <summary>The payment of an invoice failed (a payment provider said so).</summary>
+    public const string InvoicePaymentFailed = "invoice.payment_failed";
+    /// <summary>A webhook endpoint was registered.</summary>
+    public const string WebhookEndpointCreated = "webhook_endpoint.created";
+    /// <summary>A webhook endpoint's address, description, events or state changed.</summary>
+    public const string WebhookEndpointUpdated = "webhook_endpoint.updated";
+    /// <summary>A webhook endpoint was deleted.</summary>
+    public const string WebhookEndpointDeleted = "webhook_endpoint.deleted";
+    /// <summary>A webhook endpoint's signing secret was rotated (the old one stays valid for the overlap).</summary>
+    public const string WebhookSecretRotated = "webhook_endpoint.secret_rotated";
+    /// <summary>A webhook endpoint was disabled after its deliveries failed continuously for 3 days.</summary>
+    public const string WebhookEndpointDisabled = "webhook_endpoint.disabled";
+    /// <summary>A webhook delivery was sent again on request.</summary>
+    public const string WebhookDeliveryResent = "webhook_delivery.resent";
 }

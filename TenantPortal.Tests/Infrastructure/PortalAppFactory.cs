@@ -38,6 +38,8 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("Stripe:WebhookSecret", StripeWebhookSecret);
         builder.UseSetting("Email:PickupDirectory", Path.Combine(DataDirectory, "mail"));
         builder.UseSetting("urls", "http://127.0.0.1:0");
+        // Webhook tests deliver to a receiver on loopback.
+        builder.UseSetting("Webhooks:AllowPrivateAddresses", "true");
         builder.ConfigureServices(services =>
         {
             services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ApiKeyProbeStartupFilter>();

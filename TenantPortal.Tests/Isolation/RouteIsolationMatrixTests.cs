@@ -101,6 +101,18 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
         ["POST /api/v1/usage/corrections"] = new("usage:write", async p => new ApiTarget(
             await ApiKeys.CreateTenantAsync(p, TenantPortal.Core.Tenants.SubscriptionTier.Starter, TenantPortal.Core.Tenants.TenantStatus.Active),
             "/api/v1/usage/corrections", UsageCorrectionsApi.BackfillBody("matrix-" + Guid.NewGuid().ToString("N"), "late-" + Guid.NewGuid().ToString("N")))),
+        ["GET /api/v1/webhook-endpoints"] = new("webhooks:read", async p => new ApiTarget((await WebhooksApi.TenantAsync(p)).Slug, "/api/v1/webhook-endpoints",
+            OtherTenantStatus: HttpStatusCode.Forbidden)),
+        ["POST /api/v1/webhook-endpoints"] = new("webhooks:write", async p => new ApiTarget((await WebhooksApi.TenantAsync(p)).Slug, "/api/v1/webhook-endpoints",
+            "{\"url\":\"https://hooks.example.invalid/matrix\"}", OtherTenantStatus: HttpStatusCode.Forbidden)),
+        ["GET /api/v1/webhook-endpoints/{id}"] = new("webhooks:read", async p => await WebhookEndpointAsync(p, "", null)),
+        ["PATCH /api/v1/webhook-endpoints/{id}"] = new("webhooks:write", async p => await WebhookEndpointAsync(p, "", "{\"description\":\"matrix\"}")),
+        ["DELETE /api/v1/webhook-endpoints/{id}"] = new("webhooks:write", async p => await WebhookEndpointAsync(p, "", null)),
+        ["POST /api/v1/webhook-endpoints/{id}/rotate-secret"] = new("webhooks:write", async p => await WebhookEndpointAsync(p, "/rotate-secret", null)),
+        ["GET /api/v1/webhook-deliveries"] = new("webhooks:read", async p => new ApiTarget((await WebhooksApi.TenantAsync(p)).Slug, "/api/v1/webhook-deliveries",
+            OtherTenantStatus: HttpStatusCode.Forbidden)),
+        ["GET /api/v1/webhook-deliveries/{id}"] = new("webhooks:read", async p => await WebhookDeliveryAsync(p, "")),
+        ["POST /api/v1/webhook-deliveries/{id}/resend"] = new("webhooks:write", async p => await WebhookDeliveryAsync(p, "/resend")),
         ["GET /api/v1/usage/corrections"] = new("usage:read", _ => Task.FromResult(new ApiTarget("acme", "/api/v1/usage/corrections"))),
         ["GET /api/v1/usage/corrections/{id}"] = new("usage:read", async p =>
         {
@@ -134,6 +146,20 @@ public class RouteIsolationMatrixTests(PortalAppFactory portal)
     {
         var team = await Teams.CreateAsync(portal);
         return new ApiTarget(team.Slug, $"/api/v1/members/{team.Member.Id}", body, NamesTenantRows: true);
+    }
+
+    // A webhook endpoint of a throwaway Professional tenant (webhooks in its plan).
+    private static async Task<ApiTarget> WebhookEndpointAsync(PortalAppFactory portal, string suffix, string? body)
+    {
+        var (slug, endpointId, _) = await WebhooksApi.DeliveredAsync(portal);
+        return new ApiTarget(slug, $"/api/v1/webhook-endpoints/{endpointId}{suffix}", body, NamesTenantRows: true);
+    }
+
+    // A delivery of a throwaway Professional tenant's endpoint.
+    private static async Task<ApiTarget> WebhookDeliveryAsync(PortalAppFactory portal, string suffix)
+    {
+        var (slug, _, deliveryId) = await WebhooksApi.DeliveredAsync(portal);
+        return new ApiTarget(slug, $"/api/v1/webhook-deliveries/{deliveryId}{suffix}", NamesTenantRows: true);
     }
 
     // A pending invitation of a throwaway tenant, for the routes that resend or revoke one.

@@ -152,6 +152,19 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["DomainService.SetAffiliationAsync"] = new(TenantRole.Admin, async (s, a, b) =>
             await Domains(s, b).SetAffiliationAsync(a, await AlphaDomainAsync(b), TenantPortal.Core.Domains.DomainAffiliation.Off, TenantRole.Viewer, None)),
         ["DomainService.RemoveAsync"] = new(TenantRole.Admin, async (s, a, b) => await Domains(s, b).RemoveAsync(a, await AlphaDomainAsync(b), None)),
+        ["WebhookEndpointService.IsEntitledAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.IsEntitledAsync(s, a, b)),
+        ["WebhookEndpointService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await (await WebhookMatrix.ArrangeAsync(s, b)).Endpoints.ListAsync(a, None)),
+        ["WebhookEndpointService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnEndpointAsync(s, b, (w, id) => w.Endpoints.GetAsync(a, id, None))),
+        ["WebhookEndpointService.CreateAsync"] = new(TenantRole.Admin, async (s, a, b) => await (await WebhookMatrix.ArrangeAsync(s, b)).Endpoints
+            .CreateAsync(a, new TenantPortal.Data.Services.Webhooks.WebhookEndpointInput("https://hooks.example.invalid/matrix", null, null), None)),
+        ["WebhookEndpointService.UpdateAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnEndpointAsync(s, b,
+            (w, id) => w.Endpoints.UpdateAsync(a, id, new TenantPortal.Data.Services.Webhooks.WebhookEndpointInput(null, "changed", null), None))),
+        ["WebhookEndpointService.DeleteAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnEndpointAsync(s, b, async (w, id) => (Result)await w.Endpoints.DeleteAsync(a, id, None))),
+        ["WebhookEndpointService.RotateSecretAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnEndpointAsync(s, b, (w, id) => w.Endpoints.RotateSecretAsync(a, id, None))),
+        ["WebhookDeliveryService.ListAsync"] = new(TenantRole.Admin, async (s, a, b) => await (await WebhookMatrix.ArrangeAsync(s, b)).Deliveries
+            .ListAsync(a, new TenantPortal.Data.Services.Webhooks.WebhookDeliveryFilter(), None)),
+        ["WebhookDeliveryService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnDeliveryAsync(s, b, (w, id) => w.Deliveries.GetAsync(a, id, None))),
+        ["WebhookDeliveryService.ResendAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnDeliveryAsync(s, b, (w, id) => w.Deliveries.ResendAsync(a, id, None))),
     };
 
     // A pending domain of tenant A, claimed for the case (each case works on a copy of the database).
@@ -272,6 +285,8 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
     [InlineData("ApiKeyService.RevokeAsync")]
     [InlineData("MemberService.ChangeRoleAsync")]
     [InlineData("MemberService.RemoveAsync")]
+    [InlineData("WebhookEndpointService.DeleteAsync")]
+    [InlineData("WebhookDeliveryService.ResendAsync")]
     public async Task OwnerOfTenantB_WorkingInB_CantReachTenantAsRows_ByTheirIds(string operation)
     {
         var bed = template.Bed.Clone();

@@ -47,6 +47,8 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/Metering/Corrections/BackfillPreviewService.cs"] = "operators (checked against the Operator role) preview a backfill of any one tenant by its id",
         ["TenantPortal.Data/Services/Billing/Credits/OperatorCreditService.cs"] = "operators (checked against the Operator role) read, grant and revoke any one tenant's credits by its id",
         ["TenantPortal.Data/Services/Billing/Credits/CreditAlertService.cs"] = "the quota-alerts job lists the tenants with a low-balance threshold, then checks each selected by its id",
+        ["TenantPortal.Data/Services/Webhooks/WebhookDispatcher.cs"] = "the webhook-dispatch job reads every tenant's outbox and makes each event's deliveries to its own tenant's endpoints, keyed by tenant",
+        ["TenantPortal.Data/Services/Webhooks/WebhookSender.cs"] = "a webhook delivery job works on one delivery by its id, with that delivery's own endpoint, event and tenant's admins",
         ["TenantPortal.Data/Services/Sessions/UserSessionService.cs"] = "the user-level audit entry (no tenant) of a session its user ended (a scope on that context only)",
     };
 

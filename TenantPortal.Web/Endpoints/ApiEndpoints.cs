@@ -27,6 +27,8 @@ public static class ApiEndpoints
         api.MapMembersApi();
         api.MapInvitationsApi();
         api.MapEntitlementsApi();
+        api.MapWebhookEndpointsApi();
+        api.MapWebhookDeliveriesApi();
         return app;
     }
 }

@@ -31,6 +31,8 @@ public static class RecurringJobs
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         jobs.AddOrUpdate<DomainVerificationJob>(DomainVerificationJob.Id, j => j.RunAsync(CancellationToken.None), DomainVerificationJob.Cron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        jobs.AddOrUpdate<WebhookDispatchJob>(WebhookDispatchJob.Id, j => j.RunAsync(CancellationToken.None), WebhookDispatchJob.Cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         return app;
     }
 }

@@ -54,6 +54,9 @@ public static class JobServiceExtensions
         builder.Services.AddScoped<SessionCleanupJob>();
         builder.Services.AddScoped<TenantDeletionJob>();
         builder.Services.AddScoped<DomainVerificationJob>();
+        builder.Services.AddScoped<WebhookDispatchJob>();
+        builder.Services.AddScoped<WebhookDeliveryJob>();
+        builder.Services.AddSingleton<TenantPortal.Data.Services.Webhooks.IWebhookJobs, HangfireWebhookJobs>();
         builder.Services.AddScoped<JobMonitor>();
         builder.Services.AddHangfireServer(o =>
         {

@@ -2,7 +2,10 @@ using TenantPortal.Core.Audit;
 
 namespace TenantPortal.Data.Services.Audit;
 
-/// <summary>Adds audit entries to the context of the change they record, so that both are saved together or not at all.</summary>
+/// <summary>
+/// Adds audit entries to the context of the change they record, so that both are saved together or not at all, with the
+/// webhook events a tenant's entry raises (the outbox the webhook dispatcher reads).
+/// </summary>
 public sealed class AuditWriter(TimeProvider time)
 {
     /// <summary>How the portal itself (jobs, webhooks) appears in the audit log.</summary>
@@ -16,8 +19,10 @@ public sealed class AuditWriter(TimeProvider time)
     public void RecordSystem(PortalDbContext db, Guid? tenantId, string action, string? target, string? details = null) =>
         Add(db, tenantId, null, SystemActor, null, action, target, details);
 
-    private void Add(PortalDbContext db, Guid? tenantId, string? userId, string actor, string? ip, string action, string? target, string? details) =>
-        db.AuditEntries.Add(new AuditEntry
+    // The entry's webhook events go into the same context: saved with the change, or not at all.
+    private void Add(PortalDbContext db, Guid? tenantId, string? userId, string actor, string? ip, string action, string? target, string? details)
+    {
+        var entry = new AuditEntry
         {
             TenantId = tenantId,
             ActorUserId = userId,
@@ -27,7 +32,10 @@ public sealed class AuditWriter(TimeProvider time)
             Details = details is { Length: > Core.Common.FieldLengths.LongText } ? details[..Core.Common.FieldLengths.LongText] : details,
             OccurredAt = time.GetUtcNow(),
             IpAddress = ip,
-        });
+        };
+        db.AuditEntries.Add(entry);
+        Webhooks.WebhookOutbox.Add(db, entry);
+    }
 
     private static string? Truncate(string? target) =>
         target is { Length: > Core.Common.FieldLengths.ShortText } ? target[..Core.Common.FieldLengths.ShortText] : target;

@@ -97,6 +97,7 @@ internal sealed class InvoiceEventHandler(StripeTenantResolver resolver, AuditWr
             Record(context, tenant, AuditActions.BillingStatusChanged, invoice.Id, $"Status {before} → PastDue: the payment of invoice {invoice.Number ?? invoice.Id} failed");
 
         var name = local?.Number ?? invoice.Number ?? invoice.Id;
+        Record(context, tenant, AuditActions.InvoicePaymentFailed, $"invoice:{name}", $"The payment of invoice {name} failed in Stripe ({invoice.Id})");
         var amount = invoice.AmountDue > 0 && string.Equals(invoice.Currency, "usd", StringComparison.OrdinalIgnoreCase)
             ? $" of {Money.Format(invoice.AmountDue)}"
             : "";

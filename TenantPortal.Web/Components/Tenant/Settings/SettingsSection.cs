@@ -15,6 +15,8 @@ public enum SettingsSection
     Scim,
     /// <summary><c>audit-log</c>: the tenant's audit log (Admin).</summary>
     AuditLog,
+    /// <summary><c>webhooks</c>: endpoints and the delivery log (Admin).</summary>
+    Webhooks,
     /// <summary><c>danger-zone</c>: leave (everyone), transfer and delete (Owner).</summary>
     DangerZone,
 }

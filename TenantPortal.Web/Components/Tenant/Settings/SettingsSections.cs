@@ -10,7 +10,7 @@ public static class SettingsSections
     /// <summary>Every section, in the order shown.</summary>
     public static readonly IReadOnlyList<SettingsSection> All = Enum.GetValues<SettingsSection>();
 
-    /// <summary>The section's segment of the address: <c>general</c>, <c>security</c>, <c>api-keys</c>, <c>domains</c>, <c>audit-log</c>, <c>danger-zone</c>.</summary>
+    /// <summary>The section's segment of the address: <c>general</c>, <c>security</c>, <c>api-keys</c>, <c>domains</c>, <c>scim</c>, <c>audit-log</c>, <c>webhooks</c>, <c>danger-zone</c>.</summary>
     public static string Segment(SettingsSection section) => section switch
     {
         SettingsSection.General => "general",
@@ -19,6 +19,7 @@ public static class SettingsSections
         SettingsSection.Domains => "domains",
         SettingsSection.Scim => "scim",
         SettingsSection.AuditLog => "audit-log",
+        SettingsSection.Webhooks => "webhooks",
         _ => "danger-zone",
     };
 
@@ -39,6 +40,7 @@ public static class SettingsSections
         SettingsSection.Domains => "Domains",
         SettingsSection.Scim => "Provisioning (SCIM)",
         SettingsSection.AuditLog => "Audit log",
+        SettingsSection.Webhooks => "Webhooks",
         _ => "Danger zone",
     };
 
@@ -51,6 +53,7 @@ public static class SettingsSections
         SettingsSection.Domains => Icons.Material.Filled.Domain,
         SettingsSection.Scim => Icons.Material.Filled.SyncAlt,
         SettingsSection.AuditLog => Icons.Material.Filled.History,
+        SettingsSection.Webhooks => Icons.Material.Filled.Webhook,
         _ => Icons.Material.Filled.WarningAmber,
     };
 
@@ -62,6 +65,7 @@ public static class SettingsSections
         SettingsSection.Domains => TenantPermission.ManageIdentity,
         SettingsSection.Scim => TenantPermission.ManageIdentity,
         SettingsSection.AuditLog => TenantPermission.ViewAuditLog,
+        SettingsSection.Webhooks => TenantPermission.ViewWebhooks,
         _ => TenantPermission.ViewOverview,
     };
 
