@@ -145,6 +145,8 @@ public static class DependencyInjection
         services.AddSingleton<MemberProvisioner>();
         services.AddScoped<AuditQueryService>();
         services.AddScoped<FleetAuditService>();
+        services.AddScoped<TenantPortal.Data.Services.Audit.Export.AuditExportService>();
+        services.AddScoped<TenantPortal.Data.Services.Audit.Export.FleetAuditExportService>();
         services.AddScoped<TenantCreator>();
         services.AddScoped<TenantService>();
         services.AddScoped<TenantDeletionService>();

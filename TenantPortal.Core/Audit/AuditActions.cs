@@ -113,4 +113,8 @@ public static class AuditActions
     public const string CreditsThresholdChanged = "credits.threshold_changed";
     /// <summary>The credit balance fell below the owner's threshold and the owners were told.</summary>
     public const string CreditsLowBalance = "credits.low_balance";
+    /// <summary>An admin (or an API key) exported the tenant's audit log (details: format, range and filters).</summary>
+    public const string AuditExported = "audit.exported";
+    /// <summary>An operator exported the fleet's audit log (details: format, range and filters).</summary>
+    public const string OperatorAuditExported = "operator.audit_exported";
 }

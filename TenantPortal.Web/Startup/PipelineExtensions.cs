@@ -69,6 +69,7 @@ public static class PipelineExtensions
         app.MapStripeWebhook();
         app.MapPortalMetrics();
         app.MapInvoiceExportEndpoints();
+        app.MapAuditExportEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;
