@@ -40,7 +40,7 @@ public static class AuditExporter
             if (withTenantSlugs)
                 await AddSlugsAsync(db, batch, slugs, cancellationToken);
             foreach (var entry in batch)
-                writer.Write(new FleetAuditRow(entry, entry.TenantId is { } t ? slugs[t] : null));
+                writer.Write(new FleetAuditRow(entry, withTenantSlugs && entry.TenantId is { } t ? slugs[t] : null));
             written += batch.Count;
             if (batch.Count == BatchSize)
                 after = (batch[^1].OccurredAt, batch[^1].Id);
