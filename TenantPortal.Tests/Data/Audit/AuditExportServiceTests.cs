@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Common;
-using TenantPortal.Core.Entitlements;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Audit.Export;
@@ -27,12 +26,9 @@ public abstract class AuditExportServiceTests(TenancyTestBed template) : IAsyncL
 
     public async Task InitializeAsync()
     {
+        await _bed.GrantAuditExportAsync(_bed.AlphaId);
         await using var db = _bed.Database.CrossTenant();
         db.AuditEntries.RemoveRange(db.AuditEntries);
-        db.EntitlementOverrides.Add(new EntitlementOverride
-        {
-            TenantId = _bed.AlphaId, Feature = EntitlementFeatures.AuditExport, Enabled = true, Reason = "test", CreatedAt = Day, CreatedBy = "test",
-        });
         db.AuditEntries.AddRange(
             new AuditEntry { TenantId = _bed.AlphaId, Actor = "owner@alpha.test", Action = "member.removed", Target = "a1", OccurredAt = Day.AddHours(1) },
             new AuditEntry { TenantId = _bed.BetaId, Actor = "beta-owner@beta.test", Action = "member.removed", Target = "b1", OccurredAt = Day.AddHours(2) },
