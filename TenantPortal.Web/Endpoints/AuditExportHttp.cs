@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Net.Http.Headers;
 using TenantPortal.Core.Common;
 using TenantPortal.Data.Services.Audit;
 using TenantPortal.Data.Services.Audit.Export;
@@ -47,7 +46,8 @@ public static class AuditExportHttp
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = export.ContentType;
-        http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = export.FileName }.ToString();
+        // The name is a slug, dates and an extension: nothing to escape inside the quotes.
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{export.FileName}\"";
         http.Response.Headers.CacheControl = "no-store";
         await export.WriteToAsync(http.Response.Body, cancellationToken);
     }

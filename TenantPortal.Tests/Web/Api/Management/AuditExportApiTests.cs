@@ -39,7 +39,7 @@ public class AuditExportApiTests(PortalAppFactory portal)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
-        Assert.Equal($"{slug}-audit-2000-01-01-2100-01-01.csv", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal($"attachment; filename=\"{slug}-audit-2000-01-01-2100-01-01.csv\"", response.Content.Headers.GetValues("Content-Disposition").Single());
         var records = AuditExportServiceTests.CsvRecords(await response.Content.ReadAsStringAsync());
         Assert.Equal(AuditCsvWriter.Header, string.Join(',', records[0]));
         var renames = records.Skip(1).Where(r => r[4] == AuditActions.TenantUpdated).Select(r => r[6]).ToList();
