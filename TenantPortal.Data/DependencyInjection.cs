@@ -148,6 +148,8 @@ public static class DependencyInjection
         services.AddDomainServices();
         services.AddScoped<AuditQueryService>();
         services.AddScoped<FleetAuditService>();
+        services.AddScoped<TenantPortal.Data.Services.Audit.Export.AuditExportService>();
+        services.AddScoped<TenantPortal.Data.Services.Audit.Export.FleetAuditExportService>();
         services.AddScoped<TenantCreator>();
         services.AddScoped<TenantService>();
         services.AddScoped<TenantDeletionService>();

@@ -158,4 +158,8 @@ public static class AuditActions
     public const string WebhookEndpointDisabled = "webhook_endpoint.disabled";
     /// <summary>A webhook delivery was sent again on request.</summary>
     public const string WebhookDeliveryResent = "webhook_delivery.resent";
+    /// <summary>An admin (or an API key) exported the tenant's audit log (details: format, range and filters).</summary>
+    public const string AuditExported = "audit.exported";
+    /// <summary>An operator exported the fleet's audit log (details: format, range and filters).</summary>
+    public const string OperatorAuditExported = "operator.audit_exported";
 }

@@ -63,4 +63,6 @@ public static class ErrorCodes
     public const string UnknownHost = "unknown_host";
     /// <summary>A plain-HTTP request the portal does not serve outside a local try: it needs HTTPS.</summary>
     public const string HttpsRequired = "https_required";
+    /// <summary>The tenant's plan (with the operators' overrides) does not include the feature the call needs.</summary>
+    public const string FeatureNotIncluded = "feature_not_included";
 }

@@ -221,6 +221,8 @@ public partial class TenancyTestBed : IAsyncLifetime
         public TenantPortal.Data.Services.Entitlements.EntitlementOverrideService EntitlementOverrides =>
             new(_contexts, TenantPortal.Core.Entitlements.PlanEntitlements.Defaults, _audit, bed.Time);
         public AuditQueryService Audit => new(_contexts);
+        public TenantPortal.Data.Services.Audit.Export.AuditExportService AuditExports => new(_contexts, Entitlements, _audit, bed.Time);
+        public TenantPortal.Data.Services.Audit.Export.FleetAuditExportService FleetAuditExports => new(_contexts, tenant, _audit, bed.Time);
         public BillingService Billing => new(_contexts, new LedgerGateway(), _audit, Options.Create(new BillingOptions()), bed.Time, NullLogger<BillingService>.Instance);
         public InvoiceService Invoices => new(_contexts, History);
         public CreditNoteService CreditNotes => new(_contexts);

@@ -143,6 +143,12 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         }),
         ["AuditQueryService.QueryAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.QueryAsync(a, new(), 0, 20, None)),
         ["AuditQueryService.PageAfterAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.Audit.PageAfterAsync(a, new(), null, 20, None)),
+        ["AuditExportService.StartAsync"] = new(TenantRole.Admin, async (s, a, b) =>
+        {
+            await b.GrantAuditExportAsync(b.AlphaId);
+            return await s.AuditExports.StartAsync(a, new(TenantPortal.Data.Services.Audit.Export.AuditExportFormat.Csv, new()), None);
+        }),
+        ["AuditExportService.IncludedAsync"] = new(TenantRole.Admin, async (s, a, b) => await s.AuditExports.IncludedAsync(a, None)),
         ["SpendBudgetService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await Budgets(s, b).GetAsync(a, None)),
         ["SpendBudgetService.SetAsync"] = new(TenantRole.Owner, async (s, a, b) => await Budgets(s, b).SetAsync(a, 50_00, BudgetAction.Block, None)),
         ["SpendBudgetService.RemoveAsync"] = new(TenantRole.Owner, async (s, a, b) => await Budgets(s, b).RemoveAsync(a, None)),
@@ -206,6 +212,7 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["FleetService.SummaryAsync"] = "operators only, across tenants; checked against the Operator role (FleetServiceTests)",
         ["FleetService.ListAsync"] = "operators only, across tenants; checked against the Operator role (FleetServiceTests)",
         ["FleetAuditService.QueryAsync"] = "operators only, the whole fleet's log; checked against the Operator role (FleetAuditServiceTests)",
+        ["FleetAuditExportService.StartAsync"] = "operators only, the whole fleet's log; checked against the Operator role (FleetAuditExportServiceTests)",
         ["StripeInboxService.ListAsync"] = "operators only, the fleet-level webhook inbox; checked against the Operator role (StripeInboxServiceTests)",
         ["StripeInboxService.PayloadAsync"] = "operators only, the fleet-level webhook inbox; checked against the Operator role (StripeInboxServiceTests)",
         ["StripeInboxService.HealthAsync"] = "operators only, the fleet-level webhook inbox; checked against the Operator role (StripeInboxServiceTests)",

@@ -29,7 +29,7 @@ public static class ApiProblems
     public static int StatusOf(string code) => code switch
     {
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
-        ErrorCodes.Forbidden or ErrorCodes.MissingScope or ErrorCodes.RoleEscalation => StatusCodes.Status403Forbidden,
+        ErrorCodes.Forbidden or ErrorCodes.MissingScope or ErrorCodes.RoleEscalation or ErrorCodes.FeatureNotIncluded => StatusCodes.Status403Forbidden,
         ErrorCodes.PreconditionFailed or ErrorCodes.ConcurrencyConflict => StatusCodes.Status412PreconditionFailed,
         ErrorCodes.Conflict or ErrorCodes.LastOwner or ErrorCodes.SeatLimitReached or ErrorCodes.ApiKeyLimitReached or ErrorCodes.AlreadyMember or ErrorCodes.AlreadyInvited
             or ErrorCodes.SlugTaken or ErrorCodes.DowngradeBlocked or ErrorCodes.SamePlan or ErrorCodes.NoSubscription

@@ -70,6 +70,7 @@ public static class PipelineExtensions
         app.MapStripeWebhook();
         app.MapPortalMetrics();
         app.MapInvoiceExportEndpoints();
+        app.MapAuditExportEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;

@@ -63,6 +63,7 @@ public abstract class TenantComponentTestContext : BunitTestContext, IAsyncLifet
         Services.AddEntitlements(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), TenantPortal.Data.Options.QuotaCacheMode.Local);
         Services.AddScoped<ApiKeyService>();
         Services.AddScoped<AuditQueryService>();
+        Services.AddScoped<TenantPortal.Data.Services.Audit.Export.AuditExportService>();
         Services.AddScoped<CurrentUser>();
         Services.AddScoped<TenantPortal.Data.Services.Budgets.SpendBudgetService>();
     }

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Audit.Export;
+using TenantPortal.Web.Components.Shared;
 using TenantPortal.Web.Security;
 
 namespace TenantPortal.Web.Components.Ops;
@@ -22,6 +24,10 @@ public partial class OpsAuditPage
     private string? _actor;
     private DateTime? _from;
     private DateTime? _to;
+    private AuditExportFormat _format = AuditExportFormat.Csv;
+
+    // The download of the fleet's log as filtered now (the tenant filter, when set, names one tenant exactly).
+    private string ExportHref => AuditExportBar.Link("/ops/audit/export", _format, _action, _actor, _from, _to, Tenant);
 
     private async Task<TableData<FleetAuditRow>> LoadAsync(TableState state, CancellationToken cancellationToken)
     {

@@ -2,11 +2,15 @@ using System.Globalization;
 using TenantPortal.Core.ApiKeys;
 using TenantPortal.Core.Common;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Audit.Export;
 using TenantPortal.Web.Security;
 
 namespace TenantPortal.Web.Endpoints.Management;
 
-/// <summary><c>GET /api/v1/audit</c>: the tenant's audit log, newest first, filtered and paged by cursor (<c>audit:read</c>).</summary>
+/// <summary>
+/// <c>GET /api/v1/audit</c>: the tenant's audit log, newest first, filtered and paged by cursor (<c>audit:read</c>); with
+/// <c>format=csv|json</c>, the whole log in the range exported as a streamed file, oldest first (<c>audit_export</c>).
+/// </summary>
 public static class AuditApiEndpoints
 {
     /// <summary>One audit entry.</summary>
@@ -25,16 +29,23 @@ public static class AuditApiEndpoints
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
     {
         api.MapGet("/audit", ListAsync).WithTags("Audit").WithName("ListAuditEntries").WithSummary("The tenant's audit log")
-            .WithDescription("Newest first. Filters: action (prefix, e.g. member.), actor (part of the name or email), from and to (ISO-8601, [from, to)). Paged with limit (1–100) and cursor.")
-            .Produces<ApiPage<AuditEntryResponse>>().ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.MissingScope)
+            .WithDescription("Newest first. Filters: action (prefix, e.g. member.), actor (part of the name or email), from and to (ISO-8601, [from, to)). Paged with limit (1–100) and cursor. "
+                + "With format=csv or format=json (plans with audit_export; otherwise 403 feature_not_included) it exports instead: every entry of the range, oldest first, "
+                + "as an attachment streamed while it is read (CSV: RFC 4180, UTF-8, a header row, cells that could start a spreadsheet formula prefixed with '; "
+                + "JSON: one array of the items below). No from: from the first entry; no to: up to the export's start. The export is audited as audit.exported and "
+                + "holds the log as it stood when it began (not its own entry). limit and cursor don't apply to an export.")
+            .Produces<ApiPage<AuditEntryResponse>>().Produces(StatusCodes.Status200OK, typeof(string), "text/csv")
+            .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.MissingScope, ErrorCodes.FeatureNotIncluded)
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.AuditRead));
         return api;
     }
 
-    /// <summary><c>GET /api/v1/audit?action=&amp;actor=&amp;from=&amp;to=&amp;limit=&amp;cursor=</c>.</summary>
-    public static async Task<IResult> ListAsync(HttpContext http, AuditQueryService audit, string? action, string? actor, string? from, string? to,
-        string? limit, string? cursor, CancellationToken cancellationToken)
+    /// <summary><c>GET /api/v1/audit?action=&amp;actor=&amp;from=&amp;to=&amp;limit=&amp;cursor=</c>, or with <c>format=</c> the export.</summary>
+    public static async Task<IResult> ListAsync(HttpContext http, AuditQueryService audit, AuditExportService exports, string? action, string? actor,
+        string? from, string? to, string? limit, string? cursor, string? format, CancellationToken cancellationToken)
     {
+        if (format is not null)
+            return await ExportAsync(http, exports, format, action, actor, from, to, limit, cursor, cancellationToken);
         var page = ApiPaging.Parse(limit, cursor);
         if (!page.IsSuccess)
             return ApiProblems.From(page.Error!);
@@ -44,8 +55,8 @@ public static class AuditApiEndpoints
         var filters = new[] { PlainText.Check(action, "action", "The action filter"), PlainText.Check(actor, "actor", "The actor filter") };
         if (filters.FirstOrDefault(r => !r.IsSuccess) is { } refused)
             return ApiProblems.From(refused.Error!);
-        var fromTime = ParseTime(from, "from");
-        var toTime = ParseTime(to, "to");
+        var fromTime = AuditExportHttp.ParseTime(from, "from");
+        var toTime = AuditExportHttp.ParseTime(to, "to");
         if (new Result[] { fromTime, toTime }.FirstOrDefault(r => !r.IsSuccess) is { } invalid)
             return ApiProblems.From(invalid.Error!);
         if (fromTime.Value is { } f && toTime.Value is { } t && t <= f)
@@ -61,6 +72,25 @@ public static class AuditApiEndpoints
             items.Select(e => new AuditEntryResponse(e.Id, e.OccurredAt, e.Actor, e.ActorUserId, e.Action, e.Target, e.Details, e.IpAddress)).ToList(), next));
     }
 
+    // The export: checked, audited and named by the service before the first byte, then streamed; an error after that
+    // (the database gone mid-file) can only cut the response short.
+    private static async Task<IResult> ExportAsync(HttpContext http, AuditExportService exports, string format, string? action, string? actor,
+        string? from, string? to, string? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        if (limit is not null)
+            return ApiProblems.From(Error.Invalid("limit", "limit pages the list; an export (format) holds every entry of the range."));
+        if (cursor is not null)
+            return ApiProblems.From(Error.Invalid("cursor", "cursor pages the list; an export (format) holds every entry of the range."));
+        var request = AuditExportHttp.Parse(format, from, to, action, actor);
+        if (!request.IsSuccess)
+            return ApiProblems.From(request.Error!);
+        var export = await exports.StartAsync(ApiCaller.Actor(http), request.Value, cancellationToken);
+        if (!export.IsSuccess)
+            return ApiProblems.From(export.Error!);
+        await AuditExportHttp.WriteAsync(http, export.Value, cancellationToken);
+        return TypedResults.Empty;
+    }
+
     private static string PositionOf(Core.Audit.AuditEntry e) => $"{e.OccurredAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}:{e.Id.ToString(CultureInfo.InvariantCulture)}";
 
     private static AuditPosition? ParsePosition(string key)
@@ -70,14 +100,5 @@ public static class AuditApiEndpoints
             && ticks <= DateTimeOffset.MaxValue.UtcTicks && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? new AuditPosition(new DateTimeOffset(ticks, TimeSpan.Zero), id)
             : null;
-    }
-
-    private static Result<DateTimeOffset?> ParseTime(string? value, string field)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-            return (DateTimeOffset?)null;
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            ? (DateTimeOffset?)time
-            : Error.Invalid(field, $"{field} must be an ISO-8601 time, e.g. 2026-11-01T00:00:00Z.");
     }
 }

@@ -3,6 +3,7 @@ using MudBlazor;
 using TenantPortal.Core.Audit;
 using TenantPortal.Data.Services;
 using TenantPortal.Data.Services.Audit;
+using TenantPortal.Data.Services.Audit.Export;
 using TenantPortal.Web.Components.Shared;
 
 namespace TenantPortal.Web.Components.Tenant.Settings;
@@ -17,8 +18,11 @@ public partial class AuditLogSection
     private string? _actor;
     private DateTime? _from;
     private DateTime? _to;
+    private bool? _exportIncluded;
+    private AuditExportFormat _format = AuditExportFormat.Csv;
 
     [Inject] private AuditQueryService Audit { get; set; } = default!;
+    [Inject] private AuditExportService Exports { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     /// <summary>The user's access to the tenant.</summary>
@@ -26,6 +30,16 @@ public partial class AuditLogSection
 
     /// <summary>Who reads the log.</summary>
     [Parameter, EditorRequired] public Actor Actor { get; set; } = default!;
+
+    /// <inheritdoc />
+    protected override async Task OnParametersSetAsync()
+    {
+        var included = await Exports.IncludedAsync(Actor, CancellationToken.None);
+        _exportIncluded = included.IsSuccess && included.Value;
+    }
+
+    // The download of the log as filtered now, in the chosen format (the service checks the role and the plan again).
+    private string ExportHref => AuditExportBar.Link($"/t/{Uri.EscapeDataString(Access.Slug)}/settings/audit-log/export", _format, _action, _actor, _from, _to);
 
     private async Task<TableData<AuditEntry>> LoadAsync(TableState state, CancellationToken cancellationToken)
     {
