@@ -143,6 +143,7 @@ public static class DependencyInjection
         services.AddScoped<FleetService>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<MemberProvisioner>();
+        Services.Sso.SsoServiceExtensions.AddSingleSignOn(services, builder);
         services.AddScoped<AuditQueryService>();
         services.AddScoped<FleetAuditService>();
         services.AddScoped<TenantCreator>();

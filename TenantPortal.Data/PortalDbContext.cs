@@ -57,6 +57,8 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<TenantMember> Members => Set<TenantMember>();
     /// <summary>Domains tenants claim and verify by DNS.</summary>
     public DbSet<Core.Domains.TenantDomain> TenantDomains => Set<Core.Domains.TenantDomain>();
+    /// <summary>Tenants' single sign-on connections (one per tenant).</summary>
+    public DbSet<Core.Sso.SsoConnection> SsoConnections => Set<Core.Sso.SsoConnection>();
     /// <summary>Invitations.</summary>
     public DbSet<Invitation> Invitations => Set<Invitation>();
     /// <summary>API keys.</summary>
