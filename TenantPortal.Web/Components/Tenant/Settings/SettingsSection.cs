@@ -9,6 +9,8 @@ public enum SettingsSection
     Security,
     /// <summary><c>api-keys</c>: the tenant's API keys (Admin).</summary>
     ApiKeys,
+    /// <summary><c>sso</c>: single sign-on with the tenant's OpenID Connect provider (Admin).</summary>
+    SingleSignOn,
     /// <summary><c>audit-log</c>: the tenant's audit log (Admin).</summary>
     AuditLog,
     /// <summary><c>danger-zone</c>: leave (everyone), transfer and delete (Owner).</summary>

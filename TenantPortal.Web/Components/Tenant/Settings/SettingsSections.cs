@@ -16,6 +16,7 @@ public static class SettingsSections
         SettingsSection.General => "general",
         SettingsSection.Security => "security",
         SettingsSection.ApiKeys => "api-keys",
+        SettingsSection.SingleSignOn => "sso",
         SettingsSection.AuditLog => "audit-log",
         _ => "danger-zone",
     };
@@ -34,6 +35,7 @@ public static class SettingsSections
         SettingsSection.General => "General",
         SettingsSection.Security => "Security",
         SettingsSection.ApiKeys => "API keys",
+        SettingsSection.SingleSignOn => "Single sign-on",
         SettingsSection.AuditLog => "Audit log",
         _ => "Danger zone",
     };
@@ -44,6 +46,7 @@ public static class SettingsSections
         SettingsSection.General => Icons.Material.Filled.Tune,
         SettingsSection.Security => Icons.Material.Filled.Security,
         SettingsSection.ApiKeys => Icons.Material.Filled.Key,
+        SettingsSection.SingleSignOn => Icons.Material.Filled.VpnKey,
         SettingsSection.AuditLog => Icons.Material.Filled.History,
         _ => Icons.Material.Filled.WarningAmber,
     };
@@ -53,6 +56,7 @@ public static class SettingsSections
     {
         SettingsSection.Security => TenantPermission.ManageSecurity,
         SettingsSection.ApiKeys => TenantPermission.ManageApiKeys,
+        SettingsSection.SingleSignOn => TenantPermission.ManageIdentity,
         SettingsSection.AuditLog => TenantPermission.ViewAuditLog,
         _ => TenantPermission.ViewOverview,
     };
