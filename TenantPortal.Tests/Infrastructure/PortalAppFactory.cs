@@ -38,6 +38,8 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("Stripe:WebhookSecret", StripeWebhookSecret);
         builder.UseSetting("Email:PickupDirectory", Path.Combine(DataDirectory, "mail"));
         builder.UseSetting("urls", "http://127.0.0.1:0");
+        // Single sign-on tests run their identity provider on loopback over http (allowed in Development only).
+        builder.UseSetting("Sso:AllowHttpIssuers", "true");
         builder.ConfigureServices(services =>
         {
             services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ApiKeyProbeStartupFilter>();

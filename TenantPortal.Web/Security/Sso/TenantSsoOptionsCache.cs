@@ -71,9 +71,14 @@ public sealed class TenantSsoOptionsCache(
         options.Scope.Add("openid");
         options.Scope.Add("email");
         options.Scope.Add("profile");
-        // Tokens must come from the issuer configured (not whatever the discovery document names) and for this client.
-        options.TokenValidationParameters.ValidIssuers = SsoIssuer.Accepted(client.Issuer);
+        // Tokens must come from the issuer configured, not whatever the discovery document names (the handler would add
+        // that one to the valid issuers), and be for this client.
+        var issuer = client.Issuer;
+        options.TokenValidationParameters.ValidIssuers = SsoIssuer.Accepted(issuer);
         options.TokenValidationParameters.ValidateIssuer = true;
+        options.TokenValidationParameters.IssuerValidator = (found, _, _) => SsoIssuer.Matches(issuer, found)
+            ? found
+            : throw new Microsoft.IdentityModel.Tokens.SecurityTokenInvalidIssuerException($"The token's issuer is not {issuer}.") { InvalidIssuer = found };
         options.TokenValidationParameters.ValidAudience = client.ClientId;
         options.TokenValidationParameters.ValidateAudience = true;
         // Behind the TLS proxy (forwarded headers) the request is https and the cookies are Secure; Lax suits a query answer.
