@@ -122,12 +122,30 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["SpendBudgetService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await Budgets(s, b).GetAsync(a, None)),
         ["SpendBudgetService.SetAsync"] = new(TenantRole.Owner, async (s, a, b) => await Budgets(s, b).SetAsync(a, 50_00, BudgetAction.Block, None)),
         ["SpendBudgetService.RemoveAsync"] = new(TenantRole.Owner, async (s, a, b) => await Budgets(s, b).RemoveAsync(a, None)),
+        ["SsoConnectionService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await Sso(s, b).GetAsync(a, None)),
+        // Alpha is on Starter: past the gate an admin hears that single sign-on is not in the plan (SsoConnectionServiceTests covers the rest).
+        ["SsoConnectionService.ConfigureAsync"] = new(TenantRole.Admin, async (s, a, b) => NotInPlanIsPastTheGate(await Sso(s, b).ConfigureAsync(a,
+            new TenantPortal.Data.Services.Sso.SsoSettingsInput("https://login.example.test/", "client", "secret", ["alpha.test"], TenantRole.Member, false), None))),
+        ["SsoConnectionService.TestAsync"] = new(TenantRole.Admin, async (s, a, b) => NotInPlanIsPastTheGate(await Sso(s, b).TestAsync(a, "https://login.example.test/", None))),
+        // Past the gate, alpha has no connection to switch off.
+        ["SsoConnectionService.DisableAsync"] = new(TenantRole.Admin, async (s, a, b) =>
+            await Sso(s, b).DisableAsync(a, None) is { Error: { Code: ErrorCodes.NotFound, Message: "Single sign-on is not set up for this workspace." } } ? Result.Success() : await Sso(s, b).DisableAsync(a, None)),
     };
 
     // The budget service as AddDataServices builds it, over the scope's tenant (its operator read is not in this matrix).
     private static TenantPortal.Data.Services.Budgets.SpendBudgetService Budgets(TenancyTestBed.Scope s, TenancyTestBed b) =>
         new(s.Contexts, s.Tenant, new Microsoft.Extensions.DependencyInjection.ServiceCollection().BuildServiceProvider()
             .GetRequiredService<Microsoft.Extensions.DependencyInjection.IServiceScopeFactory>(), new TenantPortal.Data.Services.Audit.AuditWriter(b.Time), b.Time);
+
+    // The SSO settings service as AddDataServices builds it (a key ring of its own; no provider is ever called here).
+    private static TenantPortal.Data.Services.Sso.SsoConnectionService Sso(TenancyTestBed.Scope s, TenancyTestBed b) =>
+        new(s.Contexts, s.Entitlements, new TenantPortal.Data.Services.Sso.SsoSecretProtector(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()),
+            new TenantPortal.Data.Services.Sso.SsoDiscovery(new ServiceCollection().AddHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>()),
+            new TenantPortal.Data.Services.Audit.AuditWriter(b.Time), b.Time, Microsoft.Extensions.Options.Options.Create(new SsoOptions()));
+
+    private static Result NotInPlanIsPastTheGate(Result result) =>
+        result is { Error: { Code: ErrorCodes.Forbidden, Message: var message } } && message.StartsWith("Single sign-on is not included", StringComparison.Ordinal)
+            ? Result.Success() : result;
 
     /// <summary>Operations that take an actor but are not scoped to the current tenant, and why.</summary>
     private static readonly Dictionary<string, string> NotTenantScoped = new()
@@ -167,6 +185,7 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["UsageCorrectionService.CreateForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["UsageCorrectionService.RevertForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["UsageCorrectionService.ListForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
+        ["SsoDirectory.RecordBreakGlassAsync"] = "the audit entry of an owner's break-glass password log-in, before any tenant is entered; the user's own memberships decide the tenants (SsoSignInTests)",
         ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
     };
 
