@@ -114,6 +114,11 @@ public sealed class TestOidcProvider : IAsyncDisposable
         });
         _app = builder.Build();
         await _app.StartAsync();
+        // The first answer builds the server's keys and handlers, slow on a busy machine: done here, before a test's own
+        // (shorter) timeouts start counting.
+        using var warmUp = new HttpClient { Timeout = TestTimeouts.Generous };
+        (await warmUp.GetAsync(new Uri(Issuer, ".well-known/openid-configuration"), TestTimeouts.Token())).EnsureSuccessStatusCode();
+        (await warmUp.GetAsync(new Uri(Issuer, ".well-known/jwks"), TestTimeouts.Token())).EnsureSuccessStatusCode();
     }
 
     private static int FreePort()

@@ -149,7 +149,11 @@ public sealed class SsoConnectionServiceTests(PortalAppFactory portal) : IAsyncL
 
         var report = await SsoTestBed.AsAsync(portal, sso.Team.Slug, sso.Team.Admin, (s, a) => s.TestAsync(a, _idp.Issuer.ToString(), CancellationToken.None));
         var otherName = await SsoTestBed.AsAsync(portal, sso.Team.Slug, sso.Team.Admin, (s, a) => s.TestAsync(a, _idp.OtherName.ToString(), CancellationToken.None));
-        var nothing = await SsoTestBed.AsAsync(portal, sso.Team.Slug, sso.Team.Admin, (s, a) => s.TestAsync(a, "http://127.0.0.1:9/", CancellationToken.None));
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var nothing = await SsoTestBed.AsAsync(portal, sso.Team.Slug, sso.Team.Admin, (s, a) => s.TestAsync(a, $"http://127.0.0.1:{port}/", CancellationToken.None));
 
         Assert.True(report.IsSuccess, report.Error?.Message);
         Assert.True(report.Value.Usable);
