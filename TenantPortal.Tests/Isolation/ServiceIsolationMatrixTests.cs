@@ -186,6 +186,7 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["UsageCorrectionService.RevertForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["UsageCorrectionService.ListForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["SsoDirectory.RecordBreakGlassAsync"] = "the audit entry of an owner's break-glass password log-in, before any tenant is entered; the user's own memberships decide the tenants (SsoSignInTests)",
+        ["MemberProvisioner.AddAsync"] = "adds a member brought by SSO, SCIM or a verified domain, on the caller's context and tenant; the callers check (SsoSignInTests)",
         ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
     };
 
