@@ -146,6 +146,7 @@ public static class DependencyInjection
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<MemberProvisioner>();
         services.AddDomainServices();
+        Services.Sso.SsoServiceExtensions.AddSingleSignOn(services, builder);
         services.AddScoped<AuditQueryService>();
         services.AddScoped<FleetAuditService>();
         services.AddScoped<TenantPortal.Data.Services.Audit.Export.AuditExportService>();

@@ -73,6 +73,8 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<Core.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Core.Webhooks.WebhookDelivery>();
     /// <summary>Attempts of webhook deliveries.</summary>
     public DbSet<Core.Webhooks.WebhookAttempt> WebhookAttempts => Set<Core.Webhooks.WebhookAttempt>();
+    /// <summary>Tenants' single sign-on connections (one per tenant).</summary>
+    public DbSet<Core.Sso.SsoConnection> SsoConnections => Set<Core.Sso.SsoConnection>();
     /// <summary>Invitations.</summary>
     public DbSet<Invitation> Invitations => Set<Invitation>();
     /// <summary>API keys.</summary>

@@ -162,4 +162,10 @@ public static class AuditActions
     public const string AuditExported = "audit.exported";
     /// <summary>An operator exported the fleet's audit log (details: format, range and filters).</summary>
     public const string OperatorAuditExported = "operator.audit_exported";
+    /// <summary>An admin set up or changed the tenant's single sign-on (details: issuer, client, domains, role, require SSO).</summary>
+    public const string SsoConfigured = "sso.configured";
+    /// <summary>An admin switched the tenant's single sign-on off.</summary>
+    public const string SsoDisabled = "sso.disabled";
+    /// <summary>An owner signed in with a password although the tenant requires single sign-on (the break-glass way in).</summary>
+    public const string SsoBreakGlassUsed = "sso.break_glass_used";
 }

@@ -29,7 +29,7 @@ public class TenantSettingsSectionsBrowserTests(PortalAppFactory portal)
         await Assertions.Expect(page.Locator("#api-keys")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#danger-zone")).ToHaveCountAsync(0);
 
-        foreach (var (section, content) in new[] { ("security", "#security-section"), ("api-keys", "#api-keys"), ("audit-log", "#audit-table"), ("danger-zone", "#danger-zone") })
+        foreach (var (section, content) in new[] { ("security", "#security-section"), ("api-keys", "#api-keys"), ("sso", "#sso-section"), ("audit-log", "#audit-table"), ("danger-zone", "#danger-zone") })
         {
             await page.ClickAsync($"#settings-nav-{section}");
 
@@ -78,7 +78,7 @@ public class TenantSettingsSectionsBrowserTests(PortalAppFactory portal)
         Assert.True(await page.EvaluateAsync<double>(RightmostEdge, "#members-table") <= 390);
         await session.SaveScreenshotAsync("acme-users-phone.png", fullPage: true);
 
-        foreach (var section in new[] { "general", "security", "api-keys", "audit-log", "danger-zone" })
+        foreach (var section in new[] { "general", "security", "api-keys", "sso", "audit-log", "danger-zone" })
         {
             await page.GotoAsync($"/t/acme/settings/{section}");
             await session.WaitForInteractiveAsync();

@@ -40,6 +40,8 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("urls", "http://127.0.0.1:0");
         // Webhook tests deliver to a receiver on loopback.
         builder.UseSetting("Webhooks:AllowPrivateAddresses", "true");
+        // Single sign-on tests run their identity provider on loopback over http (allowed in Development only).
+        builder.UseSetting("Sso:AllowHttpIssuers", "true");
         builder.ConfigureServices(services =>
         {
             services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, ApiKeyProbeStartupFilter>();

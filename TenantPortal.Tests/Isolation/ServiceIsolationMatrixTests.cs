@@ -171,6 +171,14 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
             .ListAsync(a, new TenantPortal.Data.Services.Webhooks.WebhookDeliveryFilter(), None)),
         ["WebhookDeliveryService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnDeliveryAsync(s, b, (w, id) => w.Deliveries.GetAsync(a, id, None))),
         ["WebhookDeliveryService.ResendAsync"] = new(TenantRole.Admin, async (s, a, b) => await WebhookMatrix.OnDeliveryAsync(s, b, (w, id) => w.Deliveries.ResendAsync(a, id, None))),
+        ["SsoConnectionService.GetAsync"] = new(TenantRole.Admin, async (s, a, b) => await Sso(s, b).GetAsync(a, None)),
+        // Alpha is on Starter: past the gate an admin hears that single sign-on is not in the plan (SsoConnectionServiceTests covers the rest).
+        ["SsoConnectionService.ConfigureAsync"] = new(TenantRole.Admin, async (s, a, b) => NotInPlanIsPastTheGate(await Sso(s, b).ConfigureAsync(a,
+            new TenantPortal.Data.Services.Sso.SsoSettingsInput("https://login.example.test/", "client", "secret", ["alpha.test"], TenantRole.Member, false), None))),
+        ["SsoConnectionService.TestAsync"] = new(TenantRole.Admin, async (s, a, b) => NotInPlanIsPastTheGate(await Sso(s, b).TestAsync(a, "https://login.example.test/", None))),
+        // Past the gate, alpha has no connection to switch off.
+        ["SsoConnectionService.DisableAsync"] = new(TenantRole.Admin, async (s, a, b) =>
+            await Sso(s, b).DisableAsync(a, None) is { Error: { Code: ErrorCodes.NotFound, Message: "Single sign-on is not set up for this workspace." } } ? Result.Success() : await Sso(s, b).DisableAsync(a, None)),
     };
 
     // A pending domain of tenant A, claimed for the case (each case works on a copy of the database).
@@ -200,6 +208,16 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
     private static TenantPortal.Data.Services.Budgets.SpendBudgetService Budgets(TenancyTestBed.Scope s, TenancyTestBed b) =>
         new(s.Contexts, s.Tenant, new Microsoft.Extensions.DependencyInjection.ServiceCollection().BuildServiceProvider()
             .GetRequiredService<Microsoft.Extensions.DependencyInjection.IServiceScopeFactory>(), new TenantPortal.Data.Services.Audit.AuditWriter(b.Time), b.Time);
+
+    // The SSO settings service as AddDataServices builds it (a key ring of its own; no provider is ever called here).
+    private static TenantPortal.Data.Services.Sso.SsoConnectionService Sso(TenancyTestBed.Scope s, TenancyTestBed b) =>
+        new(s.Contexts, s.Entitlements, new TenantPortal.Data.Services.Sso.SsoSecretProtector(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()),
+            new TenantPortal.Data.Services.Sso.SsoDiscovery(new ServiceCollection().AddHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>()),
+            new TenantPortal.Data.Services.Audit.AuditWriter(b.Time), b.Time, Microsoft.Extensions.Options.Options.Create(new SsoOptions()));
+
+    private static Result NotInPlanIsPastTheGate(Result result) =>
+        result is { Error: { Code: ErrorCodes.Forbidden, Message: var message } } && message.StartsWith("Single sign-on is not included", StringComparison.Ordinal)
+            ? Result.Success() : result;
 
     /// <summary>Operations that take an actor but are not scoped to the current tenant, and why.</summary>
     private static readonly Dictionary<string, string> NotTenantScoped = new()
@@ -241,6 +259,7 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
         ["UsageCorrectionService.RevertForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["UsageCorrectionService.ListForTenantAsync"] = "operators only, across tenants; checked against the Operator role (UsageCorrectionServiceTests)",
         ["MemberProvisioner.AddAsync"] = "adds a member without an invitation on a context its caller scoped to the tenant; the callers decide who may (a SCIM token of that tenant, an SSO sign-in, a verified domain): ScimProvisioningTests, ScimServicesTests, AffiliationTests",
+        ["SsoDirectory.RecordBreakGlassAsync"] = "the audit entry of an owner's break-glass password log-in, before any tenant is entered; the user's own memberships decide the tenants (SsoSignInTests)",
         ["AuditWriter.Record"] = "adds the audit entry of an operation to that operation's own save; not an operation itself",
         ["DomainAffiliationService.JoinAsync"] = "the user is not a member yet: joins a workspace offered through their own confirmed email domain (AffiliationTests)",
         ["DomainAffiliationService.JoinAutomaticallyAsync"] = "the user is not a member yet: joins the auto-join workspaces of their own confirmed email domain (AffiliationTests)",

@@ -49,6 +49,8 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Data/Services/Billing/Credits/CreditAlertService.cs"] = "the quota-alerts job lists the tenants with a low-balance threshold, then checks each selected by its id",
         ["TenantPortal.Data/Services/Webhooks/WebhookDispatcher.cs"] = "the webhook-dispatch job reads every tenant's outbox and makes each event's deliveries to its own tenant's endpoints, keyed by tenant",
         ["TenantPortal.Data/Services/Webhooks/WebhookSender.cs"] = "a webhook delivery job works on one delivery by its id, with that delivery's own endpoint, event and tenant's admins",
+        ["TenantPortal.Data/Services/Sso/SsoDirectory.cs"] = "single sign-on before anyone is signed in: the tenant holding an email's domain verified, the connection a sign-in or callback path names, a user's own memberships in tenants that require SSO (by their user id), and the break-glass audit entry in the tenants they own (a scope on that context only)",
+        ["TenantPortal.Web/Security/Sso/SsoSignIn.cs"] = "single sign-on: joining the tenant whose identity provider signed the user in, by the id of the connection the callback named (a scope on that context only)",
         ["TenantPortal.Data/Services/Sessions/UserSessionService.cs"] = "the user-level audit entry (no tenant) of a session its user ended (a scope on that context only)",
     };
 

@@ -31,6 +31,8 @@ public class StartupSettingsTests
     [InlineData("--Plans:Starter:Features:sso=yes", "Plans:Starter:Features:sso")]
     [InlineData("--Plans:Free:Features:max_api_keys=lots", "Plans:Free:Features:max_api_keys")]
     [InlineData("--Plans:Starter:Features:saml=true", "Plans:Starter:Features:saml")]
+    // Identity providers over plain http are for tests only (Development and Testing).
+    [InlineData("--Sso:AllowHttpIssuers=true", "Sso:AllowHttpIssuers")]
     public async Task Start_StopsWithOneLineNamingTheKey_WhenASettingIsBad(string argument, string key)
     {
         // Everything else is in order, the Data Protection certificate included.

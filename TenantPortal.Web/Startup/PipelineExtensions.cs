@@ -42,6 +42,8 @@ public static class PipelineExtensions
             .UseStatusCodePages());
         app.UseMiddleware<ApiStatusProblemMiddleware>();
         app.UseMiddleware<TenantHostMiddleware>();
+        // The tenant a single sign-on path names, before its handler runs.
+        Security.Sso.TenantSsoExtensions.UseTenantSso(app);
         app.UseAuthentication();
         // Authorization authenticates API keys (the policy's scheme), so the rate limiter that follows knows the tenant.
         app.UseAuthorization();
@@ -73,6 +75,7 @@ public static class PipelineExtensions
         app.MapAuditExportEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
+        Security.Sso.TenantSsoEndpoints.MapTenantSso(app);
         return app;
     }
 }

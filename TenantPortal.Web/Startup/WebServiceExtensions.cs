@@ -81,6 +81,7 @@ public static class WebServiceExtensions
             .AddIdentityCookies();
         // Sign-in tickets live on the server (Identity's application cookie holds a session id), so that sessions can end.
         services.AddServerSideSessions();
+        TenantPortal.Web.Security.Sso.TenantSsoExtensions.AddTenantSso(services);
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         Endpoints.Scim.ScimAuthentication.AddScimAuthentication(services);

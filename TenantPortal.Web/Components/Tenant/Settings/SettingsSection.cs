@@ -11,6 +11,8 @@ public enum SettingsSection
     ApiKeys,
     /// <summary><c>domains</c>: the tenant's verified domains and their sign-up affiliation (Admin).</summary>
     Domains,
+    /// <summary><c>sso</c>: single sign-on with the tenant's OpenID Connect provider (Admin).</summary>
+    SingleSignOn,
     /// <summary><c>scim</c>: SCIM provisioning tokens and the group-to-role mapping (Admin).</summary>
     Scim,
     /// <summary><c>audit-log</c>: the tenant's audit log (Admin).</summary>

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TenantPortal.Data.Options;
+
+namespace TenantPortal.Data.Services.Sso;
+
+/// <summary>Registers the data side of single sign-on: its settings, services and the HTTP client that reads providers.</summary>
+public static class SsoServiceExtensions
+{
+    /// <summary>Adds <see cref="SsoOptions"/> (checked at start-up: http issuers only in Development or Testing) and the services.</summary>
+    public static IServiceCollection AddSingleSignOn(this IServiceCollection services, IHostApplicationBuilder builder)
+    {
+        var environment = builder.Environment.EnvironmentName;
+        services.AddOptions<SsoOptions>().BindConfiguration(SsoOptions.SectionName)
+            .Validate(o => !o.AllowHttpIssuers || SsoOptions.MayAllowHttp(environment), SsoOptions.AllowHttpRefused)
+            .ValidateOnStart();
+        services.AddHttpClient(SsoIssuer.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<SsoSecretProtector>();
+        services.AddScoped<SsoDiscovery>();
+        services.AddScoped<SsoConnectionService>();
+        services.AddScoped<SsoDirectory>();
+        return services;
+    }
+}
