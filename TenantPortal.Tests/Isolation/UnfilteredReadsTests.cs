@@ -39,6 +39,7 @@ public partial class UnfilteredReadsTests
         ["TenantPortal.Web/Security/OperatorAccountService.cs"] = "the fleet-level audit entry of an operator invited or removed (no tenant)",
         ["TenantPortal.Data/Services/Operations/OperatorTenantService.cs"] = "operators (checked against the Operator role) read and act on any one tenant by its id",
         ["TenantPortal.Data/Services/Audit/FleetAuditService.cs"] = "/ops/audit: operators (checked against the Operator role) read every tenant's audit log",
+        ["TenantPortal.Data/Services/Audit/Export/FleetAuditExportService.cs"] = "/ops/audit/export: operators (checked against the Operator role) export every tenant's audit log and the fleet entries",
         ["TenantPortal.Data/Services/Billing/Webhooks/StripeInboxService.cs"] = "/ops/billing/events: operators (checked against the Operator role) list the webhook inbox with each event's tenant",
         ["TenantPortal.Web/Startup/OperatorBootstrapper.cs"] = "the fleet-level audit entry of the bootstrap operator",
         ["TenantPortal.Data/Services/Metering/Corrections/UsageCorrectionService.cs"] = "operators (checked against the Operator role) correct, revert and list any one tenant's usage corrections by its id",
