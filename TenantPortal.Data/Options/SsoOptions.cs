@@ -1,9 +1,10 @@
 namespace TenantPortal.Data.Options;
 
 /// <summary>
-/// The <c>Sso</c> section. <c>Sso:AllowHttpIssuers</c> lets a tenant's single sign-on use an <c>http://</c> issuer (an
-/// identity provider on loopback in tests); it is refused at start-up outside the Development and Testing environments,
-/// so a production portal only ever talks to identity providers over TLS.
+/// The <c>Sso</c> section. <c>Sso:AllowHttpIssuers</c> lets a tenant's single sign-on use an <c>http://</c> issuer at a
+/// loopback or private address (an identity provider on loopback in tests); it is refused at start-up outside the
+/// Development and Testing environments, so a production portal only ever talks to identity providers over TLS, at
+/// public addresses.
 /// </summary>
 public sealed class SsoOptions
 {

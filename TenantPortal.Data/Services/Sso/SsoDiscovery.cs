@@ -29,6 +29,10 @@ public sealed class SsoDiscovery(IHttpClientFactory clients)
         {
             return Unusable($"{address} did not answer within {Timeout.TotalSeconds:0} seconds.");
         }
+        catch (HttpRequestException ex) when (Outbound.PublicAddressConnector.FindRefusal(ex) is { } refused)
+        {
+            return Unusable($"{address} can't be used: {refused.Message} The provider must be at a public address.");
+        }
         catch (HttpRequestException ex)
         {
             return Unusable($"{address} could not be reached ({ex.HttpRequestError}).");

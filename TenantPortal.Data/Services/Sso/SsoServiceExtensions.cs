@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using TenantPortal.Data.Options;
+using TenantPortal.Data.Services.Outbound;
+using TenantPortal.Data.Services.Webhooks;
 
 namespace TenantPortal.Data.Services.Sso;
 
@@ -14,7 +17,13 @@ public static class SsoServiceExtensions
         services.AddOptions<SsoOptions>().BindConfiguration(SsoOptions.SectionName)
             .Validate(o => !o.AllowHttpIssuers || SsoOptions.MayAllowHttp(environment), SsoOptions.AllowHttpRefused)
             .ValidateOnStart();
-        services.AddHttpClient(SsoIssuer.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        // The provider is an address an admin typed: the portal connects to it only at public addresses, as it does for
+        // webhooks (tests, which run their provider on loopback, allow private ones with Sso:AllowHttpIssuers).
+        services.AddHttpClient(SsoIssuer.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(provider => PublicAddressConnector.Handler(
+                provider.GetRequiredService<IWebhookHostResolver>(),
+                provider.GetRequiredService<IOptions<SsoOptions>>().Value.AllowHttpIssuers,
+                TimeSpan.FromSeconds(10)));
         services.AddSingleton<SsoSecretProtector>();
         services.AddScoped<SsoDiscovery>();
         services.AddScoped<SsoConnectionService>();

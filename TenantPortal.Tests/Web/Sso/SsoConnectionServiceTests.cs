@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TenantPortal.Core.Audit;
@@ -162,6 +163,34 @@ public sealed class SsoConnectionServiceTests(PortalAppFactory portal) : IAsyncL
         Assert.False(otherName.Value.Usable);
         Assert.Equal("issuer", nothing.Error?.Field);
         Assert.Contains("could not be reached", nothing.Error?.Message);
+    }
+
+    [Theory]
+    [InlineData("https://127.0.0.1:{0}/")]
+    [InlineData("https://localhost:{0}/")]
+    public async Task Provider_AtALoopbackAddress_IsNeverContacted_WhenPrivateAddressesAreNotAllowed(string issuer)
+    {
+        // A provider is an address an admin typed: outside tests the portal connects to public addresses only, checked
+        // after DNS (as for webhooks), so an admin can't make the portal read its own network.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            await using var strict = portal.WithWebHostBuilder(b => b.UseSetting("Sso:AllowHttpIssuers", "false"));
+            using var scope = strict.Services.CreateScope();
+
+            var read = await scope.ServiceProvider.GetRequiredService<SsoDiscovery>()
+                .ReadAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, issuer, port), CancellationToken.None);
+
+            Assert.Equal("issuer", read.Error?.Field);
+            Assert.Contains("public address", read.Error?.Message);
+            Assert.False(listener.Pending(), "the portal connected to the loopback provider");
+        }
+        finally
+        {
+            listener.Stop();
+        }
     }
 
     [Fact]
