@@ -19,6 +19,7 @@ public class AntiforgeryCoverageTests(PortalAppFactory portal)
     {
         ["/api/v1/stripe/webhook"] = "Stripe's deliveries: no cookie, authenticated by the Stripe-Signature header (verified before anything is read).",
         ["/api/v1/"] = "The tenant API: Bearer API keys only (the policy's only scheme), never cookies, so a cross-site page has no credential to ride on.",
+        ["/scim/v2/"] = "SCIM provisioning: Bearer SCIM tokens only (its policy's only scheme), never cookies, so a cross-site page has no credential to ride on.",
         ["/_blazor"] = "The circuit's SignalR hub: a circuit only starts from the component descriptors the server rendered into the page (data-protected), and the Lax session cookie is not sent on a cross-site POST.",
         ["/hangfire"] = "The Hangfire dashboard: operator-only, and its POST commands are refused without an antiforgery token (IgnoreAntiforgeryToken is false; a test posts without one).",
         ["/health/"] = "Health checks: read-only whatever the method.",
