@@ -216,7 +216,7 @@ public abstract class ServiceIsolationMatrixTests(ServiceIsolationMatrixTests.Te
             new TenantPortal.Data.Services.Audit.AuditWriter(b.Time), b.Time, Microsoft.Extensions.Options.Options.Create(new SsoOptions()));
 
     private static Result NotInPlanIsPastTheGate(Result result) =>
-        result is { Error: { Code: ErrorCodes.Forbidden, Message: var message } } && message.StartsWith("Single sign-on is not included", StringComparison.Ordinal)
+        result is { Error.Code: ErrorCodes.FeatureNotIncluded }
             ? Result.Success() : result;
 
     /// <summary>Operations that take an actor but are not scoped to the current tenant, and why.</summary>

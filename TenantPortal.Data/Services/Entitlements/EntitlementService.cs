@@ -31,6 +31,33 @@ public sealed class EntitlementService(IDbContextFactory<PortalDbContext> contex
         return LoadAndResolveAsync(tenantId, known, cancellationToken);
     }
 
+    /// <summary>
+    /// The portal's one refusal of a feature the tenant's plan (and the operators' overrides) leave out: success when the
+    /// tenant has <paramref name="feature"/>, else <see cref="ErrorCodes.FeatureNotIncluded"/> (403) naming the field
+    /// <see cref="FeatureField"/>, the tenant's plan and the plans that include it. <paramref name="what"/> starts the
+    /// message ("Single sign-on"). Unknown feature or tenant: not found. In process, like <see cref="CheckAsync"/>.
+    /// </summary>
+    public async Task<Result> RequireAsync(Guid tenantId, string feature, string what, CancellationToken cancellationToken)
+    {
+        if (!EntitlementFeatures.TryFind(feature, out var known))
+            return UnknownFeature(feature);
+        var state = cache.TryGet(tenantId) ?? await LoadAsync(tenantId, cancellationToken);
+        if (state is null)
+            return TenantNotFound();
+        if (Resolve(state, known).Enabled)
+            return Result.Success();
+        var including = Enum.GetValues<SubscriptionTier>()
+            .Where(t => plans.For(t).Any(f => f.Feature.Name == known.Name && f.Value.Enabled))
+            .Select(t => t.ToString()).ToList();
+        var hint = including.Count switch
+        {
+            0 => "",
+            1 => $" Upgrade to {including[0]} to use it.",
+            _ => $" Upgrade to {string.Join(", ", including[..^1])} or {including[^1]} to use it.",
+        };
+        return new Error(ErrorCodes.FeatureNotIncluded, $"{what} is not included in the {state.Tier} plan.{hint}", FeatureField);
+    }
+
     /// <summary>Every feature's value for the tenant, in the order of <see cref="EntitlementFeatures.All"/>. In process, like <see cref="CheckAsync"/>.</summary>
     public async Task<Result<IReadOnlyList<Entitlement>>> ListAsync(Guid tenantId, CancellationToken cancellationToken)
     {

@@ -6,9 +6,6 @@ namespace TenantPortal.Data.Services.Scim;
 /// </summary>
 public static class ScimErrorCodes
 {
-    /// <summary>The tenant's plan does not include SCIM (403).</summary>
-    public const string NotEntitled = "scim_not_entitled";
-
     /// <summary>A filter the service does not support (400 <c>invalidFilter</c>).</summary>
     public const string InvalidFilter = "invalidFilter";
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Authorization;
 using TenantPortal.Core.Common;
+using TenantPortal.Core.Entitlements;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Scim;
 using TenantPortal.Data.Services.Audit;
@@ -40,8 +41,9 @@ public sealed class ScimRoleMappingService(IDbContextFactory<PortalDbContext> co
         var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageIdentity, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
-        if (await ScimTokenService.NotEntitledAsync(entitlements, gate.Value.TenantId, cancellationToken) is { } refused)
-            return refused;
+        var entitled = await entitlements.RequireAsync(gate.Value.TenantId, EntitlementFeatures.Scim, ScimTokenService.Feature, cancellationToken);
+        if (!entitled.IsSuccess)
+            return entitled.Error;
         var now = time.GetUtcNow();
         var mapping = await db.ScimGroupRoleMappings.SingleOrDefaultAsync(m => m.GroupName == name, cancellationToken);
         if (mapping is null)

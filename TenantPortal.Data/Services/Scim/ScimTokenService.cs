@@ -49,8 +49,9 @@ public sealed class ScimTokenService(IDbContextFactory<PortalDbContext> contexts
         var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageIdentity, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
-        if (await NotEntitledAsync(entitlements, gate.Value.TenantId, cancellationToken) is { } refused)
-            return refused;
+        var entitled = await entitlements.RequireAsync(gate.Value.TenantId, EntitlementFeatures.Scim, Feature, cancellationToken);
+        if (!entitled.IsSuccess)
+            return entitled.Error;
         var secret = ScimToken.SecretPrefix + SecretHasher.NewToken();
         var token = new ScimToken
         {
@@ -114,17 +115,9 @@ public sealed class ScimTokenService(IDbContextFactory<PortalDbContext> contexts
     }
 
     /// <summary>Whether the token's tenant may use SCIM now (the discovery documents ask; the user and group services check on every call).</summary>
-    public async Task<Result> CheckEntitledAsync(ScimTokenIdentity token, CancellationToken cancellationToken) =>
-        await NotEntitledAsync(entitlements, token.TenantId, cancellationToken) is { } refused ? refused : Result.Success();
+    public Task<Result> CheckEntitledAsync(ScimTokenIdentity token, CancellationToken cancellationToken) =>
+        entitlements.RequireAsync(token.TenantId, EntitlementFeatures.Scim, Feature, cancellationToken);
 
-    /// <summary>The refusal when the tenant's plan (or an operator's override) does not include SCIM, else null.</summary>
-    internal static async Task<Error?> NotEntitledAsync(EntitlementService entitlements, Guid tenantId, CancellationToken cancellationToken)
-    {
-        var scim = await entitlements.CheckAsync(tenantId, EntitlementFeatures.Scim, cancellationToken);
-        if (!scim.IsSuccess)
-            return scim.Error;
-        return scim.Value.Enabled
-            ? null
-            : new Error(ScimErrorCodes.NotEntitled, "SCIM provisioning is not included in this workspace's plan. Upgrade to Professional or Enterprise to use it.");
-    }
+    /// <summary>What the refusal of a tenant whose plan lacks SCIM names (<see cref="EntitlementService.RequireAsync"/>).</summary>
+    internal const string Feature = "SCIM provisioning";
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TenantPortal.Core.Audit;
 using TenantPortal.Core.Common;
+using TenantPortal.Core.Entitlements;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Scim;
 using TenantPortal.Data.Identity;
@@ -177,7 +178,7 @@ public sealed class ScimUserService(IDbContextFactory<PortalDbContext> contexts,
             return Error.NotFound("No workspace is selected.");
         if (!await db.Tenants.AnyAsync(t => t.Id == token.TenantId, cancellationToken))
             return Error.NotFound("This workspace was not found.");
-        return await ScimTokenService.NotEntitledAsync(entitlements, token.TenantId, cancellationToken);
+        return (await entitlements.RequireAsync(token.TenantId, EntitlementFeatures.Scim, ScimTokenService.Feature, cancellationToken)).Error;
     }
 
     private Task<Error?> RefusedAsync(PortalDbContext db, ScimTokenIdentity token, CancellationToken cancellationToken) =>

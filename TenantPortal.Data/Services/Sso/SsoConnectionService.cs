@@ -49,7 +49,7 @@ public sealed class SsoConnectionService(
         if (!gate.IsSuccess)
             return gate.Error;
         var tenantId = gate.Value.TenantId;
-        var entitled = await EntitledAsync(db, tenantId, cancellationToken);
+        var entitled = await RequireEntitledAsync(tenantId, cancellationToken);
         if (!entitled.IsSuccess)
             return entitled.Error;
 
@@ -137,7 +137,7 @@ public sealed class SsoConnectionService(
             var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageIdentity, cancellationToken);
             if (!gate.IsSuccess)
                 return gate.Error;
-            var entitled = await EntitledAsync(db, gate.Value.TenantId, cancellationToken);
+            var entitled = await RequireEntitledAsync(gate.Value.TenantId, cancellationToken);
             if (!entitled.IsSuccess)
                 return entitled.Error;
             var stored = await db.SsoConnections.AsNoTracking().Select(c => c.Issuer).SingleOrDefaultAsync(cancellationToken);
@@ -149,18 +149,8 @@ public sealed class SsoConnectionService(
         return await discovery.ReadAsync(target, cancellationToken);
     }
 
-    private async Task<Result> EntitledAsync(PortalDbContext db, Guid tenantId, CancellationToken cancellationToken)
-    {
-        var entitlement = await entitlements.CheckAsync(tenantId, EntitlementFeatures.Sso, cancellationToken);
-        if (entitlement.IsSuccess && entitlement.Value.Enabled)
-            return Result.Success();
-        var tier = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.Tier).SingleAsync(cancellationToken);
-        return Error.Forbidden(NotIncluded(tier));
-    }
-
-    /// <summary>Why a tenant on <paramref name="tier"/> can't set up single sign-on.</summary>
-    public static string NotIncluded(SubscriptionTier tier) =>
-        $"Single sign-on is not included in the {tier} plan. Choose the Professional or Enterprise plan on the Billing tab.";
+    private Task<Result> RequireEntitledAsync(Guid tenantId, CancellationToken cancellationToken) =>
+        entitlements.RequireAsync(tenantId, EntitlementFeatures.Sso, "Single sign-on", cancellationToken);
 
     private async Task<SsoSettings> ReadAsync(PortalDbContext db, Guid tenantId, CancellationToken cancellationToken)
     {

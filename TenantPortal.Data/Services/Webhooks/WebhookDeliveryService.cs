@@ -76,8 +76,9 @@ public sealed class WebhookDeliveryService(IDbContextFactory<PortalDbContext> co
             .Join(db.WebhookEndpoints, d => d.EndpointId, e => e.Id, (d, e) => new { d, e.Url }).SingleOrDefaultAsync(cancellationToken);
         if (found is null)
             return NotFound();
-        if (!await endpoints.EntitledAsync(gate.Value.TenantId, cancellationToken))
-            return Error.Forbidden(WebhookEndpointService.NotInPlan);
+        var entitled = await endpoints.RequireEntitledAsync(gate.Value.TenantId, cancellationToken);
+        if (!entitled.IsSuccess)
+            return entitled.Error;
         var attempts = await db.WebhookAttempts.AsNoTracking().Where(a => a.DeliveryId == id).OrderBy(a => a.Number)
             .Select(a => new WebhookAttemptRow(a.Number, a.At, a.StatusCode, a.DurationMs, a.Succeeded, a.Error)).ToListAsync(cancellationToken);
         var payload = await db.WebhookEvents.Where(e => e.Id == found.d.EventId).Select(e => e.Payload).SingleOrDefaultAsync(cancellationToken);
@@ -98,8 +99,9 @@ public sealed class WebhookDeliveryService(IDbContextFactory<PortalDbContext> co
         var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (delivery is null)
             return NotFound();
-        if (!await endpoints.EntitledAsync(gate.Value.TenantId, cancellationToken))
-            return Error.Forbidden(WebhookEndpointService.NotInPlan);
+        var entitled = await endpoints.RequireEntitledAsync(gate.Value.TenantId, cancellationToken);
+        if (!entitled.IsSuccess)
+            return entitled.Error;
         var endpoint = await db.WebhookEndpoints.AsNoTracking().SingleAsync(e => e.Id == delivery.EndpointId, cancellationToken);
         if (!endpoint.IsEnabled)
             return Error.Conflict("The endpoint is disabled: enable it, then resend.");
@@ -128,7 +130,8 @@ public sealed class WebhookDeliveryService(IDbContextFactory<PortalDbContext> co
         var gate = await TenantGate.RequireAsync(db, actor, permission, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
-        return await endpoints.EntitledAsync(gate.Value.TenantId, cancellationToken) ? gate : Error.Forbidden(WebhookEndpointService.NotInPlan);
+        var entitled = await endpoints.RequireEntitledAsync(gate.Value.TenantId, cancellationToken);
+        return entitled.IsSuccess ? gate : entitled.Error;
     }
 
     private static Error NotFound() => Error.NotFound("That webhook delivery was not found.");

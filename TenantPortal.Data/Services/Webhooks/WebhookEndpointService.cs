@@ -22,15 +22,15 @@ public sealed class WebhookEndpointService(IDbContextFactory<PortalDbContext> co
     /// <summary>Most endpoints per tenant.</summary>
     public const int MaxEndpoints = 20;
 
-    /// <summary>The message of a tenant whose plan lacks webhooks.</summary>
-    public const string NotInPlan = "Webhooks are not included in your plan. Upgrade to Professional or Enterprise to send events to your own systems.";
+    /// <summary>What the refusal of a tenant whose plan lacks webhooks names (<see cref="EntitlementService.RequireAsync"/>).</summary>
+    public const string Feature = "Sending webhooks";
 
     /// <summary>True when the current tenant's plan (or an operator's override) includes webhooks; false for no tenant.</summary>
     public async Task<bool> IsEntitledAsync(Actor actor, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ViewWebhooks, cancellationToken);
-        return gate.IsSuccess && await EntitledAsync(gate.Value.TenantId, cancellationToken);
+        return gate.IsSuccess && (await RequireEntitledAsync(gate.Value.TenantId, cancellationToken)).IsSuccess;
     }
 
     /// <summary>The endpoints, oldest first.</summary>
@@ -49,13 +49,8 @@ public sealed class WebhookEndpointService(IDbContextFactory<PortalDbContext> co
     public async Task<Result<WebhookEndpointRow>> GetAsync(Actor actor, Guid id, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ViewWebhooks, cancellationToken);
-        if (!gate.IsSuccess)
-            return gate.Error;
-        var endpoint = await db.WebhookEndpoints.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
-        if (endpoint is null)
-            return NotFound();
-        return await EntitledAsync(gate.Value.TenantId, cancellationToken) ? WebhookEndpointRow.Of(endpoint, time.GetUtcNow()) : Error.Forbidden(NotInPlan);
+        var endpoint = await FindAsync(db, actor, TenantPermission.ViewWebhooks, id, cancellationToken);
+        return endpoint.IsSuccess ? WebhookEndpointRow.Of(endpoint.Value, time.GetUtcNow()) : endpoint.Error;
     }
 
     /// <summary>Registers an endpoint and returns its signing secret, shown once.</summary>
@@ -98,15 +93,10 @@ public sealed class WebhookEndpointService(IDbContextFactory<PortalDbContext> co
         if (events is { IsSuccess: false })
             return events.Error;
         await using var db = contexts.CreateDbContext();
-        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageWebhooks, cancellationToken);
-        if (!gate.IsSuccess)
-            return gate.Error;
-        // Not found before not in the plan: another tenant's id is never told apart from no id.
-        var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
-        if (endpoint is null)
-            return NotFound();
-        if (!await EntitledAsync(gate.Value.TenantId, cancellationToken))
-            return Error.Forbidden(NotInPlan);
+        var found = await FindAsync(db, actor, TenantPermission.ManageWebhooks, id, cancellationToken);
+        if (!found.IsSuccess)
+            return found.Error;
+        var endpoint = found.Value;
         var before = Describe(endpoint);
         var now = time.GetUtcNow();
         endpoint.Update(url?.Value ?? endpoint.Url, description is null ? endpoint.Description : description.Value, events?.Value ?? endpoint.EventTypes);
@@ -132,15 +122,10 @@ public sealed class WebhookEndpointService(IDbContextFactory<PortalDbContext> co
     public async Task<Result> DeleteAsync(Actor actor, Guid id, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageWebhooks, cancellationToken);
-        if (!gate.IsSuccess)
-            return gate.Error;
-        // Not found before not in the plan: another tenant's id is never told apart from no id.
-        var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
-        if (endpoint is null)
-            return NotFound();
-        if (!await EntitledAsync(gate.Value.TenantId, cancellationToken))
-            return Error.Forbidden(NotInPlan);
+        var found = await FindAsync(db, actor, TenantPermission.ManageWebhooks, id, cancellationToken);
+        if (!found.IsSuccess)
+            return found.Error;
+        var endpoint = found.Value;
         db.WebhookEndpoints.Remove(endpoint);
         audit.Record(db, endpoint.TenantId, actor, AuditActions.WebhookEndpointDeleted, Target(endpoint), endpoint.Url);
         try
@@ -161,15 +146,10 @@ public sealed class WebhookEndpointService(IDbContextFactory<PortalDbContext> co
     public async Task<Result<WebhookEndpointSecret>> RotateSecretAsync(Actor actor, Guid id, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var gate = await TenantGate.RequireAsync(db, actor, TenantPermission.ManageWebhooks, cancellationToken);
-        if (!gate.IsSuccess)
-            return gate.Error;
-        // Not found before not in the plan: another tenant's id is never told apart from no id.
-        var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
-        if (endpoint is null)
-            return NotFound();
-        if (!await EntitledAsync(gate.Value.TenantId, cancellationToken))
-            return Error.Forbidden(NotInPlan);
+        var found = await FindAsync(db, actor, TenantPermission.ManageWebhooks, id, cancellationToken);
+        if (!found.IsSuccess)
+            return found.Error;
+        var endpoint = found.Value;
         var now = time.GetUtcNow();
         var (secret, protectedSecret) = secrets.New();
         endpoint.RotateSecret(protectedSecret, now);
@@ -193,14 +173,27 @@ public sealed class WebhookEndpointService(IDbContextFactory<PortalDbContext> co
         var gate = await TenantGate.RequireAsync(db, actor, permission, cancellationToken);
         if (!gate.IsSuccess)
             return gate.Error;
-        return await EntitledAsync(gate.Value.TenantId, cancellationToken) ? gate : Error.Forbidden(NotInPlan);
+        var entitled = await RequireEntitledAsync(gate.Value.TenantId, cancellationToken);
+        return entitled.IsSuccess ? gate : entitled.Error;
     }
 
-    internal async Task<bool> EntitledAsync(Guid tenantId, CancellationToken cancellationToken)
+    // The gate, then the endpoint by id (tracked, for a change), then the plan: not found before not in the plan, so
+    // another tenant's id is never told apart from no id.
+    private async Task<Result<WebhookEndpoint>> FindAsync(PortalDbContext db, Actor actor, TenantPermission permission, Guid id, CancellationToken cancellationToken)
     {
-        var entitlement = await entitlements.CheckAsync(tenantId, EntitlementFeatures.Webhooks, cancellationToken);
-        return entitlement.IsSuccess && entitlement.Value.Enabled;
+        var gate = await TenantGate.RequireAsync(db, actor, permission, cancellationToken);
+        if (!gate.IsSuccess)
+            return gate.Error;
+        var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
+        if (endpoint is null)
+            return NotFound();
+        var entitled = await RequireEntitledAsync(gate.Value.TenantId, cancellationToken);
+        return entitled.IsSuccess ? endpoint : entitled.Error;
     }
+
+    /// <summary>Success when the tenant's plan (or an operator's override) includes webhooks, else the plan refusal (403).</summary>
+    internal Task<Result> RequireEntitledAsync(Guid tenantId, CancellationToken cancellationToken) =>
+        entitlements.RequireAsync(tenantId, EntitlementFeatures.Webhooks, Feature, cancellationToken);
 
     private static Error NotFound() => Error.NotFound("That webhook endpoint was not found.");
 

@@ -69,8 +69,8 @@ public sealed class SsoConnectionServiceTests(PortalAppFactory portal) : IAsyncL
             new SsoSettingsInput(_idp.Issuer.ToString(), "client", "secret", [sso.Domain], TenantRole.Member, false));
         var settings = await Settings(sso);
 
-        Assert.Equal(ErrorCodes.Forbidden, result.Error?.Code);
-        Assert.Contains("not included in the Starter plan", result.Error?.Message);
+        Assert.Equal(ErrorCodes.FeatureNotIncluded, result.Error?.Code);
+        Assert.Equal("Single sign-on is not included in the Starter plan. Upgrade to Professional or Enterprise to use it.", result.Error?.Message);
         Assert.False(settings.Entitled);
         Assert.False(settings.Configured);
     }

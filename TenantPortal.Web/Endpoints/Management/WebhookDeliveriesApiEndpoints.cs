@@ -50,16 +50,16 @@ public static class WebhookDeliveriesApiEndpoints
     {
         api.MapGet("/webhook-deliveries", ListAsync).WithTags("Webhook deliveries").WithName("ListWebhookDeliveries").WithSummary("The webhook delivery log")
             .WithDescription("Needs webhooks:read. Newest first; filter by endpointId, status (pending, retrying, succeeded, failed) and eventType; limit 1–100 (default 50); pass nextCursor as cursor for the next page.")
-            .Produces<ApiPage<WebhookDeliveryResponse>>().ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.Forbidden, ErrorCodes.MissingScope)
+            .Produces<ApiPage<WebhookDeliveryResponse>>().ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.Forbidden, ErrorCodes.FeatureNotIncluded, ErrorCodes.MissingScope)
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.WebhooksRead));
         api.MapGet("/webhook-deliveries/{id}", GetAsync).WithTags("Webhook deliveries").WithName("GetWebhookDelivery").WithSummary("A webhook delivery with its attempts")
             .WithDescription("Needs webhooks:read.")
-            .Produces<WebhookDeliveryDetailResponse>().ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.MissingScope)
+            .Produces<WebhookDeliveryDetailResponse>().ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.FeatureNotIncluded, ErrorCodes.MissingScope)
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.WebhooksRead));
         api.MapPost("/webhook-deliveries/{id}/resend", ResendAsync).WithTags("Webhook deliveries").WithName("ResendWebhookDelivery").WithSummary("Send a delivery again")
             .WithDescription("Needs webhooks:write. Queues a new attempt now with the same event id (receivers dedupe by it). Refused (409) for a disabled endpoint and while an attempt is in flight.")
             .Produces<WebhookDeliveryResponse>(StatusCodes.Status202Accepted)
-            .ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.Conflict, ErrorCodes.MissingScope)
+            .ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.FeatureNotIncluded, ErrorCodes.Conflict, ErrorCodes.MissingScope)
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.WebhooksWrite));
         return api;
     }

@@ -53,33 +53,33 @@ public static class WebhookEndpointsApiEndpoints
     {
         api.MapGet("/webhook-endpoints", ListAsync).WithTags("Webhook endpoints").WithName("ListWebhookEndpoints").WithSummary("The tenant's webhook endpoints")
             .WithDescription("Needs webhooks:read and the plan's webhooks feature. Ordered by createdAt, then id.")
-            .Produces<ApiPage<WebhookEndpointResponse>>().ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.Forbidden, ErrorCodes.MissingScope)
+            .Produces<ApiPage<WebhookEndpointResponse>>().ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.Forbidden, ErrorCodes.FeatureNotIncluded, ErrorCodes.MissingScope)
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.WebhooksRead));
         api.MapPost("/webhook-endpoints", CreateAsync).WithTags("Webhook endpoints").WithName("CreateWebhookEndpoint").WithSummary("Register a webhook endpoint")
             .WithDescription("Needs webhooks:write. The URL must be https and not a loopback, private or link-local address (checked again at every send, after DNS). Answers the signing secret once.")
             .AcceptsJson<WebhookEndpointCreate>().Produces<WebhookEndpointSecretResponse>(StatusCodes.Status201Created)
-            .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.Forbidden, ErrorCodes.Conflict, ErrorCodes.MissingScope)
+            .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.Forbidden, ErrorCodes.FeatureNotIncluded, ErrorCodes.Conflict, ErrorCodes.MissingScope)
             .WithMetadata(new ApiExample("{\"url\":\"https://example.com/webhooks\",\"description\":\"ERP\",\"events\":[\"invoice.issued\",\"invoice.paid\"]}"))
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.WebhooksWrite));
         api.MapGet("/webhook-endpoints/{id}", GetAsync).WithTags("Webhook endpoints").WithName("GetWebhookEndpoint").WithSummary("A webhook endpoint")
             .WithDescription("Needs webhooks:read.")
-            .Produces<WebhookEndpointResponse>().ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.MissingScope)
+            .Produces<WebhookEndpointResponse>().ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.FeatureNotIncluded, ErrorCodes.MissingScope)
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.WebhooksRead));
         api.MapPatch("/webhook-endpoints/{id}", PatchAsync).WithTags("Webhook endpoints").WithName("UpdateWebhookEndpoint").WithSummary("Change a webhook endpoint")
             .WithDescription("Needs webhooks:write. Send only the fields to change; enabled:true enables an endpoint the portal disabled after 3 days of failures.")
             .AcceptsJson<WebhookEndpointPatch>().Produces<WebhookEndpointResponse>()
-            .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.ConcurrencyConflict, ErrorCodes.MissingScope)
+            .ProducesApiErrors(ErrorCodes.Invalid, ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.FeatureNotIncluded, ErrorCodes.ConcurrencyConflict, ErrorCodes.MissingScope)
             .WithMetadata(new ApiExample("{\"events\":[\"member.added\",\"member.removed\"],\"enabled\":true}"))
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.WebhooksWrite));
         api.MapDelete("/webhook-endpoints/{id}", DeleteAsync).WithTags("Webhook endpoints").WithName("DeleteWebhookEndpoint").WithSummary("Delete a webhook endpoint")
             .WithDescription("Needs webhooks:write. Its delivery log goes with it.")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.ConcurrencyConflict, ErrorCodes.MissingScope)
+            .ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.FeatureNotIncluded, ErrorCodes.ConcurrencyConflict, ErrorCodes.MissingScope)
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.WebhooksWrite));
         api.MapPost("/webhook-endpoints/{id}/rotate-secret", RotateAsync).WithTags("Webhook endpoints").WithName("RotateWebhookSecret").WithSummary("Rotate an endpoint's signing secret")
             .WithDescription("Needs webhooks:write. Answers the new secret once; for 24 hours the previous secret signs too (a second v1 in TenantPortal-Signature).")
             .Produces<WebhookEndpointSecretResponse>()
-            .ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.ConcurrencyConflict, ErrorCodes.MissingScope)
+            .ProducesApiErrors(ErrorCodes.NotFound, ErrorCodes.Forbidden, ErrorCodes.FeatureNotIncluded, ErrorCodes.ConcurrencyConflict, ErrorCodes.MissingScope)
             .RequireAuthorization(PortalPolicies.Scope(ApiKeyScopes.WebhooksWrite));
         return api;
     }

@@ -43,38 +43,23 @@ public static class ScimGroupsEndpoints
         if (!Guid.TryParse(id, out var groupId))
             return NotFound(id);
         var result = await groups.GetAsync(ScimCaller.Identity(http), groupId, cancellationToken);
-        return result.IsSuccess ? ScimResult.Ok(ScimGroupJson.Write(result.Value, Location(addresses, groupId), !ExcludesMembers(http.Request))) : ScimResult.From(result.Error);
+        return ScimWrite.Answer(result, group => ScimResult.Ok(ScimGroupJson.Write(group, Location(addresses, groupId), !ExcludesMembers(http.Request))));
     }
 
     /// <summary>Creates a group: 201 with its Location.</summary>
-    public static async Task<ScimResult> CreateAsync(HttpContext http, ScimGroupService groups, IPortalAddresses addresses, CancellationToken cancellationToken)
-    {
-        var body = await ScimBody.ReadAsync(http.Request, cancellationToken);
-        if (!body.IsSuccess)
-            return ScimResult.From(body.Error);
-        var input = ScimGroupJson.Read(body.Value);
-        if (!input.IsSuccess)
-            return ScimResult.From(input.Error);
-        var result = await groups.CreateAsync(ScimCaller.Identity(http), input.Value, ScimCaller.IpAddress(http), cancellationToken);
-        if (!result.IsSuccess)
-            return ScimResult.From(result.Error);
-        var location = Location(addresses, result.Value.Id);
-        return ScimResult.Created(ScimGroupJson.Write(result.Value, location), location);
-    }
+    public static Task<ScimResult> CreateAsync(HttpContext http, ScimGroupService groups, IPortalAddresses addresses, CancellationToken cancellationToken) =>
+        ScimWrite.HandleAsync(http.Request, ScimGroupJson.Read,
+            input => groups.CreateAsync(ScimCaller.Identity(http), input, ScimCaller.IpAddress(http), cancellationToken),
+            group => ScimWrite.Created(Location(addresses, group.Id), location => ScimGroupJson.Write(group, location)), cancellationToken);
 
     /// <summary>Replaces a group's name, external id and members (PUT).</summary>
     public static async Task<ScimResult> ReplaceAsync(string id, HttpContext http, ScimGroupService groups, IPortalAddresses addresses, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var groupId))
             return NotFound(id);
-        var body = await ScimBody.ReadAsync(http.Request, cancellationToken);
-        if (!body.IsSuccess)
-            return ScimResult.From(body.Error);
-        var input = ScimGroupJson.Read(body.Value);
-        if (!input.IsSuccess)
-            return ScimResult.From(input.Error);
-        var result = await groups.ReplaceAsync(ScimCaller.Identity(http), groupId, input.Value, ScimCaller.IpAddress(http), cancellationToken);
-        return result.IsSuccess ? ScimResult.Ok(ScimGroupJson.Write(result.Value, Location(addresses, groupId))) : ScimResult.From(result.Error);
+        return await ScimWrite.HandleAsync(http.Request, ScimGroupJson.Read,
+            input => groups.ReplaceAsync(ScimCaller.Identity(http), groupId, input, ScimCaller.IpAddress(http), cancellationToken),
+            group => ScimResult.Ok(ScimGroupJson.Write(group, Location(addresses, groupId))), cancellationToken);
     }
 
     /// <summary>
@@ -85,16 +70,10 @@ public static class ScimGroupsEndpoints
     {
         if (!Guid.TryParse(id, out var groupId))
             return NotFound(id);
-        var body = await ScimBody.ReadAsync(http.Request, cancellationToken);
-        if (!body.IsSuccess)
-            return ScimResult.From(body.Error);
-        var patch = ScimGroupJson.ReadPatch(body.Value);
-        if (!patch.IsSuccess)
-            return ScimResult.From(patch.Error);
-        var result = await groups.PatchAsync(ScimCaller.Identity(http), groupId, patch.Value, ScimCaller.IpAddress(http), cancellationToken);
-        if (!result.IsSuccess)
-            return ScimResult.From(result.Error);
-        return ExcludesMembers(http.Request) ? ScimResult.NoContent() : ScimResult.Ok(ScimGroupJson.Write(result.Value, Location(addresses, groupId)));
+        return await ScimWrite.HandleAsync(http.Request, ScimGroupJson.ReadPatch,
+            patch => groups.PatchAsync(ScimCaller.Identity(http), groupId, patch, ScimCaller.IpAddress(http), cancellationToken),
+            group => ExcludesMembers(http.Request) ? ScimResult.NoContent() : ScimResult.Ok(ScimGroupJson.Write(group, Location(addresses, groupId))),
+            cancellationToken);
     }
 
     /// <summary>Deletes a group: 204.</summary>

@@ -34,7 +34,7 @@ public sealed class ScimResult(int statusCode, JsonObject? body, Uri? location =
         var (status, scimType) = error.Code switch
         {
             ErrorCodes.NotFound => (StatusCodes.Status404NotFound, null),
-            ErrorCodes.Forbidden or ScimErrorCodes.NotEntitled => (StatusCodes.Status403Forbidden, null),
+            ErrorCodes.Forbidden or ErrorCodes.FeatureNotIncluded => (StatusCodes.Status403Forbidden, null),
             // RFC 7644 has no scimType for a quota; this one names it (see README, SCIM provisioning).
             ErrorCodes.SeatLimitReached => (StatusCodes.Status403Forbidden, "seatLimitReached"),
             ScimErrorCodes.Uniqueness or ErrorCodes.AlreadyMember => (StatusCodes.Status409Conflict, "uniqueness"),

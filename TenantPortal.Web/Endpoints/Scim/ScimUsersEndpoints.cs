@@ -42,38 +42,23 @@ public static class ScimUsersEndpoints
         if (!Guid.TryParse(id, out var userId))
             return NotFound(id);
         var result = await users.GetAsync(ScimCaller.Identity(http), userId, cancellationToken);
-        return result.IsSuccess ? ScimResult.Ok(ScimUserJson.Write(result.Value, Location(addresses, userId))) : ScimResult.From(result.Error);
+        return ScimWrite.Answer(result, user => Ok(addresses, user, userId));
     }
 
     /// <summary>Creates (or adopts) a user: 201 with its Location.</summary>
-    public static async Task<ScimResult> CreateAsync(HttpContext http, ScimUserService users, IPortalAddresses addresses, CancellationToken cancellationToken)
-    {
-        var body = await ScimBody.ReadAsync(http.Request, cancellationToken);
-        if (!body.IsSuccess)
-            return ScimResult.From(body.Error);
-        var input = ScimUserJson.Read(body.Value);
-        if (!input.IsSuccess)
-            return ScimResult.From(input.Error);
-        var result = await users.CreateAsync(ScimCaller.Identity(http), input.Value, ScimCaller.IpAddress(http), cancellationToken);
-        if (!result.IsSuccess)
-            return ScimResult.From(result.Error);
-        var location = Location(addresses, result.Value.Id);
-        return ScimResult.Created(ScimUserJson.Write(result.Value, location), location);
-    }
+    public static Task<ScimResult> CreateAsync(HttpContext http, ScimUserService users, IPortalAddresses addresses, CancellationToken cancellationToken) =>
+        ScimWrite.HandleAsync(http.Request, ScimUserJson.Read,
+            input => users.CreateAsync(ScimCaller.Identity(http), input, ScimCaller.IpAddress(http), cancellationToken),
+            user => ScimWrite.Created(Location(addresses, user.Id), location => ScimUserJson.Write(user, location)), cancellationToken);
 
     /// <summary>Replaces a user's attributes (PUT).</summary>
     public static async Task<ScimResult> ReplaceAsync(string id, HttpContext http, ScimUserService users, IPortalAddresses addresses, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var userId))
             return NotFound(id);
-        var body = await ScimBody.ReadAsync(http.Request, cancellationToken);
-        if (!body.IsSuccess)
-            return ScimResult.From(body.Error);
-        var input = ScimUserJson.Read(body.Value);
-        if (!input.IsSuccess)
-            return ScimResult.From(input.Error);
-        var result = await users.ReplaceAsync(ScimCaller.Identity(http), userId, input.Value, ScimCaller.IpAddress(http), cancellationToken);
-        return result.IsSuccess ? ScimResult.Ok(ScimUserJson.Write(result.Value, Location(addresses, userId))) : ScimResult.From(result.Error);
+        return await ScimWrite.HandleAsync(http.Request, ScimUserJson.Read,
+            input => users.ReplaceAsync(ScimCaller.Identity(http), userId, input, ScimCaller.IpAddress(http), cancellationToken),
+            user => Ok(addresses, user, userId), cancellationToken);
     }
 
     /// <summary>Applies PATCH operations (active, externalId, name, userName) to the user as it is now.</summary>
@@ -81,18 +66,15 @@ public static class ScimUsersEndpoints
     {
         if (!Guid.TryParse(id, out var userId))
             return NotFound(id);
-        var body = await ScimBody.ReadAsync(http.Request, cancellationToken);
-        if (!body.IsSuccess)
-            return ScimResult.From(body.Error);
         var token = ScimCaller.Identity(http);
-        var current = await users.GetAsync(token, userId, cancellationToken);
-        if (!current.IsSuccess)
-            return ScimResult.From(current.Error);
-        var input = ScimUserJson.ApplyPatch(current.Value, body.Value);
-        if (!input.IsSuccess)
-            return ScimResult.From(input.Error);
-        var result = await users.ReplaceAsync(token, userId, input.Value, ScimCaller.IpAddress(http), cancellationToken);
-        return result.IsSuccess ? ScimResult.Ok(ScimUserJson.Write(result.Value, Location(addresses, userId))) : ScimResult.From(result.Error);
+        // The patch applies to the user as it is now: reading it is part of parsing the body.
+        return await ScimWrite.HandleAsync(http.Request, async Task<Result<ScimUserInput>> (body) =>
+            {
+                var current = await users.GetAsync(token, userId, cancellationToken);
+                return current.IsSuccess ? ScimUserJson.ApplyPatch(current.Value, body) : current.Error;
+            },
+            input => users.ReplaceAsync(token, userId, input, ScimCaller.IpAddress(http), cancellationToken),
+            user => Ok(addresses, user, userId), cancellationToken);
     }
 
     /// <summary>Removes the membership: 204.</summary>
@@ -105,6 +87,8 @@ public static class ScimUsersEndpoints
     }
 
     private static ScimResult NotFound(string id) => ScimResult.Failure(StatusCodes.Status404NotFound, null, $"No user {id} in this workspace.");
+
+    private static ScimResult Ok(IPortalAddresses addresses, ScimUserView user, Guid id) => ScimResult.Ok(ScimUserJson.Write(user, Location(addresses, id)));
 
     private static Uri Location(IPortalAddresses addresses, Guid id) => addresses.Link($"{ScimTokenService.BasePath}/Users/{id}");
 }

@@ -3,7 +3,6 @@ using TenantPortal.Core.Audit;
 using TenantPortal.Core.Authorization;
 using TenantPortal.Core.Common;
 using TenantPortal.Core.Entitlements;
-using TenantPortal.Core.Tenants;
 using TenantPortal.Data.Services.Entitlements;
 
 namespace TenantPortal.Data.Services.Audit.Export;
@@ -34,8 +33,9 @@ public sealed class AuditExportService(IDbContextFactory<PortalDbContext> contex
         var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => new { t.Slug, t.Tier }).SingleOrDefaultAsync(cancellationToken);
         if (tenant is null)
             return Error.NotFound("This workspace was not found.");
-        if (await NotIncludedAsync(tenantId, tenant.Tier, cancellationToken) is { } notIncluded)
-            return notIncluded;
+        var included = await entitlements.RequireAsync(tenantId, EntitlementFeatures.AuditExport, "Exporting the audit log", cancellationToken);
+        if (!included.IsSuccess)
+            return included.Error;
 
         var lastId = await db.AuditEntries.Where(e => e.TenantId == tenantId).MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
         audit.Record(db, tenantId, actor, AuditActions.AuditExported, Target, AuditExportRules.Details(request, lastId));
@@ -60,18 +60,5 @@ public sealed class AuditExportService(IDbContextFactory<PortalDbContext> contex
             return gate.Error;
         var entitlement = await entitlements.CheckAsync(gate.Value.TenantId, EntitlementFeatures.AuditExport, cancellationToken);
         return entitlement.IsSuccess && entitlement.Value.Enabled;
-    }
-
-    // The refusal when the plan (and the operators' overrides) leave audit_export out, naming the plans that include it.
-    private async Task<Error?> NotIncludedAsync(Guid tenantId, SubscriptionTier tier, CancellationToken cancellationToken)
-    {
-        var entitlement = await entitlements.CheckAsync(tenantId, EntitlementFeatures.AuditExport, cancellationToken);
-        if (entitlement.IsSuccess && entitlement.Value.Enabled)
-            return null;
-        var including = Enum.GetValues<SubscriptionTier>()
-            .Where(t => entitlements.PlanFeatures(t).Any(f => f.Feature.Name == EntitlementFeatures.AuditExport && f.Value.Enabled))
-            .Select(t => t.ToString()).ToList();
-        var hint = including.Count > 0 ? $" Upgrade to {string.Join(" or ", including)} to export it." : "";
-        return new Error(ErrorCodes.FeatureNotIncluded, $"Exporting the audit log is not included in the {tier} plan.{hint}", EntitlementService.FeatureField);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using TenantPortal.Core.ApiKeys;
+using TenantPortal.Core.Common;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Webhooks;
 using TenantPortal.Tests.Infrastructure;
@@ -72,7 +73,9 @@ public class WebhooksApiTests(PortalAppFactory portal)
 
         Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
-        Assert.Contains("not included in your plan", await create.Content.ReadAsStringAsync());
+        var problem = JsonDocument.Parse(await create.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(ErrorCodes.FeatureNotIncluded, problem.GetProperty("code").GetString());
+        Assert.Equal("Sending webhooks is not included in the Starter plan. Upgrade to Professional or Enterprise to use it.", problem.GetProperty("detail").GetString());
     }
 
     [Fact]

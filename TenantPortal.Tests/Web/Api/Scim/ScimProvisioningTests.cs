@@ -312,7 +312,8 @@ public class ScimProvisioningTests(PortalAppFactory portal)
         var starterId = await TenantIdAsync(portal, starter.Slug);
         var refused = await InTenantAsync(portal, starterId, sp => sp.GetRequiredService<ScimTokenService>()
             .CreateAsync(new Actor(starter.Admin.Id, starter.Admin.Email), "Okta", CancellationToken.None));
-        Assert.Equal(ScimErrorCodes.NotEntitled, refused.Error?.Code);
+        Assert.Equal(ErrorCodes.FeatureNotIncluded, refused.Error?.Code);
+        Assert.Equal("SCIM provisioning is not included in the Starter plan. Upgrade to Professional or Enterprise to use it.", refused.Error?.Message);
         // A token made while the plan had it: the tenant is moved to Starter.
         await using (var scope = portal.Services.CreateAsyncScope())
         {
