@@ -26,10 +26,16 @@ public sealed class TenantHosts(PortalAddresses addresses, IMemoryCache cache, I
     /// </summary>
     public async ValueTask<string?> SlugForHostAsync(string host, CancellationToken cancellationToken)
     {
-        if (addresses.RootDomain is not { } root || host == root || host == addresses.PublicHost)
+        if (host == addresses.PublicHost)
             return null;
-        if (host.EndsWith("." + root, StringComparison.Ordinal))
-            return addresses.TenantSlugOf(host);
+        // {slug}.{Tenancy:RootDomain} when a root domain is set; verified custom domains route with or without one.
+        if (addresses.RootDomain is { } root)
+        {
+            if (host == root)
+                return null;
+            if (host.EndsWith("." + root, StringComparison.Ordinal))
+                return addresses.TenantSlugOf(host);
+        }
         var key = CacheKey(host);
         if (cache.TryGetValue(key, out string? cached))
             return cached;

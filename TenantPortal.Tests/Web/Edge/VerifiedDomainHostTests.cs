@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TenantPortal.Core.Domains;
@@ -50,6 +51,33 @@ public class VerifiedDomainHostTests(KestrelProductionPortalFactory production) 
         Assert.Equal($"/t/{slug}", verified.Headers["Location"]);
         Assert.Equal(302, remembered.Status);
         Assert.Equal(400, lost.Status);
+    }
+
+    [Fact]
+    public async Task AVerifiedDomain_IsServed_AlsoWhenThePortalHasNoRootDomain()
+    {
+        // A portal without tenant subdomains (no Tenancy:RootDomain, as deploy/local-cluster.sh runs it) still serves
+        // its tenants' verified domains: found on the cluster, where the demo's verified domain was a 400.
+        var slug = await ApiKeys.CreateTenantAsync(production, SubscriptionTier.Starter, TenantStatus.Active);
+        var name = $"{slug}.example";
+        var domainId = await ClaimAsync(slug, name);
+        await WithDomainAsync(domainId, (domain, _, _, _) =>
+        {
+            domain.MarkVerified(DateTimeOffset.UtcNow);
+            return Task.CompletedTask;
+        });
+        await using var withoutRootDomain = production.WithWebHostBuilder(b => b.UseSetting("Tenancy:RootDomain", ""));
+        using var client = withoutRootDomain.CreateClient(new() { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Host = name;
+        using var unknown = new HttpRequestMessage(HttpMethod.Get, "/");
+        unknown.Headers.Host = "unknown-" + name;
+
+        using var served = await client.GetAsync("/");
+        using var refused = await client.SendAsync(unknown);
+
+        Assert.Equal(System.Net.HttpStatusCode.Found, served.StatusCode);
+        Assert.Equal($"/t/{slug}", served.Headers.Location?.OriginalString);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
     }
 
     private async Task<Guid> ClaimAsync(string slug, string name)
