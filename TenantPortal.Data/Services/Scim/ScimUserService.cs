@@ -279,6 +279,8 @@ public sealed class ScimUserService(IDbContextFactory<PortalDbContext> contexts,
             .ToLookup(x => x.MemberId, x => new ScimGroupRef(x.Id, x.DisplayName));
         return rows.Select(r => new ScimUserView(r.Member.Id, r.User.Email ?? "", r.Member.ExternalId, r.Member.GivenName, r.Member.FamilyName,
             r.User.DisplayName, !r.Member.IsSuspended, r.Member.Role, groups[r.Member.Id].OrderBy(g => g.DisplayName, StringComparer.OrdinalIgnoreCase).ToList(),
-            r.Member.JoinedAt, r.Member.DirectoryUpdatedAt ?? r.Member.JoinedAt)).ToList();
+            r.Member.JoinedAt,
+            // Never before the membership began (a create links the directory a moment before the membership is made).
+            r.Member.DirectoryUpdatedAt is { } updated && updated > r.Member.JoinedAt ? updated : r.Member.JoinedAt)).ToList();
     }
 }

@@ -62,6 +62,8 @@ public class ScimProvisioningTests(PortalAppFactory portal)
         Assert.True(user.GetProperty("active").GetBoolean());
         Assert.Equal("User", user.GetProperty("meta").GetProperty("resourceType").GetString());
         Assert.Equal(created.Headers.Location!.AbsoluteUri, user.GetProperty("meta").GetProperty("location").GetString());
+        // Found on the cluster: lastModified came out a moment before created.
+        Assert.True(user.GetProperty("meta").GetProperty("lastModified").GetDateTimeOffset() >= user.GetProperty("meta").GetProperty("created").GetDateTimeOffset());
         Assert.Equal("Ann", user.GetProperty("name").GetProperty("givenName").GetString());
         var member = await MemberAsync(portal, scim.TenantId, email);
         Assert.Equal(TenantRole.Member, member!.Role);
