@@ -55,8 +55,8 @@ public sealed class PortalCluster : IAsyncDisposable
         try
         {
             // The first deploys (migrations, Hangfire's schema), as a deployment's one --migrate-only; the others start together.
-            started.Add(await PortalProcess.StartAsync(database, folders[0], shared, deploy: true, cancellationToken));
-            var others = folders.Skip(1).Select(f => PortalProcess.StartAsync(database, f, shared, deploy: false, cancellationToken)).ToList();
+            started.Add(await PortalProcess.StartAsync(database, folders[0], shared, deploy: true, cancellationToken: cancellationToken));
+            var others = folders.Skip(1).Select(f => PortalProcess.StartAsync(database, f, shared, deploy: false, cancellationToken: cancellationToken)).ToList();
             try
             {
                 await Task.WhenAll(others);

@@ -89,22 +89,31 @@ public sealed class PortalProcess : IAsyncDisposable
     /// installs Hangfire's schema; <paramref name="deploy"/> false skips it, for the further instances of a deployment).
     /// <paramref name="settings"/> are extra configuration keys (<c>Section:Key</c>), applied last; without
     /// <c>DataProtection:Certificate:Path</c> among them the portal gets a certificate of its own in <paramref name="folder"/>.
+    /// <paramref name="cpus"/> (a <c>taskset</c> CPU list, e.g. <c>1</c>) pins the portal to those cores from its first
+    /// instruction, so the runtime sizes its heaps and thread pool for them (<see cref="CpuPinning"/>).
     /// </summary>
     public static async Task<PortalProcess> StartAsync(LoadDatabase database, string folder, IReadOnlyDictionary<string, string>? settings = null,
-        bool deploy = true, CancellationToken cancellationToken = default)
+        bool deploy = true, string? cpus = null, CancellationToken cancellationToken = default)
     {
         if (database.Provider == LoadProvider.PostgreSql && deploy)
             await MigrateOnlyAsync(database, folder, cancellationToken);
         var webDll = LocateWebDll();
         var port = FreePort();
         var logPath = Path.Combine(folder, "portal.log");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(cpus is null ? "dotnet" : CpuPinning.Taskset)
         {
             WorkingDirectory = Path.GetDirectoryName(webDll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (cpus is not null)
+        {
+            // taskset sets the affinity and execs dotnet: the same process id, pinned before the runtime starts.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(cpus);
+            start.ArgumentList.Add("dotnet");
+        }
         start.ArgumentList.Add(webDll);
         var environment = new Dictionary<string, string>
         {
