@@ -15,8 +15,9 @@ namespace TenantPortal.Data.Services;
 /// <item>tenants without a row (new ones), rows of another month (period rollover), rows whose pending storage reading
 /// has come due, and rows older than <see cref="MaxAge"/> (a change saved by another instance).</item>
 /// </list>
-/// When nothing changed a refresh costs four reads (the two watermarks' worth, a scan for tenants without a row and one for rows due). Refreshes are serialized per process and, across
-/// processes, by a compare-and-swap on the <see cref="WatermarkName"/> watermark (a refresh that loses it writes nothing).
+/// When nothing changed a refresh costs four reads: its watermark, <c>MAX(Id)</c> of the events, and two scans of the
+/// fleet (tenants without a row, rows due). Refreshes are serialized per process and, across processes, by a
+/// compare-and-swap on the <see cref="WatermarkName"/> watermark (a refresh that loses it writes nothing).
 /// </summary>
 public sealed class FleetSnapshotRefresher(FleetSnapshotChanges? changes = null)
 {
@@ -59,7 +60,9 @@ public sealed class FleetSnapshotRefresher(FleetSnapshotChanges? changes = null)
         var period = PeriodMath.MonthStart(now);
         var stale = now - MaxAge;
         var seen = await db.MeteringWatermarks.AsNoTracking().Where(w => w.Name == WatermarkName)
-            .Select(w => new { w.LastEventId, w.UpdatedAt }).SingleAsync(cancellationToken);
+            .Select(w => new { w.LastEventId, w.UpdatedAt }).FirstOrDefaultAsync(cancellationToken);
+        if (seen is null)
+            return 0; // no watermark row (the migration seeds it): nothing to compare with, nothing written
         var latest = await db.UsageEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
         var missing = db.Tenants.Where(t => !db.FleetUsageSnapshots.Any(s => s.TenantId == t.Id));
         var anyMissing = await missing.AnyAsync(cancellationToken);
