@@ -10,7 +10,27 @@ namespace TenantPortal.Data.Services;
 /// </summary>
 public sealed class FleetSnapshotChanges
 {
+    /// <summary>
+    /// How often a refresh looks through the whole fleet for what no event or save of this process reports (tenants
+    /// created by another instance, rows due: a new month, a storage reading come due, <see cref="FleetSnapshotRefresher.MaxAge"/>).
+    /// </summary>
+    public static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<Guid, byte> _tenants = new();
+    private long _lastScanTicks = long.MinValue;
+
+    /// <summary>
+    /// Whether a refresh at <paramref name="now"/> should scan the fleet: once per <see cref="ScanInterval"/> (and
+    /// whenever the clock went back). Taking the turn starts the next interval.
+    /// </summary>
+    public bool TakeScanTurn(DateTimeOffset now)
+    {
+        var last = Interlocked.Read(ref _lastScanTicks);
+        var ticks = now.UtcTicks;
+        if (last != long.MinValue && ticks >= last && ticks - last < ScanInterval.Ticks)
+            return false;
+        return Interlocked.CompareExchange(ref _lastScanTicks, ticks, last) == last;
+    }
 
     /// <summary>Marks the tenant's figures as possibly changed.</summary>
     public void Changed(Guid tenantId) => _tenants[tenantId] = 0;

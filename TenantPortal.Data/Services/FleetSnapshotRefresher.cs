@@ -15,8 +15,9 @@ namespace TenantPortal.Data.Services;
 /// <item>tenants without a row (new ones), rows of another month (period rollover), rows whose pending storage reading
 /// has come due, and rows older than <see cref="MaxAge"/> (a change saved by another instance).</item>
 /// </list>
-/// When nothing changed a refresh costs four reads: its watermark, <c>MAX(Id)</c> of the events, and two scans of the
-/// fleet (tenants without a row, rows due). Refreshes are serialized per process and, across processes, by a
+/// When nothing changed a refresh costs two indexed reads (its watermark, <c>MAX(Id)</c> of the events), plus, once per
+/// <see cref="FleetSnapshotChanges.ScanInterval"/> (on every refresh without a <see cref="FleetSnapshotChanges"/>), two
+/// scans of the fleet: tenants without a row, rows due. Refreshes are serialized per process and, across processes, by a
 /// compare-and-swap on the <see cref="WatermarkName"/> watermark (a refresh that loses it writes nothing).
 /// </summary>
 public sealed class FleetSnapshotRefresher(FleetSnapshotChanges? changes = null)
@@ -55,7 +56,7 @@ public sealed class FleetSnapshotRefresher(FleetSnapshotChanges? changes = null)
     }
 
     // -1 when another refresher moved the watermark meanwhile (nothing written).
-    private static async Task<int> RefreshCoreAsync(PortalDbContext db, IReadOnlyCollection<Guid> pending, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<int> RefreshCoreAsync(PortalDbContext db, IReadOnlyCollection<Guid> pending, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var period = PeriodMath.MonthStart(now);
         var stale = now - MaxAge;
@@ -64,10 +65,12 @@ public sealed class FleetSnapshotRefresher(FleetSnapshotChanges? changes = null)
         if (seen is null)
             return 0; // no watermark row (the migration seeds it): nothing to compare with, nothing written
         var latest = await db.UsageEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+        // The two scans of the fleet, at most once per ScanInterval in a process that reports its own saves.
+        var scan = changes?.TakeScanTurn(now) ?? true;
         var missing = db.Tenants.Where(t => !db.FleetUsageSnapshots.Any(s => s.TenantId == t.Id));
-        var anyMissing = await missing.AnyAsync(cancellationToken);
+        var anyMissing = scan && await missing.AnyAsync(cancellationToken);
         var due = db.FleetUsageSnapshots.Where(s => s.PeriodStart != period || s.RefreshedAt < stale || s.LevelPendingAt <= now);
-        var anyDue = await due.AnyAsync(cancellationToken);
+        var anyDue = scan && await due.AnyAsync(cancellationToken);
         if (pending.Count == 0 && latest <= seen.LastEventId && !anyMissing && !anyDue)
             return 0;
 
