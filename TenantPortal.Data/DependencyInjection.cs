@@ -143,6 +143,8 @@ public static class DependencyInjection
         services.AddScoped<TenantAccessService>();
         services.AddScoped<TenantOverviewService>();
         services.AddScoped<FleetService>();
+        services.AddSingleton<FleetSnapshotChanges>();
+        services.AddSingleton<FleetSnapshotInterceptor>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<MemberProvisioner>();
         services.AddDomainServices();
@@ -212,6 +214,8 @@ public static class DependencyInjection
             options.AddInterceptors(quotaCache);
         if (services.GetService<TenantDataVersionInterceptor>() is { } versions)
             options.AddInterceptors(versions);
+        if (services.GetService<FleetSnapshotInterceptor>() is { } fleet)
+            options.AddInterceptors(fleet);
         if (services.GetService<EntitlementCacheInvalidationInterceptor>() is { } entitlements)
             options.AddInterceptors(entitlements);
         if (services.GetService<IWebhookJobs>() is not null)

@@ -91,6 +91,8 @@ public abstract class PortalDbContext : IdentityDbContext<PortalUser>, IDataProt
     public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
     /// <summary>How far the metering jobs have processed the events.</summary>
     public DbSet<MeteringWatermark> MeteringWatermarks => Set<MeteringWatermark>();
+    /// <summary>Each tenant's figures for the operators' fleet view (see <see cref="Services.FleetSnapshotRefresher"/>).</summary>
+    public DbSet<Services.FleetUsageSnapshot> FleetUsageSnapshots => Set<Services.FleetUsageSnapshot>();
     /// <summary>Refused API requests per tenant and day.</summary>
     public DbSet<ApiRefusalDay> ApiRefusalDays => Set<ApiRefusalDay>();
     /// <summary>Invoices.</summary>

@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using TenantPortal.Core.Authorization;
+using TenantPortal.Data.Identity;
 using TenantPortal.Core.Members;
 using TenantPortal.Core.Tenants;
 using TenantPortal.Core.Usage;
@@ -69,6 +73,26 @@ public sealed class PortalFleetArrangement
             .Select((id, i) => (id, $"fresh-{i}", UsageMetric.ApiCalls, 10m, now.AddMinutes(-1))).ToList();
         await database.InsertEventsAsync(fresh, now, cancellationToken);
         return new PortalFleetArrangement(database, historyTenant, tenants, usage.Count + history + fresh.Count);
+    }
+
+    /// <summary>
+    /// Adds an operator (the Identity role and a user in it, without a password) for reading the fleet in process where no
+    /// portal ran to bootstrap one.
+    /// </summary>
+    public static async Task AddOperatorAsync(LoadDatabase database, string email, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        await using var db = database.CrossTenant();
+        var role = await db.Roles.SingleOrDefaultAsync(r => r.Name == PortalRoles.Operator, cancellationToken);
+        if (role is null)
+        {
+            role = new IdentityRole(PortalRoles.Operator) { NormalizedName = PortalRoles.Operator.ToUpperInvariant() };
+            db.Roles.Add(role);
+        }
+        var user = new PortalUser { UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(), EmailConfirmed = true, CreatedAt = now };
+        db.Users.Add(user);
+        db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = role.Id });
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     // The fleet's events (one per tenant and metric this month) as the rollup leaves them in the month rollups the fleet

@@ -12,5 +12,6 @@ internal sealed class MeteringWatermarkConfiguration : IEntityTypeConfiguration<
         b.HasKey(w => w.Name);
         b.Property(w => w.Name).HasMaxLength(50);
         b.HasData(new MeteringWatermark { Name = MeteringWatermark.Rollup, LastEventId = 0, UpdatedAt = DateTimeOffset.UnixEpoch });
+        b.HasData(new MeteringWatermark { Name = Services.FleetSnapshotRefresher.WatermarkName, LastEventId = 0, UpdatedAt = DateTimeOffset.UnixEpoch });
     }
 }

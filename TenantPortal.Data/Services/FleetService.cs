@@ -12,11 +12,15 @@ namespace TenantPortal.Data.Services;
 
 /// <summary>
 /// Operator reads across the whole fleet. Every method checks that the actor holds the Operator role and opens a
-/// cross-tenant scope explicitly: this class is the operators' door to all tenants. Usage, quotas and revenue are
-/// computed in SQL, so a page of 10,000 tenants reads one page of rows.
+/// cross-tenant scope explicitly: this class is the operators' door to all tenants. Usage and quota percentages come
+/// from the per-tenant snapshot (<see cref="FleetUsageSnapshot"/>), brought up to date by
+/// <see cref="FleetSnapshotRefresher"/> before each read; revenue is computed in SQL; a page of 10,000 tenants reads
+/// one page of rows.
 /// </summary>
-public sealed class FleetService(IDbContextFactory<PortalDbContext> contexts, ITenantContext tenantContext, TimeProvider time)
+public sealed class FleetService(IDbContextFactory<PortalDbContext> contexts, ITenantContext tenantContext, TimeProvider time, FleetSnapshotChanges? snapshotChanges = null)
 {
+    private readonly FleetSnapshotRefresher _snapshots = new(snapshotChanges);
+
     /// <summary>How far ahead a trial's end counts as "ending soon".</summary>
     public static readonly TimeSpan TrialEndingWindow = TimeSpan.FromDays(7);
 
@@ -27,6 +31,7 @@ public sealed class FleetService(IDbContextFactory<PortalDbContext> contexts, IT
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
             return Error.Forbidden("Only operators can see the fleet.");
+        await _snapshots.RefreshAsync(db, time.GetUtcNow(), cancellationToken);
         // The counts and the tenants over quota of one moment; on SQL Server in a snapshot, which a running rollup (holding
         // the watermark and the rollups it touched) doesn't block and isn't half-seen by (MeteringReads).
         var (groups, overQuota) = await MeteringReads.OneSnapshotAsync(db, async ct =>
@@ -34,7 +39,7 @@ public sealed class FleetService(IDbContextFactory<PortalDbContext> contexts, IT
             var byKind = await db.Tenants.GroupBy(t => new { t.Status, t.Tier, t.BillingCycle })
                 .Select(g => new { g.Key.Status, g.Key.Tier, g.Key.BillingCycle, Count = g.Count() })
                 .ToListAsync(ct);
-            var over = await WithQuotaState(Project(db, time.GetUtcNow()), FleetQuotaState.AtLeast100Percent).CountAsync(ct);
+            var over = await db.FleetUsageSnapshots.CountAsync(s => s.MaxPercent >= 100 && db.Tenants.Any(t => t.Id == s.TenantId), ct);
             return (byKind, over);
         }, cancellationToken);
         var byStatus = Enum.GetValues<TenantStatus>().ToDictionary(s => s, s => groups.Where(g => g.Status == s).Sum(g => g.Count));
@@ -51,6 +56,7 @@ public sealed class FleetService(IDbContextFactory<PortalDbContext> contexts, IT
         if (!await OperatorRole.IsOperatorAsync(db, actor, cancellationToken))
             return Error.Forbidden("Only operators can see the fleet.");
         var now = time.GetUtcNow();
+        await _snapshots.RefreshAsync(db, now, cancellationToken);
         // The count and the page of one moment (as the summary reads them).
         var (total, rows) = await MeteringReads.OneSnapshotAsync(db, async ct =>
             (await Filtered(db, query, now).CountAsync(ct), await PageQuery(db, query, now).ToListAsync(ct)), cancellationToken);
@@ -103,81 +109,45 @@ public sealed class FleetService(IDbContextFactory<PortalDbContext> contexts, IT
             var horizon = now + TrialEndingWindow;
             tenants = tenants.Where(t => t.Status == TenantStatus.Trial && t.TrialEndsAt != null && t.TrialEndsAt <= horizon);
         }
-        return WithQuotaState(Project(db, tenants, now), query.QuotaState);
+        return WithQuotaState(Project(db, tenants), query.QuotaState);
     }
 
+    // The quota state is the highest of the three percentages (MaxPercent, indexed): at least one metric at x % or more.
     private static IQueryable<FleetTenantProjection> WithQuotaState(IQueryable<FleetTenantProjection> source, FleetQuotaState state) => state switch
     {
-        FleetQuotaState.AtLeast90Percent => source.Where(p => p.ApiCallsPercent >= 90 || p.StoragePercent >= 90 || p.GpuHoursPercent >= 90),
-        FleetQuotaState.AtLeast100Percent => source.Where(p => p.ApiCallsPercent >= 100 || p.StoragePercent >= 100 || p.GpuHoursPercent >= 100),
+        FleetQuotaState.AtLeast90Percent => source.Where(p => p.MaxPercent >= 90),
+        FleetQuotaState.AtLeast100Percent => source.Where(p => p.MaxPercent >= 100),
         _ => source,
     };
 
-    private static IQueryable<FleetTenantProjection> Project(PortalDbContext db, DateTimeOffset now) => Project(db, db.Tenants.AsNoTracking(), now);
-
     /// <summary>
-    /// The tenants with members, MRR and this period's usage against their effective quotas, as SQL. Counters are the
-    /// month rollup plus the events past the rollup watermark (as <c>UsageMeter.CountersAsync</c> reads them); storage is
-    /// the latest level. Percentages are <c>double</c>: they are shown and compared, never billed.
+    /// The tenants with members, MRR and this period's usage against their effective quotas: the tenant's own columns
+    /// joined to its <see cref="FleetUsageSnapshot"/> (one row each once refreshed), so filters and sorts read columns,
+    /// not per-tenant subqueries.
     /// </summary>
-    private static IQueryable<FleetTenantProjection> Project(PortalDbContext db, IQueryable<Tenant> tenants, DateTimeOffset now)
+    private static IQueryable<FleetTenantProjection> Project(PortalDbContext db, IQueryable<Tenant> tenants)
     {
-        var periodStart = PeriodMath.MonthStart(now);
-        var periodEnd = periodStart.AddMonths(1);
-        var watermark = db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => (long?)w.LastEventId);
-        var rollups = db.UsageRollups.Where(r => r.Granularity == RollupGranularity.Month && r.PeriodStart == periodStart);
-        var fresh = db.UsageEvents.Where(e => e.Id > (watermark.FirstOrDefault() ?? 0) && e.Timestamp >= periodStart && e.Timestamp < periodEnd);
-        var storage = db.UsageEvents.Where(e => e.Metric == UsageMetric.StorageGb && e.Timestamp <= now);
-        var (apiFree, apiStarter, apiPro, apiEnterprise) = PlanLimits(UsageMetric.ApiCalls);
-        var (gbFree, gbStarter, gbPro, gbEnterprise) = PlanLimits(UsageMetric.StorageGb);
-        var (gpuFree, gpuStarter, gpuPro, gpuEnterprise) = PlanLimits(UsageMetric.GpuHours);
         var (monthlyFree, monthlyStarter, monthlyPro, monthlyEnterprise) = Prices(BillingCycle.Monthly);
         var (annualFree, annualStarter, annualPro, annualEnterprise) = Prices(BillingCycle.Annual);
-
-        var usage = tenants.Select(t => new
+        return tenants.Join(db.FleetUsageSnapshots, t => t.Id, s => s.TenantId, (t, s) => new FleetTenantProjection
         {
-            t.Id, t.Name, t.Slug, t.Tier, t.Status, t.BillingCycle, t.CreatedAt, t.TrialEndsAt,
-            Members = db.Members.Count(m => m.TenantId == t.Id),
-            ApiUsed = rollups.Where(r => r.TenantId == t.Id && r.Metric == UsageMetric.ApiCalls).Sum(r => (double)r.Sum)
-                + fresh.Where(e => e.TenantId == t.Id && e.Metric == UsageMetric.ApiCalls).Sum(e => (double)e.Quantity),
-            GpuUsed = rollups.Where(r => r.TenantId == t.Id && r.Metric == UsageMetric.GpuHours).Sum(r => (double)r.Sum)
-                + fresh.Where(e => e.TenantId == t.Id && e.Metric == UsageMetric.GpuHours).Sum(e => (double)e.Quantity),
-            StorageUsed = storage.Where(e => e.TenantId == t.Id)
-                .OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id)
-                .Select(e => (double?)e.Quantity).FirstOrDefault() ?? 0,
-            ApiLimit = db.QuotaOverrides.Where(o => o.TenantId == t.Id && o.Metric == UsageMetric.ApiCalls).Select(o => (double?)o.Limit).FirstOrDefault()
-                ?? (t.Tier == SubscriptionTier.Free ? apiFree : t.Tier == SubscriptionTier.Starter ? apiStarter : t.Tier == SubscriptionTier.Professional ? apiPro : apiEnterprise),
-            GbLimit = db.QuotaOverrides.Where(o => o.TenantId == t.Id && o.Metric == UsageMetric.StorageGb).Select(o => (double?)o.Limit).FirstOrDefault()
-                ?? (t.Tier == SubscriptionTier.Free ? gbFree : t.Tier == SubscriptionTier.Starter ? gbStarter : t.Tier == SubscriptionTier.Professional ? gbPro : gbEnterprise),
-            GpuLimit = db.QuotaOverrides.Where(o => o.TenantId == t.Id && o.Metric == UsageMetric.GpuHours).Select(o => (double?)o.Limit).FirstOrDefault()
-                ?? (t.Tier == SubscriptionTier.Free ? gpuFree : t.Tier == SubscriptionTier.Starter ? gpuStarter : t.Tier == SubscriptionTier.Professional ? gpuPro : gpuEnterprise),
-        });
-
-        // QuotaCalculator.Percentage in SQL: unlimited (-1) is null; a zero quota is 100 % once anything is used.
-        return usage.Select(u => new FleetTenantProjection
-        {
-            Id = u.Id, Name = u.Name, Slug = u.Slug, Tier = u.Tier, Status = u.Status, CreatedAt = u.CreatedAt, TrialEndsAt = u.TrialEndsAt,
-            Members = u.Members,
-            TierRank = u.Tier == SubscriptionTier.Free ? 0 : u.Tier == SubscriptionTier.Starter ? 1 : u.Tier == SubscriptionTier.Professional ? 2 : 3,
-            StatusRank = u.Status == TenantStatus.Trial ? 0 : u.Status == TenantStatus.Active ? 1 : u.Status == TenantStatus.PastDue ? 2 : u.Status == TenantStatus.Suspended ? 3 : 4,
-            MrrCents = u.Status != TenantStatus.Active && u.Status != TenantStatus.PastDue ? 0L
-                : u.BillingCycle == BillingCycle.Annual
-                    ? (u.Tier == SubscriptionTier.Free ? annualFree : u.Tier == SubscriptionTier.Starter ? annualStarter : u.Tier == SubscriptionTier.Professional ? annualPro : annualEnterprise)
-                    : (u.Tier == SubscriptionTier.Free ? monthlyFree : u.Tier == SubscriptionTier.Starter ? monthlyStarter : u.Tier == SubscriptionTier.Professional ? monthlyPro : monthlyEnterprise),
-            ApiCallsPercent = u.ApiLimit == Unlimited ? null : u.ApiLimit <= 0 ? (u.ApiUsed > 0 ? 100 : 0) : u.ApiUsed / u.ApiLimit * 100,
-            StoragePercent = u.GbLimit == Unlimited ? null : u.GbLimit <= 0 ? (u.StorageUsed > 0 ? 100 : 0) : u.StorageUsed / u.GbLimit * 100,
-            GpuHoursPercent = u.GpuLimit == Unlimited ? null : u.GpuLimit <= 0 ? (u.GpuUsed > 0 ? 100 : 0) : u.GpuUsed / u.GpuLimit * 100,
+            Id = t.Id, Name = t.Name, Slug = t.Slug, Tier = t.Tier, Status = t.Status, CreatedAt = t.CreatedAt, TrialEndsAt = t.TrialEndsAt,
+            Members = s.Members,
+            TierRank = t.Tier == SubscriptionTier.Free ? 0 : t.Tier == SubscriptionTier.Starter ? 1 : t.Tier == SubscriptionTier.Professional ? 2 : 3,
+            StatusRank = t.Status == TenantStatus.Trial ? 0 : t.Status == TenantStatus.Active ? 1 : t.Status == TenantStatus.PastDue ? 2 : t.Status == TenantStatus.Suspended ? 3 : 4,
+            MrrCents = t.Status != TenantStatus.Active && t.Status != TenantStatus.PastDue ? 0L
+                : t.BillingCycle == BillingCycle.Annual
+                    ? (t.Tier == SubscriptionTier.Free ? annualFree : t.Tier == SubscriptionTier.Starter ? annualStarter : t.Tier == SubscriptionTier.Professional ? annualPro : annualEnterprise)
+                    : (t.Tier == SubscriptionTier.Free ? monthlyFree : t.Tier == SubscriptionTier.Starter ? monthlyStarter : t.Tier == SubscriptionTier.Professional ? monthlyPro : monthlyEnterprise),
+            ApiCallsPercent = s.ApiCallsPercent,
+            StoragePercent = s.StoragePercent,
+            GpuHoursPercent = s.GpuHoursPercent,
+            MaxPercent = s.MaxPercent,
         });
     }
 
-    private const double Unlimited = (double)PlanCatalog.Unlimited;
-
     // Below any percentage: where an unlimited quota (a null percent) sorts.
     private const double UnlimitedSortKey = -1;
-
-    private static (double Free, double Starter, double Professional, double Enterprise) PlanLimits(UsageMetric metric) =>
-        ((double)PlanCatalog.Free.Limit(metric), (double)PlanCatalog.Starter.Limit(metric),
-         (double)PlanCatalog.Professional.Limit(metric), (double)PlanCatalog.Enterprise.Limit(metric));
 
     private static (long Free, long Starter, long Professional, long Enterprise) Prices(BillingCycle cycle) =>
         (MonthlyRevenueCents(SubscriptionTier.Free, cycle), MonthlyRevenueCents(SubscriptionTier.Starter, cycle),

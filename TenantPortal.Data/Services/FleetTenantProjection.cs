@@ -22,4 +22,5 @@ internal sealed class FleetTenantProjection
     public double? ApiCallsPercent { get; init; }
     public double? StoragePercent { get; init; }
     public double? GpuHoursPercent { get; init; }
+    public double? MaxPercent { get; init; }
 }

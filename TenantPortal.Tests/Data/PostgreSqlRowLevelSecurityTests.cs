@@ -27,6 +27,7 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
     {
         ["StripeWebhookEvents"] = "the fleet-level Stripe inbox: written before its tenant is known, read by operators only",
         ["Notifications"] = "per user (a notice may name a tenant for its link); filtered by the user's id",
+        ["FleetUsageSnapshots"] = "the operators' fleet read model: derived figures of every tenant, read and written only in the fleet's cross-tenant scope; deleted with its tenant",
     };
 
     private static readonly DateTimeOffset At = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);

@@ -21,6 +21,7 @@ public class RowLevelSecurityScriptTests
     {
         ["StripeWebhookEvents"] = "the fleet-level Stripe inbox: written before its tenant is known, read by operators only",
         ["Notifications"] = "per user (a notice may name a tenant for its link); filtered by the user's id",
+        ["FleetUsageSnapshots"] = "the operators' fleet read model: derived figures of every tenant, read and written only in the fleet's cross-tenant scope; deleted with its tenant",
     };
 
     // Tables that belong to a user rather than a tenant: no TenantId, never under the policy (a session or an account

@@ -1435,6 +1435,12 @@ namespace TenantPortal.Data.Migrations.PostgreSql
                             Name = "metering-rollup",
                             LastEventId = 0L,
                             UpdatedAt = new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Name = "fleet-snapshot",
+                            LastEventId = 0L,
+                            UpdatedAt = new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
                         });
                 });
 
@@ -1986,6 +1992,42 @@ namespace TenantPortal.Data.Migrations.PostgreSql
                     b.ToTable("UserSessions", (string)null);
                 });
 
+            modelBuilder.Entity("TenantPortal.Data.Services.FleetUsageSnapshot", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("ApiCallsPercent")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("GpuHoursPercent")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset?>("LevelPendingAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("MaxPercent")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("RefreshedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("StoragePercent")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("TenantId");
+
+                    b.HasIndex("MaxPercent");
+
+                    b.ToTable("FleetUsageSnapshots", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -2352,6 +2394,15 @@ namespace TenantPortal.Data.Migrations.PostgreSql
                     b.HasOne("TenantPortal.Data.Identity.PortalUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TenantPortal.Data.Services.FleetUsageSnapshot", b =>
+                {
+                    b.HasOne("TenantPortal.Core.Tenants.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("TenantPortal.Data.Services.FleetUsageSnapshot", "TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

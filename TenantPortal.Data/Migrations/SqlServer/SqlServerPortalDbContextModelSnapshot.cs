@@ -1437,6 +1437,12 @@ namespace TenantPortal.Data.Migrations.SqlServer
                             Name = "metering-rollup",
                             LastEventId = 0L,
                             UpdatedAt = new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Name = "fleet-snapshot",
+                            LastEventId = 0L,
+                            UpdatedAt = new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
                         });
                 });
 
@@ -1992,6 +1998,42 @@ namespace TenantPortal.Data.Migrations.SqlServer
                     b.ToTable("UserSessions", (string)null);
                 });
 
+            modelBuilder.Entity("TenantPortal.Data.Services.FleetUsageSnapshot", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<double?>("ApiCallsPercent")
+                        .HasColumnType("float");
+
+                    b.Property<double?>("GpuHoursPercent")
+                        .HasColumnType("float");
+
+                    b.Property<DateTimeOffset?>("LevelPendingAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<double?>("MaxPercent")
+                        .HasColumnType("float");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("RefreshedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<double?>("StoragePercent")
+                        .HasColumnType("float");
+
+                    b.HasKey("TenantId");
+
+                    b.HasIndex("MaxPercent");
+
+                    b.ToTable("FleetUsageSnapshots", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -2358,6 +2400,15 @@ namespace TenantPortal.Data.Migrations.SqlServer
                     b.HasOne("TenantPortal.Data.Identity.PortalUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TenantPortal.Data.Services.FleetUsageSnapshot", b =>
+                {
+                    b.HasOne("TenantPortal.Core.Tenants.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("TenantPortal.Data.Services.FleetUsageSnapshot", "TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1420,6 +1420,12 @@ namespace TenantPortal.Data.Migrations.Sqlite
                             Name = "metering-rollup",
                             LastEventId = 0L,
                             UpdatedAt = 621355968000000000L
+                        },
+                        new
+                        {
+                            Name = "fleet-snapshot",
+                            LastEventId = 0L,
+                            UpdatedAt = 621355968000000000L
                         });
                 });
 
@@ -1963,6 +1969,42 @@ namespace TenantPortal.Data.Migrations.Sqlite
                     b.ToTable("UserSessions", (string)null);
                 });
 
+            modelBuilder.Entity("TenantPortal.Data.Services.FleetUsageSnapshot", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("ApiCallsPercent")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("GpuHoursPercent")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("LevelPendingAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("MaxPercent")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Members")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RefreshedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("StoragePercent")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("TenantId");
+
+                    b.HasIndex("MaxPercent");
+
+                    b.ToTable("FleetUsageSnapshots", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -2329,6 +2371,15 @@ namespace TenantPortal.Data.Migrations.Sqlite
                     b.HasOne("TenantPortal.Data.Identity.PortalUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TenantPortal.Data.Services.FleetUsageSnapshot", b =>
+                {
+                    b.HasOne("TenantPortal.Core.Tenants.Tenant", null)
+                        .WithOne()
+                        .HasForeignKey("TenantPortal.Data.Services.FleetUsageSnapshot", "TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

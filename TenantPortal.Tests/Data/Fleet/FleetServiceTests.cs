@@ -199,6 +199,15 @@ public abstract class FleetServiceTests(FleetFixture fleet)
     }
 
     [Fact]
+    public async Task ListAsync_ReadsASnapshotEqualToTheLiveComputation_ForEveryTenant()
+    {
+        await ListAsync(new FleetQuery());
+
+        await using var db = fleet.Database.CrossTenant();
+        await FleetSnapshotAssert.EqualsLiveAsync(db, FleetFixture.Now);
+    }
+
+    [Fact]
     public void PageQuery_PagesAndFiltersInSql_WhenAllFiltersAreSet()
     {
         var tenant = new TenantContext();
