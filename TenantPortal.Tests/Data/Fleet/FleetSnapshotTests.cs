@@ -114,6 +114,24 @@ public abstract class FleetSnapshotTests(DatabaseProvider provider) : IAsyncLife
     }
 
     [Fact]
+    public async Task ListAsync_ShowsAChangeSavedByAnotherPortalInstance_AtItsNextFleetScan()
+    {
+        Assert.Equal(50m, (await RowAsync("starter-co")).ApiCallsPercent);
+
+        // Another instance: the same interceptor, its own in-process marks (which this process never sees).
+        await using (var db = WritingContext(new FleetSnapshotChanges()))
+        {
+            var tenant = await db.Tenants.SingleAsync(t => t.Id == _starter.Id);
+            Assert.True(tenant.ChangeTierByOperator(SubscriptionTier.Professional, Now).IsSuccess);
+            await db.SaveChangesAsync();
+        }
+        _time.Advance(FleetSnapshotChanges.ScanInterval + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(5m, (await RowAsync("starter-co")).ApiCallsPercent);
+        await AssertSnapshotIsLiveAsync();
+    }
+
+    [Fact]
     public async Task ListAsync_StartsFromZero_WhenThePeriodRollsOver()
     {
         Assert.Equal(50m, (await RowAsync("starter-co")).ApiCallsPercent);
@@ -187,11 +205,12 @@ public abstract class FleetSnapshotTests(DatabaseProvider provider) : IAsyncLife
     }
 
     // A context that reports its saves to the fleet snapshot, as the portal's contexts do.
-    private PortalDbContext WritingContext()
+    // A context saving through the interceptor with this process's marks, or with another instance's (its own marks).
+    private PortalDbContext WritingContext(FleetSnapshotChanges? changes = null)
     {
         var tenant = new TenantContext();
         tenant.BeginCrossTenantScope("test arrangement");
-        return _database.CreateContext(tenant, new FleetSnapshotInterceptor(_changes));
+        return _database.CreateContext(tenant, new FleetSnapshotInterceptor(changes ?? _changes));
     }
 
     private async Task<FleetPage> ListAsync(FleetQuery query)
