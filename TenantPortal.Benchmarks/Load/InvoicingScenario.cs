@@ -11,7 +11,7 @@ namespace TenantPortal.Benchmarks.Load;
 /// <summary>
 /// The <c>monthly-invoicing</c> job at scale on the local ledger, in process: tenants on mixed tiers (a quarter each of
 /// Free, Starter, Professional, Enterprise; the Starter ones over their API-call quota), thirty events each in the
-/// closed month, rolled up. Times the run at three sizes (the largest against 30 s for 10,000 tenants) and the next
+/// closed month, rolled up. Times the run at three sizes (the largest against 15 s for 10,000 tenants, issue 20) and the next
 /// day's run, which finds everything invoiced. Each run is checked: one invoice per paid tenant and none for the Free ones
 /// (nothing to bill), totals equal their lines.
 /// </summary>
@@ -42,22 +42,30 @@ public sealed class InvoicingScenario : ILoadScenario
             {
             }
 
+            // The process's CPU time besides the wall time: on a machine shared with other work the wall time says how
+            // much CPU the run was given, the CPU time what it needed (on SQLite the database works in this process too).
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var summary = await services.RunAsync<InvoicingService, InvoicingSummary>(s => s.RunAsync(cancellationToken));
             var elapsed = clock.Elapsed;
+            var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             times.Add(elapsed);
             var check = await VerifyAsync(database, size, summary, cancellationToken);
             var label = $"{size:N0} tenants";
             var isTarget = size == sizes[^1];
-            var target = TimeSpan.FromSeconds(30) * (size / 10_000.0);
+            var target = TimeSpan.FromSeconds(15) * (size / 10_000.0);
             run.Record(new Measurement(Name, label, "invoicing run time", elapsed.TotalSeconds, "s", isTarget ? $"≤ {target.TotalSeconds:0.##} s" : "informative",
                 isTarget ? elapsed <= target : null, check));
+            run.Record(new Measurement(Name, label, "invoicing run CPU time (harness process, every thread)", cpuUsed.TotalSeconds, "s", "informative", null,
+                $"{cpuUsed.TotalMilliseconds / size:N2} ms a tenant"));
 
+            cpu = Process.GetCurrentProcess().TotalProcessorTime;
             clock.Restart();
             var again = await services.RunAsync<InvoicingService, InvoicingSummary>(s => s.RunAsync(cancellationToken));
             if (again.Issued != 0)
                 throw new InvalidOperationException($"The second run issued {again.Issued} invoices.");
-            run.Record(new Measurement(Name, label, "next day's run (nothing due)", clock.Elapsed.TotalSeconds, "s", "informative", null, "issued none"));
+            run.Record(new Measurement(Name, label, "next day's run (nothing due)", clock.Elapsed.TotalSeconds, "s", "informative", null,
+                $"issued none; CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:N3} s"));
         }
         var ratio = times[^1].TotalSeconds / times[0].TotalSeconds / (sizes[^1] / (double)sizes[0]);
         run.Record(new Measurement(Name, $"{sizes[0]:N0} → {sizes[^1]:N0}", "time growth / size growth", ratio, "", "≤ 1.2 (linear or better)", null,

@@ -19,4 +19,11 @@ public sealed class BillingOptions
     /// <summary>Days a PastDue tenant stays unpaid before it is suspended.</summary>
     [Range(0, 90, ErrorMessage = "Billing:DunningDays must be between 0 and 90.")]
     public int DunningDays { get; set; } = 7;
+
+    /// <summary>
+    /// Tenants the monthly-invoicing job reads at once (their invoices, plan history and usage in a few set-based
+    /// statements) before it invoices each of them in its own transaction: bounds the job's memory.
+    /// </summary>
+    [Range(1, 100_000, ErrorMessage = "Billing:InvoicingBatchSize must be between 1 and 100000.")]
+    public int InvoicingBatchSize { get; set; } = 1_000;
 }

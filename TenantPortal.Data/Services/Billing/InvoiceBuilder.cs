@@ -24,17 +24,22 @@ internal static class InvoiceBuilder
     /// base lines from then on are there at zero; earlier ones (time billed on the ledger) are charged here. Null: all charged here.
     /// </param>
     /// <param name="cancellationToken">Cancels the reads.</param>
-    public static async Task<Invoice> BuildAsync(PortalDbContext db, Tenant tenant, DateTimeOffset periodStart, DateTimeOffset usageUntil,
+    public static Task<Invoice> BuildAsync(PortalDbContext db, Tenant tenant, DateTimeOffset periodStart, DateTimeOffset usageUntil,
+        DateTimeOffset issuedAt, DateTimeOffset? baseBilledByProviderFrom, CancellationToken cancellationToken) =>
+        BuildAsync(new DatabasePeriodBillingReads(db, tenant), tenant, periodStart, usageUntil, issuedAt, baseBilledByProviderFrom, cancellationToken);
+
+    /// <summary>The same invoice, from <paramref name="reads"/> (the invoicing job's, read for many tenants at once).</summary>
+    public static async Task<Invoice> BuildAsync(IPeriodBillingReads reads, Tenant tenant, DateTimeOffset periodStart, DateTimeOffset usageUntil,
         DateTimeOffset issuedAt, DateTimeOffset? baseBilledByProviderFrom, CancellationToken cancellationToken)
     {
-        var segments = await SegmentsAsync(db, tenant, periodStart, cancellationToken);
+        var segments = await reads.SegmentsAsync(periodStart, cancellationToken);
         IEnumerable<BaseCharge> baseCharges = BaseCharges.For(segments, periodStart);
         if (baseBilledByProviderFrom is { } from)
             baseCharges = baseCharges.Select(c => c.From < from
                 ? c
                 : c with { AmountCents = 0, Description = c.Description + " (billed by your subscription in Stripe)" });
-        var usage = await UsageMeter.PeriodUsageAsync(db, periodStart, usageUntil, cancellationToken);
-        var adjustments = await LateUsageAsync(db, tenant, periodStart, cancellationToken);
+        var usage = await reads.PeriodUsageAsync(periodStart, usageUntil, cancellationToken);
+        var adjustments = await LateUsageAsync(reads, tenant, periodStart, cancellationToken);
         return InvoiceComposer.Compose(tenant, periodStart, baseCharges.ToList(), OveragePlan(segments, periodStart), usage, adjustments, issuedAt);
     }
 
@@ -62,7 +67,7 @@ internal static class InvoiceBuilder
     }
 
     // The plan of a tenant without history: its current one since it was created, charged unless on a trial or cancelled.
-    private static PlanSegment Assumed(Tenant tenant) => new()
+    internal static PlanSegment Assumed(Tenant tenant) => new()
     {
         TenantId = tenant.Id, Tier = tenant.Tier, Cycle = tenant.BillingCycle, StartsAt = tenant.CreatedAt,
         Charged = tenant.Tier != SubscriptionTier.Free && tenant.Status is not (TenantStatus.Trial or TenantStatus.Cancelled),
@@ -72,17 +77,14 @@ internal static class InvoiceBuilder
     // overage comes to now and everything billed for them so far (overage plus earlier adjustments) net of the credit notes
     // that credited them. Only an increase becomes a line: a decrease is settled by a credit note (CreditNoteIssuer), never
     // by a negative adjustment line.
-    private static async Task<List<InvoiceLine>> LateUsageAsync(PortalDbContext db, Tenant tenant, DateTimeOffset periodStart, CancellationToken cancellationToken)
+    private static async Task<List<InvoiceLine>> LateUsageAsync(IPeriodBillingReads reads, Tenant tenant, DateTimeOffset periodStart, CancellationToken cancellationToken)
     {
-        var earliest = periodStart - InvoiceIssuance.LateUsageWindow;
-        var periods = await db.Invoices.AsNoTracking()
-            .Where(i => i.TenantId == tenant.Id && i.PeriodStart < periodStart && i.PeriodEnd > earliest && i.Status != InvoiceStatus.Void)
-            .OrderBy(i => i.PeriodStart).Select(i => i.PeriodStart).ToListAsync(cancellationToken);
+        var periods = await reads.InvoicedPeriodsAsync(periodStart, periodStart - InvoiceIssuance.LateUsageWindow, cancellationToken);
         var lines = new List<InvoiceLine>();
         foreach (var period in periods)
         {
-            var net = await PeriodBilling.NetBilledAsync(db, tenant.Id, period, cancellationToken);
-            var now = await PeriodBilling.OverageNowAsync(db, tenant, period, cancellationToken);
+            var net = await reads.NetBilledAsync(period, cancellationToken);
+            var now = await PeriodBilling.OverageNowAsync(reads, tenant, period, cancellationToken);
             foreach (var metric in PeriodSettlement.Metrics)
             {
                 var line = PeriodSettlement.Adjustment(metric, period, now.FirstOrDefault(l => l.Metric == metric), net.GetValueOrDefault(metric));

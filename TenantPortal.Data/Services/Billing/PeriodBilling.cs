@@ -36,12 +36,16 @@ internal static class PeriodBilling
     }
 
     /// <summary>The overage lines of a closed period computed now, against the plan in force at its end (none without a charged plan).</summary>
-    public static async Task<IReadOnlyList<OverageLine>> OverageNowAsync(PortalDbContext db, Tenant tenant, DateTimeOffset period, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<OverageLine>> OverageNowAsync(PortalDbContext db, Tenant tenant, DateTimeOffset period, CancellationToken cancellationToken) =>
+        OverageNowAsync(new DatabasePeriodBillingReads(db, tenant), tenant, period, cancellationToken);
+
+    /// <summary>The same, from <paramref name="reads"/>.</summary>
+    public static async Task<IReadOnlyList<OverageLine>> OverageNowAsync(IPeriodBillingReads reads, Tenant tenant, DateTimeOffset period, CancellationToken cancellationToken)
     {
-        var plan = InvoiceBuilder.OveragePlan(await InvoiceBuilder.SegmentsAsync(db, tenant, period, cancellationToken), period);
+        var plan = InvoiceBuilder.OveragePlan(await reads.SegmentsAsync(period, cancellationToken), period);
         if (plan is null)
             return [];
-        var usage = await UsageMeter.PeriodUsageAsync(db, period, period.AddMonths(1), cancellationToken);
+        var usage = await reads.PeriodUsageAsync(period, period.AddMonths(1), cancellationToken);
         return OverageCalculator.Lines(plan, usage, tenant.QuotaOverrides);
     }
 }

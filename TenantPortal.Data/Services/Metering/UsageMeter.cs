@@ -140,7 +140,7 @@ internal static class UsageMeter
             .FirstOrDefaultAsync(cancellationToken);
         var readings = await db.UsageEvents
             .Where(e => e.Metric == UsageMetric.StorageGb && e.Timestamp >= periodStart && e.Timestamp <= now)
-            .OrderBy(e => e.Timestamp)
+            .OrderBy(e => e.Timestamp).ThenBy(e => e.Id)
             .Select(e => new { e.Timestamp, e.Quantity })
             .ToListAsync(cancellationToken);
         var all = readings.Select(r => (r.Timestamp, r.Quantity)).ToList();
