@@ -5,7 +5,7 @@ using TenantPortal.Data.Tenancy;
 namespace TenantPortal.Data.Services.Metering;
 
 /// <summary>
-/// PostgreSQL: the events of the range are read once, hash-aggregated into per-hour totals in a temporary table; the
+/// PostgreSQL: the events of the range are read once, aggregated into per-hour totals in a temporary table; the
 /// days are summed from the hours and the months from the days (far fewer rows), and each level is then upserted into
 /// the rollups in their key order (<c>INSERT … ON CONFLICT DO UPDATE</c> on their unique key). Cross-tenant for
 /// row-level security, in the caller's transaction.
