@@ -21,18 +21,18 @@ namespace TenantPortal.Data.Services.Metering;
 /// </para>
 /// <para>
 /// The run's statements get <c>SET LOCAL</c> settings of their own (<see cref="RunSettings"/>): enough <c>work_mem</c>
-/// for the hash aggregation of a whole run in memory, and no JIT compilation, which costs a run more than it saves.
+/// for a run's aggregation to stay in memory, and no JIT compilation, which costs a run more than it saves.
 /// </para>
 /// </summary>
 public sealed class PostgreSqlRollupStore : IRollupStore
 {
     /// <summary>
-    /// Events per run on PostgreSQL: a run of 100,000 takes about a second on a loaded two-core machine (most of it
-    /// writing the rollup rows, which a larger run would not make fewer), its hash aggregation fits in
-    /// <see cref="RunSettings"/>' memory, and it holds the watermark row and the rollup rows it touched briefly; a backlog
-    /// takes a run per 100,000 (the job runs until one is not full).
+    /// Events per run on PostgreSQL: a run reads its range once, so a larger run reads nothing twice and pays the per-run
+    /// work fewer times (its temporary tables, and the job's level-hours recomputation of every tenant-month its gauge
+    /// readings touch, which a backlog cut into small runs repeats for the same months). A run of 500,000 takes
+    /// seconds on a loaded two-core machine (most of it writing the rollup rows), far within <see cref="RunCommandTimeout"/>.
     /// </summary>
-    public const int RunSize = 100_000;
+    public const int RunSize = 500_000;
 
     /// <summary>
     /// The command timeout of a run's statements: Npgsql's default (30 s) is below what a run of <see cref="RunSize"/>
@@ -41,12 +41,12 @@ public sealed class PostgreSqlRollupStore : IRollupStore
     public static readonly TimeSpan RunCommandTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// The run's settings, for the rest of its transaction: the hash aggregation of <see cref="RunSize"/> events (one
-    /// group an event at worst, about 520 bytes each with its exact numeric sum; a hash table may take twice
-    /// <c>work_mem</c>) stays in memory instead of spilling to disk; JIT compilation (its estimated cost crosses the
+    /// The run's settings, for the rest of its transaction: the hash aggregation of a run (about 520 bytes a group with
+    /// its exact numeric sum; a hash table may take twice <c>work_mem</c>) stays in memory up to about 500,000 groups, and
+    /// spills to disk past that (one group an event, the worst case, still finishes); JIT compilation (its estimated cost crosses the
     /// threshold at a run's size, and compiling takes longer than these statements run) is off.
     /// </summary>
-    public const string RunSettings = "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off";
+    public const string RunSettings = "SET LOCAL work_mem = '128MB'; SET LOCAL jit = off";
 
     // The origin of the hour and day buckets: midnight UTC of year 1, before any instant .NET can hold.
     private const string Origin = "timestamptz '0001-01-01 00:00:00+00'";
