@@ -10,7 +10,9 @@ namespace TenantPortal.Benchmarks.Load;
 /// set after the step's circuits opened and settled, less its working set before the first circuit, over the circuits open.
 /// The full run measures 1,000 circuits (the round-trip target) and then 5,000 (open without error, memory per circuit; at
 /// 5,000 a sample of 1,000 circuits navigates, at the same rate as the 1,000 step), unless circuits failed or memory runs
-/// short. <c>LOAD_CIRCUIT_STEPS</c> (e.g. <c>200</c> or <c>1000,2000</c>) replaces the steps, for profiling a given size.
+/// short. <c>LOAD_CIRCUIT_STEPS</c> (e.g. <c>200</c> or <c>1000,2000</c>) replaces the steps, for profiling a given size
+/// (e.g. with <c>dotnet-gcdump</c> while it holds); <c>LOAD_CIRCUIT_DUMP=/path/prefix</c> writes the prerendered Usage and
+/// Overview pages to <c>prefix-usage.html</c> and <c>prefix-overview.html</c>, to compare markup before and after a change.
 /// </summary>
 public sealed class CircuitScenario : ILoadScenario
 {
