@@ -8,13 +8,19 @@ namespace TenantPortal.Benchmarks.Load;
 /// circuit navigates to the Overview tab and back once while the others stay open; the update round trip is from the
 /// <c>OnLocationChanged</c> sent to the render batch that shows the loaded tab. Memory per circuit is the portal's working
 /// set after the step's circuits opened and settled, less its working set before the first circuit, over the circuits open.
-/// The full run goes on (2,000, 3,000, 5,000) until circuits fail, the round trip exceeds a second or memory runs short.
+/// The full run measures 1,000 circuits (the round-trip target) and then 5,000 (open without error, memory per circuit; at
+/// 5,000 a sample of 1,000 circuits navigates, at the same rate as the 1,000 step), unless circuits failed or memory runs
+/// short. <c>LOAD_CIRCUIT_STEPS</c> (e.g. <c>200</c> or <c>1000,2000</c>) replaces the steps, for profiling a given size
+/// (e.g. with <c>dotnet-gcdump</c> while it holds); <c>LOAD_CIRCUIT_DUMP=/path/prefix</c> writes the prerendered Usage and
+/// Overview pages to <c>prefix-usage.html</c> and <c>prefix-overview.html</c>, to compare markup before and after a change.
 /// </summary>
 public sealed class CircuitScenario : ILoadScenario
 {
     private const string UsageShows = "usage-bars";
     private const string OverviewShows = "card-plan";
-    private const double TargetP95Ms = 150;
+    private const double TargetP95Ms = 300;
+    private const double TargetKbPerCircuit = 500;
+    private const int NavigatingCircuits = 1_000;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     /// <inheritdoc />
@@ -41,7 +47,9 @@ public sealed class CircuitScenario : ILoadScenario
     /// <inheritdoc />
     public async Task RunAsync(LoadRun run, CancellationToken cancellationToken)
     {
-        int[] steps = run.Quick ? [30] : [1_000, 2_000, 3_000, 5_000];
+        int[] steps = Environment.GetEnvironmentVariable("LOAD_CIRCUIT_STEPS") is { Length: > 0 } custom
+            ? custom.Split(',').Select(int.Parse).ToArray()
+            : run.Quick ? [30] : [1_000, 5_000];
         var hold = run.Quick ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(40);
         var historyDays = run.Quick ? 30 : 365;
         var folder = run.NewFolder(Name);
@@ -52,6 +60,11 @@ public sealed class CircuitScenario : ILoadScenario
         var usagePath = $"t/{PortalFleetArrangement.HistorySlug}/usage";
         var overviewPath = $"t/{PortalFleetArrangement.HistorySlug}";
 
+        if (Environment.GetEnvironmentVariable("LOAD_CIRCUIT_DUMP") is { Length: > 0 } dump)
+        {
+            await File.WriteAllTextAsync(dump + "-usage.html", await login.Client.GetStringAsync(new Uri(portal.BaseAddress, usagePath), cancellationToken), cancellationToken);
+            await File.WriteAllTextAsync(dump + "-overview.html", await login.Client.GetStringAsync(new Uri(portal.BaseAddress, overviewPath), cancellationToken), cancellationToken);
+        }
         // Warm the portal (JIT, pools) with one circuit, closed again, before the baseline.
         await using (var warm = new BlazorCircuitClient(portal.BaseAddress))
         {
@@ -92,12 +105,20 @@ public sealed class CircuitScenario : ILoadScenario
                 if (!openErrors.IsEmpty)
                     run.Log($"{Name}: {openErrors.Count} circuit(s) failed to open, e.g. {openErrors.First()}");
 
-                // Hold: every circuit clicks to Overview and back once, spread over the hold, while live refresh runs.
+                // Hold: every circuit (at most NavigatingCircuits of them, spread over the open ones) clicks to Overview and
+                // back once, spread over the hold, while live refresh runs and the others stay open.
                 var roundTrips = new LatencyRecorder();
                 var interactionErrors = new ConcurrentBag<string>();
+                var healthy = circuits.Where(c => c.Error is null).ToList();
+                var navigating = healthy.Count <= NavigatingCircuits
+                    ? healthy
+                    : healthy.Where((_, i) => i % (healthy.Count / (double)NavigatingCircuits) < 1).Take(NavigatingCircuits).ToList();
+                run.Log($"{Name}: {healthy.Count:N0} circuits open; {navigating.Count:N0} of them navigate over {hold.TotalSeconds:0} s");
                 var liveBefore = circuits.Sum(c => c.LiveBatches);
+                var jsBefore = circuits.Sum(c => c.JsCalls);
+                var cpuBefore = portal.ProcessorTime();
                 var holdStart = DateTimeOffset.UtcNow;
-                await Parallel.ForEachAsync(circuits.Where(c => c.Error is null), new ParallelOptions { MaxDegreeOfParallelism = circuits.Count, CancellationToken = cancellationToken }, async (circuit, ct) =>
+                await Parallel.ForEachAsync(navigating, new ParallelOptions { MaxDegreeOfParallelism = navigating.Count, CancellationToken = cancellationToken }, async (circuit, ct) =>
                 {
                     try
                     {
@@ -115,25 +136,31 @@ public sealed class CircuitScenario : ILoadScenario
                 if (rest > TimeSpan.Zero)
                     await Task.Delay(rest, cancellationToken);
                 var held = DateTimeOffset.UtcNow - holdStart;
+                var portalCpu = portal.ProcessorTime() - cpuBefore;
                 var live = circuits.Sum(c => c.LiveBatches) - liveBefore;
+                var jsCalls = circuits.Sum(c => c.JsCalls) - jsBefore;
                 var broken = circuits.Count(c => c.Error is not null);
                 var errors = openErrors.Count + interactionErrors.Count + broken;
-                var memoryPerCircuit = (portal.WorkingSetBytes() - baseline) / 1024.0 / circuits.Count;
+                var workingSet = portal.WorkingSetBytes();
+                var memoryPerCircuit = (workingSet - baseline) / 1024.0 / circuits.Count;
                 var p95 = roundTrips.Percentile(95);
+                var atTarget = target == NavigatingCircuits;
 
                 run.Record(new Measurement(Name, size, "circuits open without error", circuits.Count - broken - openErrors.Count, "", $"{target:N0}, no errors", errors == 0 && circuits.Count == target,
                     $"{openErrors.Count} failed to open, {interactionErrors.Count} interactions failed, {broken} circuits broke{(errors > 0 ? ": " + openErrors.Concat(interactionErrors).Concat(circuits.Where(c => c.Error is not null).Select(c => c.Error!)).First() : "")}"));
                 run.Record(new Measurement(Name, size, "circuit open (GET + start until the Usage tab shows) p95", opens.Percentile(95), "ms", "informative", null, $"{opens.Count} opened, 16 at a time; p50 {opens.Percentile(50):0} ms"));
-                run.Record(new Measurement(Name, size, "update round trip (tab navigation) p95", p95, "ms", $"≤ {TargetP95Ms} ms", p95 <= TargetP95Ms && roundTrips.Count > 0,
-                    $"{roundTrips.Count} navigations, p50 {roundTrips.Percentile(50):0} ms, max {roundTrips.Percentile(100):0} ms"));
+                run.Record(new Measurement(Name, size, "update round trip (tab navigation) p95", p95, "ms", atTarget ? $"≤ {TargetP95Ms} ms" : "informative", atTarget ? p95 <= TargetP95Ms && roundTrips.Count > 0 : null,
+                    $"{roundTrips.Count} navigations by {navigating.Count:N0} circuits over {held.TotalSeconds:0} s, p50 {roundTrips.Percentile(50):0} ms, max {roundTrips.Percentile(100):0} ms"));
+                run.Record(new Measurement(Name, size, "portal CPU per navigation (hold: navigations, live refresh, idle circuits)", roundTrips.Count == 0 ? 0 : portalCpu.TotalMilliseconds / roundTrips.Count, "ms", "informative", null,
+                    $"{portalCpu.TotalSeconds:0.0} s of portal CPU over {held.TotalSeconds:0} s; {jsCalls / (double)Math.Max(1, roundTrips.Count):0.0} JS interop calls a navigation"));
                 run.Record(new Measurement(Name, size, "render batches pushed per circuit outside navigations (start-up follow-ups, live refresh)", live / (double)Math.Max(1, circuits.Count), "", "informative", null,
                     $"{live:N0} pushed batches over {held.TotalSeconds:0} s (refresh every 10 s)"));
-                run.Record(new Measurement(Name, size, "portal memory per circuit", memoryPerCircuit, "KB", "informative (Microsoft: ~250–275 KB)", null,
-                    $"working set {portal.WorkingSetBytes() / 1_048_576.0:0} MiB vs {baseline / 1_048_576.0:0} MiB before the first circuit"));
+                run.Record(new Measurement(Name, size, "portal memory per circuit", memoryPerCircuit, "KB", $"≤ {TargetKbPerCircuit} KB (Microsoft: ~250–275 KB for a minimal page)", run.Quick ? null : memoryPerCircuit <= TargetKbPerCircuit,
+                    $"working set {workingSet / 1_048_576.0:0} MiB vs {baseline / 1_048_576.0:0} MiB before the first circuit"));
 
-                if (errors > 0 || p95 > 1_000)
+                if (errors > 0)
                 {
-                    run.Log($"{Name}: stopping at {target:N0} circuits ({errors} errors, p95 {p95:0} ms)");
+                    run.Log($"{Name}: stopping at {target:N0} circuits ({errors} errors, p95 {p95:0} ms); the portal's last lines:\n{portal.LogTail(15)}");
                     break;
                 }
             }

@@ -15,6 +15,9 @@ public partial class TenantUsagePanel
     // Actual use, its projection, the quota line.
     private static readonly string[] Palette = ["#3F51B5", "#9FA8DA", "#E53935"];
 
+    private const string ToggleClass = "mud-button-root mud-button mud-button-outlined mud-button-outlined-primary mud-button-outlined-size-small mud-ripple mud-toggle-item mud-toggle-item-delimiter mud-toggle-item-size-small";
+    private const string ChosenToggleClass = "mud-button-root mud-button mud-button-filled mud-button-filled-primary mud-button-filled-size-small mud-ripple mud-toggle-item mud-toggle-item-selected mud-toggle-item-delimiter mud-toggle-item-size-small";
+
     [Inject] private UsageReportService Reports { get; set; } = default!;
     [Inject] private UsageHistoryService History { get; set; } = default!;
     [Inject] private ApiRefusalService Refusals { get; set; } = default!;
