@@ -118,7 +118,7 @@ public sealed class SqliteRollupAggregation
             if (value > -WholeLimit && value < WholeLimit)
                 bucket.Whole += value;
             else
-                bucket.Fraction += value;
+                (bucket.Fraction, bucket.HasFraction) = (bucket.Fraction + value, true);
             return;
         }
         var text = raw.sqlite3_column_blob(statement, 3);
@@ -130,6 +130,7 @@ public sealed class SqliteRollupAggregation
         if (text.IsEmpty && raw.sqlite3_column_type(statement, 3) == raw.SQLITE_NULL)
             throw new InvalidOperationException("A usage event has no quantity.");
         bucket.Fraction += decimal.Parse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture);
+        bucket.HasFraction = true;
     }
 
     /// <summary>Whether <paramref name="text"/> is a whole number as EF Core writes it (<c>"-12.0"</c>: no leading zeros, no "-0"), below 10^11 in size.</summary>
@@ -208,6 +209,7 @@ public sealed class SqliteRollupAggregation
             ref var bucket = ref CollectionsMarshal.AsSpan(coarser)[slot];
             bucket.Whole += fine.Whole;
             bucket.Fraction += fine.Fraction;
+            bucket.HasFraction |= fine.HasFraction;
             bucket.Count += fine.Count;
             if (fine.HasLatest && (!bucket.HasLatest || fine.LatestTicks > bucket.LatestTicks || (fine.LatestTicks == bucket.LatestTicks && fine.LatestId > bucket.LatestId)))
                 (bucket.HasLatest, bucket.LatestTicks, bucket.LatestId, bucket.LatestText) = (true, fine.LatestTicks, fine.LatestId, fine.LatestText);
@@ -250,6 +252,9 @@ public struct RollupBucket(int tenant, int metric, long start)
     /// <summary>Sum of the other quantities.</summary>
     public decimal Fraction;
 
+    /// <summary>Whether any of the other quantities is among them.</summary>
+    public bool HasFraction;
+
     /// <summary>Events in the bucket.</summary>
     public long Count;
 
@@ -267,4 +272,17 @@ public struct RollupBucket(int tenant, int metric, long start)
 
     /// <summary>The bucket's sum in EF Core's decimal text form.</summary>
     public readonly string SumText() => (Fraction + Whole).ToString(SqliteRollupAggregation.DecimalFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The bucket's sum in EF Core's decimal text form, as UTF-8 into <paramref name="destination"/> (at least 64 bytes):
+    /// a sum of whole numbers only is the integer and ".0" (as <see cref="SumText"/> writes it, without a decimal).
+    /// </summary>
+    public readonly int FormatSum(Span<byte> destination)
+    {
+        if (HasFraction || !Whole.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture))
+            return System.Text.Encoding.UTF8.GetBytes(SumText(), destination);
+        destination[written++] = (byte)'.';
+        destination[written++] = (byte)'0';
+        return written;
+    }
 }
