@@ -9,8 +9,9 @@ namespace TenantPortal.Data.Services.Metering;
 /// SQLite itself can only group by sorting, about 1.2 µs an event), then every hour, day and month bucket is upserted
 /// into the rollups with one prepared statement stepped through SQLitePCL, in the unique index's key order. Times are
 /// UTC ticks; decimals are text, summed exactly (whole numbers as integers, others as decimals) and written in EF Core's
-/// text form. On a conflict the stored sum and the new one meet in EF Core's exact <c>ef_add</c>, and a gauge bucket's
-/// latest reading replaces the stored one only when that is not newer.
+/// text form. On a conflict two whole sums below 10^15 in size (text that reads back as the same integer) are added as
+/// integers in SQL (no overflow possible), any other pair in EF Core's exact <c>ef_add</c> (a call into .NET per row);
+/// a gauge bucket's latest reading replaces the stored one only when that is not newer.
 /// </summary>
 public sealed class SqliteRollupStore : IReportingRollupStore
 {
@@ -30,7 +31,10 @@ public sealed class SqliteRollupStore : IReportingRollupStore
         INSERT INTO "UsageRollups" ("TenantId", "Metric", "Granularity", "PeriodStart", "Sum", "EventCount", "LevelHours", "LastValue", "LastValueAt", "UpdatedAt")
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, '0.0', ?7, ?8, ?9)
         ON CONFLICT ("TenantId", "Metric", "Granularity", "PeriodStart") DO UPDATE SET
-            "Sum" = ef_add("Sum", excluded."Sum"),
+            "Sum" = CASE WHEN length("Sum") <= 17 AND length(excluded."Sum") <= 17
+                    AND CAST("Sum" AS INTEGER) || '.0' = "Sum" AND CAST(excluded."Sum" AS INTEGER) || '.0' = excluded."Sum"
+                THEN (CAST("Sum" AS INTEGER) + CAST(excluded."Sum" AS INTEGER)) || '.0'
+                ELSE ef_add("Sum", excluded."Sum") END,
             "EventCount" = "EventCount" + excluded."EventCount",
             "LastValue" = CASE WHEN excluded."LastValueAt" IS NOT NULL AND ("LastValueAt" IS NULL OR "LastValueAt" <= excluded."LastValueAt")
                 THEN excluded."LastValue" ELSE "LastValue" END,

@@ -113,6 +113,30 @@ public abstract class RollupExactnessTests(DatabaseProvider provider) : IAsyncLi
     }
 
     [Fact]
+    public async Task Sums_MergedAcrossRuns_StayExact_WholeOrNot_BelowAndAbove10To15()
+    {
+        // One hour gets, run after run, whole numbers (merged as integers while both sums are below 10^15), a fraction
+        // (merged as decimals from then on) and enough of the largest quantities to pass 10^15.
+        var at = November.AddDays(7).AddHours(13);
+        for (var run = 0; run < 4; run++)
+        {
+            var events = Enumerable.Range(0, 4)
+                .Select(i => new UsageEventInput($"big-{run}-{i}", UsageMetric.ApiCalls, 99_999_999_999_999m, at.AddMinutes(run * 10 + i)))
+                .Append(new UsageEventInput($"one-{run}", UsageMetric.ApiCalls, run + 1, at.AddMinutes(run)))
+                .Append(new UsageEventInput($"gpu-{run}", UsageMetric.GpuHours, run == 2 ? 0.5m : run + 1, at.AddMinutes(run)))
+                .ToArray();
+            await InsertAsync(_bed.AlphaId, events);
+            await RollUpAsync();
+        }
+
+        await AssertRollupsMatchEventsAsync(_bed.AlphaId, UsageMetric.ApiCalls);
+        await AssertRollupsMatchEventsAsync(_bed.AlphaId, UsageMetric.GpuHours);
+        var hour = Assert.Single(await RollupsAsync(_bed.AlphaId, UsageMetric.ApiCalls), r => r.Granularity == RollupGranularity.Hour);
+        Assert.Equal(16 * 99_999_999_999_999m + 10, hour.Sum);
+        Assert.Equal(7.5m, Assert.Single(await RollupsAsync(_bed.AlphaId, UsageMetric.GpuHours), r => r.Granularity == RollupGranularity.Month).Sum);
+    }
+
+    [Fact]
     public async Task LateEvents_AddToTheirBuckets_AcrossRuns()
     {
         await InsertAsync(_bed.AlphaId, new UsageEventInput("a1", UsageMetric.ApiCalls, 5, November.AddDays(10)), new UsageEventInput("g1", UsageMetric.GpuHours, 0.5m, November.AddDays(10)));
