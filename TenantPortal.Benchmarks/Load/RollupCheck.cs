@@ -5,7 +5,9 @@ namespace TenantPortal.Benchmarks.Load;
 
 /// <summary>
 /// A rollup's correctness, checked after the timed run: every event counted once at each granularity, and each
-/// granularity's sums per metric equal to the events' exact sums (decimal, as EF Core sums them on SQLite).
+/// granularity's sums per metric equal to the events' exact sums (decimal, as EF Core sums them on SQLite); and every
+/// gauge rollup's latest reading and level-hours equal to an independent computation from all the gauge's readings
+/// (<see cref="PeriodMath.TimeWeightedAverage"/> over the tenant's whole series, in (timestamp, id) order).
 /// </summary>
 public static class RollupCheck
 {
@@ -29,6 +31,37 @@ public static class RollupCheck
                 if (got is null || got.Count != expected.Count || got.Sum != expected.Sum)
                     throw new InvalidOperationException($"{granularity} {metric}: rollups {got?.Count} events / {got?.Sum}, events {expected.Count} / {expected.Sum}.");
             }
-        return $"verified: {expectedEvents:N0} events once per granularity, sums exact ({string.Join(", ", events.Select(e => $"{e.Key} {e.Value.Sum}"))})";
+        var gauges = await VerifyGaugesAsync(database, db, cancellationToken);
+        return $"verified: {expectedEvents:N0} events once per granularity, sums exact ({string.Join(", ", events.Select(e => $"{e.Key} {e.Value.Sum}"))}), "
+            + $"{gauges:N0} gauge rollups' latest reading and level-hours";
+    }
+
+    // The gauges' readings are few (one event in a thousand in the generated data): read them all and recompute.
+    private static async Task<int> VerifyGaugesAsync(LoadDatabase database, TenantPortal.Data.PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var readings = (await db.UsageEvents.AsNoTracking().Where(e => e.Metric == UsageMetric.StorageGb || e.Metric == UsageMetric.Studies)
+                .Select(e => new { e.Id, e.TenantId, e.Metric, e.Timestamp, e.Quantity }).ToListAsync(cancellationToken))
+            .GroupBy(e => (e.TenantId, e.Metric))
+            .ToDictionary(g => g.Key, g => g.OrderBy(e => e.Timestamp).ThenBy(e => e.Id).Select(e => (At: e.Timestamp, Level: e.Quantity)).ToList());
+        var rollups = await db.UsageRollups.AsNoTracking().Where(r => r.Metric == UsageMetric.StorageGb || r.Metric == UsageMetric.Studies).ToListAsync(cancellationToken);
+        foreach (var rollup in rollups)
+        {
+            var series = readings[(rollup.TenantId, rollup.Metric)];
+            var end = rollup.Granularity switch
+            {
+                RollupGranularity.Hour => rollup.PeriodStart.AddHours(1),
+                RollupGranularity.Day => rollup.PeriodStart.AddDays(1),
+                _ => rollup.PeriodStart.AddMonths(1),
+            };
+            var latest = series.Last(r => r.At >= rollup.PeriodStart && r.At < end);
+            var levelHours = PeriodMath.TimeWeightedAverage(series, rollup.PeriodStart, end) * (decimal)(end - rollup.PeriodStart).TotalHours;
+            // PostgreSQL's numeric(28, 6) rounds the stored value; SQLite keeps the decimal's text.
+            if (database.Provider == LoadProvider.PostgreSql)
+                levelHours = Math.Round(levelHours, 6, MidpointRounding.AwayFromZero);
+            if (rollup.LastValue != latest.Level || rollup.LastValueAt != latest.At || rollup.LevelHours != levelHours)
+                throw new InvalidOperationException($"{rollup.Granularity} {rollup.Metric} of {rollup.TenantId} at {rollup.PeriodStart:O}: latest {rollup.LastValue} at {rollup.LastValueAt:O}, "
+                    + $"level-hours {rollup.LevelHours}; expected {latest.Level} at {latest.At:O}, {levelHours}.");
+        }
+        return rollups.Count;
     }
 }

@@ -12,7 +12,7 @@ namespace TenantPortal.Data.Services.Metering;
 /// The range ends at an id below which nothing can still commit (<see cref="CommittedThroughAsync"/>), so an event whose
 /// transaction commits after a run with a higher id is never passed over.
 /// Late events land in their own (earlier) bucket. Gauges also keep their time-weighted level (level-hours), recomputed
-/// for the tenant-months the new readings touch.
+/// set-based from the month of each touched gauge's earliest new reading on (<see cref="GaugeLevelHours"/>).
 /// </summary>
 public sealed class MeteringRollupService(
     IDbContextFactory<PortalDbContext> contexts,
@@ -43,20 +43,32 @@ public sealed class MeteringRollupService(
         var to = Math.Min(latest, from + MaxEventsPerRun);
         var now = time.GetUtcNow();
 
+        IReadOnlyCollection<Guid>? tenants = null;
         var run = await db.InTransactionAsync(async (transaction, ct) =>
         {
+            tenants = null;
             var claimed = await db.MeteringWatermarks
                 .Where(w => w.Name == MeteringWatermark.Rollup && w.LastEventId == from)
                 .ExecuteUpdateAsync(s => s.SetProperty(w => w.LastEventId, to).SetProperty(w => w.UpdatedAt, now), ct);
             if (claimed == 0)
                 return new RollupRun(from, from, MaxEventsPerRun);
-            await store.AggregateAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), from, to, now, ct);
-            await RecomputeLevelHoursAsync(db, from, to, ct);
+            IReadOnlyList<GaugeTouch> gauges;
+            if (store is IReportingRollupStore reporting)
+            {
+                var report = await reporting.AggregateAndReportAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), from, to, now, ct);
+                (tenants, gauges) = (report.Tenants, report.Gauges);
+            }
+            else
+            {
+                await store.AggregateAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), from, to, now, ct);
+                gauges = await GaugeLevelHours.TouchedAsync(db, from, to, ct);
+            }
+            await GaugeLevelHours.RecomputeAsync(db, gauges, ct);
             await transaction.CommitAsync(ct);
             return new RollupRun(from, to, MaxEventsPerRun);
         }, cancellationToken);
         if (run.Events > 0)
-            await MarkChangedAsync(db, from, to, cancellationToken);
+            await MarkChangedAsync(db, from, to, tenants, cancellationToken);
         return run;
     }
 
@@ -97,52 +109,14 @@ public sealed class MeteringRollupService(
         return oldest is { } at ? time.GetUtcNow() - at : TimeSpan.Zero;
     }
 
-    // The tenants whose events the run rolled up: their live panels read again (totals are unchanged, but cheap to be sure).
-    private async Task MarkChangedAsync(PortalDbContext db, long from, long to, CancellationToken cancellationToken)
+    // The tenants whose events the run rolled up: their live panels read again (totals are unchanged, but cheap to be
+    // sure). A reporting store named them while aggregating; otherwise they are read from the events.
+    private async Task MarkChangedAsync(PortalDbContext db, long from, long to, IReadOnlyCollection<Guid>? reported, CancellationToken cancellationToken)
     {
         if (versions is null)
             return;
-        var tenants = await db.UsageEvents.Where(e => e.Id > from && e.Id <= to).Select(e => e.TenantId).Distinct().ToListAsync(cancellationToken);
+        var tenants = reported ?? await db.UsageEvents.Where(e => e.Id > from && e.Id <= to).Select(e => e.TenantId).Distinct().ToListAsync(cancellationToken);
         foreach (var tenantId in tenants)
             versions.Changed(tenantId);
-    }
-
-    // Gauge readings are few (a level every few minutes at most), so the tenant-months a run touches are recomputed whole.
-    private static async Task RecomputeLevelHoursAsync(PortalDbContext db, long from, long to, CancellationToken cancellationToken)
-    {
-        var touched = await db.UsageEvents
-            .Where(e => e.Id > from && e.Id <= to && (e.Metric == UsageMetric.StorageGb || e.Metric == UsageMetric.Studies))
-            .Select(e => new { e.TenantId, e.Metric, e.Timestamp })
-            .ToListAsync(cancellationToken);
-        foreach (var month in touched.Select(t => (t.TenantId, t.Metric, Month: PeriodMath.MonthStart(t.Timestamp))).Distinct())
-        {
-            var monthEnd = month.Month.AddMonths(1);
-            var before = await db.UsageEvents
-                .Where(e => e.TenantId == month.TenantId && e.Metric == month.Metric && e.Timestamp < month.Month)
-                .OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id)
-                .Select(e => new { e.Timestamp, e.Quantity }).FirstOrDefaultAsync(cancellationToken);
-            var readings = await db.UsageEvents
-                .Where(e => e.TenantId == month.TenantId && e.Metric == month.Metric && e.Timestamp >= month.Month && e.Timestamp < monthEnd)
-                .OrderBy(e => e.Timestamp).ThenBy(e => e.Id)
-                .Select(e => new { e.Timestamp, e.Quantity }).ToListAsync(cancellationToken);
-            var series = readings.Select(r => (r.Timestamp, r.Quantity)).ToList();
-            if (before is not null)
-                series.Insert(0, (before.Timestamp, before.Quantity));
-
-            var rollups = await db.UsageRollups
-                .Where(r => r.TenantId == month.TenantId && r.Metric == month.Metric && r.PeriodStart >= month.Month && r.PeriodStart < monthEnd)
-                .ToListAsync(cancellationToken);
-            foreach (var rollup in rollups)
-            {
-                var end = rollup.Granularity switch
-                {
-                    RollupGranularity.Hour => rollup.PeriodStart.AddHours(1),
-                    RollupGranularity.Day => rollup.PeriodStart.AddDays(1),
-                    _ => rollup.PeriodStart.AddMonths(1),
-                };
-                rollup.LevelHours = PeriodMath.TimeWeightedAverage(series, rollup.PeriodStart, end) * (decimal)(end - rollup.PeriodStart).TotalHours;
-            }
-            await db.SaveChangesAsync(cancellationToken);
-        }
     }
 }

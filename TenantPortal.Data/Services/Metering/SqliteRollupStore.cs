@@ -1,29 +1,23 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace TenantPortal.Data.Services.Metering;
 
 /// <summary>
-/// SQLite: times are UTC ticks, so hours and days are integer arithmetic; months go through strftime. SQLite groups by
-/// sorting, so the events of the range are read and sorted once, into per-hour totals in a temporary table; the days
-/// are summed from the hours and the months from the days (far fewer rows), and each level is then upserted into the
-/// rollups in their key order.
-/// <para>
-/// Decimals are stored as text, so sums stay exact without floating point. A quantity whose text is a whole number (it
-/// reads back as the same text, <c>CAST(q AS INTEGER) || '.0' = q</c>, with at most 13 characters, so below 10^11 in
-/// size) is summed as a 64-bit integer, which is exact: with at most <see cref="RunSize"/>
-/// events a run the total stays far below 2^63, and SQLite fails on an integer overflow rather than wrapping. Any other
-/// quantity goes through EF Core's exact decimal aggregate <c>ef_sum</c>; the two parts meet once per bucket (<c>ef_add</c>).
-/// </para>
-/// <para>
-/// A gauge bucket's latest reading is the greatest key "ticks (20 digits), id (20 digits), quantity" among its events:
-/// the latest time, then the latest id; it replaces the stored one only when that is not newer.
-/// </para>
+/// SQLite: the events of the range are read once and summed in process by hash (<see cref="SqliteRollupAggregation"/>:
+/// SQLite itself can only group by sorting, about 1.2 µs an event), then every hour, day and month bucket is upserted
+/// into the rollups with one prepared statement stepped through SQLitePCL, in the unique index's key order. Times are
+/// UTC ticks; decimals are text, summed exactly (whole numbers as integers, others as decimals) and written in EF Core's
+/// text form. On a conflict two whole sums below 10^15 in size (text that reads back as the same integer) are added as
+/// integers in SQL (no overflow possible), any other pair in EF Core's exact <c>ef_add</c> (a call into .NET per row);
+/// a gauge bucket's latest reading replaces the stored one only when that is not newer.
 /// </summary>
-public sealed class SqliteRollupStore : IRollupStore
+public sealed class SqliteRollupStore : IReportingRollupStore
 {
     /// <summary>
-    /// Events per run on SQLite: one writer, and a run of 1,000,000 takes about 4 s (BENCHMARKS.md: 10 M in 24 s), so a
-    /// backlog clears in few runs while the writer waits for each only seconds.
+    /// Events per run on SQLite: one writer, and a run of 1,000,000 takes about a second, so a backlog clears in few
+    /// runs while the ingest writer waits for each only that long.
     /// </summary>
     public const int RunSize = 1_000_000;
 
@@ -33,17 +27,21 @@ public sealed class SqliteRollupStore : IRollupStore
     /// </summary>
     public static readonly TimeSpan RunCommandTimeout = TimeSpan.FromSeconds(120);
 
-    private const long TicksPerHour = 36_000_000_000;
-    private const long TicksPerDay = 864_000_000_000;
-    private const string UnixEpochTicks = "621355968000000000";
-
-    // A quantity summed as an integer: its text is exactly a whole number below 10^11 in size.
-    private const string Whole = "(length(\"Quantity\") <= 13 AND CAST(\"Quantity\" AS INTEGER) || '.0' = \"Quantity\")";
-
-    // The first instant of the UTC month of a ticks bucket, in ticks.
-    private const string MonthOf = "(CAST(strftime('%s', strftime('%Y-%m-01', (\"Bucket\" - " + UnixEpochTicks + ") / 10000000, 'unixepoch')) AS INTEGER) * 10000000 + " + UnixEpochTicks + ")";
-
-    private static readonly (string Granularity, string Table)[] Levels = [("Hour", "RollupHour"), ("Day", "RollupDay"), ("Month", "RollupMonth")];
+    private const string UpsertSql = """
+        INSERT INTO "UsageRollups" ("TenantId", "Metric", "Granularity", "PeriodStart", "Sum", "EventCount", "LevelHours", "LastValue", "LastValueAt", "UpdatedAt")
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, '0.0', ?7, ?8, ?9)
+        ON CONFLICT ("TenantId", "Metric", "Granularity", "PeriodStart") DO UPDATE SET
+            "Sum" = CASE WHEN length("Sum") <= 17 AND length(excluded."Sum") <= 17
+                    AND CAST("Sum" AS INTEGER) || '.0' = "Sum" AND CAST(excluded."Sum" AS INTEGER) || '.0' = excluded."Sum"
+                THEN (CAST("Sum" AS INTEGER) + CAST(excluded."Sum" AS INTEGER)) || '.0'
+                ELSE ef_add("Sum", excluded."Sum") END,
+            "EventCount" = "EventCount" + excluded."EventCount",
+            "LastValue" = CASE WHEN excluded."LastValueAt" IS NOT NULL AND ("LastValueAt" IS NULL OR "LastValueAt" <= excluded."LastValueAt")
+                THEN excluded."LastValue" ELSE "LastValue" END,
+            "LastValueAt" = CASE WHEN excluded."LastValueAt" IS NOT NULL AND ("LastValueAt" IS NULL OR "LastValueAt" <= excluded."LastValueAt")
+                THEN excluded."LastValueAt" ELSE "LastValueAt" END,
+            "UpdatedAt" = excluded."UpdatedAt";
+        """;
 
     /// <inheritdoc />
     public int MaxEventsPerRun => RunSize;
@@ -52,84 +50,105 @@ public sealed class SqliteRollupStore : IRollupStore
     public TimeSpan CommandTimeout => RunCommandTimeout;
 
     /// <inheritdoc />
-    public async Task AggregateAsync(DbConnection connection, DbTransaction transaction, long fromId, long toId, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task AggregateAsync(DbConnection connection, DbTransaction transaction, long fromId, long toId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        AggregateAndReportAsync(connection, transaction, fromId, toId, now, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<RollupReport> AggregateAndReportAsync(DbConnection connection, DbTransaction transaction, long fromId, long toId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connection, transaction, """
-            PRAGMA cache_size = -65536;
-            DROP TABLE IF EXISTS temp."RollupHour";
-            DROP TABLE IF EXISTS temp."RollupDay";
-            DROP TABLE IF EXISTS temp."RollupMonth";
-            CREATE TEMP TABLE "RollupHour" ("TenantId" TEXT, "Metric" TEXT, "Bucket" INTEGER, "Whole" INTEGER, "Fraction" TEXT, "Count" INTEGER, "Latest" TEXT);
-            CREATE TEMP TABLE "RollupDay" ("TenantId" TEXT, "Metric" TEXT, "Bucket" INTEGER, "Whole" INTEGER, "Fraction" TEXT, "Count" INTEGER, "Latest" TEXT);
-            CREATE TEMP TABLE "RollupMonth" ("TenantId" TEXT, "Metric" TEXT, "Bucket" INTEGER, "Whole" INTEGER, "Fraction" TEXT, "Count" INTEGER, "Latest" TEXT);
-            """, fromId, toId, now, cancellationToken);
-
-        // The one read of the events; the groups come out (and are stored) in the rollups' key order.
-        await ExecuteAsync(connection, transaction, $"""
-            INSERT INTO temp."RollupHour"
-            SELECT "TenantId", "Metric", "Timestamp" / {TicksPerHour} * {TicksPerHour},
-                   SUM(CAST("Quantity" AS INTEGER)) FILTER (WHERE {Whole}),
-                   ef_sum("Quantity") FILTER (WHERE NOT {Whole}),
-                   COUNT(*),
-                   max(printf('%020d%020d', "Timestamp", "Id") || "Quantity") FILTER (WHERE "Metric" IN ('StorageGb', 'Studies'))
-            FROM "UsageEvents" WHERE "Id" > $from AND "Id" <= $to
-            GROUP BY "TenantId", "Metric", 3;
-            """, fromId, toId, now, cancellationToken);
-        await ExecuteAsync(connection, transaction, Derive("RollupDay", $"\"Bucket\" / {TicksPerDay} * {TicksPerDay}", "RollupHour"), fromId, toId, now, cancellationToken);
-        await ExecuteAsync(connection, transaction, Derive("RollupMonth", MonthOf, "RollupDay"), fromId, toId, now, cancellationToken);
-
-        foreach (var (granularity, table) in Levels)
-            await ExecuteAsync(connection, transaction, $"""
-                INSERT INTO "UsageRollups" ("TenantId", "Metric", "Granularity", "PeriodStart", "Sum", "EventCount", "LevelHours", "LastValue", "LastValueAt", "UpdatedAt")
-                SELECT "TenantId", "Metric", '{granularity}', "Bucket",
-                       CASE WHEN "Fraction" IS NULL THEN "Whole" || '.0' WHEN "Whole" IS NULL THEN "Fraction" ELSE ef_add("Fraction", "Whole") END,
-                       "Count", '0.0', substr("Latest", 41), CAST(substr("Latest", 1, 20) AS INTEGER), $now
-                FROM temp."{table}" WHERE 1
-                ON CONFLICT ("TenantId", "Metric", "Granularity", "PeriodStart") DO UPDATE SET
-                    "Sum" = ef_add("Sum", excluded."Sum"),
-                    "EventCount" = "EventCount" + excluded."EventCount",
-                    "LastValue" = CASE WHEN excluded."LastValueAt" IS NOT NULL AND ("LastValueAt" IS NULL OR "LastValueAt" <= excluded."LastValueAt")
-                        THEN excluded."LastValue" ELSE "LastValue" END,
-                    "LastValueAt" = CASE WHEN excluded."LastValueAt" IS NOT NULL AND ("LastValueAt" IS NULL OR "LastValueAt" <= excluded."LastValueAt")
-                        THEN excluded."LastValueAt" ELSE "LastValueAt" END,
-                    "UpdatedAt" = excluded."UpdatedAt";
-                """, fromId, toId, now, cancellationToken);
-        await ExecuteAsync(connection, transaction, Clear, fromId, toId, now, cancellationToken);
+        // The statements run on the connection of the caller's transaction (SQLite: one transaction per connection), which
+        // already holds the write lock (the watermark's compare-and-swap came first), so no step waits for a lock.
+        var sqlite = (SqliteConnection)connection;
+        if (sqlite.Handle is null || !ReferenceEquals(transaction.Connection, connection))
+            throw new InvalidOperationException("The rollup runs in an open transaction of its connection.");
+        var aggregation = SqliteRollupAggregation.Read(sqlite, fromId, toId, cancellationToken);
+        // A run's upserts touch a few pages of every tenant's range of the rollups' index: a larger page cache keeps them
+        // from spilling to the log before the commit. The pooled connection outlives the run: its cache is back to the default after.
+        Pragma(sqlite, transaction, "PRAGMA cache_size = -65536;");
+        try
+        {
+            Upsert(sqlite, aggregation, now, cancellationToken);
+        }
+        finally
+        {
+            Pragma(sqlite, transaction, "PRAGMA cache_size = -2000;");
+        }
+        return Task.FromResult(aggregation.Report());
     }
 
-    // The pooled connection outlives the run: its temporary tables go (dropping is cheaper than emptying), its cache is back to the default.
-    private const string Clear = """
-        DROP TABLE temp."RollupHour";
-        DROP TABLE temp."RollupDay";
-        DROP TABLE temp."RollupMonth";
-        PRAGMA cache_size = -2000;
-        """;
-
-    // A coarser level summed from a finer one: integer parts as integers, fractional parts exactly, the greatest latest key.
-    private static string Derive(string table, string bucket, string from) => $"""
-        INSERT INTO temp."{table}"
-        SELECT "TenantId", "Metric", {bucket}, SUM("Whole"), ef_sum("Fraction") FILTER (WHERE "Fraction" IS NOT NULL), SUM("Count"), max("Latest")
-        FROM temp."{from}"
-        GROUP BY "TenantId", "Metric", 3;
-        """;
-
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, long fromId, long toId, DateTimeOffset now, CancellationToken cancellationToken)
+    private static void Pragma(SqliteConnection connection, DbTransaction transaction, string sql)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
+        using var command = connection.CreateCommand();
+        command.Transaction = (SqliteTransaction)transaction;
         command.CommandText = sql;
-        command.CommandTimeout = (int)RunCommandTimeout.TotalSeconds;
-        AddParameter(command, "$from", fromId);
-        AddParameter(command, "$to", toId);
-        AddParameter(command, "$now", now.UtcTicks);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.ExecuteNonQuery();
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
+    private static void Upsert(SqliteConnection connection, SqliteRollupAggregation aggregation, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
+        var rows = new List<(int Tenant, int Metric, string Granularity, int Level, RollupBucket Bucket)>();
+        var levels = aggregation.Levels();
+        for (var level = 0; level < levels.Count; level++)
+            foreach (var bucket in levels[level].Buckets)
+                rows.Add((bucket.Tenant, bucket.Metric, levels[level].Granularity, level, bucket));
+        // The unique index's key order (SQLite's BINARY collation is ordinal): each upsert lands next to the previous one.
+        rows.Sort((a, b) =>
+        {
+            var order = string.CompareOrdinal(aggregation.Tenants[a.Tenant], aggregation.Tenants[b.Tenant]);
+            if (order == 0)
+                order = string.CompareOrdinal(aggregation.Metrics[a.Metric], aggregation.Metrics[b.Metric]);
+            if (order == 0)
+                order = string.CompareOrdinal(a.Granularity, b.Granularity);
+            return order != 0 ? order : a.Bucket.Start.CompareTo(b.Bucket.Start);
+        });
+
+        var tenants = aggregation.Tenants.Select(t => System.Text.Encoding.UTF8.GetBytes(t)).ToArray();
+        var granularities = levels.Select(l => System.Text.Encoding.UTF8.GetBytes(l.Granularity)).ToArray();
+        Span<byte> sum = stackalloc byte[64];
+        var db = connection.Handle!;
+        var rc = raw.sqlite3_prepare_v2(db, UpsertSql, out var statement);
+        SqliteException.ThrowExceptionForRC(rc, db);
+        using (statement)
+        {
+            Check(raw.sqlite3_bind_int64(statement, 9, now.UtcTicks), db);
+            var boundTenant = -1;
+            var boundMetric = -1;
+            var boundLevel = -1;
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if ((i & 0xFFFF) == 0)
+                    cancellationToken.ThrowIfCancellationRequested();
+                var (tenant, metric, _, level, bucket) = rows[i];
+                if (tenant != boundTenant)
+                    Check(raw.sqlite3_bind_text(statement, 1, tenants[boundTenant = tenant]), db);
+                if (metric != boundMetric)
+                    Check(raw.sqlite3_bind_text(statement, 2, aggregation.Metrics[boundMetric = metric]), db);
+                if (level != boundLevel)
+                    Check(raw.sqlite3_bind_text(statement, 3, granularities[boundLevel = level]), db);
+                Check(raw.sqlite3_bind_int64(statement, 4, bucket.Start), db);
+                Check(raw.sqlite3_bind_text(statement, 5, sum[..bucket.FormatSum(sum)]), db);
+                Check(raw.sqlite3_bind_int64(statement, 6, bucket.Count), db);
+                if (bucket.HasLatest)
+                {
+                    Check(raw.sqlite3_bind_text(statement, 7, bucket.LatestText!), db);
+                    Check(raw.sqlite3_bind_int64(statement, 8, bucket.LatestTicks), db);
+                }
+                else
+                {
+                    Check(raw.sqlite3_bind_null(statement, 7), db);
+                    Check(raw.sqlite3_bind_null(statement, 8), db);
+                }
+                rc = raw.sqlite3_step(statement);
+                if (rc != raw.SQLITE_DONE)
+                    SqliteException.ThrowExceptionForRC(rc, db);
+                raw.sqlite3_reset(statement);
+            }
+        }
+    }
+
+    private static void Check(int rc, sqlite3 db)
+    {
+        if (rc != raw.SQLITE_OK)
+            SqliteException.ThrowExceptionForRC(rc, db);
     }
 }

@@ -7,9 +7,8 @@ using TenantPortal.Tests.Infrastructure;
 namespace TenantPortal.Tests.Data.Services;
 
 /// <summary>
-/// The rollup stores' arithmetic, on each provider's real database: fractional sums exact at every level, late events
-/// added to the buckets an earlier run made, a gauge's latest reading decided by time and then by arrival when two
-/// readings share an instant, and one run whose events straddle a month's edge.
+/// The rollup's sums and gauge levels against an independent computation from the stored events: exact decimals, whole
+/// numbers at the edge of the integer path, equal timestamps, late readings, and level-hours after incremental runs.
 /// </summary>
 public abstract class RollupExactnessTests(DatabaseProvider provider) : IAsyncLifetime
 {
@@ -19,13 +18,13 @@ public abstract class RollupExactnessTests(DatabaseProvider provider) : IAsyncLi
 
     private readonly TenancyTestBed _bed = TenancyTestBed.On(provider);
 
-    // The bed's "now" is 22 November 2026, 12:00 UTC.
-    private static readonly DateTimeOffset Today = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset November = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset October = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
 
     public Task InitializeAsync() => _bed.InitializeAsync();
     public Task DisposeAsync() => _bed.DisposeAsync();
 
-    private async Task<RollupRun> RunAsync()
+    private async Task<RollupRun> RollUpAsync()
     {
         var scope = _bed.In(null);
         return await new MeteringRollupService(scope.Contexts, _bed.RollupStore, _bed.CommitBarrier, scope.Tenant, _bed.Time).RunAsync(CancellationToken.None);
@@ -34,126 +33,200 @@ public abstract class RollupExactnessTests(DatabaseProvider provider) : IAsyncLi
     private Task InsertAsync(Guid tenantId, params UsageEventInput[] events) =>
         _bed.UsageEventStore.InsertNewAsync(tenantId, events, _bed.Time.GetUtcNow(), CancellationToken.None);
 
-    private async Task<UsageRollup> FindAsync(Guid tenant, UsageMetric metric, RollupGranularity granularity, DateTimeOffset start)
+    private async Task<List<UsageRollup>> RollupsAsync(Guid tenantId, UsageMetric metric)
     {
         await using var db = _bed.Database.CrossTenant();
-        return await db.UsageRollups.AsNoTracking().SingleAsync(r => r.TenantId == tenant && r.Metric == metric && r.Granularity == granularity && r.PeriodStart == start);
+        return await db.UsageRollups.AsNoTracking().Where(r => r.TenantId == tenantId && r.Metric == metric).ToListAsync();
     }
 
-    [Fact]
-    public async Task FractionalSums_AreExactAtEveryLevel()
+    private async Task<List<(long Id, DateTimeOffset At, decimal Quantity)>> EventsAsync(Guid tenantId, UsageMetric metric)
     {
-        // Sums that binary floating point gets wrong (0.1 + 0.2), the smallest step (0.000001) and a large value with all six decimals.
-        await InsertAsync(_bed.AlphaId,
-            new("f1", UsageMetric.GpuHours, 0.1m, Today.AddHours(9).AddMinutes(1)),
-            new("f2", UsageMetric.GpuHours, 0.2m, Today.AddHours(9).AddMinutes(2)),
-            new("f3", UsageMetric.GpuHours, 0.000001m, Today.AddHours(9).AddMinutes(3)),
-            new("f4", UsageMetric.GpuHours, 12_345_678.987654m, Today.AddHours(10)),
-            new("f5", UsageMetric.GpuHours, 0.333333m, Today.AddDays(-1).AddHours(23).AddMinutes(59)));
-
-        await RunAsync();
-
-        Assert.Equal(0.300001m, (await FindAsync(_bed.AlphaId, UsageMetric.GpuHours, RollupGranularity.Hour, Today.AddHours(9))).Sum);
-        Assert.Equal(12_345_679.287655m, (await FindAsync(_bed.AlphaId, UsageMetric.GpuHours, RollupGranularity.Day, Today)).Sum);
-        Assert.Equal(0.333333m, (await FindAsync(_bed.AlphaId, UsageMetric.GpuHours, RollupGranularity.Day, Today.AddDays(-1))).Sum);
-        var month = await FindAsync(_bed.AlphaId, UsageMetric.GpuHours, RollupGranularity.Month, PeriodMath.MonthStart(Today));
-        Assert.Equal((12_345_679.620988m, 5L), (month.Sum, month.EventCount));
+        await using var db = _bed.Database.CrossTenant();
+        var events = await db.UsageEvents.AsNoTracking().Where(e => e.TenantId == tenantId && e.Metric == metric).Select(e => new { e.Id, e.Timestamp, e.Quantity }).ToListAsync();
+        return events.Select(e => (e.Id, e.Timestamp, e.Quantity)).OrderBy(e => e.Timestamp).ThenBy(e => e.Id).ToList();
     }
 
-    [Fact]
-    public async Task LateEvents_AreAddedToTheBucketsOfAnEarlierRun_AtEveryLevel()
+    // Every rollup of the metric against the events: counts and exact sums per bucket, and for gauges the latest reading
+    // by (timestamp, id) and the level-hours over the whole series.
+    private async Task AssertRollupsMatchEventsAsync(Guid tenantId, UsageMetric metric)
     {
-        await InsertAsync(_bed.AlphaId,
-            new("a1", UsageMetric.ApiCalls, 10, Today.AddHours(9)),
-            new("a2", UsageMetric.ApiCalls, 20, Today.AddHours(11)),
-            new("g1", UsageMetric.GpuHours, 0.25m, Today.AddHours(9)));
-        await RunAsync();
-
-        // Later: one more event in each existing hour, one in a new hour of the same day, and a fraction into the same GPU hour.
-        await InsertAsync(_bed.AlphaId,
-            new("a3", UsageMetric.ApiCalls, 1, Today.AddHours(9).AddMinutes(59)),
-            new("a4", UsageMetric.ApiCalls, 2, Today.AddHours(11).AddMinutes(30)),
-            new("a5", UsageMetric.ApiCalls, 4, Today.AddHours(5)),
-            new("g2", UsageMetric.GpuHours, 0.05m, Today.AddHours(9).AddMinutes(10)));
-        var second = await RunAsync();
-
-        Assert.Equal(4, second.Events);
-        var nine = await FindAsync(_bed.AlphaId, UsageMetric.ApiCalls, RollupGranularity.Hour, Today.AddHours(9));
-        Assert.Equal((11m, 2L), (nine.Sum, nine.EventCount));
-        Assert.Equal(22m, (await FindAsync(_bed.AlphaId, UsageMetric.ApiCalls, RollupGranularity.Hour, Today.AddHours(11))).Sum);
-        var five = await FindAsync(_bed.AlphaId, UsageMetric.ApiCalls, RollupGranularity.Hour, Today.AddHours(5));
-        Assert.Equal((4m, 1L), (five.Sum, five.EventCount));
-        var day = await FindAsync(_bed.AlphaId, UsageMetric.ApiCalls, RollupGranularity.Day, Today);
-        Assert.Equal((37m, 5L), (day.Sum, day.EventCount));
-        Assert.Equal(37m, (await FindAsync(_bed.AlphaId, UsageMetric.ApiCalls, RollupGranularity.Month, PeriodMath.MonthStart(Today))).Sum);
-        var gpu = await FindAsync(_bed.AlphaId, UsageMetric.GpuHours, RollupGranularity.Month, PeriodMath.MonthStart(Today));
-        Assert.Equal((0.3m, 2L), (gpu.Sum, gpu.EventCount));
-    }
-
-    [Fact]
-    public async Task GaugeReadingsOfOneInstant_TheLaterArrivalIsTheLatest_InOneRunAndAcrossRuns()
-    {
-        var at = Today.AddHours(8).AddMinutes(15);
-        // Two readings of the same instant, arriving one after the other, rolled up together: the second one is the level.
-        await InsertAsync(_bed.AlphaId, new UsageEventInput("s1", UsageMetric.StorageGb, 40, at));
-        await InsertAsync(_bed.AlphaId, new UsageEventInput("s2", UsageMetric.StorageGb, 45.5m, at));
-        // An older reading of the same hour in the same run changes nothing.
-        await InsertAsync(_bed.AlphaId, new UsageEventInput("s0", UsageMetric.StorageGb, 99, at.AddMinutes(-10)));
-        await RunAsync();
-
-        foreach (var (granularity, start) in Buckets(at))
+        var events = await EventsAsync(tenantId, metric);
+        var rollups = await RollupsAsync(tenantId, metric);
+        var series = events.Select(e => (e.At, e.Quantity)).ToList();
+        Assert.NotEmpty(events);
+        foreach (var granularity in Enum.GetValues<RollupGranularity>())
         {
-            var rollup = await FindAsync(_bed.AlphaId, UsageMetric.StorageGb, granularity, start);
-            Assert.Equal((45.5m, at, 3L), (rollup.LastValue, rollup.LastValueAt, rollup.EventCount));
-        }
-
-        // A later run's reading of that same instant arrived last, so it is the level now; an older one is not.
-        await InsertAsync(_bed.AlphaId, new UsageEventInput("s3", UsageMetric.StorageGb, 47.25m, at), new UsageEventInput("s4", UsageMetric.StorageGb, 1, at.AddSeconds(-1)));
-        await RunAsync();
-
-        foreach (var (granularity, start) in Buckets(at))
-        {
-            var rollup = await FindAsync(_bed.AlphaId, UsageMetric.StorageGb, granularity, start);
-            Assert.Equal((47.25m, at, 5L), (rollup.LastValue, rollup.LastValueAt, rollup.EventCount));
-            Assert.Equal(232.75m, rollup.Sum);
+            var expected = events.GroupBy(e => Start(granularity, e.At)).ToDictionary(g => g.Key, g => g.ToList());
+            var actual = rollups.Where(r => r.Granularity == granularity).ToList();
+            Assert.Equal(expected.Keys.Order(), actual.Select(r => r.PeriodStart).Order());
+            foreach (var rollup in actual)
+            {
+                var bucket = expected[rollup.PeriodStart];
+                Assert.Equal(bucket.Count, rollup.EventCount);
+                Assert.Equal(bucket.Sum(e => e.Quantity), rollup.Sum);
+                if (!GaugeLevelHours.IsGauge(metric))
+                    continue;
+                var latest = bucket[^1];
+                Assert.Equal((latest.Quantity, latest.At), (rollup.LastValue, rollup.LastValueAt));
+                var end = GaugeLevelHours.End(rollup);
+                var levelHours = PeriodMath.TimeWeightedAverage(series, rollup.PeriodStart, end) * (decimal)(end - rollup.PeriodStart).TotalHours;
+                // SQLite stores the decimal's text as computed; PostgreSQL's numeric(28, 6) rounds it (half away from zero).
+                if (provider != DatabaseProvider.Sqlite)
+                    levelHours = Math.Round(levelHours, 6, MidpointRounding.AwayFromZero);
+                Assert.True(levelHours == rollup.LevelHours, $"{granularity} {rollup.PeriodStart:O}: level-hours {rollup.LevelHours}, expected {levelHours}");
+            }
         }
     }
 
-    [Fact]
-    public async Task OneRunAcrossAMonthsEdge_KeepsEachMonthsSumsAndLatestReading()
+    private static DateTimeOffset Start(RollupGranularity granularity, DateTimeOffset at)
     {
-        var october1 = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
-        var lastOfOctober = new DateTimeOffset(2026, 10, 31, 23, 0, 0, TimeSpan.Zero);
-        var november = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
-        await InsertAsync(_bed.AlphaId,
-            new("o1", UsageMetric.GpuHours, 1.5m, lastOfOctober.AddMinutes(30)),
-            new("o2", UsageMetric.GpuHours, 0.25m, november.AddTicks(-10)),
-            new("n1", UsageMetric.GpuHours, 2.125m, november),
-            new("os", UsageMetric.StorageGb, 10, lastOfOctober.AddMinutes(59)),
-            new("ns", UsageMetric.StorageGb, 20, november.AddMinutes(1)));
-        await InsertAsync(_bed.BetaId, new UsageEventInput("b1", UsageMetric.GpuHours, 7, november.AddMinutes(5)));
-
-        await RunAsync();
-
-        var october = await FindAsync(_bed.AlphaId, UsageMetric.GpuHours, RollupGranularity.Month, october1);
-        Assert.Equal((1.75m, 2L), (october.Sum, october.EventCount));
-        Assert.Equal(1.75m, (await FindAsync(_bed.AlphaId, UsageMetric.GpuHours, RollupGranularity.Day, lastOfOctober.AddHours(-23))).Sum);
-        Assert.Equal(1.75m, (await FindAsync(_bed.AlphaId, UsageMetric.GpuHours, RollupGranularity.Hour, lastOfOctober)).Sum);
-        var novemberMonth = await FindAsync(_bed.AlphaId, UsageMetric.GpuHours, RollupGranularity.Month, november);
-        Assert.Equal((2.125m, 1L), (novemberMonth.Sum, novemberMonth.EventCount));
-        Assert.Equal(2.125m, (await FindAsync(_bed.AlphaId, UsageMetric.GpuHours, RollupGranularity.Hour, november)).Sum);
-        Assert.Equal(7m, (await FindAsync(_bed.BetaId, UsageMetric.GpuHours, RollupGranularity.Month, november)).Sum);
-
-        var octoberLevel = await FindAsync(_bed.AlphaId, UsageMetric.StorageGb, RollupGranularity.Month, october1);
-        Assert.Equal((10m, lastOfOctober.AddMinutes(59)), (octoberLevel.LastValue, octoberLevel.LastValueAt));
-        var novemberLevel = await FindAsync(_bed.AlphaId, UsageMetric.StorageGb, RollupGranularity.Month, november);
-        Assert.Equal((20m, november.AddMinutes(1)), (novemberLevel.LastValue, novemberLevel.LastValueAt));
+        var utc = at.UtcDateTime;
+        return granularity switch
+        {
+            RollupGranularity.Hour => new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero),
+            RollupGranularity.Day => new DateTimeOffset(utc.Year, utc.Month, utc.Day, 0, 0, 0, TimeSpan.Zero),
+            _ => new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero),
+        };
     }
 
-    private static (RollupGranularity, DateTimeOffset)[] Buckets(DateTimeOffset at) =>
-    [
-        (RollupGranularity.Hour, new DateTimeOffset(at.Year, at.Month, at.Day, at.Hour, 0, 0, TimeSpan.Zero)),
-        (RollupGranularity.Day, new DateTimeOffset(at.Year, at.Month, at.Day, 0, 0, 0, TimeSpan.Zero)),
-        (RollupGranularity.Month, new DateTimeOffset(at.Year, at.Month, 1, 0, 0, 0, TimeSpan.Zero)),
-    ];
+    [Fact]
+    public async Task Sums_AreExact_ForFractionsAndWholeNumbersAtTheEdgeOfTheIntegerPath()
+    {
+        var at = November.AddDays(3).AddHours(5);
+        await InsertAsync(_bed.AlphaId,
+            new UsageEventInput("f1", UsageMetric.GpuHours, 0.15m, at),
+            new UsageEventInput("f2", UsageMetric.GpuHours, 0.25m, at.AddMinutes(1)),
+            new UsageEventInput("f3", UsageMetric.GpuHours, 0.000001m, at.AddMinutes(2)),
+            new UsageEventInput("f4", UsageMetric.GpuHours, 3m, at.AddMinutes(3)),
+            new UsageEventInput("w1", UsageMetric.ApiCalls, 99_999_999_999m, at),                  // "99999999999.0": 13 characters, the largest whole on the integer path
+            new UsageEventInput("w2", UsageMetric.ApiCalls, 100_000_000_000m, at.AddMinutes(1)),   // 14 characters: summed as a decimal
+            new UsageEventInput("w3", UsageMetric.ApiCalls, 99_999_999_999_999.999999m, at.AddHours(1)), // the most the column holds
+            new UsageEventInput("w4", UsageMetric.ApiCalls, 1m, at.AddHours(1)));
+
+        await RollUpAsync();
+
+        await AssertRollupsMatchEventsAsync(_bed.AlphaId, UsageMetric.GpuHours);
+        await AssertRollupsMatchEventsAsync(_bed.AlphaId, UsageMetric.ApiCalls);
+        var month = Assert.Single(await RollupsAsync(_bed.AlphaId, UsageMetric.ApiCalls), r => r.Granularity == RollupGranularity.Month && r.PeriodStart == November);
+        Assert.Equal(100_000_000_000_000m + 199_999_999_999.999999m, month.Sum);
+        Assert.Equal(3.400001m, Assert.Single(await RollupsAsync(_bed.AlphaId, UsageMetric.GpuHours), r => r.Granularity == RollupGranularity.Day).Sum);
+    }
+
+    [Fact]
+    public async Task Sums_MergedAcrossRuns_StayExact_WholeOrNot_BelowAndAbove10To15()
+    {
+        // One hour gets, run after run, whole numbers (merged as integers while both sums are below 10^15), a fraction
+        // (merged as decimals from then on) and enough of the largest quantities to pass 10^15.
+        var at = November.AddDays(7).AddHours(13);
+        for (var run = 0; run < 4; run++)
+        {
+            var events = Enumerable.Range(0, 4)
+                .Select(i => new UsageEventInput($"big-{run}-{i}", UsageMetric.ApiCalls, 99_999_999_999_999m, at.AddMinutes(run * 10 + i)))
+                .Append(new UsageEventInput($"one-{run}", UsageMetric.ApiCalls, run + 1, at.AddMinutes(run)))
+                .Append(new UsageEventInput($"gpu-{run}", UsageMetric.GpuHours, run == 2 ? 0.5m : run + 1, at.AddMinutes(run)))
+                .ToArray();
+            await InsertAsync(_bed.AlphaId, events);
+            await RollUpAsync();
+        }
+
+        await AssertRollupsMatchEventsAsync(_bed.AlphaId, UsageMetric.ApiCalls);
+        await AssertRollupsMatchEventsAsync(_bed.AlphaId, UsageMetric.GpuHours);
+        var hour = Assert.Single(await RollupsAsync(_bed.AlphaId, UsageMetric.ApiCalls), r => r.Granularity == RollupGranularity.Hour);
+        Assert.Equal(16 * 99_999_999_999_999m + 10, hour.Sum);
+        Assert.Equal(7.5m, Assert.Single(await RollupsAsync(_bed.AlphaId, UsageMetric.GpuHours), r => r.Granularity == RollupGranularity.Month).Sum);
+    }
+
+    [Fact]
+    public async Task LateEvents_AddToTheirBuckets_AcrossRuns()
+    {
+        await InsertAsync(_bed.AlphaId, new UsageEventInput("a1", UsageMetric.ApiCalls, 5, November.AddDays(10)), new UsageEventInput("g1", UsageMetric.GpuHours, 0.5m, November.AddDays(10)));
+        await RollUpAsync();
+        await InsertAsync(_bed.AlphaId, new UsageEventInput("a2", UsageMetric.ApiCalls, 7, November.AddDays(10).AddMinutes(59)), new UsageEventInput("a3", UsageMetric.ApiCalls, 1, October.AddDays(30)),
+            new UsageEventInput("g2", UsageMetric.GpuHours, 0.25m, November.AddDays(10).AddMinutes(30)));
+        await RollUpAsync();
+
+        await AssertRollupsMatchEventsAsync(_bed.AlphaId, UsageMetric.ApiCalls);
+        await AssertRollupsMatchEventsAsync(_bed.AlphaId, UsageMetric.GpuHours);
+    }
+
+    [Fact]
+    public async Task AGaugeBucketsLatest_AmongEqualTimestamps_IsTheLaterEvent_InOneRunAndAcrossRuns()
+    {
+        var at = November.AddDays(2).AddHours(8);
+        await InsertAsync(_bed.AlphaId, new UsageEventInput("s1", UsageMetric.StorageGb, 40, at), new UsageEventInput("s2", UsageMetric.StorageGb, 30, at));
+        await RollUpAsync();
+        Assert.All((await RollupsAsync(_bed.AlphaId, UsageMetric.StorageGb)).Where(r => r.Granularity != RollupGranularity.Month), r => Assert.Equal(30m, r.LastValue));
+
+        await InsertAsync(_bed.AlphaId, new UsageEventInput("s3", UsageMetric.StorageGb, 20, at));
+        await RollUpAsync();
+
+        Assert.All(await RollupsAsync(_bed.AlphaId, UsageMetric.StorageGb), r => Assert.Equal((20m, at), (r.LastValue, r.LastValueAt)));
+        await AssertRollupsMatchEventsAsync(_bed.AlphaId, UsageMetric.StorageGb);
+    }
+
+    [Fact]
+    public async Task LevelHours_OfATouchedMonth_CarryTheLevelOfAReadingBeforeIt()
+    {
+        // 50 GB from 31 October 20:00; 100 GB from 1 November 06:00: that day holds 6 h x 50 + 18 h x 100 = 2,100 GB-hours.
+        await InsertAsync(_bed.AlphaId, new UsageEventInput("s-oct", UsageMetric.StorageGb, 50, October.AddDays(30).AddHours(20)));
+        await RollUpAsync();
+        await InsertAsync(_bed.AlphaId, new UsageEventInput("s-nov", UsageMetric.StorageGb, 100, November.AddHours(6)));
+        await RollUpAsync();
+
+        var day = Assert.Single(await RollupsAsync(_bed.AlphaId, UsageMetric.StorageGb), r => r.Granularity == RollupGranularity.Day && r.PeriodStart == November);
+        Assert.Equal(2_100m, Math.Round(day.LevelHours, 6));
+        await AssertRollupsMatchEventsAsync(_bed.AlphaId, UsageMetric.StorageGb);
+    }
+
+    [Fact]
+    public async Task ALateReading_InAnEarlierMonth_ChangesTheLevelCarriedIntoTheLaterMonth()
+    {
+        // 10 GB from 10 October, 20 GB from 5 November; then a late 30 GB from 31 October 12:00: November's first four days are at 30 GB.
+        await InsertAsync(_bed.AlphaId, new UsageEventInput("s1", UsageMetric.StorageGb, 10, October.AddDays(9)), new UsageEventInput("s2", UsageMetric.StorageGb, 20, November.AddDays(4)));
+        await RollUpAsync();
+        await InsertAsync(_bed.AlphaId, new UsageEventInput("late", UsageMetric.StorageGb, 30, October.AddDays(30).AddHours(12)));
+        await RollUpAsync();
+
+        var month = Assert.Single(await RollupsAsync(_bed.AlphaId, UsageMetric.StorageGb), r => r.Granularity == RollupGranularity.Month && r.PeriodStart == November);
+        Assert.Equal(4 * 24 * 30m + 26 * 24 * 20m, Math.Round(month.LevelHours, 6));
+        await AssertRollupsMatchEventsAsync(_bed.AlphaId, UsageMetric.StorageGb);
+    }
+
+    [Fact]
+    public async Task LevelHours_AfterRunsThatEachCoverPartOfAMonth_EqualOneComputationOverEveryReading()
+    {
+        // Readings in several runs, in and out of order, some late into the previous month, some at equal times, for two
+        // tenants and both gauges: every bucket's level-hours equal the time-weighted average over all readings.
+        var random = new Random(20);
+        for (var run = 0; run < 4; run++)
+        {
+            foreach (var (tenant, metric) in new[] { (_bed.AlphaId, UsageMetric.StorageGb), (_bed.BetaId, UsageMetric.StorageGb), (_bed.AlphaId, UsageMetric.Studies) })
+            {
+                var readings = Enumerable.Range(0, 6).Select(i =>
+                {
+                    var at = November.AddDays(run * 5 - 3).AddMinutes(random.Next(0, 60 * 24 * 8));
+                    if (i == 5)
+                        at = November.AddDays(run * 5 + 1); // a time another reading of this run may share
+                    return new UsageEventInput($"r{run}-{i}-{metric}", metric, random.Next(0, 4000) / 8m, at);
+                }).Append(new UsageEventInput($"r{run}-same-{metric}", metric, 7.125m, November.AddDays(run * 5 + 1))).ToArray();
+                await InsertAsync(tenant, readings);
+            }
+            await RollUpAsync();
+        }
+
+        await AssertRollupsMatchEventsAsync(_bed.AlphaId, UsageMetric.StorageGb);
+        await AssertRollupsMatchEventsAsync(_bed.BetaId, UsageMetric.StorageGb);
+        await AssertRollupsMatchEventsAsync(_bed.AlphaId, UsageMetric.Studies);
+    }
+
+    [Fact]
+    public void TheIntegerPath_TakesOnlyTextThatReadsBackAsTheSameWholeNumber()
+    {
+        Assert.True(SqliteRollupAggregation.TryWhole("42.0"u8, out var value) && value == 42);
+        Assert.True(SqliteRollupAggregation.TryWhole("-7.0"u8, out value) && value == -7);
+        Assert.True(SqliteRollupAggregation.TryWhole("99999999999.0"u8, out value) && value == 99_999_999_999);
+        Assert.True(SqliteRollupAggregation.TryWhole("0.0"u8, out value) && value == 0);
+        foreach (var text in new[] { "100000000000.0", "0.5", "1.05", "007.0", "-0.0", "1e3", "1.00", "12", ".0", "-.0", "1 .0" })
+            Assert.False(SqliteRollupAggregation.TryWhole(System.Text.Encoding.ASCII.GetBytes(text), out _), text);
+    }
 }
