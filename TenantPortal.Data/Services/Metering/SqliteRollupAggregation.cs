@@ -69,8 +69,8 @@ public sealed class SqliteRollupAggregation
         SqliteException.ThrowExceptionForRC(rc, db);
         using (statement)
         {
-            Check(raw.sqlite3_bind_int64(statement, 1, fromId), db);
-            Check(raw.sqlite3_bind_int64(statement, 2, toId), db);
+            SqliteRaw.Check(raw.sqlite3_bind_int64(statement, 1, fromId), db);
+            SqliteRaw.Check(raw.sqlite3_bind_int64(statement, 2, toId), db);
             var tenants = _tenantIndex.GetAlternateLookup<ReadOnlySpan<char>>();
             var metrics = _metricIndex.GetAlternateLookup<ReadOnlySpan<char>>();
             Span<char> text = stackalloc char[64];
@@ -227,11 +227,6 @@ public sealed class SqliteRollupAggregation
         return new RollupReport(ids.Distinct().ToList(), gauges);
     }
 
-    private static void Check(int rc, sqlite3 db)
-    {
-        if (rc != raw.SQLITE_OK)
-            SqliteException.ThrowExceptionForRC(rc, db);
-    }
 }
 
 /// <summary>One rollup bucket being summed: a tenant's and metric's (by index) hour, day or month starting at <see cref="Start"/> (UTC ticks).</summary>

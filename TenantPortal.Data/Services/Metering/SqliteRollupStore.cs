@@ -110,7 +110,7 @@ public sealed class SqliteRollupStore : IReportingRollupStore
         SqliteException.ThrowExceptionForRC(rc, db);
         using (statement)
         {
-            Check(raw.sqlite3_bind_int64(statement, 9, now.UtcTicks), db);
+            SqliteRaw.Check(raw.sqlite3_bind_int64(statement, 9, now.UtcTicks), db);
             var boundTenant = -1;
             var boundMetric = -1;
             var boundLevel = -1;
@@ -120,23 +120,23 @@ public sealed class SqliteRollupStore : IReportingRollupStore
                     cancellationToken.ThrowIfCancellationRequested();
                 var (tenant, metric, _, level, bucket) = rows[i];
                 if (tenant != boundTenant)
-                    Check(raw.sqlite3_bind_text(statement, 1, tenants[boundTenant = tenant]), db);
+                    SqliteRaw.Check(raw.sqlite3_bind_text(statement, 1, tenants[boundTenant = tenant]), db);
                 if (metric != boundMetric)
-                    Check(raw.sqlite3_bind_text(statement, 2, aggregation.Metrics[boundMetric = metric]), db);
+                    SqliteRaw.Check(raw.sqlite3_bind_text(statement, 2, aggregation.Metrics[boundMetric = metric]), db);
                 if (level != boundLevel)
-                    Check(raw.sqlite3_bind_text(statement, 3, granularities[boundLevel = level]), db);
-                Check(raw.sqlite3_bind_int64(statement, 4, bucket.Start), db);
-                Check(raw.sqlite3_bind_text(statement, 5, sum[..bucket.FormatSum(sum)]), db);
-                Check(raw.sqlite3_bind_int64(statement, 6, bucket.Count), db);
+                    SqliteRaw.Check(raw.sqlite3_bind_text(statement, 3, granularities[boundLevel = level]), db);
+                SqliteRaw.Check(raw.sqlite3_bind_int64(statement, 4, bucket.Start), db);
+                SqliteRaw.Check(raw.sqlite3_bind_text(statement, 5, sum[..bucket.FormatSum(sum)]), db);
+                SqliteRaw.Check(raw.sqlite3_bind_int64(statement, 6, bucket.Count), db);
                 if (bucket.HasLatest)
                 {
-                    Check(raw.sqlite3_bind_text(statement, 7, bucket.LatestText!), db);
-                    Check(raw.sqlite3_bind_int64(statement, 8, bucket.LatestTicks), db);
+                    SqliteRaw.Check(raw.sqlite3_bind_text(statement, 7, bucket.LatestText!), db);
+                    SqliteRaw.Check(raw.sqlite3_bind_int64(statement, 8, bucket.LatestTicks), db);
                 }
                 else
                 {
-                    Check(raw.sqlite3_bind_null(statement, 7), db);
-                    Check(raw.sqlite3_bind_null(statement, 8), db);
+                    SqliteRaw.Check(raw.sqlite3_bind_null(statement, 7), db);
+                    SqliteRaw.Check(raw.sqlite3_bind_null(statement, 8), db);
                 }
                 rc = raw.sqlite3_step(statement);
                 if (rc != raw.SQLITE_DONE)
@@ -144,11 +144,5 @@ public sealed class SqliteRollupStore : IReportingRollupStore
                 raw.sqlite3_reset(statement);
             }
         }
-    }
-
-    private static void Check(int rc, sqlite3 db)
-    {
-        if (rc != raw.SQLITE_OK)
-            SqliteException.ThrowExceptionForRC(rc, db);
     }
 }

@@ -98,15 +98,15 @@ public sealed class SqliteUsageGroupWriter : IDisposable
             {
                 var batch = batches[b];
                 // Formats the EF model reads: GUID as upper-case text, enums as names, decimals as invariant text, times as UTC ticks.
-                Check(raw.sqlite3_bind_text(_insert, 1, batch.TenantId.ToString().ToUpperInvariant()), db);
-                Check(raw.sqlite3_bind_int64(_insert, 6, batch.ReceivedAt.UtcTicks), db);
+                SqliteRaw.Check(raw.sqlite3_bind_text(_insert, 1, batch.TenantId.ToString().ToUpperInvariant()), db);
+                SqliteRaw.Check(raw.sqlite3_bind_int64(_insert, 6, batch.ReceivedAt.UtcTicks), db);
                 var stored = new List<StoredUsageEvent>(batch.Events.Count);
                 foreach (var e in batch.Events)
                 {
-                    Check(raw.sqlite3_bind_text(_insert, 2, e.ClientEventId), db);
-                    Check(raw.sqlite3_bind_text(_insert, 3, MetricNames[(int)e.Metric]), db);
-                    Check(raw.sqlite3_bind_text(_insert, 4, e.Quantity.ToString(DecimalFormat, CultureInfo.InvariantCulture)), db);
-                    Check(raw.sqlite3_bind_int64(_insert, 5, e.Timestamp.UtcTicks), db);
+                    SqliteRaw.Check(raw.sqlite3_bind_text(_insert, 2, e.ClientEventId), db);
+                    SqliteRaw.Check(raw.sqlite3_bind_text(_insert, 3, MetricNames[(int)e.Metric]), db);
+                    SqliteRaw.Check(raw.sqlite3_bind_text(_insert, 4, e.Quantity.ToString(DecimalFormat, CultureInfo.InvariantCulture)), db);
+                    SqliteRaw.Check(raw.sqlite3_bind_int64(_insert, 5, e.Timestamp.UtcTicks), db);
                     var rc = raw.sqlite3_step(_insert);
                     if (rc != raw.SQLITE_DONE)
                         SqliteException.ThrowExceptionForRC(rc, db);
@@ -125,11 +125,5 @@ public sealed class SqliteUsageGroupWriter : IDisposable
         }
         transaction.Commit();
         return results;
-    }
-
-    private static void Check(int rc, sqlite3 db)
-    {
-        if (rc != raw.SQLITE_OK)
-            SqliteException.ThrowExceptionForRC(rc, db);
     }
 }
