@@ -24,12 +24,16 @@ public sealed class PortalProcess : IAsyncDisposable
     private PortalProcess(Process process, Uri baseAddress, string logPath)
     {
         _process = process;
+        StartedAt = DateTimeOffset.UtcNow;
         BaseAddress = baseAddress;
         _logPath = logPath;
     }
 
     /// <summary>Where the portal listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>When the process was started (its recurring jobs first run at the next minute's start).</summary>
+    public DateTimeOffset StartedAt { get; }
 
     /// <summary>The portal's process id.</summary>
     public int ProcessId => _process.Id;

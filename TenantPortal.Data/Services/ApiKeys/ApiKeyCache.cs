@@ -8,9 +8,12 @@ namespace TenantPortal.Data.Services.ApiKeys;
 /// instances (and changes made elsewhere, e.g. a tenant's tier) see the database again within <see cref="TimeToLive"/>.
 /// Only live keys are kept; an unknown or revoked secret always asks the database. A hot key is read again before its
 /// entry runs out, once (the first request to find it older than <see cref="RefreshAfter"/> starts the read in the
-/// background, <see cref="RunRefresh"/>) while every request answers from the entry; and its last-used write is claimed
-/// by one request: otherwise every request arriving while the entry was gone, or the write due, went to the database
-/// at once, and the request that read the key again waited for the database.
+/// background, <see cref="RunInBackground"/>) while every request answers from the entry; and its last-used write is claimed
+/// by one request and made in the background too, one such write at a time in the process (<see cref="UseWrites"/>):
+/// otherwise every request arriving while the entry was gone, or the write due, went to the database at once, and the
+/// request that read the key again, or wrote its last use, waited for the database. On SQLite that wait was 150 ms and
+/// more: keys first used together came due together, their writes found each other (or the rollup job) holding the
+/// write lock, and Microsoft.Data.Sqlite retries a busy write after sleeping 150 ms on the request's thread.
 /// </summary>
 public sealed class ApiKeyCache(TimeProvider time)
 {
@@ -25,8 +28,11 @@ public sealed class ApiKeyCache(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, Entry> _bySecretHash = new(StringComparer.Ordinal);
 
-    // The refreshes under way, by secret hash (at most one per key).
-    private readonly ConcurrentDictionary<string, Task> _refreshes = new(StringComparer.Ordinal);
+    // The background work under way (refreshes, last-used writes), by what it is for (at most one of each per key).
+    private readonly ConcurrentDictionary<string, Task> _background = new(StringComparer.Ordinal);
+
+    /// <summary>Held by each last-used write: one at a time in this process, so they never wait on each other's write lock.</summary>
+    public SemaphoreSlim UseWrites { get; } = new(1, 1);
 
     /// <summary>
     /// The identity of <paramref name="secretHash"/> if it was seen live within the time to live, with the last-used
@@ -49,19 +55,20 @@ public sealed class ApiKeyCache(TimeProvider time)
     }
 
     /// <summary>
-    /// Runs <paramref name="refresh"/> (the key read again, which remembers or forgets it) off the request that found the
-    /// entry due: that request answers from the entry, as every other does until the read is back.
+    /// Runs <paramref name="work"/> (the key read again, which remembers or forgets it; or its last-used write) off the
+    /// request that found it due: that request answers from the entry, as every other does until the work is done.
+    /// <paramref name="key"/> names the work (e.g. the secret hash and what for); <paramref name="work"/> handles its own failures.
     /// </summary>
-    public void RunRefresh(string secretHash, Func<Task> refresh)
+    public void RunInBackground(string key, Func<Task> work)
     {
-        var running = Task.Run(refresh);
-        _refreshes[secretHash] = running;
-        running.ContinueWith(done => _refreshes.TryRemove(new KeyValuePair<string, Task>(secretHash, done)),
+        var running = Task.Run(work);
+        _background[key] = running;
+        running.ContinueWith(done => _background.TryRemove(new KeyValuePair<string, Task>(key, done)),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Completes when the refreshes under way now have ended (for tests, and a graceful end).</summary>
-    public Task RefreshesAsync() => Task.WhenAll(_refreshes.Values);
+    /// <summary>Completes when the background work under way now has ended (for tests, and a graceful end).</summary>
+    public Task BackgroundWorkAsync() => Task.WhenAll(_background.Values);
 
     /// <summary>Remembers a live key's identity (and its stored last-used time) for the time to live.</summary>
     public void Remember(string secretHash, ApiKeyIdentity identity, DateTimeOffset? lastUsedAt)

@@ -114,7 +114,8 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
     /// Finds the live key a request presents, or null. Cross-tenant by design: the key is what tells the tenant.
     /// A key seen live within the last seconds is answered from <see cref="ApiKeyCache"/> (the first request to find it due
     /// starts reading it again in the background, and answers from the entry too); otherwise the lookup is by prefix and the hash is then compared in constant time.
-    /// <c>LastUsedAt</c> is written at most once a minute per key, by one request.
+    /// <c>LastUsedAt</c> is written at most once a minute per key, claimed by one request and written in the background
+    /// (<see cref="ApiKeyCache.RunInBackground"/>): no request waits for that write.
     /// </summary>
     public async Task<ApiKeyIdentity?> AuthenticateAsync(string? presented, CancellationToken cancellationToken)
     {
@@ -125,12 +126,9 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
         if (cache.Find(hash) is { } cached)
         {
             if (cached.Refresh)
-                cache.RunRefresh(hash, () => RefreshAsync(presented, hash, cached.Identity.KeyId, now));
+                cache.RunInBackground("refresh:" + hash, () => RefreshAsync(presented, hash, cached.Identity.KeyId, now));
             if (IsDue(cached.LastUsedAt, now) && cache.ClaimUse(hash, cached.LastUsedAt, now))
-            {
-                await using var writeDb = contexts.CreateDbContext();
-                await RecordUseAsync(writeDb, cached.Identity.KeyId, now, cancellationToken);
-            }
+                RecordUseInBackground(hash, cached.Identity.KeyId, now);
             return cached.Identity;
         }
         return await LookupAsync(presented, hash, now, cancellationToken);
@@ -168,7 +166,7 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
         var lastUsedAt = k.LastUsedAt;
         if (IsDue(lastUsedAt, now))
         {
-            await RecordUseAsync(db, k.Id, now, cancellationToken);
+            RecordUseInBackground(hash, k.Id, now);
             lastUsedAt = now;
         }
         var createdBy = await db.Users.Where(u => u.Id == k.CreatedByUserId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken);
@@ -189,9 +187,26 @@ public sealed class ApiKeyService(IDbContextFactory<PortalDbContext> contexts, A
 
     private static bool IsDue(DateTimeOffset? lastUsedAt, DateTimeOffset now) => lastUsedAt is null || now - lastUsedAt >= LastUsedResolution;
 
-    private static Task<int> RecordUseAsync(PortalDbContext db, Guid keyId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ApiKeyLookup(db, () => db.ApiKeys.Where(k => k.Id == keyId)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken));
+    // The key's last use, written off the request, one such write at a time in the process. A failed write is logged and
+    // not retried: the next use a minute on writes it again.
+    private void RecordUseInBackground(string hash, Guid keyId, DateTimeOffset now) => cache.RunInBackground("use:" + hash, async () =>
+    {
+        await cache.UseWrites.WaitAsync();
+        try
+        {
+            await using var db = contexts.CreateDbContext();
+            await ApiKeyLookup(db, () => db.ApiKeys.Where(k => k.Id == keyId)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now)));
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Writing the last use of API key {KeyId} failed; the next use writes it again.", keyId);
+        }
+        finally
+        {
+            cache.UseWrites.Release();
+        }
+    });
 
     // Authenticating a key comes before any tenant is known: the key (by its prefix, or its id once matched) tells the tenant.
     private static async Task<T> ApiKeyLookup<T>(PortalDbContext db, Func<Task<T>> read)
