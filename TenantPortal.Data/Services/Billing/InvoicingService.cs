@@ -43,15 +43,17 @@ public sealed class InvoicingService(
     /// Invoices every tenant's closable periods. Tenants are read in batches (<c>Billing:InvoicingBatchSize</c>), each batch
     /// in a few set-based statements (<see cref="InvoicingReads"/>); each tenant with something to do is then invoiced in a
     /// scope of its own, in its own transaction, from what was read. A tenant with nothing to invoice, issue or settle costs
-    /// no statement of its own.
+    /// no statement of its own. On a server database several tenants are invoiced at once (<see cref="ParallelTenants"/>).
     /// </summary>
     public async Task<InvoicingSummary> RunAsync(CancellationToken cancellationToken)
     {
         List<Guid> tenantIds;
+        int parallel;
         using (tenantContext.BeginCrossTenantScope("monthly invoicing: list every tenant"))
         {
             await using var db = contexts.CreateDbContext();
             tenantIds = await db.Tenants.AsNoTracking().OrderBy(t => t.Slug).Select(t => t.Id).ToListAsync(cancellationToken);
+            parallel = ParallelTenants(db.Database.IsSqlite(), Environment.ProcessorCount);
         }
         var lastClosable = LastClosablePeriod(time.GetUtcNow(), billing.Value.GraceHours);
         var summary = InvoicingSummary.None;
@@ -80,7 +82,7 @@ public sealed class InvoicingService(
                 {
                     var tenantId = services.GetRequiredService<ITenantContext>().TenantId!.Value;
                     return services.GetRequiredService<InvoicingService>().InvoiceTenantAsync(lastClosable, byId[tenantId], ct);
-                }, cancellationToken);
+                }, cancellationToken, parallel);
                 summary = results.Aggregate(summary, (sum, r) => sum + r);
             }
             catch (AggregateException ex)
@@ -93,6 +95,14 @@ public sealed class InvoicingService(
             throw new AggregateException($"Monthly invoicing failed for {failures.Count} of {tenantIds.Count} tenants.", failures);
         return summary;
     }
+
+    /// <summary>
+    /// How many tenants a run invoices at once. SQLite takes one writer at a time (a second one would wait in
+    /// Microsoft.Data.Sqlite's busy retry, 150 ms a try): one. A server database takes concurrent transactions, so one per
+    /// core, 2 to 8: the tenants' work (its CPU, and each commit's wait for the log flush) overlaps. Each tenant has its own
+    /// scope and transaction, and the unique (tenant, period) key keeps one invoice a period whatever runs at once.
+    /// </summary>
+    public static int ParallelTenants(bool sqlite, int processors) => sqlite ? 1 : Math.Clamp(processors, 2, 8);
 
     /// <summary>Invoices the current tenant's periods up to <paramref name="lastClosable"/> that have no invoice yet, oldest first.</summary>
     public async Task<InvoicingSummary> InvoiceCurrentTenantAsync(DateTimeOffset lastClosable, CancellationToken cancellationToken) =>
