@@ -93,16 +93,7 @@ internal static class InvoicingReads
         CancellationToken cancellationToken)
     {
         var periodEnd = periodStart.AddMonths(1);
-        var watermark = db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId);
-        var rolled = db.UsageRollups
-            .Where(r => ids.Contains(r.TenantId) && r.Granularity == RollupGranularity.Month && r.PeriodStart == periodStart
-                && (r.Metric == UsageMetric.ApiCalls || r.Metric == UsageMetric.GpuHours))
-            .Select(r => new { r.TenantId, r.Metric, Quantity = r.Sum });
-        var fresh = db.UsageEvents
-            .Where(e => ids.Contains(e.TenantId) && e.Id > watermark.First() && e.Timestamp >= periodStart && e.Timestamp < periodEnd
-                && (e.Metric == UsageMetric.ApiCalls || e.Metric == UsageMetric.GpuHours))
-            .Select(e => new { e.TenantId, e.Metric, e.Quantity });
-        var counters = (await rolled.Concat(fresh)
+        var counters = (await UsageMeter.CounterRows(db, periodStart, ids)
                 .GroupBy(x => new { x.TenantId, x.Metric })
                 .Select(g => new { g.Key.TenantId, g.Key.Metric, Sum = g.Sum(x => x.Quantity) })
                 .ToListAsync(cancellationToken))

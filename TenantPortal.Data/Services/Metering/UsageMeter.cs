@@ -89,21 +89,39 @@ internal static class UsageMeter
     public static Task<Dictionary<UsageMetric, decimal>> CountersAsync(PortalDbContext db, DateTimeOffset periodStart, CancellationToken cancellationToken) =>
         MeteringReads.OneStatementAsync(db, ct => ReadCountersAsync(db, periodStart, ct), cancellationToken);
 
-    private static async Task<Dictionary<UsageMetric, decimal>> ReadCountersAsync(PortalDbContext db, DateTimeOffset periodStart, CancellationToken cancellationToken)
-    {
-        var watermark = db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId);
-        var rolled = db.UsageRollups
-            .Where(r => r.Granularity == RollupGranularity.Month && r.PeriodStart == periodStart
-                && (r.Metric == UsageMetric.ApiCalls || r.Metric == UsageMetric.GpuHours))
-            .Select(r => new { r.Metric, Quantity = r.Sum });
-        var fresh = db.UsageEvents
-            .Where(e => e.Id > watermark.First() && e.Timestamp >= periodStart && e.Timestamp < periodStart.AddMonths(1)
-                && (e.Metric == UsageMetric.ApiCalls || e.Metric == UsageMetric.GpuHours))
-            .Select(e => new { e.Metric, e.Quantity });
-        return await rolled.Concat(fresh)
+    private static async Task<Dictionary<UsageMetric, decimal>> ReadCountersAsync(PortalDbContext db, DateTimeOffset periodStart, CancellationToken cancellationToken) =>
+        await CounterRows(db, periodStart)
             .GroupBy(x => x.Metric)
             .Select(g => new { Metric = g.Key, Sum = g.Sum(x => x.Quantity) })
             .ToDictionaryAsync(x => x.Metric, x => x.Sum, cancellationToken);
+
+    /// <summary>
+    /// The rows a month's counters (API calls, GPU hours) are the sum of: its month rollups, plus the events of the month
+    /// past the rollup watermark; one query, for the context's tenants, or only <paramref name="tenants"/> (the invoicing
+    /// job's batch, read cross-tenant). Callers group and sum it in the same statement.
+    /// </summary>
+    public static IQueryable<CounterRow> CounterRows(PortalDbContext db, DateTimeOffset periodStart, IReadOnlyCollection<Guid>? tenants = null)
+    {
+        var watermark = db.MeteringWatermarks.Where(w => w.Name == MeteringWatermark.Rollup).Select(w => w.LastEventId);
+        var rollups = db.UsageRollups.Where(r => r.Granularity == RollupGranularity.Month && r.PeriodStart == periodStart
+            && (r.Metric == UsageMetric.ApiCalls || r.Metric == UsageMetric.GpuHours));
+        var events = db.UsageEvents.Where(e => e.Id > watermark.First() && e.Timestamp >= periodStart && e.Timestamp < periodStart.AddMonths(1)
+            && (e.Metric == UsageMetric.ApiCalls || e.Metric == UsageMetric.GpuHours));
+        if (tenants is not null)
+        {
+            rollups = rollups.Where(r => tenants.Contains(r.TenantId));
+            events = events.Where(e => tenants.Contains(e.TenantId));
+        }
+        return rollups.Select(r => new CounterRow { TenantId = r.TenantId, Metric = r.Metric, Quantity = r.Sum })
+            .Concat(events.Select(e => new CounterRow { TenantId = e.TenantId, Metric = e.Metric, Quantity = e.Quantity }));
+    }
+
+    /// <summary>One row of <see cref="CounterRows"/>: a month rollup's sum or an event's quantity.</summary>
+    internal sealed class CounterRow
+    {
+        public Guid TenantId { get; init; }
+        public UsageMetric Metric { get; init; }
+        public decimal Quantity { get; init; }
     }
 
     /// <summary>
